@@ -1,0 +1,467 @@
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "idp_build.h"
+#include "util/mem.h"
+#include "util/str.h"
+
+const struct idp_config_entry idp_config_entries[] = {
+	{ "issuer", NULL, "issuer URL: https://host[:port][/path]; http only "
+	  "for 127.0.0.1, ::1 or localhost" },
+	{ "listen", "127.0.0.1:8080", "address and port to listen on, "
+	  "host:port" },
+	{ "database_url", NULL, "libpq connection string or postgresql:// URI" },
+	{ "key_dir", IDP_DEFAULT_KEY_DIR, "directory of the signing keys "
+	  "(PEM files, mode 0600)" },
+	{ "sql_dir", IDP_DEFAULT_SQL_DIR, "directory of the numbered SQL "
+	  "migrations (idpctl migrate)" },
+	{ "worker_threads", "0", "HTTP worker threads; 0 = 4 per core "
+	  "(0-256)" },
+	{ "db_pool_size", "0", "PostgreSQL connections; 0 = one per worker "
+	  "thread (0-200)" },
+	{ "db_connect_timeout", "3", "seconds for one connection attempt "
+	  "(1-60)" },
+	{ "db_start_wait", "30", "seconds idp waits for the database at start "
+	  "before it exits (0-3600)" },
+	{ "hash_threads", "0", "password hashing threads; 0 = one per core "
+	  "(0-64)" },
+	{ "hash_queue", "64", "logins waiting for a hashing thread before "
+	  "new ones get 503 (1-10000)" },
+	{ "code_ttl", "60", "authorization code lifetime, seconds (5-60)" },
+	{ "access_token_ttl", "900", "access token lifetime, seconds "
+	  "(60-86400)" },
+	{ "id_token_ttl", "900", "ID token lifetime, seconds (60-86400)" },
+	{ "refresh_token_ttl", "1209600", "refresh token lifetime, seconds "
+	  "(300-31536000)" },
+	{ "session_idle_ttl", "7200", "SSO session ends after this many "
+	  "seconds without use (60-604800)" },
+	{ "session_max_ttl", "36000", "SSO session ends this many seconds "
+	  "after the password check (300-2592000)" },
+	{ "login_ttl", "900", "seconds a login page stays valid (60-3600)" },
+	{ "cookie_name", "idp_session", "name of the SSO session cookie" },
+	{ "cookie_secure", "auto", "Secure cookie flag: auto (when the "
+	  "issuer is https), always, never" },
+	{ "argon2_memory_kib", "12288", "argon2id memory cost, KiB "
+	  "(64-4194304)" },
+	{ "argon2_iterations", "3", "argon2id time cost (1-100)" },
+	{ "argon2_parallelism", "1", "argon2id lanes (1-16)" },
+	{ "log_level", "info", "debug, info, warn or error" },
+	{ "max_body_bytes", "65536", "largest request body accepted "
+	  "(1024-10485760)" },
+	{ "pkce_allow_plain", "false", "accept code_challenge_method=plain" },
+	{ "client_cache_ttl", "30", "seconds a client registration is cached "
+	  "in memory (0-3600)" },
+	{ "key_reload_interval", "30", "seconds between checks for rotated "
+	  "signing keys (1-3600)" },
+	{ "purge_interval", "60", "seconds between purges of expired rows "
+	  "(1-86400)" },
+	{ "purge_batch", "1000", "rows deleted per purge statement "
+	  "(10-100000)" },
+	{ "rsa_bits", "2048", "RSA key size for new keys (2048-8192)" },
+	{ "default_locale", "id", "language of pages without ui_locales or "
+	  "Accept-Language: id or en" },
+	{ NULL, NULL, NULL },
+};
+
+static void
+set_str(char **dst, const char *v)
+{
+	free(*dst);
+	*dst = idp_xstrdup(v);
+}
+
+static int
+set_int(const char *key, const char *v, int64_t min, int64_t max,
+    int64_t *out, char *err, size_t errlen)
+{
+	if (idp_parse_i64(v, min, max, out) != 0) {
+		snprintf(err, errlen, "%s: \"%s\" is not a whole number from "
+		    "%lld to %lld", key, v, (long long)min, (long long)max);
+		return -1;
+	}
+	return 0;
+}
+
+static bool
+is_loopback_host(const char *h, size_t n)
+{
+	return (n == 9 && !strncmp(h, "127.0.0.1", 9)) ||
+	    (n == 9 && !strncmp(h, "localhost", 9)) ||
+	    (n == 5 && !strncmp(h, "[::1]", 5));
+}
+
+static int
+set_issuer(struct idp_config *cfg, const char *v, char *err, size_t errlen)
+{
+	const char *host, *end;
+	size_t n = strlen(v);
+	bool https;
+
+	https = idp_has_prefix(v, "https://");
+	if (!https && !idp_has_prefix(v, "http://"))
+		goto bad;
+	host = v + (https ? 8 : 7);
+	end = host + strcspn(host, ":/");
+	if (end == host || strpbrk(v, "?# \t") != NULL || v[n - 1] == '/')
+		goto bad;
+	if (!https && !is_loopback_host(host, (size_t)(end - host))) {
+		snprintf(err, errlen, "issuer: \"%s\" must use https (plain "
+		    "http is only for 127.0.0.1, ::1 and localhost)", v);
+		return -1;
+	}
+	set_str(&cfg->issuer, v);
+	cfg->issuer_https = https;
+	return 0;
+bad:
+	snprintf(err, errlen, "issuer: \"%s\" is not an absolute http(s) URL "
+	    "without query, fragment or trailing slash", v);
+	return -1;
+}
+
+static int
+set_listen(struct idp_config *cfg, const char *v, char *err, size_t errlen)
+{
+	const char *colon = strrchr(v, ':');
+	int64_t port;
+	char host[64];
+	size_t hl;
+
+	if (colon == NULL || colon == v)
+		goto bad;
+	hl = (size_t)(colon - v);
+	if (hl >= sizeof(host))
+		goto bad;
+	memcpy(host, v, hl);
+	host[hl] = '\0';
+	if (idp_parse_i64(colon + 1, 1, 65535, &port) != 0)
+		goto bad;
+	for (size_t i = 0; i < hl; i++)
+		if (!isdigit((unsigned char)host[i]) && host[i] != '.')
+			goto bad;
+	set_str(&cfg->listen, v);
+	set_str(&cfg->listen_host, host);
+	cfg->listen_port = (int)port;
+	return 0;
+bad:
+	snprintf(err, errlen, "listen: \"%s\" is not an IPv4 host:port such "
+	    "as 127.0.0.1:8080", v);
+	return -1;
+}
+
+struct int_key {
+	const char *key;
+	size_t off;
+	bool wide;
+	int64_t min, max;
+};
+
+#define IK(k, f, lo, hi) { k, offsetof(struct idp_config, f), false, lo, hi }
+#define WK(k, f, lo, hi) { k, offsetof(struct idp_config, f), true, lo, hi }
+
+static const struct int_key int_keys[] = {
+	IK("worker_threads", worker_threads, 0, 256),
+	IK("db_pool_size", db_pool_size, 0, 200),
+	IK("db_connect_timeout", db_connect_timeout, 1, 60),
+	IK("db_start_wait", db_start_wait, 0, 3600),
+	IK("hash_threads", hash_threads, 0, 64),
+	IK("hash_queue", hash_queue, 1, 10000),
+	WK("code_ttl", code_ttl, 5, 60),
+	WK("access_token_ttl", access_token_ttl, 60, 86400),
+	WK("id_token_ttl", id_token_ttl, 60, 86400),
+	WK("refresh_token_ttl", refresh_token_ttl, 300, 31536000),
+	WK("session_idle_ttl", session_idle_ttl, 60, 604800),
+	WK("session_max_ttl", session_max_ttl, 300, 2592000),
+	WK("login_ttl", login_ttl, 60, 3600),
+	WK("max_body_bytes", max_body_bytes, 1024, 10485760),
+	IK("client_cache_ttl", client_cache_ttl, 0, 3600),
+	IK("key_reload_interval", key_reload_interval, 1, 3600),
+	IK("purge_interval", purge_interval, 1, 86400),
+	IK("purge_batch", purge_batch, 10, 100000),
+	IK("rsa_bits", rsa_bits, 2048, 8192),
+};
+
+static int
+set_argon(struct idp_config *cfg, const char *key, const char *v, char *err,
+    size_t errlen)
+{
+	int64_t n;
+
+	if (!strcmp(key, "argon2_memory_kib")) {
+		if (set_int(key, v, 64, 4194304, &n, err, errlen))
+			return -1;
+		cfg->argon2.m_kib = (uint32_t)n;
+	} else if (!strcmp(key, "argon2_iterations")) {
+		if (set_int(key, v, 1, 100, &n, err, errlen))
+			return -1;
+		cfg->argon2.t_cost = (uint32_t)n;
+	} else {
+		if (set_int(key, v, 1, 16, &n, err, errlen))
+			return -1;
+		cfg->argon2.parallelism = (uint32_t)n;
+	}
+	return 0;
+}
+
+static bool
+is_token_name(const char *s)
+{
+	if (*s == '\0' || strlen(s) > 64)
+		return false;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && *s != '_' && *s != '-')
+			return false;
+	return true;
+}
+
+int
+idp_config_set(struct idp_config *cfg, const char *key, const char *v,
+    char *err, size_t errlen)
+{
+	int64_t n;
+
+	for (size_t i = 0; i < sizeof(int_keys) / sizeof(int_keys[0]); i++) {
+		const struct int_key *k = &int_keys[i];
+
+		if (strcmp(key, k->key) != 0)
+			continue;
+		if (set_int(key, v, k->min, k->max, &n, err, errlen))
+			return -1;
+		if (k->wide)
+			*(int64_t *)((char *)cfg + k->off) = n;
+		else
+			*(int *)((char *)cfg + k->off) = (int)n;
+		return 0;
+	}
+	if (!strcmp(key, "issuer"))
+		return set_issuer(cfg, v, err, errlen);
+	if (!strcmp(key, "listen"))
+		return set_listen(cfg, v, err, errlen);
+	if (!strncmp(key, "argon2_", 7) &&
+	    (!strcmp(key + 7, "memory_kib") || !strcmp(key + 7, "iterations") ||
+	    !strcmp(key + 7, "parallelism")))
+		return set_argon(cfg, key, v, err, errlen);
+	if (!strcmp(key, "database_url") || !strcmp(key, "key_dir") ||
+	    !strcmp(key, "sql_dir")) {
+		char **dst = !strcmp(key, "database_url") ? &cfg->database_url :
+		    !strcmp(key, "key_dir") ? &cfg->key_dir : &cfg->sql_dir;
+
+		if (*v == '\0') {
+			snprintf(err, errlen, "%s: must not be empty", key);
+			return -1;
+		}
+		set_str(dst, v);
+		return 0;
+	}
+	if (!strcmp(key, "cookie_name")) {
+		if (!is_token_name(v)) {
+			snprintf(err, errlen, "cookie_name: \"%s\" must be 1-64 "
+			    "letters, digits, '_' or '-'", v);
+			return -1;
+		}
+		set_str(&cfg->cookie_name, v);
+		return 0;
+	}
+	if (!strcmp(key, "cookie_secure")) {
+		if (!strcmp(v, "auto"))
+			cfg->cookie_secure = IDP_COOKIE_SECURE_AUTO;
+		else if (!strcmp(v, "always"))
+			cfg->cookie_secure = IDP_COOKIE_SECURE_ALWAYS;
+		else if (!strcmp(v, "never"))
+			cfg->cookie_secure = IDP_COOKIE_SECURE_NEVER;
+		else {
+			snprintf(err, errlen, "cookie_secure: \"%s\" is not "
+			    "auto, always or never", v);
+			return -1;
+		}
+		return 0;
+	}
+	if (!strcmp(key, "log_level")) {
+		if (idp_log_level_parse(v, &cfg->log_level) != 0) {
+			snprintf(err, errlen, "log_level: \"%s\" is not debug, "
+			    "info, warn or error", v);
+			return -1;
+		}
+		return 0;
+	}
+	if (!strcmp(key, "pkce_allow_plain")) {
+		if (idp_parse_bool(v, &cfg->pkce_allow_plain) != 0) {
+			snprintf(err, errlen, "pkce_allow_plain: \"%s\" is not "
+			    "true or false", v);
+			return -1;
+		}
+		return 0;
+	}
+	if (!strcmp(key, "default_locale")) {
+		if (strcmp(v, "id") != 0 && strcmp(v, "en") != 0) {
+			snprintf(err, errlen, "default_locale: \"%s\" is not id "
+			    "or en", v);
+			return -1;
+		}
+		set_str(&cfg->default_locale, v);
+		return 0;
+	}
+	snprintf(err, errlen, "%s: unknown configuration key", key);
+	return -1;
+}
+
+static char *
+trim(char *s)
+{
+	char *e;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' ||
+	    e[-1] == '\n'))
+		*--e = '\0';
+	return s;
+}
+
+static int
+load_file(const char *path, struct idp_config *cfg, char *err, size_t errlen)
+{
+	char line[4096];
+	FILE *f = fopen(path, "r");
+	int lineno = 0, rc = 0;
+
+	if (f == NULL) {
+		snprintf(err, errlen, "config: cannot open %s: %s", path,
+		    strerror(errno));
+		return -1;
+	}
+	while (rc == 0 && fgets(line, sizeof(line), f) != NULL) {
+		char *p, *eq, *key, *val;
+		char sub[512];
+
+		lineno++;
+		if (strchr(line, '\n') == NULL && !feof(f)) {
+			snprintf(err, errlen, "config: %s:%d: line too long",
+			    path, lineno);
+			rc = -1;
+			break;
+		}
+		p = trim(line);
+		if (*p == '\0' || *p == '#')
+			continue;
+		eq = strchr(p, '=');
+		if (eq == NULL) {
+			snprintf(err, errlen, "config: %s:%d: expected "
+			    "key = value", path, lineno);
+			rc = -1;
+			break;
+		}
+		*eq = '\0';
+		key = trim(p);
+		val = trim(eq + 1);
+		if (strlen(val) >= 2 && val[0] == '"' &&
+		    val[strlen(val) - 1] == '"') {
+			val[strlen(val) - 1] = '\0';
+			val++;
+		}
+		if (idp_config_set(cfg, key, val, sub, sizeof(sub)) != 0) {
+			snprintf(err, errlen, "config: %s:%d: %s", path, lineno,
+			    sub);
+			rc = -1;
+		}
+	}
+	fclose(f);
+	return rc;
+}
+
+static int
+load_env(struct idp_config *cfg, char *err, size_t errlen)
+{
+	for (const struct idp_config_entry *e = idp_config_entries; e->key;
+	    e++) {
+		char name[64], sub[512];
+		const char *v;
+		size_t i;
+
+		snprintf(name, sizeof(name), "IDP_%s", e->key);
+		for (i = 4; name[i]; i++)
+			name[i] = (char)toupper((unsigned char)name[i]);
+		v = getenv(name);
+		if (v == NULL)
+			continue;
+		if (idp_config_set(cfg, e->key, v, sub, sizeof(sub)) != 0) {
+			snprintf(err, errlen, "environment %s: %s", name, sub);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int
+finish(struct idp_config *cfg, char *err, size_t errlen)
+{
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (cores < 1)
+		cores = 1;
+	if (cfg->issuer == NULL) {
+		snprintf(err, errlen, "issuer: required (set issuer in the "
+		    "config file or IDP_ISSUER)");
+		return -1;
+	}
+	if (cfg->database_url == NULL) {
+		snprintf(err, errlen, "database_url: required (set "
+		    "database_url in the config file or IDP_DATABASE_URL)");
+		return -1;
+	}
+	if (cfg->session_max_ttl < cfg->session_idle_ttl) {
+		snprintf(err, errlen, "session_max_ttl: must not be shorter "
+		    "than session_idle_ttl");
+		return -1;
+	}
+	if (cfg->worker_threads == 0)
+		cfg->worker_threads = (int)(cores * 4 > 64 ? 64 : cores * 4);
+	if (cfg->db_pool_size == 0)
+		cfg->db_pool_size = cfg->worker_threads;
+	if (cfg->hash_threads == 0)
+		cfg->hash_threads = (int)cores;
+	cfg->cookie_secure_effective =
+	    cfg->cookie_secure == IDP_COOKIE_SECURE_ALWAYS ||
+	    (cfg->cookie_secure == IDP_COOKIE_SECURE_AUTO && cfg->issuer_https);
+	return 0;
+}
+
+int
+idp_config_load(const char *path, struct idp_config *cfg, char *err,
+    size_t errlen)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	for (const struct idp_config_entry *e = idp_config_entries; e->key;
+	    e++) {
+		if (e->def == NULL)
+			continue;
+		if (idp_config_set(cfg, e->key, e->def, err, errlen) != 0)
+			return -1;
+	}
+	if (path != NULL && load_file(path, cfg, err, errlen) != 0)
+		return -1;
+	if (load_env(cfg, err, errlen) != 0)
+		return -1;
+	return finish(cfg, err, errlen);
+}
+
+void
+idp_config_free(struct idp_config *cfg)
+{
+	free(cfg->issuer);
+	free(cfg->listen);
+	free(cfg->listen_host);
+	if (cfg->database_url != NULL)
+		idp_wipe(cfg->database_url, strlen(cfg->database_url));
+	free(cfg->database_url);
+	free(cfg->key_dir);
+	free(cfg->sql_dir);
+	free(cfg->cookie_name);
+	free(cfg->default_locale);
+	memset(cfg, 0, sizeof(*cfg));
+}

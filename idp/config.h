@@ -1,0 +1,73 @@
+/* The provider's configuration: parsed once at start into an immutable
+ * struct (defaults, then the file, then IDP_* environment variables). A bad
+ * value stops the program with a message that names the key. This and the
+ * pools are the only process-wide state. */
+#ifndef IDP_CONFIG_H
+#define IDP_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "crypto/pwhash.h"
+#include "util/log.h"
+
+enum idp_cookie_secure { IDP_COOKIE_SECURE_AUTO, IDP_COOKIE_SECURE_ALWAYS,
+	IDP_COOKIE_SECURE_NEVER };
+
+struct idp_config {
+	char *issuer;		/* no trailing slash */
+	bool issuer_https;
+	char *listen;		/* as given, host:port */
+	char *listen_host;
+	int listen_port;
+	char *database_url;
+	char *key_dir;
+	char *sql_dir;
+	int worker_threads;
+	int db_pool_size;
+	int db_connect_timeout;	/* seconds for one connection attempt */
+	int db_start_wait;	/* seconds idp waits for the database at start */
+	int hash_threads;
+	int hash_queue;
+	int64_t code_ttl;
+	int64_t access_token_ttl;
+	int64_t id_token_ttl;
+	int64_t refresh_token_ttl;
+	int64_t session_idle_ttl;
+	int64_t session_max_ttl;
+	int64_t login_ttl;
+	char *cookie_name;
+	enum idp_cookie_secure cookie_secure;
+	bool cookie_secure_effective;
+	struct idp_pwhash_params argon2;
+	enum idp_log_level log_level;
+	int64_t max_body_bytes;
+	bool pkce_allow_plain;
+	int client_cache_ttl;
+	int key_reload_interval;
+	int purge_interval;
+	int purge_batch;
+	int rsa_bits;
+	char *default_locale;
+};
+
+struct idp_config_entry {
+	const char *key;	/* file key; the environment name is IDP_<KEY> */
+	const char *def;	/* default as text, NULL when required */
+	const char *help;
+};
+
+/* Every key, for --help and the documentation test. NULL-terminated. */
+extern const struct idp_config_entry idp_config_entries[];
+
+/* Load defaults, then path (may be NULL), then the environment. On error
+ * returns -1 and writes one line naming the key into err. */
+int idp_config_load(const char *path, struct idp_config *cfg, char *err,
+    size_t errlen);
+/* Parse one key's text value into cfg (used by load and by tests). */
+int idp_config_set(struct idp_config *cfg, const char *key, const char *value,
+    char *err, size_t errlen);
+void idp_config_free(struct idp_config *cfg);
+
+#endif

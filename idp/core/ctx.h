@@ -1,0 +1,21 @@
+/* Everything a request may use that outlives it: the configuration and
+ * the pools. Created once in main.c; read-only for requests except
+ * through the thread-safe objects it points to. */
+#ifndef IDP_CORE_CTX_H
+#define IDP_CORE_CTX_H
+
+struct idp_config;
+struct idp_db;
+struct idp_pubring;
+struct idp_client_cache;
+struct idp_hashq;
+
+struct idp_ctx {
+	const struct idp_config *cfg;
+	struct idp_db *db;
+	struct idp_pubring *pub;		/* keys, JWKS, discovery */
+	struct idp_client_cache *clients;
+	struct idp_hashq *hashq;
+};
+
+#endif

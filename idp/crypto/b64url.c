@@ -1,0 +1,94 @@
+#include <string.h>
+
+#include "crypto/b64url.h"
+
+static const char alphabet[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+size_t
+idp_b64url_encode_to(char *out, const void *in, size_t n)
+{
+	const unsigned char *p = in;
+	size_t i, o = 0;
+
+	for (i = 0; i + 3 <= n; i += 3) {
+		unsigned v = (unsigned)p[i] << 16 | (unsigned)p[i + 1] << 8 | p[i + 2];
+
+		out[o++] = alphabet[(v >> 18) & 63];
+		out[o++] = alphabet[(v >> 12) & 63];
+		out[o++] = alphabet[(v >> 6) & 63];
+		out[o++] = alphabet[v & 63];
+	}
+	if (n - i == 1) {
+		unsigned v = (unsigned)p[i] << 16;
+
+		out[o++] = alphabet[(v >> 18) & 63];
+		out[o++] = alphabet[(v >> 12) & 63];
+	} else if (n - i == 2) {
+		unsigned v = (unsigned)p[i] << 16 | (unsigned)p[i + 1] << 8;
+
+		out[o++] = alphabet[(v >> 18) & 63];
+		out[o++] = alphabet[(v >> 12) & 63];
+		out[o++] = alphabet[(v >> 6) & 63];
+	}
+	out[o] = '\0';
+	return o;
+}
+
+char *
+idp_b64url_encode(struct idp_arena *a, const void *in, size_t n)
+{
+	char *out = idp_arena_alloc(a, IDP_B64URL_LEN(n) + 1);
+
+	idp_b64url_encode_to(out, in, n);
+	return out;
+}
+
+static int
+val(unsigned char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '-')
+		return 62;
+	if (c == '_')
+		return 63;
+	return -1;
+}
+
+unsigned char *
+idp_b64url_decode(struct idp_arena *a, const char *in, size_t n,
+    size_t *outlen)
+{
+	unsigned char *out;
+	unsigned acc = 0;
+	size_t i, o = 0;
+	int bits = 0;
+
+	if (n % 4 == 1)
+		return NULL;
+	out = idp_arena_alloc(a, n * 3 / 4 + 1);
+	for (i = 0; i < n; i++) {
+		int v = val((unsigned char)in[i]);
+
+		if (v < 0)
+			return NULL;
+		acc = (acc << 6) | (unsigned)v;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			out[o++] = (unsigned char)(acc >> bits);
+			acc &= (1u << bits) - 1;
+		}
+	}
+	/* Leftover bits must be zero: one encoding per byte string. */
+	if (acc != 0)
+		return NULL;
+	out[o] = '\0';
+	*outlen = o;
+	return out;
+}

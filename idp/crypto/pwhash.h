@@ -1,0 +1,29 @@
+/* Human passwords only: argon2id (libargon2). The hash string carries its
+ * own algorithm and parameters, so a cost change applies at the next
+ * login (idp_pwhash_needs_rehash) and other formats can be added later. */
+#ifndef IDP_CRYPTO_PWHASH_H
+#define IDP_CRYPTO_PWHASH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define IDP_PWHASH_STRMAX 160
+#define IDP_PASSWORD_MAX 1024	/* longer input is refused, not hashed */
+
+struct idp_pwhash_params {
+	uint32_t m_kib;		/* memory in KiB */
+	uint32_t t_cost;	/* passes */
+	uint32_t parallelism;
+};
+
+int idp_pwhash_str(const struct idp_pwhash_params *p, const char *password,
+    size_t pwlen, char out[IDP_PWHASH_STRMAX])
+	__attribute__((warn_unused_result));
+/* 0 when the password matches. Unknown formats never match. */
+int idp_pwhash_verify(const char *hash, const char *password, size_t pwlen)
+	__attribute__((warn_unused_result));
+bool idp_pwhash_needs_rehash(const char *hash,
+    const struct idp_pwhash_params *p);
+
+#endif

@@ -1,0 +1,230 @@
+/* idpctl client apply DIR: the declarative way to keep the province's
+ * services registered. Every manifest is validated before anything is
+ * written; then all changes go in one transaction. */
+#include <stdio.h>
+#include <string.h>
+
+#include "crypto/digest.h"
+#include "crypto/random.h"
+#include "ctl/ctl.h"
+#include "ctl/manifest.h"
+#include "store/client.h"
+
+struct plan {
+	struct manifest m;
+	struct idp_client_row *existing;	/* NULL: create */
+	const char *action;	/* created, updated, unchanged */
+	char *secret;		/* new secret to show once */
+};
+
+static bool
+needs_secret(const char *method)
+{
+	return !strcmp(method, "client_secret_basic") ||
+	    !strcmp(method, "client_secret_post");
+}
+
+static int
+load_all(struct ctl *c, const char *dir, struct plan **out, size_t *n)
+{
+	char **files = NULL;
+	const char *why = NULL;
+	struct plan *p;
+
+	if (manifest_files(c->arena, dir, &files, n, &why) != 0)
+		return ctl_err("client apply: %s: %s", dir, why);
+	if (*n == 0)
+		return ctl_err("client apply: no manifests in %s", dir);
+	p = idp_arena_zalloc(c->arena, *n * sizeof(*p));
+	for (size_t i = 0; i < *n; i++) {
+		json_error_t je;
+		json_t *doc = json_load_file(files[i], JSON_REJECT_DUPLICATES,
+		    &je);
+		int rc;
+
+		if (doc == NULL)
+			return ctl_err("client apply: %s:%d: %s", files[i],
+			    je.line, je.text);
+		rc = manifest_parse(c->arena, doc, files[i], &p[i].m, &why);
+		json_decref(doc);
+		if (rc != 0)
+			return ctl_err("client apply: %s: %s", files[i], why);
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(p[j].m.client_id, p[i].m.client_id))
+				return ctl_err("client apply: %s and %s both "
+				    "define client %s", p[j].m.path, files[i],
+				    p[i].m.client_id);
+	}
+	*out = p;
+	return 0;
+}
+
+static bool
+listed(const char *const *rotate, int nrotate, const char *id)
+{
+	for (int i = 0; i < nrotate; i++)
+		if (!strcmp(rotate[i], id))
+			return true;
+	return false;
+}
+
+static enum idp_err
+apply_one(struct ctl *c, struct plan *p, bool rotate, bool dry_run)
+{
+	struct idp_client_row row;
+	bool secret_now = needs_secret(p->m.auth_method);
+	bool secret_before;
+	enum idp_err e;
+
+	manifest_to_row(c->arena, &p->m, "manifest", &row);
+	if (p->existing == NULL) {
+		p->action = "created";
+		if (secret_now)
+			p->secret = idp_random_token(c->arena);
+	} else {
+		secret_before = p->existing->has_secret;
+		if (manifest_same(&p->m, p->existing) && !rotate) {
+			p->action = "unchanged";
+			return IDP_OK;
+		}
+		p->action = "updated";
+		/* Keep the secret unless asked, or unless the client now
+		 * needs one it never had. */
+		if (secret_now && (rotate || !secret_before))
+			p->secret = idp_random_token(c->arena);
+		else if (secret_now) {
+			row.has_secret = true;
+			memcpy(row.secret_digest, p->existing->secret_digest,
+			    IDP_SHA256_LEN);
+		}
+		row.has_registration_token =
+		    p->existing->has_registration_token;
+		memcpy(row.registration_digest,
+		    p->existing->registration_digest, IDP_SHA256_LEN);
+	}
+	if (p->secret != NULL) {
+		idp_sha256_str(p->secret, row.secret_digest);
+		row.has_secret = true;
+	}
+	if (dry_run) {
+		p->secret = NULL;	/* nothing was stored */
+		return IDP_OK;
+	}
+	e = p->existing == NULL ? idp_store_client_insert(c->conn, &row) :
+	    idp_store_client_update(c->conn, &row, false);
+	if (e == IDP_ERR_NOT_FOUND)
+		ctl_err("client apply: %s: organisation %s does not exist",
+		    p->m.path, p->m.owner_org);
+	return e;
+}
+
+static void
+report(struct ctl *c, struct plan *p, size_t n, bool dry_run)
+{
+	int counts[3] = { 0, 0, 0 };
+
+	if (c->json) {
+		json_t *a = json_array();
+
+		for (size_t i = 0; i < n; i++) {
+			json_t *o = json_pack("{s:s, s:s}", "client_id",
+			    p[i].m.client_id, "action", p[i].action);
+
+			if (p[i].secret != NULL)
+				json_object_set_new(o, "client_secret",
+				    json_string(p[i].secret));
+			json_array_append_new(a, o);
+		}
+		ctl_print_json(json_pack("{s:b, s:o}", "dry_run", dry_run,
+		    "clients", a));
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		bool unchanged = !strcmp(p[i].action, "unchanged");
+
+		counts[unchanged ? 2 : !strcmp(p[i].action, "created") ? 0 :
+		    1]++;
+		if (!unchanged)
+			printf("%-9s %s\n", p[i].action, p[i].m.client_id);
+		if (p[i].secret != NULL)
+			printf("          client_secret: %s (shown once)\n",
+			    p[i].secret);
+	}
+	printf("%s%d created, %d updated, %d unchanged\n",
+	    dry_run ? "dry run: " : "", counts[0], counts[1], counts[2]);
+}
+
+int
+ctl_client_apply(struct ctl *c, int argc, char **argv)
+{
+	const char *dir = NULL;
+	const char *rotate[64];
+	int nrotate = 0, rc;
+	bool dry_run = false;
+	struct plan *p = NULL;
+	size_t n = 0;
+	enum idp_err e = IDP_OK;
+
+	for (int i = 2; i < argc; i++) {
+		const char *v;
+
+		if ((v = ctl_opt(argc, argv, &i, "--rotate-secret")) != NULL) {
+			if (nrotate == 64) {
+				ctl_err("client apply: too many --rotate-secret");
+				return CTL_USAGE;
+			}
+			rotate[nrotate++] = v;
+		} else if (ctl_flag(argv, i, "--dry-run")) {
+			dry_run = true;
+		} else if (ctl_flag(argv, i, "--json")) {
+			continue;
+		} else if (argv[i][0] != '-' && dir == NULL) {
+			dir = argv[i];
+		} else {
+			ctl_err("client apply: unexpected argument %s", argv[i]);
+			return CTL_USAGE;
+		}
+	}
+	if (dir == NULL) {
+		ctl_err("client apply: DIR is required");
+		return CTL_USAGE;
+	}
+	if (load_all(c, dir, &p, &n) != 0)
+		return CTL_FAIL;
+	for (int i = 0; i < nrotate; i++) {
+		bool found = false;
+
+		for (size_t j = 0; j < n; j++)
+			found = found || !strcmp(p[j].m.client_id, rotate[i]);
+		if (!found)
+			return ctl_err("client apply: --rotate-secret %s: no "
+			    "manifest defines it", rotate[i]);
+	}
+	if ((rc = ctl_connect(c, true)) != 0)
+		return rc;
+	if ((e = idp_db_begin(c->conn)) != IDP_OK)
+		return ctl_err("client apply: %s", ctl_db_msg(c, e));
+	for (size_t i = 0; i < n && e == IDP_OK; i++) {
+		e = idp_store_client_get(c->conn, c->arena, p[i].m.client_id,
+		    &p[i].existing);
+		if (e == IDP_ERR_NOT_FOUND) {
+			p[i].existing = NULL;
+			e = IDP_OK;
+		}
+		if (e == IDP_OK)
+			e = apply_one(c, &p[i], listed(rotate, nrotate,
+			    p[i].m.client_id), dry_run);
+		if (e != IDP_OK && e != IDP_ERR_NOT_FOUND)
+			ctl_err("client apply: %s: %s", p[i].m.path,
+			    ctl_db_msg(c, e));
+	}
+	if (e != IDP_OK || dry_run) {
+		idp_db_rollback(c->conn);
+		if (e != IDP_OK)
+			return ctl_err("client apply: nothing was changed");
+	} else if ((e = idp_db_commit(c->conn)) != IDP_OK) {
+		return ctl_err("client apply: %s", ctl_db_msg(c, e));
+	}
+	report(c, p, n, dry_run);
+	return CTL_OK;
+}

@@ -1,0 +1,53 @@
+#include <stdio.h>
+#include <string.h>
+
+#include "ctl/ctl.h"
+#include "store/migrate.h"
+
+static void
+report(const char *line)
+{
+	printf("%s\n", line);
+}
+
+int
+ctl_migrate(struct ctl *c, int argc, char **argv)
+{
+	struct idp_migration *m = NULL;
+	size_t n = 0;
+	char why[1024];
+	int applied = 0, rc;
+
+	if (ctl_wants_help(argc, argv)) {
+		printf("usage: idpctl migrate\n\n"
+		    "Apply the migrations in sql_dir that the database has not "
+		    "seen, each in\na transaction of its own, in version order. "
+		    "Running it again changes\nnothing.\n");
+		return CTL_OK;
+	}
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--json") != 0) {
+			ctl_err("migrate: unexpected argument %s", argv[i]);
+			return CTL_USAGE;
+		}
+	}
+	if (ctl_config(c) != 0)
+		return CTL_FAIL;
+	if (idp_migrations_scan(c->arena, c->cfg.sql_dir, &m, &n, why,
+	    sizeof(why)) != 0)
+		return ctl_err("sql_dir: %s", why);
+	if (n == 0)
+		return ctl_err("sql_dir: no migrations in %s", c->cfg.sql_dir);
+	if ((rc = ctl_connect(c, false)) != 0)
+		return rc;
+	if (idp_migrate(c->conn, c->arena, m, n, &applied,
+	    c->json ? NULL : report, why, sizeof(why)) != IDP_OK)
+		return ctl_err("migrate: %s", why);
+	if (c->json)
+		ctl_print_json(json_pack("{s:i, s:i}", "applied", applied,
+		    "version", m[n - 1].version));
+	else
+		printf("database at version %03d (%d applied)\n",
+		    m[n - 1].version, applied);
+	return CTL_OK;
+}

@@ -1,0 +1,19 @@
+/* One handler per endpoint; the route table in http/router.c lists them.
+ * Handlers read top to bottom like the section of the RFC they implement,
+ * and contain no SQL, no OpenSSL and no libmicrohttpd. */
+#ifndef IDP_ENDPOINT_ENDPOINTS_H
+#define IDP_ENDPOINT_ENDPOINTS_H
+
+#include "http/req.h"
+
+/* discovery.c */
+enum idp_err idp_discovery_handle(struct idp_req *rq, struct idp_resp *rs);
+/* jwks.c */
+enum idp_err idp_jwks_handle(struct idp_req *rq, struct idp_resp *rs);
+/* health.c */
+enum idp_err idp_healthz_handle(struct idp_req *rq, struct idp_resp *rs);
+enum idp_err idp_readyz_handle(struct idp_req *rq, struct idp_resp *rs);
+/* static.c */
+enum idp_err idp_static_css_handle(struct idp_req *rq, struct idp_resp *rs);
+
+#endif

@@ -1,0 +1,184 @@
+#include <string.h>
+
+#include <jansson.h>
+
+#include "config.h"
+#include "core/ctx.h"
+#include "http/response.h"
+#include "util/buf.h"
+#include "util/log.h"
+
+int
+idp_err_status(enum idp_err e)
+{
+	switch (e) {
+	case IDP_OK: return 200;
+	case IDP_ERR_UNAVAILABLE:
+	case IDP_ERR_TEMPORARILY_UNAVAILABLE: return 503;
+	case IDP_ERR_NOT_FOUND: return 404;
+	case IDP_ERR_METHOD: return 405;
+	case IDP_ERR_TOO_LARGE: return 413;
+	case IDP_ERR_INVALID_CLIENT:
+	case IDP_ERR_INVALID_TOKEN: return 401;
+	case IDP_ERR_INSUFFICIENT_SCOPE:
+	case IDP_ERR_FORBIDDEN: return 403;
+	case IDP_ERR_CONFLICT: return 409;
+	case IDP_ERR_INTERNAL:
+	case IDP_ERR_NOMEM: return 500;
+	default: return 400;
+	}
+}
+
+void
+idp_resp_common_headers(struct idp_resp *rs, bool html)
+{
+	idp_resp_header(rs, "X-Content-Type-Options", "nosniff");
+	idp_resp_header(rs, "Referrer-Policy", "no-referrer");
+	if (html) {
+		idp_resp_header(rs, "Content-Security-Policy",
+		    "default-src 'none'; style-src 'self'; img-src 'self' "
+		    "https: data:; form-action 'self' https: http://127.0.0.1:* "
+		    "http://localhost:*; frame-ancestors 'none'; "
+		    "base-uri 'none'");
+		idp_resp_header(rs, "X-Frame-Options", "DENY");
+	}
+}
+
+void
+idp_resp_no_store(struct idp_resp *rs)
+{
+	idp_resp_header(rs, "Cache-Control", "no-store");
+	idp_resp_header(rs, "Pragma", "no-cache");
+}
+
+static const char *
+public_desc(enum idp_err e, const char *desc)
+{
+	if (e == IDP_ERR_INTERNAL || e == IDP_ERR_NOMEM)
+		return "The server could not complete the request.";
+	if (e == IDP_ERR_UNAVAILABLE)
+		return "The service is temporarily unavailable; retry shortly.";
+	return desc;
+}
+
+void
+idp_resp_oauth_error(struct idp_req *rq, struct idp_resp *rs, enum idp_err e,
+    const char *desc)
+{
+	json_t *o = json_pack("{s:s}", "error", idp_err_str(e));
+	char *s;
+
+	desc = public_desc(e, desc);
+	if (desc != NULL)
+		json_object_set_new(o, "error_description", json_string(desc));
+	s = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	idp_resp_json(rs, idp_err_status(e),
+	    idp_arena_strdup(rq->arena, s ? s : "{\"error\":\"server_error\"}"));
+	free(s);
+	idp_resp_no_store(rs);
+	if (e == IDP_ERR_INVALID_CLIENT)
+		idp_resp_header(rs, "WWW-Authenticate", idp_arena_printf(
+		    rq->arena, "Basic realm=\"%s\"", rq->ctx->cfg->issuer));
+	if (e == IDP_ERR_UNAVAILABLE)
+		idp_resp_header(rs, "Retry-After", "1");
+}
+
+/* RFC 6750 §3: quoted-string values may not carry '"' or '\'. */
+static const char *
+challenge_safe(struct idp_arena *a, const char *s)
+{
+	char *o = idp_arena_strdup(a, s), *p;
+
+	for (p = o; *p; p++)
+		if (*p == '"' || *p == '\\' || (unsigned char)*p < 0x20)
+			*p = ' ';
+	return o;
+}
+
+void
+idp_resp_bearer_error(struct idp_req *rq, struct idp_resp *rs, enum idp_err e,
+    const char *desc)
+{
+	const char *realm = rq->ctx->cfg->issuer;
+	const char *chal;
+
+	idp_resp_oauth_error(rq, rs, e, desc);
+	if (e == IDP_ERR_UNAVAILABLE || e == IDP_ERR_INTERNAL)
+		return;
+	if (desc == NULL && e == IDP_ERR_INVALID_TOKEN) {
+		/* No credentials at all: no error code (RFC 6750 §3.1). */
+		chal = idp_arena_printf(rq->arena, "Bearer realm=\"%s\"", realm);
+	} else {
+		chal = idp_arena_printf(rq->arena, "Bearer realm=\"%s\", "
+		    "error=\"%s\", error_description=\"%s\"", realm,
+		    idp_err_str(e), challenge_safe(rq->arena, desc ? desc : ""));
+	}
+	idp_resp_header(rs, "WWW-Authenticate", chal);
+}
+
+void
+idp_resp_html(struct idp_resp *rs, int status, const char *html, size_t len)
+{
+	idp_resp_body(rs, status, "text/html; charset=utf-8", html, len);
+	idp_resp_common_headers(rs, true);
+	idp_resp_no_store(rs);
+}
+
+void
+idp_resp_error_page(struct idp_req *rq, struct idp_resp *rs, enum idp_err e,
+    const char *desc)
+{
+	struct idp_buf b;
+
+	idp_buf_init(&b, rq->arena, 16 * 1024);
+	idp_buf_adds(&b, "<!DOCTYPE html>\n<html lang=\"id\"><head>"
+	    "<meta charset=\"utf-8\"><meta name=\"viewport\" "
+	    "content=\"width=device-width, initial-scale=1\">"
+	    "<title>Permintaan tidak dapat diproses / Request error</title>"
+	    "<link rel=\"stylesheet\" href=\"/static/idp.css\"></head><body>"
+	    "<main class=\"card\"><h1>Permintaan tidak dapat diproses</h1>"
+	    "<p lang=\"en\">The request cannot be processed.</p><p><code>");
+	idp_buf_add_html(&b, idp_err_str(e));
+	idp_buf_adds(&b, "</code></p><p>");
+	idp_buf_add_html(&b, public_desc(e, desc) ? public_desc(e, desc) : "");
+	idp_buf_adds(&b, "</p><p class=\"muted\">ID permintaan / request id: ");
+	idp_buf_add_html(&b, rq->id);
+	idp_buf_adds(&b, "</p></main></body></html>\n");
+	idp_resp_html(rs, idp_err_status(e), b.data, b.len);
+	if (e == IDP_ERR_UNAVAILABLE)
+		idp_resp_header(rs, "Retry-After", "1");
+}
+
+void
+idp_resp_error_redirect(struct idp_req *rq, struct idp_resp *rs,
+    const char *redirect_uri, enum idp_err e, const char *desc,
+    const char *state)
+{
+	struct idp_buf b;
+
+	idp_buf_init(&b, rq->arena, 16 * 1024);
+	idp_buf_adds(&b, redirect_uri);
+	idp_buf_addc(&b, strchr(redirect_uri, '?') ? '&' : '?');
+	idp_buf_adds(&b, "error=");
+	idp_buf_add_urlenc(&b, idp_err_str(e));
+	desc = public_desc(e, desc);
+	if (desc != NULL) {
+		idp_buf_adds(&b, "&error_description=");
+		idp_buf_add_urlenc(&b, desc);
+	}
+	if (state != NULL) {
+		idp_buf_adds(&b, "&state=");
+		idp_buf_add_urlenc(&b, state);
+	}
+	idp_buf_adds(&b, "&iss=");
+	idp_buf_add_urlenc(&b, rq->ctx->cfg->issuer);
+	if (b.overflow) {
+		idp_resp_error_page(rq, rs, IDP_ERR_INVALID_REQUEST,
+		    "The request is too long.");
+		return;
+	}
+	idp_resp_redirect(rs, b.data);
+	idp_resp_common_headers(rs, false);
+	idp_resp_no_store(rs);
+}

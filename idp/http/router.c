@@ -1,0 +1,53 @@
+#include <stdio.h>
+#include <string.h>
+
+#include "endpoint/endpoints.h"
+#include "http/router.h"
+
+static const struct idp_route routes[] = {
+	{ "/.well-known/openid-configuration", IDP_GET | IDP_HEAD,
+	  idp_discovery_handle, IDP_ROUTE_API },
+	{ "/.well-known/oauth-authorization-server", IDP_GET | IDP_HEAD,
+	  idp_discovery_handle, IDP_ROUTE_API },
+	{ "/jwks", IDP_GET | IDP_HEAD, idp_jwks_handle, IDP_ROUTE_API },
+	{ "/healthz", IDP_GET | IDP_HEAD, idp_healthz_handle, IDP_ROUTE_API },
+	{ "/readyz", IDP_GET | IDP_HEAD, idp_readyz_handle, IDP_ROUTE_API },
+	{ "/static/idp.css", IDP_GET | IDP_HEAD, idp_static_css_handle,
+	  IDP_ROUTE_API },
+	{ NULL, 0, NULL, IDP_ROUTE_API },
+};
+
+const struct idp_route *
+idp_router_find(const char *path)
+{
+	for (const struct idp_route *r = routes; r->path; r++)
+		if (strcmp(r->path, path) == 0)
+			return r;
+	return NULL;
+}
+
+bool
+idp_router_has_path(const char *path)
+{
+	return idp_router_find(path) != NULL;
+}
+
+const char *
+idp_router_allow(struct idp_arena *a, const struct idp_route *r)
+{
+	static const char *const names[] = { "GET", "POST", "PUT", "DELETE",
+		"HEAD" };
+	static const unsigned bits[] = { IDP_GET, IDP_POST, IDP_PUT,
+		IDP_DELETE, IDP_HEAD };
+	char buf[64];
+	size_t o = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < 5; i++) {
+		if (!(r->methods & bits[i]))
+			continue;
+		o += (size_t)snprintf(buf + o, sizeof(buf) - o, "%s%s",
+		    o ? ", " : "", names[i]);
+	}
+	return idp_arena_strdup(a, buf);
+}

@@ -1,0 +1,608 @@
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "oidc/client.h"
+#include "oidc/scope.h"
+#include "util/str.h"
+
+const char *const idp_grant_types_supported[] = { "authorization_code",
+	"refresh_token", "client_credentials", NULL };
+const char *const idp_auth_methods_supported[] = { "client_secret_basic",
+	"client_secret_post", "private_key_jwt", "none", NULL };
+
+enum idp_auth_method
+idp_auth_method_parse(const char *s)
+{
+	if (s == NULL)
+		return 0;
+	if (!strcmp(s, "client_secret_basic"))
+		return IDP_AUTH_BASIC;
+	if (!strcmp(s, "client_secret_post"))
+		return IDP_AUTH_POST;
+	if (!strcmp(s, "private_key_jwt"))
+		return IDP_AUTH_PRIVATE_KEY_JWT;
+	if (!strcmp(s, "none"))
+		return IDP_AUTH_NONE;
+	return 0;
+}
+
+const char *
+idp_auth_method_name(enum idp_auth_method m)
+{
+	switch (m) {
+	case IDP_AUTH_BASIC: return "client_secret_basic";
+	case IDP_AUTH_POST: return "client_secret_post";
+	case IDP_AUTH_PRIVATE_KEY_JWT: return "private_key_jwt";
+	case IDP_AUTH_NONE: return "none";
+	}
+	return "unknown";
+}
+
+static bool
+is_loopback(const char *host, size_t n)
+{
+	return (n == 9 && !strncmp(host, "127.0.0.1", 9)) ||
+	    (n == 5 && !strncmp(host, "[::1]", 5)) ||
+	    (n == 9 && !strncasecmp(host, "localhost", 9));
+}
+
+int
+idp_uri_check(const char *uri, bool public_native, const char **why)
+{
+	const char *p, *colon, *auth, *auth_end, *host_end;
+	size_t n;
+
+	if (uri == NULL || (n = strlen(uri)) == 0 || n > IDP_URI_MAX) {
+		*why = "URI is empty or longer than 2000 characters";
+		return -1;
+	}
+	for (p = uri; *p; p++) {
+		if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f ||
+		    *p == '\\' || *p == '"' || *p == '<' || *p == '>') {
+			*why = "URI contains spaces, control or non-ASCII "
+			    "characters";
+			return -1;
+		}
+	}
+	if (strchr(uri, '#') != NULL) {
+		*why = "URI must not contain a fragment";
+		return -1;
+	}
+	if (strchr(uri, '*') != NULL) {
+		*why = "URI must not contain wildcards";
+		return -1;
+	}
+	colon = strchr(uri, ':');
+	if (colon == NULL || colon == uri) {
+		*why = "URI must be absolute";
+		return -1;
+	}
+	for (p = uri; p < colon; p++)
+		if (!isalnum((unsigned char)*p) && *p != '+' && *p != '-' &&
+		    *p != '.') {
+			*why = "URI scheme is malformed";
+			return -1;
+		}
+	if (!strncmp(uri, "https://", 8) || !strncmp(uri, "http://", 7)) {
+		bool https = uri[4] == 's';
+
+		auth = uri + (https ? 8 : 7);
+		auth_end = auth + strcspn(auth, "/?");
+		if (memchr(auth, '@', (size_t)(auth_end - auth)) != NULL) {
+			*why = "URI must not contain user information";
+			return -1;
+		}
+		host_end = auth_end;
+		if (*auth == '[') {
+			const char *rb = memchr(auth, ']',
+			    (size_t)(auth_end - auth));
+
+			if (rb == NULL) {
+				*why = "URI host is malformed";
+				return -1;
+			}
+			host_end = rb + 1;
+		} else {
+			const char *pc = memchr(auth, ':',
+			    (size_t)(auth_end - auth));
+
+			if (pc != NULL)
+				host_end = pc;
+		}
+		if (host_end == auth) {
+			*why = "URI has no host";
+			return -1;
+		}
+		if (!https && !is_loopback(auth, (size_t)(host_end - auth))) {
+			*why = "URI must use https (http only for loopback "
+			    "addresses)";
+			return -1;
+		}
+		return 0;
+	}
+	/* RFC 8252 §7.1: native apps use a reverse-domain private scheme. */
+	if (public_native && memchr(uri, '.', (size_t)(colon - uri)) != NULL)
+		return 0;
+	*why = "URI must use https (http only for loopback addresses)";
+	return -1;
+}
+
+static enum idp_err
+fail(enum idp_err e, const char **why, const char *msg)
+{
+	*why = msg;
+	return e;
+}
+
+/* An optional string member; copied when present and valid. */
+static int
+opt_string(json_t *in, json_t *out, const char *key, size_t max)
+{
+	json_t *v = json_object_get(in, key);
+	const char *s;
+
+	if (v == NULL || json_is_null(v))
+		return 0;
+	s = json_string_value(v);
+	if (s == NULL || strlen(s) > max || !idp_utf8_valid(s, strlen(s)))
+		return -1;
+	json_object_set_new(out, key, json_string(s));
+	return 0;
+}
+
+static int
+opt_uri(json_t *in, json_t *out, const char *key, const char **why)
+{
+	json_t *v = json_object_get(in, key);
+
+	if (v == NULL || json_is_null(v))
+		return 0;
+	if (!json_is_string(v)) {
+		*why = "URI metadata must be strings";
+		return -1;
+	}
+	if (idp_uri_check(json_string_value(v), false, why) != 0)
+		return -1;
+	json_object_set(out, key, v);
+	return 0;
+}
+
+static int
+string_array(json_t *v, size_t max, json_t **out)
+{
+	size_t i;
+	json_t *e;
+
+	if (!json_is_array(v) || json_array_size(v) > max)
+		return -1;
+	*out = json_array();
+	json_array_foreach(v, i, e) {
+		const char *s = json_string_value(e);
+
+		if (s == NULL || *s == '\0' || strlen(s) > IDP_URI_MAX) {
+			json_decref(*out);
+			return -1;
+		}
+		json_array_append(*out, e);
+	}
+	return 0;
+}
+
+static bool
+array_has(json_t *arr, const char *s)
+{
+	size_t i;
+	json_t *e;
+
+	json_array_foreach(arr, i, e)
+		if (json_string_value(e) && !strcmp(json_string_value(e), s))
+			return true;
+	return false;
+}
+
+static enum idp_err
+check_uris(json_t *in, json_t *out, const char *key, bool public_native,
+    bool required, const char **why)
+{
+	json_t *v = json_object_get(in, key), *arr = NULL, *e;
+	size_t i;
+
+	if (v == NULL || json_is_null(v)) {
+		if (required)
+			return fail(IDP_ERR_INVALID_REDIRECT_URI, why,
+			    "redirect_uris is required for the "
+			    "authorization_code grant");
+		return IDP_OK;
+	}
+	if (string_array(v, IDP_CLIENT_URIS_MAX, &arr) != 0)
+		return fail(!strcmp(key, "redirect_uris") ?
+		    IDP_ERR_INVALID_REDIRECT_URI :
+		    IDP_ERR_INVALID_CLIENT_METADATA, why,
+		    "URIs must be an array of at most 32 strings");
+	if (required && json_array_size(arr) == 0) {
+		json_decref(arr);
+		return fail(IDP_ERR_INVALID_REDIRECT_URI, why,
+		    "redirect_uris must not be empty");
+	}
+	json_array_foreach(arr, i, e) {
+		if (idp_uri_check(json_string_value(e), public_native, why)) {
+			json_decref(arr);
+			return !strcmp(key, "redirect_uris") ?
+			    IDP_ERR_INVALID_REDIRECT_URI :
+			    IDP_ERR_INVALID_CLIENT_METADATA;
+		}
+	}
+	json_object_set_new(out, key, arr);
+	return IDP_OK;
+}
+
+static enum idp_err
+check_grants(json_t *in, json_t *out, unsigned *grants, const char **why)
+{
+	json_t *v = json_object_get(in, "grant_types"), *arr, *e;
+	size_t i;
+
+	if (v == NULL || json_is_null(v))
+		v = json_pack("[s]", "authorization_code");
+	else
+		json_incref(v);
+	if (string_array(v, 8, &arr) != 0 || json_array_size(arr) == 0) {
+		json_decref(v);
+		return fail(IDP_ERR_INVALID_CLIENT_METADATA, why,
+		    "grant_types must be a non-empty array of strings");
+	}
+	json_decref(v);
+	*grants = 0;
+	json_array_foreach(arr, i, e) {
+		const char *s = json_string_value(e);
+
+		if (!strcmp(s, "authorization_code"))
+			*grants |= IDP_GRANT_CODE;
+		else if (!strcmp(s, "refresh_token"))
+			*grants |= IDP_GRANT_REFRESH;
+		else if (!strcmp(s, "client_credentials"))
+			*grants |= IDP_GRANT_CLIENT_CREDENTIALS;
+		else {
+			json_decref(arr);
+			return fail(IDP_ERR_INVALID_CLIENT_METADATA, why,
+			    "grant_types names an unsupported grant type");
+		}
+	}
+	if ((*grants & IDP_GRANT_REFRESH) && !(*grants & IDP_GRANT_CODE)) {
+		json_decref(arr);
+		return fail(IDP_ERR_INVALID_CLIENT_METADATA, why,
+		    "refresh_token needs the authorization_code grant");
+	}
+	json_object_set_new(out, "grant_types", arr);
+	return IDP_OK;
+}
+
+static enum idp_err
+check_response_types(json_t *in, json_t *out, unsigned grants,
+    const char **why)
+{
+	json_t *v = json_object_get(in, "response_types");
+	bool code = grants & IDP_GRANT_CODE;
+
+	if (v == NULL || json_is_null(v)) {
+		json_object_set_new(out, "response_types",
+		    code ? json_pack("[s]", "code") : json_array());
+		return IDP_OK;
+	}
+	if (!json_is_array(v) || json_array_size(v) > (code ? 1 : 0) ||
+	    (code && (json_array_size(v) != 1 || !array_has(v, "code"))))
+		return fail(IDP_ERR_INVALID_CLIENT_METADATA, why,
+		    "response_types must be [\"code\"] with the "
+		    "authorization_code grant and [] without it");
+	json_object_set(out, "response_types", v);
+	return IDP_OK;
+}
+
+static enum idp_err
+check_auth(json_t *in, json_t *out, enum idp_auth_method *m, unsigned grants,
+    const char **why)
+{
+	json_t *v = json_object_get(in, "token_endpoint_auth_method");
+	json_t *jwks = json_object_get(in, "jwks");
+	json_t *jwks_uri = json_object_get(in, "jwks_uri");
+
+	*m = v == NULL ? IDP_AUTH_BASIC :
+	    idp_auth_method_parse(json_string_value(v));
+	if (*m == 0)
+		return fail(IDP_ERR_INVALID_CLIENT_METADATA, why,
+		    "token_endpoint_auth_method is not supported");
+	json_object_set_new(out, "token_endpoint_auth_method",
+	    json_string(idp_auth_method_name(*m)));
+	if (*m == IDP_AUTH_NONE && (grants & IDP_GRANT_CLIENT_CREDENTIALS))
+		return fail(IDP_ERR_INVALID_CLIENT_METADATA, why,
+		    "public clients cannot use client_credentials");
+	if (jwks != NULL && jwks_uri != NULL)
+		return fail(IDP_ERR_INVALID_CLIENT_METADATA, why,
+		    "jwks and jwks_uri are mutually exclusive");
+	if (jwks != NULL) {
+		json_t *keys = json_object_get(jwks, "keys"), *k;
+		size_t i;
+
+		if (!json_is_array(keys) || json_array_size(keys) == 0 ||
+		    json_array_size(keys) > 10)
+			return fail(IDP_ERR_INVALID_CLIENT_METADATA, why,
+			    "jwks must be {\"keys\": [...]} with 1 to 10 keys");
+		json_array_foreach(keys, i, k) {
+			struct idp_key *key = NULL;
+
+			if (idp_key_from_jwk(k, &key) != 0)
+				return fail(IDP_ERR_INVALID_CLIENT_METADATA,
+				    why, "jwks holds a key that is not a "
+				    "public RSA (2048+) or P-256 signing key");
+			idp_key_free(key);
+		}
+		json_object_set(out, "jwks", jwks);
+	}
+	if (jwks_uri != NULL) {
+		if (!json_is_string(jwks_uri) ||
+		    idp_uri_check(json_string_value(jwks_uri), false, why))
+			return fail(IDP_ERR_INVALID_CLIENT_METADATA, why,
+			    "jwks_uri must be an https URI");
+		json_object_set(out, "jwks_uri", jwks_uri);
+	}
+	if (*m == IDP_AUTH_PRIVATE_KEY_JWT && jwks == NULL && jwks_uri == NULL)
+		return fail(IDP_ERR_INVALID_CLIENT_METADATA, why,
+		    "private_key_jwt needs jwks or jwks_uri");
+	return IDP_OK;
+}
+
+static enum idp_err
+check_scope(json_t *in, json_t *out, struct idp_arena *a, unsigned grants,
+    const char **why)
+{
+	json_t *v = json_object_get(in, "scope");
+	const char *s;
+	char **items;
+	size_t n;
+
+	if (v == NULL || json_is_null(v)) {
+		s = (grants & IDP_GRANT_CODE) ? "openid profile email" : "";
+		if (*s == '\0')
+			return fail(IDP_ERR_INVALID_CLIENT_METADATA, why,
+			    "scope is required for client_credentials-only "
+			    "clients");
+		json_object_set_new(out, "scope", json_string(s));
+		return IDP_OK;
+	}
+	s = json_string_value(v);
+	if (s == NULL || idp_scope_parse(a, s, &items, &n) != IDP_OK)
+		return fail(IDP_ERR_INVALID_CLIENT_METADATA, why,
+		    "scope must be space-separated scope tokens");
+	json_object_set_new(out, "scope",
+	    json_string(idp_scope_join(a, items, n)));
+	return IDP_OK;
+}
+
+static enum idp_err
+check_algs(json_t *in, json_t *out, const char **why)
+{
+	json_t *v = json_object_get(in, "id_token_signed_response_alg");
+	const char *fmt;
+
+	if (v == NULL || json_is_null(v)) {
+		json_object_set_new(out, "id_token_signed_response_alg",
+		    json_string("RS256"));
+	} else if (idp_alg_parse(json_string_value(v)) == IDP_ALG_NONE) {
+		return fail(IDP_ERR_INVALID_CLIENT_METADATA, why,
+		    "id_token_signed_response_alg must be RS256, ES256 or "
+		    "PS256");
+	} else {
+		json_object_set(out, "id_token_signed_response_alg", v);
+	}
+	v = json_object_get(in, "access_token_format");
+	fmt = v == NULL ? "opaque" : json_string_value(v);
+	if (fmt == NULL || (strcmp(fmt, "opaque") && strcmp(fmt, "jwt")))
+		return fail(IDP_ERR_INVALID_CLIENT_METADATA, why,
+		    "access_token_format must be opaque or jwt");
+	json_object_set_new(out, "access_token_format", json_string(fmt));
+	v = json_object_get(in, "access_token_signed_response_alg");
+	if (v != NULL && idp_alg_parse(json_string_value(v)) == IDP_ALG_NONE)
+		return fail(IDP_ERR_INVALID_CLIENT_METADATA, why,
+		    "access_token_signed_response_alg must be RS256, ES256 "
+		    "or PS256");
+	json_object_set_new(out, "access_token_signed_response_alg",
+	    v ? json_incref(v) : json_string("ES256"));
+	return IDP_OK;
+}
+
+static enum idp_err
+check_descriptive(json_t *in, json_t *out, const char **why)
+{
+	json_t *c = json_object_get(in, "contacts"), *arr;
+
+	if (opt_string(in, out, "client_name", 200) != 0)
+		return fail(IDP_ERR_INVALID_CLIENT_METADATA, why,
+		    "client_name must be a string of at most 200 characters");
+	if (opt_uri(in, out, "logo_uri", why) || opt_uri(in, out,
+	    "client_uri", why) || opt_uri(in, out, "policy_uri", why) ||
+	    opt_uri(in, out, "tos_uri", why))
+		return IDP_ERR_INVALID_CLIENT_METADATA;
+	if (c != NULL && !json_is_null(c)) {
+		if (string_array(c, 10, &arr) != 0)
+			return fail(IDP_ERR_INVALID_CLIENT_METADATA, why,
+			    "contacts must be an array of at most 10 strings");
+		json_object_set_new(out, "contacts", arr);
+	}
+	if (opt_string(in, out, "description", 1000) != 0 ||
+	    opt_string(in, out, "software_id", 200) != 0 ||
+	    opt_string(in, out, "software_version", 100) != 0)
+		return fail(IDP_ERR_INVALID_CLIENT_METADATA, why,
+		    "description, software_id and software_version must be "
+		    "short strings");
+	return IDP_OK;
+}
+
+enum idp_err
+idp_client_metadata_validate(struct idp_arena *a, json_t *in, bool dynamic,
+    json_t **out, const char **why)
+{
+	json_t *o;
+	enum idp_auth_method m = 0;
+	unsigned grants = 0;
+	enum idp_err rc;
+	json_t *bcl;
+
+	*out = NULL;
+	if (!json_is_object(in))
+		return fail(IDP_ERR_INVALID_CLIENT_METADATA, why,
+		    "client metadata must be a JSON object");
+	o = json_object();
+	if ((rc = check_grants(in, o, &grants, why)) != IDP_OK ||
+	    (rc = check_response_types(in, o, grants, why)) != IDP_OK ||
+	    (rc = check_auth(in, o, &m, grants, why)) != IDP_OK ||
+	    (rc = check_uris(in, o, "redirect_uris", m == IDP_AUTH_NONE,
+	    grants & IDP_GRANT_CODE, why)) != IDP_OK ||
+	    (rc = check_uris(in, o, "post_logout_redirect_uris",
+	    m == IDP_AUTH_NONE, false, why)) != IDP_OK ||
+	    (rc = check_scope(in, o, a, grants, why)) != IDP_OK ||
+	    (rc = check_algs(in, o, why)) != IDP_OK ||
+	    (rc = check_descriptive(in, o, why)) != IDP_OK)
+		goto bad;
+	bcl = json_object_get(in, "backchannel_logout_uri");
+	if (bcl != NULL && !json_is_null(bcl)) {
+		if (!json_is_string(bcl) ||
+		    idp_uri_check(json_string_value(bcl), false, why) != 0 ||
+		    strncmp(json_string_value(bcl), "http", 4) != 0) {
+			rc = fail(IDP_ERR_INVALID_CLIENT_METADATA, why,
+			    "backchannel_logout_uri must be an https URI");
+			goto bad;
+		}
+		json_object_set(o, "backchannel_logout_uri", bcl);
+	}
+	if (!(grants & IDP_GRANT_CODE) &&
+	    json_array_size(json_object_get(o, "redirect_uris")) > 0) {
+		rc = fail(IDP_ERR_INVALID_CLIENT_METADATA, why,
+		    "redirect_uris need the authorization_code grant");
+		goto bad;
+	}
+	if (dynamic && json_object_get(in, "first_party") != NULL) {
+		rc = fail(IDP_ERR_INVALID_CLIENT_METADATA, why,
+		    "first_party is set by an operator, not by registration");
+		goto bad;
+	}
+	*out = o;
+	return IDP_OK;
+bad:
+	json_decref(o);
+	return rc;
+}
+
+static char **
+strings_of(struct idp_arena *a, json_t *arr)
+{
+	size_t n = json_array_size(arr), i;
+	char **v = idp_arena_alloc(a, (n + 1) * sizeof(*v));
+	json_t *e;
+
+	json_array_foreach(arr, i, e)
+		v[i] = idp_arena_strdup(a, json_string_value(e));
+	v[n] = NULL;
+	return v;
+}
+
+static void
+decref(void *p)
+{
+	json_decref(p);
+}
+
+struct idp_client *
+idp_client_from_row(const struct idp_client_row *row)
+{
+	struct idp_arena *a = idp_arena_new(4096);
+	struct idp_client *c = idp_arena_zalloc(a, sizeof(*c));
+	json_t *md = json_loads(row->metadata, 0, NULL), *v;
+	unsigned grants = 0;
+	const char *s;
+	size_t n;
+
+	c->arena = a;
+	if (md == NULL || !json_is_object(md))
+		goto bad;
+	idp_arena_on_free(a, decref, md);
+	c->metadata = md;
+	c->client_id = idp_arena_strdup(a, row->client_id);
+	c->name = json_string_value(json_object_get(md, "client_name"));
+	if (c->name == NULL)
+		c->name = c->client_id;
+	c->auth = idp_auth_method_parse(row->auth_method);
+	if (c->auth == 0)
+		goto bad;
+	json_array_foreach(json_object_get(md, "grant_types"), n, v) {
+		s = json_string_value(v);
+		if (s && !strcmp(s, "authorization_code"))
+			grants |= IDP_GRANT_CODE;
+		else if (s && !strcmp(s, "refresh_token"))
+			grants |= IDP_GRANT_REFRESH;
+		else if (s && !strcmp(s, "client_credentials"))
+			grants |= IDP_GRANT_CLIENT_CREDENTIALS;
+	}
+	c->grants = grants;
+	c->redirect_uris = strings_of(a, json_object_get(md, "redirect_uris"));
+	c->post_logout_redirect_uris = strings_of(a,
+	    json_object_get(md, "post_logout_redirect_uris"));
+	c->backchannel_logout_uri = json_string_value(
+	    json_object_get(md, "backchannel_logout_uri"));
+	s = json_string_value(json_object_get(md, "scope"));
+	if (s == NULL || (*s != '\0' && idp_scope_parse(a, s, &c->scopes, &n)
+	    != IDP_OK))
+		goto bad;
+	if (*s == '\0')
+		c->scopes = idp_arena_zalloc(a, sizeof(char *));
+	c->id_token_alg = idp_alg_parse(json_string_value(
+	    json_object_get(md, "id_token_signed_response_alg")));
+	if (c->id_token_alg == IDP_ALG_NONE)
+		c->id_token_alg = IDP_ALG_RS256;
+	s = json_string_value(json_object_get(md, "access_token_format"));
+	c->jwt_access_tokens = s != NULL && !strcmp(s, "jwt");
+	c->jwks = json_object_get(md, "jwks");
+	c->jwks_uri = json_string_value(json_object_get(md, "jwks_uri"));
+	c->logo_uri = json_string_value(json_object_get(md, "logo_uri"));
+	c->client_uri = json_string_value(json_object_get(md, "client_uri"));
+	c->policy_uri = json_string_value(json_object_get(md, "policy_uri"));
+	c->tos_uri = json_string_value(json_object_get(md, "tos_uri"));
+	c->first_party = row->first_party;
+	c->enabled = row->enabled;
+	c->has_secret = row->has_secret;
+	memcpy(c->secret_digest, row->secret_digest, IDP_SHA256_LEN);
+	c->owner_org = idp_arena_strdup(a, row->owner_org);
+	c->updated_at = row->updated_at;
+	return c;
+bad:
+	if (md != NULL && c->metadata == NULL)
+		json_decref(md);
+	idp_arena_free(a);
+	return NULL;
+}
+
+void
+idp_client_free(struct idp_client *c)
+{
+	if (c != NULL)
+		idp_arena_free(c->arena);
+}
+
+static bool
+in_list(char *const *list, const char *uri)
+{
+	/* Exact match, RFC 6749 §3.1.2.3 / OIDC Core §3.1.2.1. */
+	return uri != NULL && idp_list_has(list, uri);
+}
+
+bool
+idp_client_redirect_registered(const struct idp_client *c, const char *uri)
+{
+	return in_list(c->redirect_uris, uri);
+}
+
+bool
+idp_client_post_logout_registered(const struct idp_client *c, const char *uri)
+{
+	return in_list(c->post_logout_redirect_uris, uri);
+}

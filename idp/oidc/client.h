@@ -1,0 +1,91 @@
+/* A relying party as the protocol sees it: metadata validated once
+ * (RFC 7591 §2, OIDC Dynamic Registration §2) and parsed into a struct.
+ * Validation refuses what is unsafe: http redirect URIs except loopback,
+ * fragments, wildcards, userinfo, relative URIs. Pure: no I/O. */
+#ifndef IDP_OIDC_CLIENT_H
+#define IDP_OIDC_CLIENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "crypto/digest.h"
+#include "crypto/key.h"
+#include "store/client.h"
+#include "util/arena.h"
+#include "util/err.h"
+
+enum idp_auth_method {
+	IDP_AUTH_BASIC = 1,
+	IDP_AUTH_POST,
+	IDP_AUTH_PRIVATE_KEY_JWT,
+	IDP_AUTH_NONE,
+};
+
+#define IDP_GRANT_CODE 1u
+#define IDP_GRANT_REFRESH 2u
+#define IDP_GRANT_CLIENT_CREDENTIALS 4u
+
+#define IDP_URI_MAX 2000
+#define IDP_CLIENT_URIS_MAX 32
+
+extern const char *const idp_grant_types_supported[];
+extern const char *const idp_auth_methods_supported[];
+
+struct idp_client {
+	struct idp_arena *arena;	/* owns everything below */
+	char *client_id;
+	json_t *metadata;		/* the validated document */
+	const char *name;
+	enum idp_auth_method auth;
+	unsigned grants;
+	char **redirect_uris;
+	char **post_logout_redirect_uris;
+	const char *backchannel_logout_uri;
+	char **scopes;			/* allowed scopes, NULL-terminated */
+	enum idp_alg id_token_alg;
+	bool jwt_access_tokens;
+	json_t *jwks;			/* for private_key_jwt, or NULL */
+	const char *jwks_uri;
+	const char *logo_uri;
+	const char *client_uri;
+	const char *policy_uri;
+	const char *tos_uri;
+	bool first_party;
+	bool enabled;
+	bool has_secret;
+	unsigned char secret_digest[IDP_SHA256_LEN];
+	char *owner_org;
+	int64_t updated_at;
+};
+
+/* Validate and normalise metadata (defaults filled in, unknown members
+ * dropped). dynamic: submitted through /register, where the provider's own
+ * extensions (first_party) are not accepted. On error returns
+ * IDP_ERR_INVALID_REDIRECT_URI or IDP_ERR_INVALID_CLIENT_METADATA and sets
+ * *why to a sentence for error_description. *out is a new reference. */
+enum idp_err idp_client_metadata_validate(struct idp_arena *a, json_t *in,
+    bool dynamic, json_t **out, const char **why);
+
+/* A single redirect-style URI: 0 when acceptable. public_native allows
+ * private-use schemes (RFC 8252 §7.1) such as id.go.baliprov.app:/cb. */
+int idp_uri_check(const char *uri, bool public_native, const char **why);
+
+enum idp_auth_method idp_auth_method_parse(const char *s);
+const char *idp_auth_method_name(enum idp_auth_method m);
+
+/* Parse a stored row (metadata already validated). NULL on a row that no
+ * longer validates (logged by the caller). */
+struct idp_client *idp_client_from_row(const struct idp_client_row *row);
+void idp_client_free(struct idp_client *c);	/* accepts NULL */
+
+/* Exact string comparison against the registered list (no wildcards, no
+ * prefix or case folding). */
+bool idp_client_redirect_registered(const struct idp_client *c,
+    const char *uri);
+bool idp_client_post_logout_registered(const struct idp_client *c,
+    const char *uri);
+
+#endif

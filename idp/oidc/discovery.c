@@ -1,0 +1,125 @@
+#include <string.h>
+
+#include "oidc/claims.h"
+#include "oidc/client.h"
+#include "oidc/discovery.h"
+#include "oidc/scope.h"
+
+static json_t *
+strings(const char *const *v)
+{
+	json_t *a = json_array();
+
+	for (; *v; v++)
+		json_array_append_new(a, json_string(*v));
+	return a;
+}
+
+static void
+endpoint(json_t *o, const struct idp_config *cfg, bool (*has)(const char *),
+    const char *key, const char *path)
+{
+	if (has(path)) {
+		size_t n = strlen(cfg->issuer) + strlen(path) + 1;
+		char *url = malloc(n);
+
+		if (url == NULL)
+			return;
+		snprintf(url, n, "%s%s", cfg->issuer, path);
+		json_object_set_new(o, key, json_string(url));
+		free(url);
+	}
+}
+
+static json_t *
+signing_algs(const struct idp_keyset *ks)
+{
+	static const enum idp_alg order[] = { IDP_ALG_RS256, IDP_ALG_ES256,
+		IDP_ALG_PS256 };
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)
+		if (idp_keyset_has_alg(ks, order[i]))
+			json_array_append_new(a,
+			    json_string(idp_alg_name(order[i])));
+	return a;
+}
+
+json_t *
+idp_discovery_build(const struct idp_config *cfg, const struct idp_keyset *ks,
+    bool (*has)(const char *path))
+{
+	static const char *const assertion_algs[] = { "RS256", "PS256",
+		"ES256", NULL };
+	json_t *o = json_object();
+	bool authz = has("/authorize");
+
+	json_object_set_new(o, "issuer", json_string(cfg->issuer));
+	endpoint(o, cfg, has, "authorization_endpoint", "/authorize");
+	endpoint(o, cfg, has, "token_endpoint", "/token");
+	endpoint(o, cfg, has, "userinfo_endpoint", "/userinfo");
+	endpoint(o, cfg, has, "jwks_uri", "/jwks");
+	endpoint(o, cfg, has, "registration_endpoint", "/register");
+	endpoint(o, cfg, has, "introspection_endpoint", "/introspect");
+	endpoint(o, cfg, has, "revocation_endpoint", "/revoke");
+	endpoint(o, cfg, has, "end_session_endpoint", "/logout");
+
+	json_object_set_new(o, "scopes_supported", strings(idp_scopes_known));
+	json_object_set_new(o, "claims_supported", strings(idp_claims_known));
+	json_object_set_new(o, "subject_types_supported",
+	    strings((const char *const[]){ "public", NULL }));
+	json_object_set_new(o, "id_token_signing_alg_values_supported",
+	    signing_algs(ks));
+	if (authz) {
+		json_object_set_new(o, "response_types_supported",
+		    strings((const char *const[]){ "code", NULL }));
+		json_object_set_new(o, "response_modes_supported",
+		    strings((const char *const[]){ "query", NULL }));
+		json_object_set_new(o, "code_challenge_methods_supported",
+		    cfg->pkce_allow_plain ?
+		    strings((const char *const[]){ "S256", "plain", NULL }) :
+		    strings((const char *const[]){ "S256", NULL }));
+		json_object_set_new(o, "prompt_values_supported",
+		    strings((const char *const[]){ "none", "login", "consent",
+		    "select_account", NULL }));
+		json_object_set_new(o, "ui_locales_supported",
+		    strings((const char *const[]){ "id", "en", NULL }));
+		json_object_set_new(o, "claims_parameter_supported",
+		    json_false());
+		json_object_set_new(o, "request_parameter_supported",
+		    json_false());
+		json_object_set_new(o, "request_uri_parameter_supported",
+		    json_false());
+		json_object_set_new(o,
+		    "authorization_response_iss_parameter_supported",
+		    json_true());
+		json_object_set_new(o, "acr_values_supported",
+		    strings((const char *const[]){ "1", NULL }));
+	}
+	if (has("/token")) {
+		json_object_set_new(o, "grant_types_supported",
+		    strings(idp_grant_types_supported));
+		json_object_set_new(o, "token_endpoint_auth_methods_supported",
+		    strings(idp_auth_methods_supported));
+		json_object_set_new(o,
+		    "token_endpoint_auth_signing_alg_values_supported",
+		    strings(assertion_algs));
+	}
+	if (has("/introspect")) {
+		json_object_set_new(o,
+		    "introspection_endpoint_auth_methods_supported",
+		    strings(idp_auth_methods_supported));
+		json_object_set_new(o,
+		    "introspection_endpoint_auth_signing_alg_values_supported",
+		    strings(assertion_algs));
+	}
+	if (has("/revoke")) {
+		json_object_set_new(o,
+		    "revocation_endpoint_auth_methods_supported",
+		    strings(idp_auth_methods_supported));
+		json_object_set_new(o,
+		    "revocation_endpoint_auth_signing_alg_values_supported",
+		    strings(assertion_algs));
+	}
+	return o;
+}

@@ -1,0 +1,34 @@
+/* String helpers: strict number parsing, UTF-8 checks, form decoding and
+ * space-separated lists (OAuth scope, response_type, prompt). */
+#ifndef IDP_UTIL_STR_H
+#define IDP_UTIL_STR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/arena.h"
+
+/* Whole string must be a decimal integer within [min, max]. */
+int idp_parse_i64(const char *s, int64_t min, int64_t max, int64_t *out);
+int idp_parse_bool(const char *s, bool *out);
+
+/* Well-formed UTF-8 of exactly n bytes, no NUL and no overlongs. */
+bool idp_utf8_valid(const char *s, size_t n);
+
+/* Decode application/x-www-form-urlencoded text (+ is space). Returns NULL
+ * on a bad %-escape or when the result contains NUL. */
+char *idp_form_decode(struct idp_arena *a, const char *s, size_t n,
+    size_t *outlen);
+
+/* Split on single spaces (RFC 6749 scope syntax). Empty items are an error
+ * (returns -1); *out is NULL-terminated. */
+int idp_split_spaces(struct idp_arena *a, const char *s, char ***out,
+    size_t *count);
+bool idp_list_has(char *const *list, const char *item);
+bool idp_space_list_has(const char *list, const char *item);
+
+bool idp_str_eq(const char *a, const char *b);	/* NULL-safe, not for secrets */
+bool idp_has_prefix(const char *s, const char *prefix);
+
+#endif
