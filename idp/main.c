@@ -13,10 +13,13 @@
 #include "core/hashq.h"
 #include "core/housekeeping.h"
 #include "core/published.h"
+#include "crypto/pwhash.h"
+#include "crypto/random.h"
 #include "http/server.h"
 #include "idp_build.h"
 #include "store/db.h"
 #include "util/log.h"
+#include "util/mem.h"
 
 static void
 usage(FILE *f)
@@ -46,6 +49,19 @@ check_key_dir(const struct idp_config *cfg)
 		return -1;
 	}
 	return 0;
+}
+
+/* Unknown users are checked against this, at the same cost as real ones. */
+static int
+make_dummy_hash(const struct idp_config *cfg, char out[IDP_PWHASH_STRMAX])
+{
+	char pw[IDP_TOKEN_CHARS + 1];
+	int rc;
+
+	idp_random_token_to(pw);
+	rc = idp_pwhash_str(&cfg->argon2, pw, strlen(pw), out);
+	idp_wipe(pw, sizeof(pw));
+	return rc;
 }
 
 int
@@ -104,6 +120,11 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 
 	ctx.cfg = &cfg;
+	if (make_dummy_hash(&cfg, ctx.dummy_hash) != 0) {
+		fprintf(stderr, "idp: argon2_memory_kib: cannot hash with the "
+		    "configured argon2 parameters\n");
+		goto out_cfg;
+	}
 	ctx.db = idp_db_new(cfg.database_url, cfg.db_pool_size,
 	    cfg.db_connect_timeout, true);
 	if (idp_db_wait_ready(ctx.db, cfg.db_start_wait, err, sizeof(err))

@@ -10,12 +10,17 @@ struct idp_pubring;
 struct idp_client_cache;
 struct idp_hashq;
 
+#include "crypto/pwhash.h"
+
 struct idp_ctx {
 	const struct idp_config *cfg;
 	struct idp_db *db;
 	struct idp_pubring *pub;		/* keys, JWKS, discovery */
 	struct idp_client_cache *clients;
 	struct idp_hashq *hashq;
+	/* A hash of a random password at the configured cost: unknown users
+	 * are checked against it, so they cost the same time as known ones. */
+	char dummy_hash[IDP_PWHASH_STRMAX];
 };
 
 #endif

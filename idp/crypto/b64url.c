@@ -45,6 +45,18 @@ idp_b64url_encode(struct idp_arena *a, const void *in, size_t n)
 }
 
 static int
+val_std(unsigned char c)
+{
+	if (c == '+')
+		return 62;
+	if (c == '/')
+		return 63;
+	if (c == '-' || c == '_')
+		return -1;
+	return -2;	/* decided by val() */
+}
+
+static int
 val(unsigned char c)
 {
 	if (c >= 'A' && c <= 'Z')
@@ -91,4 +103,28 @@ idp_b64url_decode(struct idp_arena *a, const char *in, size_t n,
 	out[o] = '\0';
 	*outlen = o;
 	return out;
+}
+
+unsigned char *
+idp_b64_decode(struct idp_arena *a, const char *in, size_t n, size_t *outlen)
+{
+	char *conv;
+	size_t pad = 0;
+
+	if (n % 4 != 0)
+		return NULL;
+	while (pad < 2 && n > pad && in[n - 1 - pad] == '=')
+		pad++;
+	n -= pad;
+	/* Map to the URL alphabet, then decode strictly. */
+	conv = idp_arena_alloc(a, n + 1);
+	for (size_t i = 0; i < n; i++) {
+		int v = val_std((unsigned char)in[i]);
+
+		if (v == -1)
+			return NULL;
+		conv[i] = v == 62 ? '-' : v == 63 ? '_' : in[i];
+	}
+	conv[n] = '\0';
+	return idp_b64url_decode(a, conv, n, outlen);
 }

@@ -28,6 +28,12 @@ client_id_valid(const char *s)
 	return true;
 }
 
+static void
+decref(void *p)
+{
+	json_decref(p);
+}
+
 int
 manifest_parse(struct idp_arena *a, json_t *doc, const char *path,
     struct manifest *m, const char **why)
@@ -73,6 +79,7 @@ manifest_parse(struct idp_arena *a, json_t *doc, const char *path,
 	json_decref(md);
 	if (e != IDP_OK)
 		return -1;
+	idp_arena_on_free(a, decref, m->metadata);
 	m->auth_method = idp_arena_strdup(a, json_string_value(
 	    json_object_get(m->metadata, "token_endpoint_auth_method")));
 	return 0;

@@ -13,6 +13,16 @@ enum idp_err idp_jwks_handle(struct idp_req *rq, struct idp_resp *rs);
 /* health.c */
 enum idp_err idp_healthz_handle(struct idp_req *rq, struct idp_resp *rs);
 enum idp_err idp_readyz_handle(struct idp_req *rq, struct idp_resp *rs);
+/* authorize.c */
+enum idp_err idp_authorize_handle(struct idp_req *rq, struct idp_resp *rs);
+/* login.c */
+enum idp_err idp_login_handle(struct idp_req *rq, struct idp_resp *rs);
+/* consent.c */
+enum idp_err idp_consent_handle(struct idp_req *rq, struct idp_resp *rs);
+/* token.c */
+enum idp_err idp_token_handle(struct idp_req *rq, struct idp_resp *rs);
+/* userinfo.c */
+enum idp_err idp_userinfo_handle(struct idp_req *rq, struct idp_resp *rs);
 /* static.c */
 enum idp_err idp_static_css_handle(struct idp_req *rq, struct idp_resp *rs);
 

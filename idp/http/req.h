@@ -74,8 +74,9 @@ struct idp_req {
 	const char *log_client;
 	const char *log_extra;
 
-	/* Asynchronous work: set by an endpoint that suspends. */
-	void (*async_run)(void *arg);	/* runs on a hashing thread */
+	/* Asynchronous work: set by an endpoint that suspends. async_run
+	 * (async_arg) runs on a hashing thread, then cont on a worker. */
+	void (*async_run)(void *arg);
 	void *async_arg;
 	idp_cont_fn cont;
 	void *conn;			/* opaque: owned by http/server.c */

@@ -226,6 +226,15 @@ default_error(struct conn_state *st, enum idp_err rc)
 		idp_resp_oauth_error(st->rq, &st->rs, rc, st->rs.err_desc);
 }
 
+/* On a hashing thread: the endpoint's job, with its own argument. */
+static void
+async_trampoline(void *p)
+{
+	struct conn_state *st = p;
+
+	st->rq->async_run(st->rq->async_arg);
+}
+
 static void
 resume_cb(void *p)
 {
@@ -250,7 +259,7 @@ finish(struct conn_state *st, enum idp_err rc)
 		} else {
 			st->suspended = true;
 			MHD_suspend_connection(st->conn);
-			idp_hashq_submit(rq->ctx->hashq, rq->async_run,
+			idp_hashq_submit(rq->ctx->hashq, async_trampoline,
 			    resume_cb, st);
 			return MHD_YES;
 		}

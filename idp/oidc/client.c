@@ -561,6 +561,10 @@ idp_client_from_row(const struct idp_client_row *row)
 		c->id_token_alg = IDP_ALG_RS256;
 	s = json_string_value(json_object_get(md, "access_token_format"));
 	c->jwt_access_tokens = s != NULL && !strcmp(s, "jwt");
+	c->access_token_alg = idp_alg_parse(json_string_value(
+	    json_object_get(md, "access_token_signed_response_alg")));
+	if (c->access_token_alg == IDP_ALG_NONE)
+		c->access_token_alg = IDP_ALG_ES256;
 	c->jwks = json_object_get(md, "jwks");
 	c->jwks_uri = json_string_value(json_object_get(md, "jwks_uri"));
 	c->logo_uri = json_string_value(json_object_get(md, "logo_uri"));

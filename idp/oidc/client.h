@@ -47,6 +47,7 @@ struct idp_client {
 	char **scopes;			/* allowed scopes, NULL-terminated */
 	enum idp_alg id_token_alg;
 	bool jwt_access_tokens;
+	enum idp_alg access_token_alg;	/* for JWT access tokens */
 	json_t *jwks;			/* for private_key_jwt, or NULL */
 	const char *jwks_uri;
 	const char *logo_uri;

@@ -7,9 +7,9 @@
 	"c.token_endpoint_auth_method, c.metadata::text, o.code, " \
 	"c.first_party, c.enabled, c.source, " \
 	"encode(c.registration_token_digest, 'hex'), " \
-	"extract(epoch from c.created_at)::bigint, " \
-	"extract(epoch from c.updated_at)::bigint, " \
-	"coalesce(extract(epoch from c.secret_rotated_at)::bigint, 0) "
+	"floor(extract(epoch from c.created_at))::bigint, " \
+	"floor(extract(epoch from c.updated_at))::bigint, " \
+	"coalesce(floor(extract(epoch from c.secret_rotated_at))::bigint, 0) "
 #define CLIENT_FROM "FROM clients c LEFT JOIN organisations o " \
 	"ON o.id = c.owner_organisation_id "
 
@@ -42,6 +42,9 @@ const struct idp_stmt idp_client_stmts[] = {
 	  "WHERE client_id = $1 AND ($5::text IS NULL OR EXISTS "
 	  "(SELECT 1 FROM organisations WHERE code = $5))", 10 },
 	{ "client_delete", "DELETE FROM clients WHERE client_id = $1", 1 },
+	{ "assertion_jti",
+	  "INSERT INTO client_assertion_jtis (client_id, jti, expires_at) "
+	  "VALUES ($1, $2, to_timestamp($3)) ON CONFLICT DO NOTHING", 3 },
 	{ NULL, NULL, 0 },
 };
 
@@ -190,6 +193,23 @@ idp_store_client_delete(struct idp_dbconn *c, const char *client_id)
 
 	if (rc == IDP_OK && strcmp(PQcmdTuples(r), "1") != 0)
 		rc = IDP_ERR_NOT_FOUND;
+	PQclear(r);
+	return rc;
+}
+
+enum idp_err
+idp_store_assertion_jti(struct idp_dbconn *c, const char *client_id,
+    const char *jti, int64_t exp)
+{
+	char e[24];
+	struct idp_param p[3] = { P_TXT(client_id), P_TXT(jti), P_TXT(e) };
+	PGresult *r = NULL;
+	enum idp_err rc;
+
+	snprintf(e, sizeof(e), "%lld", (long long)exp);
+	rc = idp_db_exec(c, "assertion_jti", p, 3, &r);
+	if (rc == IDP_OK && strcmp(PQcmdTuples(r), "1") != 0)
+		rc = IDP_ERR_CONFLICT;
 	PQclear(r);
 	return rc;
 }

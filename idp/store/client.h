@@ -46,5 +46,9 @@ enum idp_err idp_store_client_update(struct idp_dbconn *c,
     const struct idp_client_row *row, bool keep_secret);
 enum idp_err idp_store_client_delete(struct idp_dbconn *c,
     const char *client_id);
+/* Record a client assertion's jti until exp; IDP_ERR_CONFLICT when it was
+ * seen before (a replay, RFC 7523 §3). */
+enum idp_err idp_store_assertion_jti(struct idp_dbconn *c,
+    const char *client_id, const char *jti, int64_t exp);
 
 #endif

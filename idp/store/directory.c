@@ -4,15 +4,8 @@
 
 #include "store/directory.h"
 
-#define USER_COLS \
-	"u.id, u.sub::text, u.username, u.password_hash, u.name, " \
-	"u.given_name, u.family_name, u.email, u.email_verified, " \
-	"u.phone_number, u.phone_number_verified, u.nip, u.job_title, " \
-	"u.locale, u.disabled, extract(epoch from u.updated_at)::bigint, " \
-	"o.code, o.name, o.kind, p.code "
-#define USER_FROM \
-	"FROM users u LEFT JOIN organisations o ON o.id = u.organisation_id " \
-	"LEFT JOIN organisations p ON p.id = o.parent_id "
+#define USER_COLS IDP_USER_COLS
+#define USER_FROM "FROM users u " IDP_USER_JOIN
 
 const struct idp_stmt idp_directory_stmts[] = {
 	{ "org_upsert",
@@ -73,29 +66,30 @@ dup(struct idp_arena *a, const PGresult *r, int row, int col)
 	return idp_arena_strdup(a, idp_db_val(r, row, col));
 }
 
-static void
-read_user(struct idp_arena *a, const PGresult *r, int i, struct idp_user *u)
+void
+idp_store_user_read(struct idp_arena *a, const PGresult *r, int i, int c,
+    struct idp_user *u)
 {
-	u->id = idp_db_ll(r, i, 0);
-	u->sub = dup(a, r, i, 1);
-	u->username = dup(a, r, i, 2);
-	u->password_hash = dup(a, r, i, 3);
-	u->name = dup(a, r, i, 4);
-	u->given_name = dup(a, r, i, 5);
-	u->family_name = dup(a, r, i, 6);
-	u->email = dup(a, r, i, 7);
-	u->email_verified = idp_db_bool(r, i, 8);
-	u->phone_number = dup(a, r, i, 9);
-	u->phone_number_verified = idp_db_bool(r, i, 10);
-	u->nip = dup(a, r, i, 11);
-	u->job_title = dup(a, r, i, 12);
-	u->locale = dup(a, r, i, 13);
-	u->disabled = idp_db_bool(r, i, 14);
-	u->updated_at = idp_db_ll(r, i, 15);
-	u->org.code = dup(a, r, i, 16);
-	u->org.name = dup(a, r, i, 17);
-	u->org.kind = dup(a, r, i, 18);
-	u->org.parent_code = dup(a, r, i, 19);
+	u->id = idp_db_ll(r, i, c + 0);
+	u->sub = dup(a, r, i, c + 1);
+	u->username = dup(a, r, i, c + 2);
+	u->password_hash = dup(a, r, i, c + 3);
+	u->name = dup(a, r, i, c + 4);
+	u->given_name = dup(a, r, i, c + 5);
+	u->family_name = dup(a, r, i, c + 6);
+	u->email = dup(a, r, i, c + 7);
+	u->email_verified = idp_db_bool(r, i, c + 8);
+	u->phone_number = dup(a, r, i, c + 9);
+	u->phone_number_verified = idp_db_bool(r, i, c + 10);
+	u->nip = dup(a, r, i, c + 11);
+	u->job_title = dup(a, r, i, c + 12);
+	u->locale = dup(a, r, i, c + 13);
+	u->disabled = idp_db_bool(r, i, c + 14);
+	u->updated_at = idp_db_ll(r, i, c + 15);
+	u->org.code = dup(a, r, i, c + 16);
+	u->org.name = dup(a, r, i, c + 17);
+	u->org.kind = dup(a, r, i, c + 18);
+	u->org.parent_code = dup(a, r, i, c + 19);
 }
 
 static enum idp_err
@@ -113,7 +107,7 @@ one_user(struct idp_dbconn *c, struct idp_arena *a, const char *stmt,
 		rc = IDP_ERR_NOT_FOUND;
 	} else {
 		*out = idp_arena_zalloc(a, sizeof(**out));
-		read_user(a, r, 0, *out);
+		idp_store_user_read(a, r, 0, 0, *out);
 	}
 	PQclear(r);
 	return rc;
@@ -227,7 +221,7 @@ idp_store_user_list(struct idp_dbconn *c, struct idp_arena *a,
 	*n = PQntuples(r);
 	*out = idp_arena_zalloc(a, sizeof(**out) * (size_t)(*n ? *n : 1));
 	for (int i = 0; i < *n; i++)
-		read_user(a, r, i, &(*out)[i]);
+		idp_store_user_read(a, r, i, 0, &(*out)[i]);
 	PQclear(r);
 	return IDP_OK;
 }

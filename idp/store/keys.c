@@ -4,9 +4,9 @@
 #include "store/keys.h"
 
 #define KEY_COLS "kid, alg, state = 'active', " \
-	"extract(epoch from created_at)::bigint, " \
-	"coalesce(extract(epoch from retired_at)::bigint, 0), " \
-	"coalesce(extract(epoch from publish_until)::bigint, 0) "
+	"floor(extract(epoch from created_at))::bigint, " \
+	"coalesce(floor(extract(epoch from retired_at))::bigint, 0), " \
+	"coalesce(floor(extract(epoch from publish_until))::bigint, 0) "
 
 const struct idp_stmt idp_keys_stmts[] = {
 	{ "keys_published",

@@ -23,6 +23,8 @@ const struct idp_stmt idp_purge_stmts[] = {
 	PURGE("purge_revoked_jwts", "revoked_jwts", "expires_at < now()"),
 	PURGE("purge_assertion_jtis", "client_assertion_jtis",
 	    "expires_at < now()"),
+	PURGE("purge_login_failures", "login_failures",
+	    "window_start < now() - interval '1 hour'"),
 	PURGE("purge_audit", "audit_log", "at < now() - interval '400 days'"),
 	{ NULL, NULL, 0 },
 };

@@ -1,15 +1,21 @@
 #include "store/audit.h"
 #include "store/client.h"
+#include "store/consent.h"
 #include "store/directory.h"
 #include "store/keys.h"
 #include "store/purge.h"
+#include "store/session.h"
+#include "store/token.h"
 #include "store/statements.h"
 
 const struct idp_stmt *const idp_stmt_tables[] = {
 	idp_audit_stmts,
 	idp_client_stmts,
+	idp_consent_stmts,
 	idp_directory_stmts,
 	idp_keys_stmts,
 	idp_purge_stmts,
+	idp_session_stmts,
+	idp_token_stmts,
 	NULL,
 };

@@ -1,0 +1,34 @@
+# Debian packages the provider needs to build, test and run, installed
+# with apt when missing (as root). Sourced by deploy/demo.sh, tests/run.sh
+# and bench/run.sh.
+
+IDP_BUILD_PKGS="meson ninja-build gcc pkg-config libssl-dev libjwt-dev
+libmicrohttpd-dev libpq-dev libjansson-dev libargon2-dev libcurl4-openssl-dev
+check postgresql-15 postgresql-client-15 curl ca-certificates"
+IDP_TEST_PKGS="nodejs npm jq"
+IDP_BENCH_PKGS="wrk"
+
+idp_install_deps() {
+	local missing=() p
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+			grep -q 'install ok installed' || missing+=("$p")
+	done
+	# A machine may bring its own Node.js (>= 20) outside dpkg.
+	if command -v node >/dev/null 2>&1; then
+		local kept=()
+		for p in "${missing[@]}"; do
+			case $p in nodejs | npm) ;; *) kept+=("$p") ;; esac
+		done
+		missing=("${kept[@]}")
+	fi
+	[ ${#missing[@]} -eq 0 ] && return 0
+	if [ "$(id -u)" != 0 ]; then
+		echo "missing packages: ${missing[*]} (run as root to install them)" >&2
+		return 1
+	fi
+	echo "installing: ${missing[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq >/dev/null &&
+		apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}

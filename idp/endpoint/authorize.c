@@ -1,0 +1,162 @@
+/* The authorization endpoint: OIDC Core §3.1.2, RFC 6749 §4.1.1, RFC 7636
+ * §4.3, RFC 9207. GET and POST (form). */
+#include <string.h>
+
+#include "config.h"
+#include "core/clients.h"
+#include "core/ctx.h"
+#include "core/published.h"
+#include "crypto/jws.h"
+#include "endpoint/endpoints.h"
+#include "endpoint/flow.h"
+#include "endpoint/pages.h"
+#include "http/response.h"
+#include "util/log.h"
+#include "util/str.h"
+
+static void
+collect(struct idp_req *rq, struct idp_authz_raw *r)
+{
+	r->response_type = idp_req_param(rq, "response_type");
+	r->client_id = idp_req_param(rq, "client_id");
+	r->redirect_uri = idp_req_param(rq, "redirect_uri");
+	r->scope = idp_req_param(rq, "scope");
+	r->state = idp_req_param(rq, "state");
+	r->nonce = idp_req_param(rq, "nonce");
+	r->prompt = idp_req_param(rq, "prompt");
+	r->max_age = idp_req_param(rq, "max_age");
+	r->code_challenge = idp_req_param(rq, "code_challenge");
+	r->code_challenge_method = idp_req_param(rq, "code_challenge_method");
+	r->login_hint = idp_req_param(rq, "login_hint");
+	r->id_token_hint = idp_req_param(rq, "id_token_hint");
+	r->ui_locales = idp_req_param(rq, "ui_locales");
+	r->response_mode = idp_req_param(rq, "response_mode");
+	r->request = idp_req_param(rq, "request");
+	r->request_uri = idp_req_param(rq, "request_uri");
+	r->registration = idp_req_param(rq, "registration");
+}
+
+/* OIDC Core §3.1.2.1: an ID token we issued earlier to this client,
+ * possibly expired. Returns its sub, or NULL when it is not ours. */
+static const char *
+hint_subject(struct idp_req *rq, const char *hint, const char *client_id)
+{
+	const struct idp_published *p = idp_pubring_get(rq->ctx->pub,
+	    rq->arena);
+	const struct idp_key *k;
+	struct idp_jws j;
+	json_t *aud;
+
+	if (p == NULL || idp_jws_parse(rq->arena, hint, &j) != 0)
+		return NULL;
+	k = idp_keyset_find(p->keys, j.kid);
+	if (k == NULL || idp_jws_verify(&j, k) != 0)
+		return NULL;
+	if (!idp_str_eq(json_string_value(json_object_get(j.payload, "iss")),
+	    rq->ctx->cfg->issuer))
+		return NULL;
+	aud = json_object_get(j.payload, "aud");
+	if (!(json_is_string(aud) && !strcmp(json_string_value(aud),
+	    client_id))) {
+		size_t i;
+		json_t *v;
+		bool found = false;
+
+		json_array_foreach(aud, i, v)
+			found = found || idp_str_eq(json_string_value(v),
+			    client_id);
+		if (!found)
+			return NULL;
+	}
+	return idp_arena_strdup(rq->arena,
+	    json_string_value(json_object_get(j.payload, "sub")));
+}
+
+static enum idp_err
+show_login(struct idp_req *rq, struct idp_resp *rs,
+    const struct idp_client *c, const struct idp_authz *z,
+    const struct idp_session *s)
+{
+	struct idp_login_page page = { 0 };
+	enum idp_err rc;
+
+	rc = idp_flow_pending(rq, rs, z, 0, &page.login_id, &page.csrf_token);
+	if (rc != IDP_OK)
+		return rc;
+	page.locale = idp_flow_locale(rq, z);
+	page.client = c;
+	page.username = z->login_hint;
+	if (s != NULL && z->prompt_select_account) {
+		page.current_user = s->user.name;
+		if (page.username == NULL)
+			page.username = s->user.username;
+	}
+	idp_page_login(rq, rs, &page);
+	return IDP_OK;
+}
+
+enum idp_err
+idp_authorize_handle(struct idp_req *rq, struct idp_resp *rs)
+{
+	const struct idp_config *cfg = rq->ctx->cfg;
+	struct idp_authz_opts opts = { cfg->pkce_allow_plain };
+	const struct idp_client *c = NULL;
+	struct idp_session *s = NULL;
+	struct idp_authz_raw raw = { 0 };
+	struct idp_authz z;
+	const char *why = NULL, *hint_sub = NULL;
+	enum idp_err rc;
+	bool need_login;
+
+	if (rq->method == IDP_POST && !rq->has_form) {
+		rs->err_desc = "POST to the authorization endpoint must be a "
+		    "form (application/x-www-form-urlencoded).";
+		return IDP_ERR_INVALID_REQUEST;
+	}
+	collect(rq, &raw);
+	rq->log_client = raw.client_id;
+	/* Stage 1: never redirect to an unverified URI (RFC 6749 §4.1.2.1). */
+	if (raw.client_id == NULL) {
+		rs->err_desc = "client_id is required.";
+		return IDP_ERR_INVALID_REQUEST;
+	}
+	rc = idp_clients_get(rq, raw.client_id, &c);
+	if (rc == IDP_ERR_NOT_FOUND || (rc == IDP_OK && !c->enabled)) {
+		rs->err_desc = "Unknown or disabled client_id.";
+		return IDP_ERR_INVALID_REQUEST;
+	}
+	if (rc != IDP_OK)
+		return rc;
+	if ((rc = idp_authz_check_redirect(c, raw.redirect_uri, &why))
+	    != IDP_OK) {
+		rs->err_desc = why;
+		return rc;
+	}
+	/* Stage 2: errors go back to the client. */
+	rc = idp_authz_validate(rq->arena, c, &raw, &opts, &z, &why);
+	if (rc != IDP_OK) {
+		z.redirect_uri = raw.redirect_uri;
+		z.state = raw.state != NULL && strlen(raw.state) <=
+		    IDP_STATE_MAX ? raw.state : NULL;
+		return idp_flow_error(rq, rs, &z, rc, why);
+	}
+	if (z.id_token_hint != NULL) {
+		hint_sub = hint_subject(rq, z.id_token_hint, c->client_id);
+		if (hint_sub == NULL)
+			return idp_flow_error(rq, rs, &z,
+			    IDP_ERR_INVALID_REQUEST,
+			    "id_token_hint is not an ID token issued to this "
+			    "client.");
+	}
+	if ((rc = idp_flow_session(rq, &s)) != IDP_OK)
+		return rc;
+	need_login = s == NULL || z.prompt_login || z.prompt_select_account ||
+	    (z.max_age >= 0 && rq->now - s->auth_time > z.max_age) ||
+	    (hint_sub != NULL && strcmp(hint_sub, s->user.sub) != 0);
+	if (need_login && z.prompt_none)
+		return idp_flow_error(rq, rs, &z, IDP_ERR_LOGIN_REQUIRED,
+		    "The user must sign in.");
+	if (need_login)
+		return show_login(rq, rs, c, &z, s);
+	return idp_flow_finish(rq, rs, c, &z, s, NULL, false);
+}

@@ -1,0 +1,64 @@
+/* The consent form of third-party clients (POST /consent): allow
+ * remembers the consent for the requested scopes and issues the code;
+ * deny sends access_denied back to the client. */
+#include <string.h>
+
+#include "core/ctx.h"
+#include "core/reqdb.h"
+#include "endpoint/endpoints.h"
+#include "endpoint/flow.h"
+#include "endpoint/pages.h"
+#include "http/response.h"
+#include "store/consent.h"
+#include "store/session.h"
+#include "util/log.h"
+
+enum idp_err
+idp_consent_handle(struct idp_req *rq, struct idp_resp *rs)
+{
+	const char *decision = idp_req_form(rq, "decision");
+	struct idp_session *s = NULL;
+	struct idp_pending p;
+	struct idp_dbconn *c;
+	enum idp_err rc;
+
+	if (!rq->has_form) {
+		rs->err_desc = "The consent form must be posted as a form.";
+		return IDP_ERR_INVALID_REQUEST;
+	}
+	rc = idp_flow_load_pending(rq, rs, true, &p);
+	if (rc != IDP_OK)
+		return rs->status ? IDP_OK : rc;
+	rq->log_client = p.client->client_id;
+	/* Only the person whose session was shown the page may answer. */
+	if ((rc = idp_flow_session(rq, &s)) != IDP_OK)
+		return rc;
+	if (s == NULL || p.login->session_id == 0 ||
+	    s->id != p.login->session_id) {
+		idp_page_message(rq, rs, 400, p.locale, "expired");
+		return IDP_OK;
+	}
+	if (decision == NULL || (strcmp(decision, "allow") != 0 &&
+	    strcmp(decision, "deny") != 0)) {
+		idp_page_message(rq, rs, 400, p.locale, "bad_form");
+		return IDP_OK;
+	}
+	if ((rc = idp_reqdb(rq, &c)) != IDP_OK)
+		return rc;
+	if (!strcmp(decision, "deny")) {
+		if ((rc = idp_store_login_complete(c, p.digest)) != IDP_OK &&
+		    rc != IDP_ERR_CONFLICT)
+			return rc;
+		idp_flow_audit(rq, "consent.denied", s->user.id,
+		    p.client->client_id, json_pack("{s:s}", "scope",
+		    p.authz.scope));
+		return idp_flow_error(rq, rs, &p.authz, IDP_ERR_ACCESS_DENIED,
+		    "The user denied the request.");
+	}
+	if ((rc = idp_store_consent_put(c, s->user.id, p.client->client_id,
+	    p.authz.scope)) != IDP_OK)
+		return rc;
+	idp_flow_audit(rq, "consent.granted", s->user.id, p.client->client_id,
+	    json_pack("{s:s}", "scope", p.authz.scope));
+	return idp_flow_finish(rq, rs, p.client, &p.authz, s, &p, true);
+}

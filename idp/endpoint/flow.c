@@ -1,0 +1,380 @@
+#include <stdio.h>
+#include <string.h>
+
+#include "config.h"
+#include "core/clients.h"
+#include "core/ctx.h"
+#include "core/mint.h"
+#include "core/reqdb.h"
+#include "crypto/b64url.h"
+#include "endpoint/flow.h"
+#include "endpoint/pages.h"
+#include "http/response.h"
+#include "oidc/scope.h"
+#include "store/audit.h"
+#include "store/consent.h"
+#include "store/token.h"
+#include "util/buf.h"
+#include "util/log.h"
+#include "util/mem.h"
+#include "util/str.h"
+
+static const char *
+cookie_attrs(struct idp_req *rq)
+{
+	return rq->ctx->cfg->cookie_secure_effective ?
+	    "; Path=/; HttpOnly; SameSite=Lax; Secure" :
+	    "; Path=/; HttpOnly; SameSite=Lax";
+}
+
+enum idp_err
+idp_flow_session(struct idp_req *rq, struct idp_session **out)
+{
+	const char *v = idp_req_cookie(rq, rq->ctx->cfg->cookie_name);
+	unsigned char d[IDP_SHA256_LEN];
+	struct idp_dbconn *c;
+	enum idp_err rc;
+
+	*out = NULL;
+	if (v == NULL || strlen(v) != IDP_TOKEN_CHARS)
+		return IDP_OK;
+	if ((rc = idp_reqdb(rq, &c)) != IDP_OK)
+		return rc;
+	idp_sha256_str(v, d);
+	rc = idp_store_session_get(c, rq->arena, d, out);
+	if (rc == IDP_ERR_NOT_FOUND) {
+		*out = NULL;
+		return IDP_OK;
+	}
+	if (rc == IDP_OK && (*out)->user.disabled)
+		*out = NULL;
+	return rc;
+}
+
+void
+idp_flow_set_session_cookie(struct idp_req *rq, struct idp_resp *rs,
+    const char *value)
+{
+	const struct idp_config *cfg = rq->ctx->cfg;
+
+	idp_resp_header(rs, "Set-Cookie", value != NULL ?
+	    idp_arena_printf(rq->arena, "%s=%s; Max-Age=%lld%s",
+	    cfg->cookie_name, value, (long long)cfg->session_max_ttl,
+	    cookie_attrs(rq)) :
+	    idp_arena_printf(rq->arena, "%s=; Max-Age=0%s", cfg->cookie_name,
+	    cookie_attrs(rq)));
+}
+
+const char *
+idp_flow_browser(struct idp_req *rq, struct idp_resp *rs,
+    unsigned char digest[IDP_SHA256_LEN])
+{
+	const char *v = idp_req_cookie(rq, IDP_BROWSER_COOKIE);
+
+	if (v == NULL || strlen(v) != IDP_TOKEN_CHARS) {
+		v = idp_random_token(rq->arena);
+		/* A browser-session cookie: it only ties a login form to the
+		 * browser that opened it. */
+		idp_resp_header(rs, "Set-Cookie", idp_arena_printf(rq->arena,
+		    "%s=%s%s", IDP_BROWSER_COOKIE, v, cookie_attrs(rq)));
+	}
+	idp_sha256_str(v, digest);
+	return v;
+}
+
+char *
+idp_flow_csrf(struct idp_req *rq, const char *login_id, const char *browser)
+{
+	unsigned char mac[IDP_SHA256_LEN];
+	char *msg = idp_arena_printf(rq->arena, "csrf|%s", browser);
+
+	if (idp_hmac_sha256(login_id, strlen(login_id), msg, strlen(msg),
+	    mac) != 0)
+		return NULL;
+	return idp_b64url_encode(rq->arena, mac, sizeof(mac));
+}
+
+enum idp_err
+idp_flow_pending(struct idp_req *rq, struct idp_resp *rs,
+    const struct idp_authz *z, long long session_id, const char **login_id,
+    const char **csrf)
+{
+	unsigned char browser[IDP_SHA256_LEN];
+	const char *bv;
+	struct idp_secret id;
+	struct idp_dbconn *c;
+	json_t *params;
+	char *js;
+	enum idp_err rc;
+
+	if ((rc = idp_reqdb(rq, &c)) != IDP_OK)
+		return rc;
+	bv = idp_flow_browser(rq, rs, browser);
+	idp_mint_secret(&id);
+	params = idp_authz_to_json(z);
+	js = json_dumps(params, JSON_COMPACT);
+	json_decref(params);
+	if (js == NULL)
+		return IDP_ERR_INTERNAL;
+	rc = idp_store_login_create(c, id.digest, browser, z->client_id, js,
+	    rq->ctx->cfg->login_ttl);
+	free(js);
+	if (rc == IDP_OK && session_id != 0)
+		rc = idp_store_login_set_session(c, id.digest, session_id);
+	if (rc == IDP_OK) {
+		*login_id = idp_arena_strdup(rq->arena, id.value);
+		*csrf = idp_flow_csrf(rq, *login_id, bv);
+		if (*csrf == NULL)
+			rc = IDP_ERR_INTERNAL;
+	}
+	idp_secret_wipe(&id);
+	return rc;
+}
+
+const char *
+idp_flow_locale(struct idp_req *rq, const struct idp_authz *z)
+{
+	return idp_pick_locale(z ? z->ui_locales : NULL,
+	    idp_req_header(rq, "Accept-Language"),
+	    rq->ctx->cfg->default_locale);
+}
+
+enum idp_err
+idp_flow_load_pending(struct idp_req *rq, struct idp_resp *rs,
+    bool check_csrf, struct idp_pending *p)
+{
+	const char *browser = idp_req_cookie(rq, IDP_BROWSER_COOKIE);
+	unsigned char bd[IDP_SHA256_LEN];
+	struct idp_dbconn *c;
+	json_t *params;
+	enum idp_err rc;
+	const char *lang = idp_pick_locale(NULL,
+	    idp_req_header(rq, "Accept-Language"), rq->ctx->cfg->default_locale);
+
+	memset(p, 0, sizeof(*p));
+	p->login_id = rq->method == IDP_POST ? idp_req_form(rq, "login") :
+	    idp_req_query(rq, "login");
+	if (p->login_id == NULL || strlen(p->login_id) != IDP_TOKEN_CHARS)
+		goto expired;
+	if ((rc = idp_reqdb(rq, &c)) != IDP_OK)
+		return rc;
+	idp_sha256_str(p->login_id, p->digest);
+	rc = idp_store_login_get(c, rq->arena, p->digest, &p->login);
+	if (rc == IDP_ERR_NOT_FOUND || (rc == IDP_OK && p->login->completed))
+		goto expired;
+	if (rc != IDP_OK)
+		return rc;
+	/* The page belongs to the browser that opened it (login CSRF). */
+	if (browser == NULL)
+		goto bad;
+	idp_sha256_str(browser, bd);
+	if (!idp_ct_eq(bd, sizeof(bd), p->login->browser_digest, sizeof(bd)))
+		goto bad;
+	if (check_csrf && !idp_ct_streq(idp_req_form(rq, "csrf_token"),
+	    idp_flow_csrf(rq, p->login_id, browser)))
+		goto bad;
+	params = json_loads(p->login->params, 0, NULL);
+	if (params == NULL || idp_authz_from_json(rq->arena, params,
+	    &p->authz) != 0) {
+		json_decref(params);
+		return IDP_ERR_INTERNAL;
+	}
+	json_decref(params);
+	rc = idp_clients_get(rq, p->login->client_id, &p->client);
+	if (rc == IDP_ERR_NOT_FOUND || (rc == IDP_OK && !p->client->enabled))
+		goto expired;
+	if (rc != IDP_OK)
+		return rc;
+	p->locale = idp_flow_locale(rq, &p->authz);
+	return IDP_OK;
+expired:
+	idp_page_message(rq, rs, 400, lang, "expired");
+	return IDP_ERR_INVALID_REQUEST;
+bad:
+	IDP_WARN("login.csrf", " req=%s ip=%s", rq->id, rq->ip);
+	idp_page_message(rq, rs, 400, lang, "bad_form");
+	return IDP_ERR_INVALID_REQUEST;
+}
+
+enum idp_err
+idp_flow_error(struct idp_req *rq, struct idp_resp *rs,
+    const struct idp_authz *z, enum idp_err e, const char *desc)
+{
+	idp_resp_error_redirect(rq, rs, z->redirect_uri, e, desc, z->state);
+	return e;
+}
+
+void
+idp_flow_audit(struct idp_req *rq, const char *event, long long user_id,
+    const char *client_id, json_t *details)
+{
+	struct idp_audit ev = { event, user_id, client_id, NULL, rq->id, NULL };
+	struct idp_dbconn *c;
+	char *js = details ? json_dumps(details, JSON_COMPACT) : NULL;
+
+	if (strcmp(rq->ip, "-") != 0)
+		ev.ip = rq->ip;
+	ev.details_json = js;
+	if (idp_reqdb(rq, &c) != IDP_OK ||
+	    idp_store_audit(c, &ev) != IDP_OK)
+		IDP_WARN("audit.lost", " req=%s event=%s", rq->id, event);
+	free(js);
+	json_decref(details);
+}
+
+static enum idp_err
+need_consent(struct idp_req *rq, const struct idp_client *c,
+    const struct idp_authz *z, const struct idp_session *s, bool *need)
+{
+	struct idp_dbconn *db;
+	char *have = NULL, **items = NULL;
+	size_t n = 0;
+	enum idp_err rc;
+
+	*need = false;
+	if (c->first_party)
+		return IDP_OK;
+	if (z->prompt_consent) {
+		*need = true;
+		return IDP_OK;
+	}
+	if ((rc = idp_reqdb(rq, &db)) != IDP_OK)
+		return rc;
+	rc = idp_store_consent_get(db, rq->arena, s->user.id, c->client_id,
+	    &have);
+	if (rc == IDP_ERR_NOT_FOUND) {
+		*need = true;
+		return IDP_OK;
+	}
+	if (rc != IDP_OK)
+		return rc;
+	if (*have != '\0' && idp_scope_parse(rq->arena, have, &items, &n)
+	    != IDP_OK)
+		return IDP_ERR_INTERNAL;
+	*need = !idp_scope_subset(z->scopes, items);
+	return IDP_OK;
+}
+
+static enum idp_err
+show_consent(struct idp_req *rq, struct idp_resp *rs,
+    const struct idp_client *c, const struct idp_authz *z,
+    const struct idp_session *s, struct idp_pending *pending)
+{
+	struct idp_consent_page page = { 0 };
+	const char *login_id, *csrf;
+	struct idp_dbconn *db;
+	enum idp_err rc;
+
+	if (pending != NULL) {
+		/* The same page id continues, now tied to the session. */
+		login_id = pending->login_id;
+		csrf = idp_flow_csrf(rq, login_id,
+		    idp_req_cookie(rq, IDP_BROWSER_COOKIE));
+		if ((rc = idp_reqdb(rq, &db)) != IDP_OK ||
+		    (rc = idp_store_login_set_session(db, pending->digest,
+		    s->id)) != IDP_OK)
+			return rc;
+	} else if ((rc = idp_flow_pending(rq, rs, z, s->id, &login_id, &csrf))
+	    != IDP_OK) {
+		return rc;
+	}
+	page.locale = idp_flow_locale(rq, z);
+	page.client = c;
+	page.user = &s->user;
+	page.scopes = z->scopes;
+	page.login_id = login_id;
+	page.csrf_token = csrf;
+	idp_page_consent(rq, rs, &page);
+	return IDP_OK;
+}
+
+static enum idp_err
+issue_code(struct idp_req *rq, struct idp_resp *rs, const struct idp_client *c,
+    const struct idp_authz *z, const struct idp_session *s)
+{
+	const struct idp_config *cfg = rq->ctx->cfg;
+	struct idp_code_new n = { 0 };
+	struct idp_secret code;
+	struct idp_dbconn *db;
+	struct idp_buf b;
+	enum idp_err rc;
+
+	if ((rc = idp_reqdb(rq, &db)) != IDP_OK)
+		return rc;
+	idp_mint_secret(&code);
+	n.digest = code.digest;
+	n.client_id = c->client_id;
+	n.user_id = s->user.id;
+	n.session_id = s->id;
+	n.redirect_uri = z->redirect_uri;
+	n.scope = z->scope;
+	n.nonce = z->nonce;
+	n.code_challenge = z->code_challenge;
+	n.code_challenge_method = idp_pkce_method_name(z->pkce);
+	n.auth_time = s->auth_time;
+	n.acr = s->acr;
+	n.amr = s->amr;
+	n.ttl = cfg->code_ttl;
+	rc = idp_store_code_insert(db, &n);
+	if (rc == IDP_OK)
+		rc = idp_store_session_touch(db, s->id, c->client_id,
+		    cfg->session_idle_ttl);
+	if (rc != IDP_OK) {
+		idp_secret_wipe(&code);
+		return rc;
+	}
+	idp_buf_init(&b, rq->arena, 16 * 1024);
+	idp_buf_adds(&b, z->redirect_uri);
+	idp_buf_addc(&b, strchr(z->redirect_uri, '?') ? '&' : '?');
+	idp_buf_adds(&b, "code=");
+	idp_buf_adds(&b, code.value);
+	if (z->state != NULL) {
+		idp_buf_adds(&b, "&state=");
+		idp_buf_add_urlenc(&b, z->state);
+	}
+	idp_buf_adds(&b, "&iss=");
+	idp_buf_add_urlenc(&b, cfg->issuer);
+	idp_secret_wipe(&code);
+	if (b.overflow)
+		return IDP_ERR_INTERNAL;
+	idp_resp_redirect(rs, b.data);
+	idp_resp_common_headers(rs, false);
+	idp_resp_no_store(rs);
+	rq->log_client = c->client_id;
+	return IDP_OK;
+}
+
+enum idp_err
+idp_flow_finish(struct idp_req *rq, struct idp_resp *rs,
+    const struct idp_client *c, const struct idp_authz *z,
+    const struct idp_session *s, struct idp_pending *pending,
+    bool consent_done)
+{
+	struct idp_dbconn *db;
+	enum idp_err rc;
+	bool need = false;
+
+	if (!consent_done) {
+		if ((rc = need_consent(rq, c, z, s, &need)) != IDP_OK)
+			return rc;
+		if (need && z->prompt_none)
+			return idp_flow_error(rq, rs, z,
+			    IDP_ERR_CONSENT_REQUIRED,
+			    "The user has not consented to this client.");
+		if (need)
+			return show_consent(rq, rs, c, z, s, pending);
+	}
+	if (pending != NULL) {
+		if ((rc = idp_reqdb(rq, &db)) != IDP_OK)
+			return rc;
+		rc = idp_store_login_complete(db, pending->digest);
+		if (rc == IDP_ERR_CONFLICT) {
+			idp_page_message(rq, rs, 400, pending->locale,
+			    "expired");
+			return IDP_ERR_INVALID_REQUEST;
+		}
+		if (rc != IDP_OK)
+			return rc;
+	}
+	return issue_code(rq, rs, c, z, s);
+}

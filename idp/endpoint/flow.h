@@ -1,0 +1,73 @@
+/* The parts of the sign-in flow shared by /authorize, /login and /consent:
+ * cookies, the pending login, and finishing an authorization (consent
+ * check, code, redirect). */
+#ifndef IDP_ENDPOINT_FLOW_H
+#define IDP_ENDPOINT_FLOW_H
+
+#include <stdbool.h>
+
+#include "crypto/digest.h"
+#include "http/req.h"
+#include "oidc/authz.h"
+#include "oidc/client.h"
+#include "store/session.h"
+
+#define IDP_BROWSER_COOKIE "idp_browser"
+
+/* The live SSO session of this browser, or NULL (no cookie, expired,
+ * ended, user disabled). Database errors are returned. */
+enum idp_err idp_flow_session(struct idp_req *rq, struct idp_session **out);
+
+/* Set-Cookie for the session (value) or to clear it (NULL). */
+void idp_flow_set_session_cookie(struct idp_req *rq, struct idp_resp *rs,
+    const char *value);
+
+/* The browser binding of pending logins: the idp_browser cookie, set when
+ * absent. Returns its value and writes its digest. */
+const char *idp_flow_browser(struct idp_req *rq, struct idp_resp *rs,
+    unsigned char digest[IDP_SHA256_LEN]);
+
+/* The CSRF token of a form: HMAC(login id, "csrf|" browser cookie). */
+char *idp_flow_csrf(struct idp_req *rq, const char *login_id,
+    const char *browser);
+
+/* A pending login for z, bound to this browser; its id and the CSRF
+ * token for its form, in the arena. */
+enum idp_err idp_flow_pending(struct idp_req *rq, struct idp_resp *rs,
+    const struct idp_authz *z, long long session_id, const char **login_id,
+    const char **csrf);
+
+struct idp_pending {
+	const char *login_id;
+	unsigned char digest[IDP_SHA256_LEN];
+	struct idp_login *login;
+	struct idp_authz authz;
+	const struct idp_client *client;
+	const char *locale;
+};
+/* Load the pending login named by the form (or query, for GET /login),
+ * check the browser binding and (for POST) the CSRF token. On failure a
+ * page is already in rs. */
+enum idp_err idp_flow_load_pending(struct idp_req *rq, struct idp_resp *rs,
+    bool check_csrf, struct idp_pending *p);
+
+/* The locale for this request and authorization. */
+const char *idp_flow_locale(struct idp_req *rq, const struct idp_authz *z);
+
+/* Finish an authorization for a signed-in person: ask consent when a
+ * third-party client needs it (unless consent_done), then issue the code
+ * and redirect. pending may be NULL (no page was shown). */
+enum idp_err idp_flow_finish(struct idp_req *rq, struct idp_resp *rs,
+    const struct idp_client *c, const struct idp_authz *z,
+    const struct idp_session *s, struct idp_pending *pending,
+    bool consent_done);
+
+/* The error redirect for z (RFC 6749 §4.1.2.1). */
+enum idp_err idp_flow_error(struct idp_req *rq, struct idp_resp *rs,
+    const struct idp_authz *z, enum idp_err e, const char *desc);
+
+/* Audit a security event; failures to audit are logged, not fatal. */
+void idp_flow_audit(struct idp_req *rq, const char *event, long long user_id,
+    const char *client_id, json_t *details);
+
+#endif

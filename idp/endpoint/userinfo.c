@@ -1,0 +1,76 @@
+/* The UserInfo endpoint: OIDC Core §5.3, bearer token per RFC 6750 §2.1
+ * (Authorization header) or §2.2 (form body of a POST). */
+#include <string.h>
+#include <strings.h>
+
+#include "core/bearer.h"
+#include "core/ctx.h"
+#include "endpoint/endpoints.h"
+#include "http/response.h"
+#include "oidc/claims.h"
+#include "util/str.h"
+
+enum idp_err
+idp_userinfo_handle(struct idp_req *rq, struct idp_resp *rs)
+{
+	const char *h = idp_req_header(rq, "Authorization");
+	const char *form = rq->has_form ? idp_req_form(rq, "access_token") : NULL;
+	const char *token = NULL;
+	struct idp_token_info ti;
+	json_t *claims;
+	char *s;
+	enum idp_err rc;
+
+	if (idp_req_query(rq, "access_token") != NULL) {
+		/* §2.3 tokens in URLs end up in logs and histories. */
+		idp_resp_bearer_error(rq, rs, IDP_ERR_INVALID_REQUEST,
+		    "Send the access token in the Authorization header.");
+		return IDP_OK;
+	}
+	if (h != NULL && !strncasecmp(h, "Bearer ", 7)) {
+		token = h + 7;
+		while (*token == ' ')
+			token++;
+	} else if (h != NULL) {
+		idp_resp_bearer_error(rq, rs, IDP_ERR_INVALID_REQUEST,
+		    "Only Bearer authorization is accepted.");
+		return IDP_OK;
+	}
+	if (token != NULL && form != NULL) {
+		idp_resp_bearer_error(rq, rs, IDP_ERR_INVALID_REQUEST,
+		    "Send the access token only once.");
+		return IDP_OK;
+	}
+	if (token == NULL)
+		token = form;
+	if (token == NULL) {
+		idp_resp_bearer_error(rq, rs, IDP_ERR_INVALID_TOKEN, NULL);
+		return IDP_OK;
+	}
+	rc = idp_bearer_lookup(rq, token, &ti);
+	if (rc == IDP_ERR_INVALID_TOKEN) {
+		idp_resp_bearer_error(rq, rs, IDP_ERR_INVALID_TOKEN,
+		    "The access token is invalid, expired or revoked.");
+		return IDP_OK;
+	}
+	if (rc != IDP_OK) {
+		idp_resp_bearer_error(rq, rs, rc, NULL);
+		return IDP_OK;
+	}
+	rq->log_client = ti.client_id;
+	if (!ti.has_user || !idp_list_has(ti.scopes, "openid")) {
+		idp_resp_bearer_error(rq, rs, IDP_ERR_INSUFFICIENT_SCOPE,
+		    "The access token does not carry the openid scope.");
+		return IDP_OK;
+	}
+	claims = idp_claims_for_user(&ti.user, ti.scopes);
+	s = json_dumps(claims, JSON_COMPACT);
+	json_decref(claims);
+	if (s == NULL)
+		return IDP_ERR_INTERNAL;
+	idp_resp_json(rs, 200, idp_arena_strdup(rq->arena, s));
+	free(s);
+	idp_resp_no_store(rs);
+	idp_resp_common_headers(rs, false);
+	return IDP_OK;
+}

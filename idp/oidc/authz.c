@@ -1,0 +1,253 @@
+#include <ctype.h>
+#include <string.h>
+
+#include "oidc/authz.h"
+#include "oidc/scope.h"
+#include "util/str.h"
+
+static enum idp_err
+fail(enum idp_err e, const char **why, const char *msg)
+{
+	*why = msg;
+	return e;
+}
+
+enum idp_err
+idp_authz_check_redirect(const struct idp_client *c, const char *uri,
+    const char **why)
+{
+	if (uri == NULL)
+		return fail(IDP_ERR_INVALID_REQUEST, why,
+		    "redirect_uri is required.");
+	if (!idp_client_redirect_registered(c, uri))
+		return fail(IDP_ERR_INVALID_REQUEST, why,
+		    "redirect_uri is not registered for this client.");
+	return IDP_OK;
+}
+
+static enum idp_err
+parse_prompt(struct idp_arena *a, const char *s, struct idp_authz *z,
+    const char **why)
+{
+	char **v;
+	size_t n;
+
+	if (s == NULL)
+		return IDP_OK;
+	if (idp_split_spaces(a, s, &v, &n) != 0)
+		return fail(IDP_ERR_INVALID_REQUEST, why, "prompt is malformed.");
+	for (size_t i = 0; i < n; i++) {
+		if (!strcmp(v[i], "none"))
+			z->prompt_none = true;
+		else if (!strcmp(v[i], "login"))
+			z->prompt_login = true;
+		else if (!strcmp(v[i], "consent"))
+			z->prompt_consent = true;
+		else if (!strcmp(v[i], "select_account"))
+			z->prompt_select_account = true;
+		else
+			return fail(IDP_ERR_INVALID_REQUEST, why,
+			    "prompt has an unsupported value.");
+	}
+	/* OIDC Core §3.1.2.1: none with any other value is an error. */
+	if (z->prompt_none && n > 1)
+		return fail(IDP_ERR_INVALID_REQUEST, why,
+		    "prompt=none cannot be combined with other values.");
+	return IDP_OK;
+}
+
+static enum idp_err
+parse_pkce(const struct idp_client *c, const struct idp_authz_raw *raw,
+    const struct idp_authz_opts *opts, struct idp_authz *z, const char **why)
+{
+	if (raw->code_challenge == NULL) {
+		if (raw->code_challenge_method != NULL)
+			return fail(IDP_ERR_INVALID_REQUEST, why,
+			    "code_challenge_method without code_challenge.");
+		/* Public clients cannot keep a secret: PKCE is their only
+		 * protection against code interception. */
+		if (c->auth == IDP_AUTH_NONE)
+			return fail(IDP_ERR_INVALID_REQUEST, why,
+			    "Public clients must use PKCE (code_challenge).");
+		return IDP_OK;
+	}
+	if (!idp_pkce_syntax_ok(raw->code_challenge))
+		return fail(IDP_ERR_INVALID_REQUEST, why,
+		    "code_challenge must be 43-128 unreserved characters.");
+	/* RFC 7636 §4.3: the method defaults to plain. */
+	z->pkce = raw->code_challenge_method == NULL ? IDP_PKCE_PLAIN :
+	    idp_pkce_method_parse(raw->code_challenge_method);
+	if (z->pkce == IDP_PKCE_NONE ||
+	    (z->pkce == IDP_PKCE_PLAIN && !opts->allow_plain_pkce))
+		return fail(IDP_ERR_INVALID_REQUEST, why,
+		    opts->allow_plain_pkce ? "code_challenge_method must be "
+		    "S256 or plain." : "code_challenge_method must be S256.");
+	z->code_challenge = raw->code_challenge;
+	return IDP_OK;
+}
+
+enum idp_err
+idp_authz_validate(struct idp_arena *a, const struct idp_client *c,
+    const struct idp_authz_raw *raw, const struct idp_authz_opts *opts,
+    struct idp_authz *z, const char **why)
+{
+	enum idp_err rc;
+	int64_t age;
+
+	memset(z, 0, sizeof(*z));
+	z->client_id = c->client_id;
+	z->redirect_uri = raw->redirect_uri;
+	z->max_age = -1;
+	/* state first, so every later error can carry it back. */
+	if (raw->state != NULL && strlen(raw->state) > IDP_STATE_MAX)
+		return fail(IDP_ERR_INVALID_REQUEST, why, "state is too long.");
+	z->state = raw->state;
+	if (raw->request != NULL)
+		return fail(IDP_ERR_REQUEST_NOT_SUPPORTED, why,
+		    "Request objects are not supported.");
+	if (raw->request_uri != NULL)
+		return fail(IDP_ERR_REQUEST_URI_NOT_SUPPORTED, why,
+		    "request_uri is not supported.");
+	if (raw->registration != NULL)
+		return fail(IDP_ERR_INVALID_REQUEST, why,
+		    "The registration parameter is not supported.");
+	if (raw->response_type == NULL)
+		return fail(IDP_ERR_INVALID_REQUEST, why,
+		    "response_type is required.");
+	if (strcmp(raw->response_type, "code") != 0)
+		return fail(IDP_ERR_UNSUPPORTED_RESPONSE_TYPE, why,
+		    "Only response_type=code is supported.");
+	if (!(c->grants & IDP_GRANT_CODE))
+		return fail(IDP_ERR_UNAUTHORIZED_CLIENT, why,
+		    "This client may not use the authorization code grant.");
+	if (raw->response_mode != NULL &&
+	    strcmp(raw->response_mode, "query") != 0)
+		return fail(IDP_ERR_INVALID_REQUEST, why,
+		    "Only response_mode=query is supported.");
+	if (raw->scope == NULL)
+		return fail(IDP_ERR_INVALID_SCOPE, why, "scope is required.");
+	if (idp_scope_parse(a, raw->scope, &z->scopes, &z->nscopes) != IDP_OK)
+		return fail(IDP_ERR_INVALID_SCOPE, why, "scope is malformed.");
+	if (idp_scope_check_allowed(z->scopes, z->nscopes, c->scopes) != IDP_OK)
+		return fail(IDP_ERR_INVALID_SCOPE, why,
+		    "A requested scope is not allowed for this client.");
+	z->scope = idp_scope_join(a, z->scopes, z->nscopes);
+	z->openid = idp_list_has(z->scopes, "openid");
+	if (raw->nonce != NULL && (strlen(raw->nonce) > IDP_NONCE_MAX ||
+	    *raw->nonce == '\0'))
+		return fail(IDP_ERR_INVALID_REQUEST, why,
+		    "nonce must be 1-512 characters.");
+	z->nonce = raw->nonce;
+	if ((rc = parse_prompt(a, raw->prompt, z, why)) != IDP_OK)
+		return rc;
+	if (raw->max_age != NULL) {
+		if (idp_parse_i64(raw->max_age, 0, INT32_MAX, &age) != 0)
+			return fail(IDP_ERR_INVALID_REQUEST, why,
+			    "max_age must be a non-negative integer.");
+		z->max_age = age;
+	}
+	if ((rc = parse_pkce(c, raw, opts, z, why)) != IDP_OK)
+		return rc;
+	if ((raw->login_hint && strlen(raw->login_hint) > 256) ||
+	    (raw->id_token_hint && strlen(raw->id_token_hint) > IDP_HINT_MAX) ||
+	    (raw->ui_locales && strlen(raw->ui_locales) > 256))
+		return fail(IDP_ERR_INVALID_REQUEST, why,
+		    "A hint parameter is too long.");
+	z->login_hint = raw->login_hint;
+	z->id_token_hint = raw->id_token_hint;
+	z->ui_locales = raw->ui_locales;
+	return IDP_OK;
+}
+
+static void
+set_opt(json_t *o, const char *k, const char *v)
+{
+	if (v != NULL)
+		json_object_set_new(o, k, json_string(v));
+}
+
+json_t *
+idp_authz_to_json(const struct idp_authz *z)
+{
+	json_t *o = json_pack("{s:s, s:s, s:s, s:b, s:b, s:b, s:b, s:I}",
+	    "client_id", z->client_id, "redirect_uri", z->redirect_uri,
+	    "scope", z->scope, "prompt_none", z->prompt_none,
+	    "prompt_login", z->prompt_login, "prompt_consent",
+	    z->prompt_consent, "prompt_select_account",
+	    z->prompt_select_account, "max_age", (json_int_t)z->max_age);
+
+	set_opt(o, "state", z->state);
+	set_opt(o, "nonce", z->nonce);
+	set_opt(o, "code_challenge", z->code_challenge);
+	set_opt(o, "code_challenge_method", idp_pkce_method_name(z->pkce));
+	set_opt(o, "login_hint", z->login_hint);
+	set_opt(o, "ui_locales", z->ui_locales);
+	return o;
+}
+
+static const char *
+get(struct idp_arena *a, json_t *o, const char *k)
+{
+	return idp_arena_strdup(a, json_string_value(json_object_get(o, k)));
+}
+
+int
+idp_authz_from_json(struct idp_arena *a, json_t *o, struct idp_authz *z)
+{
+	memset(z, 0, sizeof(*z));
+	z->client_id = get(a, o, "client_id");
+	z->redirect_uri = get(a, o, "redirect_uri");
+	z->scope = get(a, o, "scope");
+	if (z->client_id == NULL || z->redirect_uri == NULL || z->scope == NULL)
+		return -1;
+	if (idp_scope_parse(a, z->scope, &z->scopes, &z->nscopes) != IDP_OK)
+		return -1;
+	z->openid = idp_list_has(z->scopes, "openid");
+	z->state = get(a, o, "state");
+	z->nonce = get(a, o, "nonce");
+	z->code_challenge = get(a, o, "code_challenge");
+	z->pkce = idp_pkce_method_parse(json_string_value(
+	    json_object_get(o, "code_challenge_method")));
+	z->login_hint = get(a, o, "login_hint");
+	z->ui_locales = get(a, o, "ui_locales");
+	z->prompt_none = json_is_true(json_object_get(o, "prompt_none"));
+	z->prompt_login = json_is_true(json_object_get(o, "prompt_login"));
+	z->prompt_consent = json_is_true(json_object_get(o, "prompt_consent"));
+	z->prompt_select_account = json_is_true(json_object_get(o,
+	    "prompt_select_account"));
+	z->max_age = json_integer_value(json_object_get(o, "max_age"));
+	return 0;
+}
+
+/* The first of our languages in a list like "en-US id" or an
+ * Accept-Language header "id-ID,id;q=0.9,en;q=0.8" (order, not q, decides:
+ * browsers list in preference order). */
+static const char *
+first_known(const char *list)
+{
+	const char *p = list;
+
+	while (p != NULL && *p) {
+		while (*p == ' ' || *p == ',')
+			p++;
+		if ((p[0] == 'i' || p[0] == 'I') && (p[1] == 'd' || p[1] == 'D') &&
+		    !isalpha((unsigned char)p[2]))
+			return "id";
+		if ((p[0] == 'e' || p[0] == 'E') && (p[1] == 'n' || p[1] == 'N') &&
+		    !isalpha((unsigned char)p[2]))
+			return "en";
+		p += strcspn(p, " ,");
+	}
+	return NULL;
+}
+
+const char *
+idp_pick_locale(const char *ui_locales, const char *accept_lang,
+    const char *fallback)
+{
+	const char *l = first_known(ui_locales);
+
+	if (l == NULL)
+		l = first_known(accept_lang);
+	return l ? l : fallback;
+}

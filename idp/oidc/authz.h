@@ -1,0 +1,87 @@
+/* The authorization request (RFC 6749 §4.1.1, OIDC Core §3.1.2.1, RFC 7636
+ * §4.3) validated against a client. Two stages, as the specs demand: a bad
+ * client or redirect_uri must never redirect (an error page), every later
+ * error goes back to the redirect URI. Pure: no I/O. */
+#ifndef IDP_OIDC_AUTHZ_H
+#define IDP_OIDC_AUTHZ_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "oidc/client.h"
+#include "oidc/pkce.h"
+#include "util/arena.h"
+#include "util/err.h"
+
+#define IDP_STATE_MAX 2048
+#define IDP_NONCE_MAX 512
+#define IDP_HINT_MAX 8192
+
+struct idp_authz_raw {
+	const char *response_type;
+	const char *client_id;
+	const char *redirect_uri;
+	const char *scope;
+	const char *state;
+	const char *nonce;
+	const char *prompt;
+	const char *max_age;
+	const char *code_challenge;
+	const char *code_challenge_method;
+	const char *login_hint;
+	const char *id_token_hint;
+	const char *ui_locales;
+	const char *response_mode;
+	const char *request;
+	const char *request_uri;
+	const char *registration;
+};
+
+struct idp_authz {
+	const char *client_id;
+	const char *redirect_uri;
+	const char *state;		/* NULL when absent */
+	const char *nonce;
+	const char *code_challenge;
+	enum idp_pkce_method pkce;
+	char **scopes;
+	size_t nscopes;
+	const char *scope;		/* normalised, space-joined */
+	bool openid;
+	bool prompt_none;
+	bool prompt_login;
+	bool prompt_consent;
+	bool prompt_select_account;
+	int64_t max_age;		/* -1 when absent */
+	const char *login_hint;
+	const char *id_token_hint;
+	const char *ui_locales;
+};
+
+struct idp_authz_opts {
+	bool allow_plain_pkce;
+};
+
+/* Stage 1: may we redirect at all? IDP_OK when redirect_uri is present
+ * and registered exactly. Otherwise an error for a page, with *why. */
+enum idp_err idp_authz_check_redirect(const struct idp_client *c,
+    const char *redirect_uri, const char **why);
+
+/* Stage 2: everything else. On error *why is the error_description sent
+ * back to the client. */
+enum idp_err idp_authz_validate(struct idp_arena *a,
+    const struct idp_client *c, const struct idp_authz_raw *raw,
+    const struct idp_authz_opts *opts, struct idp_authz *out,
+    const char **why);
+
+/* For the pending-login table; from_json trusts its input (we wrote it). */
+json_t *idp_authz_to_json(const struct idp_authz *z);
+int idp_authz_from_json(struct idp_arena *a, json_t *o, struct idp_authz *z);
+
+/* "id" or "en" from ui_locales, then Accept-Language, then the default. */
+const char *idp_pick_locale(const char *ui_locales, const char *accept_lang,
+    const char *fallback);
+
+#endif

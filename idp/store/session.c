@@ -1,0 +1,252 @@
+#include <stdio.h>
+#include <string.h>
+
+#include "store/session.h"
+
+const struct idp_stmt idp_session_stmts[] = {
+	{ "session_get",
+	  "SELECT s.id, s.sid, floor(extract(epoch from s.auth_time))::bigint, "
+	  "array_to_string(s.amr, ' '), s.acr, "
+	  "floor(extract(epoch from s.expires_at))::bigint, "
+	  "floor(extract(epoch from s.idle_expires_at))::bigint, " IDP_USER_COLS
+	  "FROM sessions s JOIN users u ON u.id = s.user_id " IDP_USER_JOIN
+	  "WHERE s.id_digest = $1 AND s.ended_at IS NULL "
+	  "AND s.expires_at > now() AND s.idle_expires_at > now()", 1 },
+	{ "session_create",
+	  "INSERT INTO sessions (id_digest, sid, user_id, auth_time, "
+	  "idle_expires_at, expires_at, ip, user_agent) "
+	  "VALUES ($1, $2, $3, to_timestamp($4), "
+	  "now() + make_interval(secs => $5), "
+	  "to_timestamp($4) + make_interval(secs => $6), $7::inet, $8) "
+	  "RETURNING id", 8 },
+	{ "session_touch",
+	  "WITH s AS (UPDATE sessions SET last_seen_at = now(), "
+	  "idle_expires_at = least(expires_at, now() + "
+	  "make_interval(secs => $3)) WHERE id = $1 RETURNING id) "
+	  "INSERT INTO session_clients (session_id, client_id) "
+	  "SELECT id, $2 FROM s ON CONFLICT (session_id, client_id) "
+	  "DO UPDATE SET last_at = now()", 3 },
+	{ "session_end",
+	  "UPDATE sessions SET ended_at = now() WHERE id = $1 "
+	  "AND ended_at IS NULL", 1 },
+	{ "login_create",
+	  "INSERT INTO login_requests (id_digest, browser_digest, client_id, "
+	  "params, expires_at) VALUES ($1, $2, $3, $4::jsonb, "
+	  "now() + make_interval(secs => $5))", 5 },
+	{ "login_get",
+	  "SELECT client_id, params::text, encode(browser_digest, 'hex'), "
+	  "coalesce(session_id, 0), completed_at IS NOT NULL "
+	  "FROM login_requests WHERE id_digest = $1 AND expires_at > now()", 1 },
+	{ "login_set_session",
+	  "UPDATE login_requests SET session_id = $2 WHERE id_digest = $1", 2 },
+	{ "login_complete",
+	  "UPDATE login_requests SET completed_at = now() "
+	  "WHERE id_digest = $1 AND completed_at IS NULL", 1 },
+	{ "login_throttled",
+	  "SELECT failures >= $2 FROM login_failures WHERE username = "
+	  "lower($1) AND window_start > now() - make_interval(secs => $3)", 3 },
+	{ "login_failed",
+	  "INSERT INTO login_failures (username, failures, window_start) "
+	  "VALUES (lower($1), 1, now()) ON CONFLICT (username) DO UPDATE SET "
+	  "failures = CASE WHEN login_failures.window_start > now() - "
+	  "make_interval(secs => $2) THEN login_failures.failures + 1 ELSE 1 END, "
+	  "window_start = CASE WHEN login_failures.window_start > now() - "
+	  "make_interval(secs => $2) THEN login_failures.window_start "
+	  "ELSE now() END", 2 },
+	{ "login_succeeded",
+	  "DELETE FROM login_failures WHERE username = lower($1)", 1 },
+	{ NULL, NULL, 0 },
+};
+
+static int
+unhex32(const char *s, unsigned char out[IDP_SHA256_LEN])
+{
+	if (s == NULL || strlen(s) != 64)
+		return -1;
+	for (int i = 0; i < IDP_SHA256_LEN; i++) {
+		unsigned v;
+
+		if (sscanf(s + 2 * i, "%2x", &v) != 1)
+			return -1;
+		out[i] = (unsigned char)v;
+	}
+	return 0;
+}
+
+enum idp_err
+idp_store_session_get(struct idp_dbconn *c, struct idp_arena *a,
+    const unsigned char digest[IDP_SHA256_LEN], struct idp_session **out)
+{
+	struct idp_param p[1] = { P_BIN(digest, IDP_SHA256_LEN) };
+	PGresult *r = NULL;
+	enum idp_err rc = idp_db_exec(c, "session_get", p, 1, &r);
+	struct idp_session *s;
+
+	if (rc != IDP_OK)
+		return rc;
+	if (PQntuples(r) != 1) {
+		PQclear(r);
+		return IDP_ERR_NOT_FOUND;
+	}
+	s = idp_arena_zalloc(a, sizeof(*s));
+	s->id = idp_db_ll(r, 0, 0);
+	s->sid = idp_arena_strdup(a, idp_db_val(r, 0, 1));
+	s->auth_time = idp_db_ll(r, 0, 2);
+	s->amr = idp_arena_strdup(a, idp_db_val(r, 0, 3));
+	s->acr = idp_arena_strdup(a, idp_db_val(r, 0, 4));
+	s->expires_at = idp_db_ll(r, 0, 5);
+	s->idle_expires_at = idp_db_ll(r, 0, 6);
+	idp_store_user_read(a, r, 0, 7, &s->user);
+	PQclear(r);
+	*out = s;
+	return IDP_OK;
+}
+
+enum idp_err
+idp_store_session_create(struct idp_dbconn *c, const struct idp_session_new *s,
+    long long *id)
+{
+	char uid[24], at[24], idle[24], max[24];
+	struct idp_param p[8] = { P_BIN(s->digest, IDP_SHA256_LEN),
+		P_TXT(s->sid), P_TXT(uid), P_TXT(at), P_TXT(idle), P_TXT(max),
+		P_TXT(s->ip), P_TXT(s->user_agent) };
+	PGresult *r = NULL;
+	enum idp_err rc;
+
+	snprintf(uid, sizeof(uid), "%lld", s->user_id);
+	snprintf(at, sizeof(at), "%lld", (long long)s->auth_time);
+	snprintf(idle, sizeof(idle), "%lld", (long long)s->idle_ttl);
+	snprintf(max, sizeof(max), "%lld", (long long)s->max_ttl);
+	rc = idp_db_exec(c, "session_create", p, 8, &r);
+	if (rc == IDP_OK)
+		*id = idp_db_ll(r, 0, 0);
+	PQclear(r);
+	return rc;
+}
+
+enum idp_err
+idp_store_session_touch(struct idp_dbconn *c, long long id,
+    const char *client_id, int64_t idle_ttl)
+{
+	char sid[24], idle[24];
+	struct idp_param p[3] = { P_TXT(sid), P_TXT(client_id), P_TXT(idle) };
+
+	snprintf(sid, sizeof(sid), "%lld", id);
+	snprintf(idle, sizeof(idle), "%lld", (long long)idle_ttl);
+	return idp_db_run(c, "session_touch", p, 3);
+}
+
+enum idp_err
+idp_store_session_end(struct idp_dbconn *c, long long id)
+{
+	char sid[24];
+	struct idp_param p[1] = { P_TXT(sid) };
+
+	snprintf(sid, sizeof(sid), "%lld", id);
+	return idp_db_run(c, "session_end", p, 1);
+}
+
+enum idp_err
+idp_store_login_create(struct idp_dbconn *c,
+    const unsigned char digest[IDP_SHA256_LEN],
+    const unsigned char browser[IDP_SHA256_LEN], const char *client_id,
+    const char *params, int64_t ttl)
+{
+	char t[24];
+	struct idp_param p[5] = { P_BIN(digest, IDP_SHA256_LEN),
+		P_BIN(browser, IDP_SHA256_LEN), P_TXT(client_id),
+		P_TXT(params), P_TXT(t) };
+
+	snprintf(t, sizeof(t), "%lld", (long long)ttl);
+	return idp_db_run(c, "login_create", p, 5);
+}
+
+enum idp_err
+idp_store_login_get(struct idp_dbconn *c, struct idp_arena *a,
+    const unsigned char digest[IDP_SHA256_LEN], struct idp_login **out)
+{
+	struct idp_param p[1] = { P_BIN(digest, IDP_SHA256_LEN) };
+	PGresult *r = NULL;
+	enum idp_err rc = idp_db_exec(c, "login_get", p, 1, &r);
+	struct idp_login *l;
+
+	if (rc != IDP_OK)
+		return rc;
+	if (PQntuples(r) != 1) {
+		PQclear(r);
+		return IDP_ERR_NOT_FOUND;
+	}
+	l = idp_arena_zalloc(a, sizeof(*l));
+	l->client_id = idp_arena_strdup(a, idp_db_val(r, 0, 0));
+	l->params = idp_arena_strdup(a, idp_db_val(r, 0, 1));
+	if (unhex32(idp_db_val(r, 0, 2), l->browser_digest) != 0)
+		rc = IDP_ERR_INTERNAL;
+	l->session_id = idp_db_ll(r, 0, 3);
+	l->completed = idp_db_bool(r, 0, 4);
+	PQclear(r);
+	if (rc == IDP_OK)
+		*out = l;
+	return rc;
+}
+
+enum idp_err
+idp_store_login_set_session(struct idp_dbconn *c,
+    const unsigned char digest[IDP_SHA256_LEN], long long session_id)
+{
+	char sid[24];
+	struct idp_param p[2] = { P_BIN(digest, IDP_SHA256_LEN), P_TXT(sid) };
+
+	snprintf(sid, sizeof(sid), "%lld", session_id);
+	return idp_db_run(c, "login_set_session", p, 2);
+}
+
+enum idp_err
+idp_store_login_complete(struct idp_dbconn *c,
+    const unsigned char digest[IDP_SHA256_LEN])
+{
+	struct idp_param p[1] = { P_BIN(digest, IDP_SHA256_LEN) };
+	PGresult *r = NULL;
+	enum idp_err rc = idp_db_exec(c, "login_complete", p, 1, &r);
+
+	if (rc == IDP_OK && strcmp(PQcmdTuples(r), "1") != 0)
+		rc = IDP_ERR_CONFLICT;
+	PQclear(r);
+	return rc;
+}
+
+enum idp_err
+idp_store_login_throttled(struct idp_dbconn *c, const char *username,
+    int max_failures, int window_seconds, bool *throttled)
+{
+	char m[16], w[16];
+	struct idp_param p[3] = { P_TXT(username), P_TXT(m), P_TXT(w) };
+	PGresult *r = NULL;
+	enum idp_err rc;
+
+	snprintf(m, sizeof(m), "%d", max_failures);
+	snprintf(w, sizeof(w), "%d", window_seconds);
+	rc = idp_db_exec(c, "login_throttled", p, 3, &r);
+	if (rc == IDP_OK)
+		*throttled = PQntuples(r) == 1 && idp_db_bool(r, 0, 0);
+	PQclear(r);
+	return rc;
+}
+
+enum idp_err
+idp_store_login_failed(struct idp_dbconn *c, const char *username,
+    int window_seconds)
+{
+	char w[16];
+	struct idp_param p[2] = { P_TXT(username), P_TXT(w) };
+
+	snprintf(w, sizeof(w), "%d", window_seconds);
+	return idp_db_run(c, "login_failed", p, 2);
+}
+
+enum idp_err
+idp_store_login_succeeded(struct idp_dbconn *c, const char *username)
+{
+	struct idp_param p[1] = { P_TXT(username) };
+
+	return idp_db_run(c, "login_succeeded", p, 1);
+}

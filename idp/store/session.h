@@ -1,0 +1,82 @@
+/* SSO sessions, pending logins (the authorization request waiting for a
+ * password or for consent) and login throttling. Ids and cookies are
+ * stored as SHA-256 digests. */
+#ifndef IDP_STORE_SESSION_H
+#define IDP_STORE_SESSION_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "crypto/digest.h"
+#include "store/db.h"
+#include "store/directory.h"
+#include "util/arena.h"
+
+extern const struct idp_stmt idp_session_stmts[];
+
+struct idp_session {
+	long long id;
+	char *sid;
+	int64_t auth_time;
+	char *amr;			/* space-separated */
+	char *acr;
+	int64_t expires_at;
+	int64_t idle_expires_at;
+	struct idp_user user;
+};
+
+/* A live session: not ended, within both lifetimes. IDP_ERR_NOT_FOUND
+ * otherwise. */
+enum idp_err idp_store_session_get(struct idp_dbconn *c, struct idp_arena *a,
+    const unsigned char digest[IDP_SHA256_LEN], struct idp_session **out);
+
+struct idp_session_new {
+	const unsigned char *digest;
+	const char *sid;
+	long long user_id;
+	int64_t auth_time;
+	int64_t idle_ttl;
+	int64_t max_ttl;
+	const char *ip;
+	const char *user_agent;
+};
+enum idp_err idp_store_session_create(struct idp_dbconn *c,
+    const struct idp_session_new *s, long long *id);
+/* Record use by client_id and push the idle expiry forward. */
+enum idp_err idp_store_session_touch(struct idp_dbconn *c, long long id,
+    const char *client_id, int64_t idle_ttl);
+enum idp_err idp_store_session_end(struct idp_dbconn *c, long long id);
+
+struct idp_login {
+	char *client_id;
+	char *params;			/* JSON of struct idp_authz */
+	unsigned char browser_digest[IDP_SHA256_LEN];
+	long long session_id;		/* 0 until a password was checked */
+	bool completed;
+};
+
+enum idp_err idp_store_login_create(struct idp_dbconn *c,
+    const unsigned char digest[IDP_SHA256_LEN],
+    const unsigned char browser[IDP_SHA256_LEN], const char *client_id,
+    const char *params, int64_t ttl);
+/* A pending login that has not expired (completed ones too: the caller
+ * decides). IDP_ERR_NOT_FOUND otherwise. */
+enum idp_err idp_store_login_get(struct idp_dbconn *c, struct idp_arena *a,
+    const unsigned char digest[IDP_SHA256_LEN], struct idp_login **out);
+/* Attach the session a password check created (consent comes next). */
+enum idp_err idp_store_login_set_session(struct idp_dbconn *c,
+    const unsigned char digest[IDP_SHA256_LEN], long long session_id);
+/* Mark done; IDP_ERR_CONFLICT if it already was (a replayed form). */
+enum idp_err idp_store_login_complete(struct idp_dbconn *c,
+    const unsigned char digest[IDP_SHA256_LEN]);
+
+/* Throttling of password guessing per username. */
+enum idp_err idp_store_login_throttled(struct idp_dbconn *c,
+    const char *username, int max_failures, int window_seconds,
+    bool *throttled);
+enum idp_err idp_store_login_failed(struct idp_dbconn *c, const char *username,
+    int window_seconds);
+enum idp_err idp_store_login_succeeded(struct idp_dbconn *c,
+    const char *username);
+
+#endif

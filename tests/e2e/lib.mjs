@@ -1,0 +1,110 @@
+// Helpers for the end-to-end suite: HTTP with a cookie jar (like a
+// browser), idpctl and psql runners, PKCE, JWT decoding, form scraping.
+// The stack (tests/lib/stack.sh) exports IDP_URL, IDP_CTL, PG_DIR, ...
+import { spawnSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+
+export const env = process.env;
+export const ISSUER = env.IDP_URL;
+
+export class CookieJar {
+  constructor() { this.cookies = new Map(); }
+  store(res) {
+    for (const line of res.headers.getSetCookie()) {
+      const [pair, ...attrs] = line.split(';');
+      const i = pair.indexOf('=');
+      const name = pair.slice(0, i).trim();
+      const value = pair.slice(i + 1).trim();
+      const expired = attrs.some((a) => /^\s*max-age=0\s*$/i.test(a));
+      if (expired || value === '') this.cookies.delete(name);
+      else this.cookies.set(name, { value, attrs: attrs.map((a) => a.trim()) });
+    }
+  }
+  header() {
+    return [...this.cookies].map(([k, v]) => `${k}=${v.value}`).join('; ');
+  }
+  get(name) { return this.cookies.get(name)?.value; }
+  attrs(name) { return this.cookies.get(name)?.attrs ?? []; }
+}
+
+// One HTTP exchange, never following redirects.
+export async function http(method, url, opts = {}) {
+  const headers = { ...(opts.headers ?? {}) };
+  let body = opts.body;
+  if (opts.form) {
+    body = new URLSearchParams(opts.form).toString();
+    headers['content-type'] ??= 'application/x-www-form-urlencoded';
+  }
+  if (opts.jar && opts.jar.cookies.size) headers.cookie = opts.jar.header();
+  const full = url.startsWith('http') ? url : ISSUER + url;
+  const res = await fetch(full, { method, headers, body, redirect: 'manual' });
+  if (opts.jar) opts.jar.store(res);
+  const text = await res.text();
+  let json;
+  try { json = JSON.parse(text); } catch { json = undefined; }
+  return { status: res.status, headers: res.headers, text, json,
+    location: res.headers.get('location') };
+}
+
+export function idpctl(args, { input, env: extra } = {}) {
+  const r = spawnSync(env.IDP_CTL, args, {
+    input, encoding: 'utf8', env: { ...process.env, ...(extra ?? {}) },
+  });
+  let json;
+  try { json = JSON.parse(r.stdout); } catch { json = undefined; }
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr, json };
+}
+
+export function psql(sql) {
+  const r = spawnSync('psql', ['-X', '-q', '-At', '-h', `${env.PG_DIR}/run`,
+    '-p', env.PG_PORT, '-U', 'idp', '-d', 'idp', '-c', sql],
+  { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`psql: ${r.stderr}`);
+  return r.stdout.trim();
+}
+
+export function pgctl(action) {
+  const r = spawnSync('bash', ['-c',
+    `. "$ROOT/deploy/lib/pg.sh"; pg_${action} "$PG_DIR"`], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`pg_${action}: ${r.stderr}`);
+}
+
+export const b64url = (buf) => Buffer.from(buf).toString('base64url');
+
+export function pkce() {
+  const verifier = b64url(randomBytes(32));
+  const challenge = b64url(createHash('sha256').update(verifier).digest());
+  return { verifier, challenge };
+}
+
+export function decodeJwt(t) {
+  const [h, p] = t.split('.');
+  return {
+    header: JSON.parse(Buffer.from(h, 'base64url').toString()),
+    payload: JSON.parse(Buffer.from(p, 'base64url').toString()),
+  };
+}
+
+// Hidden and named inputs of the first form in a page.
+export function formInputs(html) {
+  const out = {};
+  for (const m of html.matchAll(/<input\b[^>]*>/g)) {
+    const name = /\bname="([^"]*)"/.exec(m[0])?.[1];
+    const value = /\bvalue="([^"]*)"/.exec(m[0])?.[1] ?? '';
+    if (name) out[name] = value.replace(/&amp;/g, '&').replace(/&quot;/g, '"')
+      .replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>');
+  }
+  return out;
+}
+
+export function formAction(html) {
+  return /<form\b[^>]*\baction="([^"]*)"/.exec(html)?.[1]?.replace(/&amp;/g, '&');
+}
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+let seq = 0;
+export function unique(prefix) {
+  seq += 1;
+  return `${prefix}${process.pid}x${seq}`;
+}

@@ -1,0 +1,112 @@
+# A throwaway provider for the e2e and interop suites: a private PostgreSQL
+# cluster, fresh keys, and a running idp on a free loopback port. Sourced.
+#
+#   stack_up BUILD_DIR     exports IDP_URL, IDP_CTL, IDP_BIN, PG_DIR, and the
+#                          IDP_* settings the daemon runs with
+#   stack_restart_idp      stop and start idp with the same settings
+#   stack_down             stop idp (checks it exits 0 and that the
+#                          sanitizers stayed quiet), stop PostgreSQL
+
+root=${root:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+# shellcheck source=../../deploy/lib/pg.sh
+. "$root/deploy/lib/pg.sh"
+
+stack_free_port() {
+	local p
+	for _ in $(seq 1 50); do
+		p=$((20000 + RANDOM % 30000))
+		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+			echo "$p"
+			return 0
+		fi
+	done
+	return 1
+}
+
+stack_start_idp() {
+	local port
+	: >"$STACK_DIR/idp.log"
+	for _ in 1 2 3 4 5; do
+		port=$(stack_free_port)
+		export IDP_LISTEN=127.0.0.1:$port
+		export IDP_ISSUER=http://127.0.0.1:$port
+		export IDP_URL=$IDP_ISSUER
+		"$IDP_BIN" >>"$STACK_DIR/idp.log" 2>&1 &
+		IDP_PID=$!
+		for _ in $(seq 1 100); do
+			if curl -fsS "$IDP_URL/healthz" >/dev/null 2>&1; then
+				export IDP_PID
+				return 0
+			fi
+			kill -0 "$IDP_PID" 2>/dev/null || break
+			sleep 0.1
+		done
+		kill "$IDP_PID" 2>/dev/null || true
+		wait "$IDP_PID" 2>/dev/null || true
+	done
+	echo "idp did not start:" >&2
+	tail -20 "$STACK_DIR/idp.log" >&2
+	return 1
+}
+
+# Stop idp; fail when it does not exit 0 or a sanitizer spoke.
+stack_stop_idp() {
+	local rc=0
+	[ -n "${IDP_PID:-}" ] || return 0
+	kill -TERM "$IDP_PID" 2>/dev/null || true
+	wait "$IDP_PID" || rc=$?
+	IDP_PID=
+	if [ $rc -ne 0 ]; then
+		echo "idp exited with status $rc after SIGTERM" >&2
+		tail -40 "$STACK_DIR/idp.log" >&2
+		return 1
+	fi
+	if grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:' \
+		"$STACK_DIR/idp.log"; then
+		echo "sanitizer report in the idp log:" >&2
+		grep -A30 -E 'Sanitizer|runtime error' "$STACK_DIR/idp.log" | head -80 >&2
+		return 1
+	fi
+}
+
+stack_restart_idp() {
+	stack_stop_idp && stack_start_idp
+}
+
+stack_up() {
+	local build=$1 pgport
+	STACK_DIR=$(mktemp -d /tmp/idp-stack.XXXXXX)
+	chmod 755 "$STACK_DIR"
+	export STACK_DIR
+	export PG_DIR=$STACK_DIR/pg
+	pgport=$(stack_free_port)
+	export PG_PORT=$pgport
+	pg_setup "$PG_DIR" "$pgport"
+	export IDP_DATABASE_URL=$PG_URL
+	export IDP_KEY_DIR=$STACK_DIR/keys
+	export IDP_SQL_DIR=$root/sql
+	# Cheap password hashing keeps the suites fast; the cost is a setting.
+	export IDP_ARGON2_MEMORY_KIB=${IDP_ARGON2_MEMORY_KIB:-1024}
+	export IDP_ARGON2_ITERATIONS=${IDP_ARGON2_ITERATIONS:-1}
+	export IDP_CLIENT_CACHE_TTL=${IDP_CLIENT_CACHE_TTL:-0}
+	export IDP_KEY_RELOAD_INTERVAL=${IDP_KEY_RELOAD_INTERVAL:-1}
+	export IDP_WORKER_THREADS=${IDP_WORKER_THREADS:-4}
+	export IDP_BIN=$build/idp/idp
+	export IDP_CTL=$build/idp/ctl/idpctl
+	export IDP_ISSUER=http://127.0.0.1:1	# replaced when idp starts
+	"$IDP_CTL" migrate >/dev/null
+	"$IDP_CTL" keys generate >/dev/null
+	stack_start_idp
+}
+
+stack_down() {
+	local rc=0
+	stack_stop_idp || rc=1
+	[ -n "${PG_DIR:-}" ] && pg_stop "$PG_DIR"
+	if [ $rc -eq 0 ] && [ -n "${STACK_DIR:-}" ] && [ -z "${KEEP_STACK:-}" ]; then
+		rm -rf "$STACK_DIR"
+	elif [ -n "${STACK_DIR:-}" ]; then
+		echo "kept $STACK_DIR for inspection" >&2
+	fi
+	return $rc
+}
