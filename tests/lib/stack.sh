@@ -91,6 +91,7 @@ stack_up() {
 	export IDP_CLIENT_CACHE_TTL=${IDP_CLIENT_CACHE_TTL:-0}
 	export IDP_KEY_RELOAD_INTERVAL=${IDP_KEY_RELOAD_INTERVAL:-1}
 	export IDP_WORKER_THREADS=${IDP_WORKER_THREADS:-4}
+	export IDP_CODE_TTL=${IDP_CODE_TTL:-30}
 	export IDP_BIN=$build/idp/idp
 	export IDP_CTL=$build/idp/ctl/idpctl
 	export IDP_ISSUER=http://127.0.0.1:1	# replaced when idp starts
