@@ -1,4 +1,5 @@
 /* idp: the OpenID Connect provider daemon. */
+#include <ctype.h>
 #include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
@@ -12,6 +13,7 @@
 #include "core/ctx.h"
 #include "core/hashq.h"
 #include "core/housekeeping.h"
+#include "core/jwks_fetch.h"
 #include "core/published.h"
 #include "crypto/pwhash.h"
 #include "crypto/random.h"
@@ -27,6 +29,7 @@ usage(FILE *f)
 	fprintf(f,
 	    "usage: idp [--config FILE]\n"
 	    "       idp --check-config [--config FILE]\n"
+	    "       idp --config-keys\n"
 	    "       idp --help | --version\n\n"
 	    "Runs the OpenID Connect provider. Settings come from FILE (or\n"
 	    "IDP_CONFIG), then from IDP_* environment variables; see\n"
@@ -36,6 +39,23 @@ usage(FILE *f)
 	    "Exit codes: 0 after a clean shutdown, 1 on a configuration,\n"
 	    "key or listen error, 2 on a usage error, 3 when the database\n"
 	    "stays unreachable for db_start_wait seconds at start.\n");
+}
+
+/* Every key with its environment name, default and meaning. */
+static void
+print_keys(void)
+{
+	for (const struct idp_config_entry *e = idp_config_entries; e->key;
+	    e++) {
+		char env[64];
+		size_t i;
+
+		snprintf(env, sizeof(env), "IDP_%s", e->key);
+		for (i = 4; env[i]; i++)
+			env[i] = (char)toupper((unsigned char)env[i]);
+		printf("%-22s %-26s default: %s\n    %s\n", e->key, env,
+		    e->def ? e->def : "(required)", e->help);
+	}
 }
 
 static int
@@ -89,6 +109,9 @@ main(int argc, char **argv)
 		} else if (!strcmp(argv[i], "--version")) {
 			printf("idp %s\n", IDP_VERSION);
 			return 0;
+		} else if (!strcmp(argv[i], "--config-keys")) {
+			print_keys();
+			return 0;
 		} else {
 			fprintf(stderr, "idp: unknown argument %s\n", argv[i]);
 			usage(stderr);
@@ -120,6 +143,7 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 
 	ctx.cfg = &cfg;
+	idp_jwks_fetch_init();
 	if (make_dummy_hash(&cfg, ctx.dummy_hash) != 0) {
 		fprintf(stderr, "idp: argon2_memory_kib: cannot hash with the "
 		    "configured argon2 parameters\n");
@@ -175,6 +199,7 @@ out_pub:
 out_db:
 	idp_db_free(ctx.db);
 out_cfg:
+	idp_jwks_fetch_cleanup();
 	idp_config_free(&cfg);
 	return rc;
 }

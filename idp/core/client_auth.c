@@ -5,6 +5,7 @@
 #include "core/client_auth.h"
 #include "core/clients.h"
 #include "core/ctx.h"
+#include "core/jwks_fetch.h"
 #include "core/reqdb.h"
 #include "crypto/b64url.h"
 #include "crypto/digest.h"
@@ -129,9 +130,13 @@ aud_ok(struct idp_req *rq, json_t *aud)
 
 /* The first key of the client's JWKS that verifies the assertion. */
 static bool
-signature_ok(const struct idp_client *c, const struct idp_jws *j)
+signature_ok(struct idp_req *rq, const struct idp_client *c,
+    const struct idp_jws *j)
 {
-	json_t *keys = json_object_get(c->jwks, "keys"), *jwk;
+	json_t *jwks = c->jwks ? json_incref(c->jwks) : c->jwks_uri ?
+	    idp_jwks_fetch(rq, c->jwks_uri, j->kid) : NULL;
+	json_t *keys = json_object_get(jwks, "keys"), *jwk;
+	bool found = false;
 	size_t i;
 
 	json_array_foreach(keys, i, jwk) {
@@ -145,10 +150,13 @@ signature_ok(const struct idp_client *c, const struct idp_jws *j)
 			continue;
 		ok = idp_jws_verify(j, k) == 0;
 		idp_key_free(k);
-		if (ok)
-			return true;
+		if (ok) {
+			found = true;
+			break;
+		}
 	}
-	return false;
+	json_decref(jwks);
+	return found;
 }
 
 static enum idp_err
@@ -164,7 +172,7 @@ check_assertion(struct idp_req *rq, const struct idp_client *c,
 	*why = "The client assertion is not valid.";
 	if (idp_jws_parse(rq->arena, assertion, &j) != 0)
 		return IDP_ERR_INVALID_CLIENT;
-	if (c->jwks == NULL || !signature_ok(c, &j)) {
+	if (!signature_ok(rq, c, &j)) {
 		IDP_INFO("client_auth.assertion", " req=%s client=%s "
 		    "msg=\"bad signature or no key\"", rq->id, c->client_id);
 		return IDP_ERR_INVALID_CLIENT;

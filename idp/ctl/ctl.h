@@ -56,5 +56,7 @@ int ctl_user(struct ctl *c, int argc, char **argv);
 int ctl_org(struct ctl *c, int argc, char **argv);
 int ctl_client(struct ctl *c, int argc, char **argv);
 int ctl_client_apply(struct ctl *c, int argc, char **argv);	/* cmd_apply.c */
+int ctl_iat(struct ctl *c, int argc, char **argv);
+int ctl_consent(struct ctl *c, int argc, char **argv);
 
 #endif

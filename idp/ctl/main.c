@@ -23,7 +23,9 @@ usage(FILE *f)
 	    "  user add|list|passwd|disable|enable|import\n"
 	    "                              manage people who sign in\n"
 	    "  client add|list|show|remove|secret|apply\n"
-	    "                              manage relying parties\n\n"
+	    "                              manage relying parties\n"
+	    "  iat create|list|revoke      initial access tokens for /register\n"
+	    "  consent list|revoke         a person's consents to third parties\n\n"
 	    "Every command takes --help. Settings come from FILE (or\n"
 	    "IDP_CONFIG) and IDP_* environment variables, as for idp.\n"
 	    "--json prints machine-readable output.\n\n"
@@ -210,6 +212,10 @@ main(int argc, char **argv)
 		rc = ctl_org(&c, argc - i, argv + i);
 	else if (!strcmp(argv[i], "client"))
 		rc = ctl_client(&c, argc - i, argv + i);
+	else if (!strcmp(argv[i], "iat"))
+		rc = ctl_iat(&c, argc - i, argv + i);
+	else if (!strcmp(argv[i], "consent"))
+		rc = ctl_consent(&c, argc - i, argv + i);
 	else {
 		ctl_err("unknown command %s (see idpctl --help)", argv[i]);
 		rc = CTL_USAGE;

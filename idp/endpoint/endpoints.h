@@ -23,6 +23,18 @@ enum idp_err idp_consent_handle(struct idp_req *rq, struct idp_resp *rs);
 enum idp_err idp_token_handle(struct idp_req *rq, struct idp_resp *rs);
 /* userinfo.c */
 enum idp_err idp_userinfo_handle(struct idp_req *rq, struct idp_resp *rs);
+/* introspect.c */
+enum idp_err idp_introspect_handle(struct idp_req *rq, struct idp_resp *rs);
+/* revoke.c */
+enum idp_err idp_revoke_handle(struct idp_req *rq, struct idp_resp *rs);
+/* register.c */
+enum idp_err idp_register_handle(struct idp_req *rq, struct idp_resp *rs);
+enum idp_err idp_register_manage_handle(struct idp_req *rq,
+    struct idp_resp *rs);
+/* account.c */
+enum idp_err idp_account_handle(struct idp_req *rq, struct idp_resp *rs);
+/* logout.c */
+enum idp_err idp_logout_handle(struct idp_req *rq, struct idp_resp *rs);
 /* static.c */
 enum idp_err idp_static_css_handle(struct idp_req *rq, struct idp_resp *rs);
 

@@ -94,6 +94,26 @@ idp_flow_csrf(struct idp_req *rq, const char *login_id, const char *browser)
 	return idp_b64url_encode(rq->arena, mac, sizeof(mac));
 }
 
+char *
+idp_flow_session_csrf(struct idp_req *rq, const char *purpose)
+{
+	const char *cookie = idp_req_cookie(rq, rq->ctx->cfg->cookie_name);
+	unsigned char mac[IDP_SHA256_LEN];
+
+	if (cookie == NULL || strlen(cookie) != IDP_TOKEN_CHARS ||
+	    idp_hmac_sha256(cookie, strlen(cookie), purpose, strlen(purpose),
+	    mac) != 0)
+		return NULL;
+	return idp_b64url_encode(rq->arena, mac, sizeof(mac));
+}
+
+bool
+idp_flow_session_csrf_ok(struct idp_req *rq, const char *purpose)
+{
+	return idp_ct_streq(idp_req_form(rq, "csrf_token"),
+	    idp_flow_session_csrf(rq, purpose));
+}
+
 enum idp_err
 idp_flow_pending(struct idp_req *rq, struct idp_resp *rs,
     const struct idp_authz *z, long long session_id, const char **login_id,

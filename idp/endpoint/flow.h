@@ -31,6 +31,12 @@ const char *idp_flow_browser(struct idp_req *rq, struct idp_resp *rs,
 char *idp_flow_csrf(struct idp_req *rq, const char *login_id,
     const char *browser);
 
+/* A CSRF token for forms of a signed-in person (account, logout): an HMAC
+ * keyed with the session cookie, which only that browser holds. NULL
+ * without a session cookie. */
+char *idp_flow_session_csrf(struct idp_req *rq, const char *purpose);
+bool idp_flow_session_csrf_ok(struct idp_req *rq, const char *purpose);
+
 /* A pending login for z, bound to this browser; its id and the CSRF
  * token for its form, in the arena. */
 enum idp_err idp_flow_pending(struct idp_req *rq, struct idp_resp *rs,

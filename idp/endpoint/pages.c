@@ -1,5 +1,6 @@
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "endpoint/pages.h"
 #include "http/response.h"
@@ -58,6 +59,26 @@ static const struct msg msgs[] = {
 	  "lagi.", "The form is not valid. Go back to the application and "
 	  "try again." },
 	{ "title_message", "Pemberitahuan", "Notice" },
+	{ "title_account", "Akun saya", "My account" },
+	{ "account_intro", "Anda masuk sebagai %s.", "You are signed in as %s." },
+	{ "account_org", "Instansi", "Institution" },
+	{ "account_since", "Masuk sejak (UTC)", "Signed in since (UTC)" },
+	{ "account_consents", "Aplikasi pihak ketiga yang Anda izinkan",
+	  "Third-party applications you allowed" },
+	{ "account_none", "Tidak ada izin yang tersimpan.",
+	  "No permissions are stored." },
+	{ "withdraw", "Cabut izin", "Withdraw" },
+	{ "logout", "Keluar", "Sign out" },
+	{ "signed_out", "Anda sudah keluar dari SSO Provinsi Bali.",
+	  "You have signed out of the Bali Province SSO." },
+	{ "not_signed_in", "Anda belum masuk. Masuklah melalui salah satu "
+	  "layanan terlebih dahulu.", "You are not signed in. Sign in through "
+	  "one of the services first." },
+	{ "logout_confirm", "Keluar dari semua layanan SSO Provinsi Bali?",
+	  "Sign out of every Bali Province SSO service?" },
+	{ "bad_logout", "Permintaan keluar tidak valid: alamat kembali tidak "
+	  "terdaftar.", "The sign-out request is not valid: the return address "
+	  "is not registered." },
 	{ "footer", "Layanan SSO Pemerintah Provinsi Bali",
 	  "Bali Provincial Government SSO" },
 	{ NULL, NULL, NULL },
@@ -283,4 +304,102 @@ idp_page_message(struct idp_req *rq, struct idp_resp *rs, int status,
 	idp_buf_adds(&b, "</p>");
 	foot(&b, locale);
 	finish(rq, rs, &b, status);
+}
+
+static void
+logout_form(struct idp_buf *b, const char *l, const char *csrf,
+    const char *client_id, const char *uri, const char *state)
+{
+	idp_buf_adds(b, "<form method=\"post\" action=\"/logout\">");
+	hidden(b, "csrf_token", csrf);
+	hidden(b, "confirm", "yes");
+	if (client_id != NULL)
+		hidden(b, "client_id", client_id);
+	if (uri != NULL)
+		hidden(b, "post_logout_redirect_uri", uri);
+	if (state != NULL)
+		hidden(b, "state", state);
+	idp_buf_adds(b, "<button type=\"submit\">");
+	idp_buf_add_html(b, t(l, "logout"));
+	idp_buf_adds(b, "</button></form>");
+}
+
+void
+idp_page_account(struct idp_req *rq, struct idp_resp *rs,
+    const struct idp_account_page *p)
+{
+	const char *l = p->locale;
+	char when[32] = "-";
+	time_t at = (time_t)p->auth_time;
+	struct tm tm;
+	struct idp_buf b;
+
+	gmtime_r(&at, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%d %H:%M", &tm);
+	idp_buf_init(&b, rq->arena, 64 * 1024);
+	head(&b, l, t(l, "title_account"));
+	idp_buf_adds(&b, "<h1>");
+	idp_buf_add_html(&b, t(l, "title_account"));
+	idp_buf_adds(&b, "</h1><p>");
+	add_fmt(&b, t(l, "account_intro"), p->user->name);
+	idp_buf_adds(&b, "</p><dl>");
+	if (p->user->org.name != NULL) {
+		idp_buf_adds(&b, "<dt>");
+		idp_buf_add_html(&b, t(l, "account_org"));
+		idp_buf_adds(&b, "</dt><dd>");
+		idp_buf_add_html(&b, p->user->org.name);
+		idp_buf_adds(&b, "</dd>");
+	}
+	idp_buf_adds(&b, "<dt>");
+	idp_buf_add_html(&b, t(l, "account_since"));
+	idp_buf_adds(&b, "</dt><dd>");
+	idp_buf_add_html(&b, when);
+	idp_buf_adds(&b, "</dd></dl><h2>");
+	idp_buf_add_html(&b, t(l, "account_consents"));
+	idp_buf_adds(&b, "</h2>");
+	if (p->nconsents == 0) {
+		idp_buf_adds(&b, "<p class=\"muted\">");
+		idp_buf_add_html(&b, t(l, "account_none"));
+		idp_buf_adds(&b, "</p>");
+	}
+	for (size_t i = 0; i < p->nconsents; i++) {
+		const struct idp_account_consent *c = &p->consents[i];
+
+		idp_buf_adds(&b, "<section><h3>");
+		idp_buf_add_html(&b, c->client_name);
+		idp_buf_adds(&b, "</h3><ul class=\"scopes\">");
+		for (char *const *s = c->scopes; s != NULL && *s; s++)
+			scope_item(&b, l, *s);
+		idp_buf_adds(&b, "</ul><form method=\"post\" "
+		    "action=\"/account\">");
+		hidden(&b, "csrf_token", p->csrf_account);
+		hidden(&b, "action", "withdraw");
+		hidden(&b, "client_id", c->client_id);
+		idp_buf_adds(&b, "<button type=\"submit\" class=\"secondary\">");
+		idp_buf_add_html(&b, t(l, "withdraw"));
+		idp_buf_adds(&b, "</button></form></section>");
+	}
+	logout_form(&b, l, p->csrf_logout, NULL, NULL, NULL);
+	foot(&b, l);
+	finish(rq, rs, &b, 200);
+}
+
+void
+idp_page_logout_confirm(struct idp_req *rq, struct idp_resp *rs,
+    const struct idp_logout_page *p)
+{
+	const char *l = p->locale;
+	struct idp_buf b;
+
+	idp_buf_init(&b, rq->arena, 32 * 1024);
+	head(&b, l, t(l, "logout"));
+	idp_buf_adds(&b, "<h1>");
+	idp_buf_add_html(&b, t(l, "logout_confirm"));
+	idp_buf_adds(&b, "</h1><p>");
+	add_fmt(&b, t(l, "account_intro"), p->user->name);
+	idp_buf_adds(&b, "</p>");
+	logout_form(&b, l, p->csrf_token, p->client_id,
+	    p->post_logout_redirect_uri, p->state);
+	foot(&b, l);
+	finish(rq, rs, &b, 200);
 }

@@ -14,7 +14,14 @@ static const struct idp_route routes[] = {
 	  IDP_ROUTE_HTML },
 	{ "/login", IDP_GET | IDP_POST, idp_login_handle, IDP_ROUTE_HTML },
 	{ "/consent", IDP_POST, idp_consent_handle, IDP_ROUTE_HTML },
+	{ "/account", IDP_GET | IDP_POST, idp_account_handle, IDP_ROUTE_HTML },
+	{ "/logout", IDP_GET | IDP_POST, idp_logout_handle, IDP_ROUTE_HTML },
 	{ "/token", IDP_POST, idp_token_handle, IDP_ROUTE_API },
+	{ "/introspect", IDP_POST, idp_introspect_handle, IDP_ROUTE_API },
+	{ "/revoke", IDP_POST, idp_revoke_handle, IDP_ROUTE_API },
+	{ "/register", IDP_POST, idp_register_handle, IDP_ROUTE_API },
+	{ "/register/*", IDP_GET | IDP_PUT | IDP_DELETE, idp_register_manage_handle,
+	  IDP_ROUTE_API },
 	{ "/userinfo", IDP_GET | IDP_POST, idp_userinfo_handle, IDP_ROUTE_API },
 	{ "/healthz", IDP_GET | IDP_HEAD, idp_healthz_handle, IDP_ROUTE_API },
 	{ "/readyz", IDP_GET | IDP_HEAD, idp_readyz_handle, IDP_ROUTE_API },
@@ -23,11 +30,22 @@ static const struct idp_route routes[] = {
 	{ NULL, 0, NULL, IDP_ROUTE_API },
 };
 
+/* Exact paths, or a prefix when the route ends in '*' (/register/ *). */
+static bool
+matches(const char *route, const char *path)
+{
+	size_t n = strlen(route);
+
+	if (n > 0 && route[n - 1] == '*')
+		return strncmp(route, path, n - 1) == 0 && path[n - 1] != '\0';
+	return strcmp(route, path) == 0;
+}
+
 const struct idp_route *
 idp_router_find(const char *path)
 {
 	for (const struct idp_route *r = routes; r->path; r++)
-		if (strcmp(r->path, path) == 0)
+		if (matches(r->path, path))
 			return r;
 	return NULL;
 }

@@ -41,7 +41,17 @@ const struct idp_stmt idp_client_stmts[] = {
 	  "registration_token_digest = $9, updated_at = now() "
 	  "WHERE client_id = $1 AND ($5::text IS NULL OR EXISTS "
 	  "(SELECT 1 FROM organisations WHERE code = $5))", 10 },
-	{ "client_delete", "DELETE FROM clients WHERE client_id = $1", 1 },
+	/* A removed client's grants and tokens end with it. */
+	{ "client_delete",
+	  "WITH d AS (DELETE FROM clients WHERE client_id = $1 RETURNING 1), "
+	  "g AS (UPDATE grants SET revoked_at = now(), revoked_reason = "
+	  "'client removed' WHERE client_id = $1 AND revoked_at IS NULL), "
+	  "a AS (UPDATE access_tokens SET revoked_at = now() WHERE client_id = $1 "
+	  "AND revoked_at IS NULL), "
+	  "r AS (UPDATE refresh_tokens SET revoked_at = now() WHERE client_id = "
+	  "$1 AND revoked_at IS NULL), "
+	  "c AS (DELETE FROM consents WHERE client_id = $1) "
+	  "SELECT count(*) FROM d", 1 },
 	{ "assertion_jti",
 	  "INSERT INTO client_assertion_jtis (client_id, jti, expires_at) "
 	  "VALUES ($1, $2, to_timestamp($3)) ON CONFLICT DO NOTHING", 3 },
@@ -191,7 +201,7 @@ idp_store_client_delete(struct idp_dbconn *c, const char *client_id)
 	PGresult *r = NULL;
 	enum idp_err rc = idp_db_exec(c, "client_delete", p, 1, &r);
 
-	if (rc == IDP_OK && strcmp(PQcmdTuples(r), "1") != 0)
+	if (rc == IDP_OK && idp_db_ll(r, 0, 0) != 1)
 		rc = IDP_ERR_NOT_FOUND;
 	PQclear(r);
 	return rc;

@@ -2,6 +2,7 @@
 #include "store/client.h"
 #include "store/consent.h"
 #include "store/directory.h"
+#include "store/iat.h"
 #include "store/keys.h"
 #include "store/purge.h"
 #include "store/session.h"
@@ -13,6 +14,7 @@ const struct idp_stmt *const idp_stmt_tables[] = {
 	idp_client_stmts,
 	idp_consent_stmts,
 	idp_directory_stmts,
+	idp_iat_stmts,
 	idp_keys_stmts,
 	idp_purge_stmts,
 	idp_session_stmts,

@@ -85,6 +85,14 @@ const struct idp_stmt idp_token_stmts[] = {
 	  "(SELECT id FROM g) AND revoked_at IS NULL) "
 	  "UPDATE refresh_tokens SET revoked_at = now() WHERE grant_id = "
 	  "(SELECT id FROM g) AND revoked_at IS NULL", 2 },
+	{ "refresh_info",
+	  "SELECT r.client_id, r.scope, floor(extract(epoch from r.expires_at))::bigint, "
+	  "floor(extract(epoch from r.created_at))::bigint, u.sub::text, u.username "
+	  "FROM refresh_tokens r JOIN grants g ON g.id = r.grant_id "
+	  "JOIN users u ON u.id = g.user_id WHERE r.token_digest = $1 "
+	  "AND r.used_at IS NULL AND r.revoked_at IS NULL "
+	  "AND r.expires_at > now() AND g.revoked_at IS NULL "
+	  "AND NOT u.disabled", 1 },
 	{ "jwt_revoked", "SELECT 1 FROM revoked_jwts WHERE jti = $1", 1 },
 	{ "jwt_revoke",
 	  "INSERT INTO revoked_jwts (jti, client_id, expires_at) "
@@ -371,4 +379,31 @@ idp_store_refresh_grant(struct idp_dbconn *c, struct idp_arena *a,
 	}
 	PQclear(r);
 	return rc;
+}
+
+enum idp_err
+idp_store_refresh_info(struct idp_dbconn *c, struct idp_arena *a,
+    const unsigned char digest[IDP_SHA256_LEN], struct idp_refresh_info **out)
+{
+	struct idp_param p[1] = { P_BIN(digest, IDP_SHA256_LEN) };
+	PGresult *r = NULL;
+	enum idp_err rc = idp_db_exec(c, "refresh_info", p, 1, &r);
+	struct idp_refresh_info *f;
+
+	if (rc != IDP_OK)
+		return rc;
+	if (PQntuples(r) != 1) {
+		PQclear(r);
+		return IDP_ERR_NOT_FOUND;
+	}
+	f = idp_arena_zalloc(a, sizeof(*f));
+	f->client_id = dup(a, r, 0, 0);
+	f->scope = dup(a, r, 0, 1);
+	f->expires_at = idp_db_ll(r, 0, 2);
+	f->issued_at = idp_db_ll(r, 0, 3);
+	f->sub = dup(a, r, 0, 4);
+	f->username = dup(a, r, 0, 5);
+	PQclear(r);
+	*out = f;
+	return IDP_OK;
 }

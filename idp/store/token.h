@@ -119,6 +119,19 @@ struct idp_access {
 enum idp_err idp_store_access_get(struct idp_dbconn *c, struct idp_arena *a,
     const unsigned char digest[IDP_SHA256_LEN], struct idp_access **out);
 
+/* A live refresh token (unused, unrevoked, unexpired, grant live), for
+ * introspection. IDP_ERR_NOT_FOUND otherwise. */
+struct idp_refresh_info {
+	char *client_id;
+	char *scope;
+	int64_t expires_at;
+	int64_t issued_at;
+	char *sub;
+	char *username;
+};
+enum idp_err idp_store_refresh_info(struct idp_dbconn *c, struct idp_arena *a,
+    const unsigned char digest[IDP_SHA256_LEN], struct idp_refresh_info **out);
+
 /* Is this JWT access token's jti revoked? */
 enum idp_err idp_store_jwt_revoked(struct idp_dbconn *c, const char *jti,
     bool *revoked);

@@ -207,3 +207,19 @@ test('database unreachable at start: clear message and exit 3 after db_start_wai
   assert.equal(r.status, 3);
   assert.match(r.stderr, /database_url: cannot use the database after 1 s/);
 });
+
+test('deploy/idp.conf.example documents every configuration key and passes --check-config', () => {
+  const keys = spawnSync(env.IDP_BIN, ['--config-keys'], { encoding: 'utf8' }).stdout
+    .split('\n').filter((l) => /^\S/.test(l)).map((l) => l.split(/\s+/)[0]);
+  assert.ok(keys.length >= 30);
+  const example = readFileSync(join(env.ROOT, 'deploy/idp.conf.example'), 'utf8');
+  for (const k of keys) {
+    assert.match(example, new RegExp(`^#?${k} = `, 'm'), `${k} is not in idp.conf.example`);
+  }
+  const dir = mkdtempSync('/tmp/idp-cfg-');
+  const cfg = join(dir, 'idp.conf');
+  writeFileSync(cfg, example.replace(/^key_dir = .*$/m, `key_dir = ${env.IDP_KEY_DIR}`));
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('IDP_')));
+  const r = spawnSync(env.IDP_BIN, ['--config', cfg, '--check-config'], { encoding: 'utf8', env: clean });
+  assert.equal(r.status, 0, r.stderr);
+});

@@ -1,0 +1,130 @@
+/* Token introspection, RFC 7662. Only authenticated clients may ask.
+ * Access tokens: any authenticated client may introspect them (resource
+ * servers exist to do so). Refresh tokens: only the client they were
+ * issued to; for any other client they are simply inactive. Everything
+ * unknown, expired, revoked or malformed is {"active": false}. */
+#include <string.h>
+
+#include "config.h"
+#include "core/bearer.h"
+#include "core/client_auth.h"
+#include "core/ctx.h"
+#include "core/reqdb.h"
+#include "crypto/digest.h"
+#include "crypto/random.h"
+#include "endpoint/endpoints.h"
+#include "http/response.h"
+#include "store/token.h"
+#include "util/str.h"
+
+static void
+reply(struct idp_req *rq, struct idp_resp *rs, json_t *o)
+{
+	char *s = json_dumps(o, JSON_COMPACT);
+
+	json_decref(o);
+	idp_resp_json(rs, 200, idp_arena_strdup(rq->arena,
+	    s ? s : "{\"active\":false}"));
+	free(s);
+	idp_resp_no_store(rs);
+	idp_resp_common_headers(rs, false);
+}
+
+static json_t *
+access_info(struct idp_req *rq, const struct idp_token_info *t)
+{
+	json_t *o = json_pack("{s:b, s:s, s:s, s:I, s:I, s:s, s:s}",
+	    "active", 1, "client_id", t->client_id, "token_type", "Bearer",
+	    "exp", (json_int_t)t->exp, "iat", (json_int_t)t->iat,
+	    "sub", t->sub, "iss", rq->ctx->cfg->issuer);
+
+	if (*t->scope != '\0')
+		json_object_set_new(o, "scope", json_string(t->scope));
+	if (t->has_user) {
+		json_object_set_new(o, "username", json_string(t->user.username));
+		if (t->auth_time > 0)
+			json_object_set_new(o, "auth_time",
+			    json_integer((json_int_t)t->auth_time));
+	}
+	if (t->jti != NULL)
+		json_object_set_new(o, "jti", json_string(t->jti));
+	json_object_set_new(o, "aud", json_string(t->aud ? t->aud :
+	    t->client_id));
+	return o;
+}
+
+static enum idp_err
+refresh_info(struct idp_req *rq, const char *token, const char *client_id,
+    json_t **out)
+{
+	struct idp_refresh_info *f = NULL;
+	unsigned char d[IDP_SHA256_LEN];
+	struct idp_dbconn *c;
+	enum idp_err rc;
+
+	*out = NULL;
+	if (strlen(token) != IDP_TOKEN_CHARS)
+		return IDP_OK;
+	if ((rc = idp_reqdb(rq, &c)) != IDP_OK)
+		return rc;
+	idp_sha256_str(token, d);
+	rc = idp_store_refresh_info(c, rq->arena, d, &f);
+	if (rc == IDP_ERR_NOT_FOUND || (rc == IDP_OK &&
+	    strcmp(f->client_id, client_id) != 0))
+		return IDP_OK;
+	if (rc != IDP_OK)
+		return rc;
+	*out = json_pack("{s:b, s:s, s:s, s:s, s:I, s:I, s:s, s:s, s:s}",
+	    "active", 1, "client_id", f->client_id, "token_type",
+	    "refresh_token", "scope", f->scope, "exp",
+	    (json_int_t)f->expires_at, "iat", (json_int_t)f->issued_at,
+	    "sub", f->sub, "username", f->username, "iss",
+	    rq->ctx->cfg->issuer);
+	return IDP_OK;
+}
+
+enum idp_err
+idp_introspect_handle(struct idp_req *rq, struct idp_resp *rs)
+{
+	const struct idp_client *c = NULL;
+	const char *token, *hint, *why = NULL;
+	struct idp_token_info t;
+	json_t *out = NULL;
+	enum idp_err rc;
+
+	if (!rq->has_form) {
+		rs->err_desc = "The request must be a form.";
+		return IDP_ERR_INVALID_REQUEST;
+	}
+	if ((rc = idp_client_authenticate(rq, &c, &why)) != IDP_OK) {
+		rs->err_desc = why;
+		return rc;
+	}
+	if (c->auth == IDP_AUTH_NONE) {
+		/* A public client cannot prove who asks. */
+		rs->err_desc = "Public clients may not introspect tokens.";
+		return IDP_ERR_INVALID_CLIENT;
+	}
+	token = idp_req_form(rq, "token");
+	if (token == NULL || *token == '\0') {
+		rs->err_desc = "token is required.";
+		return IDP_ERR_INVALID_REQUEST;
+	}
+	hint = idp_req_form(rq, "token_type_hint");
+	/* §2.1: the hint orders the search; it never limits it. */
+	if (idp_str_eq(hint, "refresh_token") &&
+	    (rc = refresh_info(rq, token, c->client_id, &out)) != IDP_OK)
+		return rc;
+	if (out == NULL) {
+		rc = idp_bearer_lookup(rq, token, &t);
+		if (rc == IDP_OK)
+			out = access_info(rq, &t);
+		else if (rc != IDP_ERR_INVALID_TOKEN)
+			return rc;
+	}
+	if (out == NULL && !idp_str_eq(hint, "refresh_token") &&
+	    (rc = refresh_info(rq, token, c->client_id, &out)) != IDP_OK)
+		return rc;
+	reply(rq, rs, out ? out : json_pack("{s:b}", "active", 0));
+	return IDP_OK;
+}

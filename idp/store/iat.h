@@ -1,0 +1,36 @@
+/* Initial access tokens (RFC 7591 §3): issued by an operator with idpctl,
+ * presented by service developers to /register. Stored as SHA-256. */
+#ifndef IDP_STORE_IAT_H
+#define IDP_STORE_IAT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "crypto/digest.h"
+#include "store/db.h"
+#include "util/arena.h"
+
+extern const struct idp_stmt idp_iat_stmts[];
+
+struct idp_iat {
+	long long id;
+	char *description;
+	char *owner_org;
+	int uses_left;		/* -1 for unlimited */
+	int64_t created_at;
+	int64_t expires_at;
+	bool revoked;
+};
+
+enum idp_err idp_store_iat_create(struct idp_dbconn *c,
+    const unsigned char digest[IDP_SHA256_LEN], const char *description,
+    const char *owner_org, int uses, int64_t ttl, long long *id);
+/* Spend one use of a live token; IDP_ERR_NOT_FOUND when unknown, expired,
+ * revoked or used up. *owner_org in the arena (may be NULL). */
+enum idp_err idp_store_iat_use(struct idp_dbconn *c, struct idp_arena *a,
+    const unsigned char digest[IDP_SHA256_LEN], char **owner_org);
+enum idp_err idp_store_iat_list(struct idp_dbconn *c, struct idp_arena *a,
+    struct idp_iat **out, int *n);
+enum idp_err idp_store_iat_revoke(struct idp_dbconn *c, long long id);
+
+#endif
