@@ -65,6 +65,8 @@ const struct idp_config_entry idp_config_entries[] = {
 	{ "rsa_bits", "2048", "RSA key size for new keys (2048-8192)" },
 	{ "default_locale", "id", "language of pages without ui_locales or "
 	  "Accept-Language: id or en" },
+	{ "trust_x_forwarded_for", "false", "take the client address from the "
+	  "last X-Forwarded-For entry (only behind a proxy that sets it)" },
 	{ NULL, NULL, NULL },
 };
 
@@ -288,10 +290,14 @@ idp_config_set(struct idp_config *cfg, const char *key, const char *v,
 		}
 		return 0;
 	}
-	if (!strcmp(key, "pkce_allow_plain")) {
-		if (idp_parse_bool(v, &cfg->pkce_allow_plain) != 0) {
-			snprintf(err, errlen, "pkce_allow_plain: \"%s\" is not "
-			    "true or false", v);
+	if (!strcmp(key, "pkce_allow_plain") ||
+	    !strcmp(key, "trust_x_forwarded_for")) {
+		bool *dst = !strcmp(key, "pkce_allow_plain") ?
+		    &cfg->pkce_allow_plain : &cfg->trust_x_forwarded_for;
+
+		if (idp_parse_bool(v, dst) != 0) {
+			snprintf(err, errlen, "%s: \"%s\" is not true or false",
+			    key, v);
 			return -1;
 		}
 		return 0;

@@ -50,6 +50,7 @@ struct idp_config {
 	int purge_batch;
 	int rsa_bits;
 	char *default_locale;
+	bool trust_x_forwarded_for;
 };
 
 struct idp_config_entry {

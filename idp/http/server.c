@@ -160,6 +160,33 @@ set_ip(struct idp_req *rq, struct MHD_Connection *conn)
 	rq->ip = idp_arena_strdup(rq->arena, buf);
 }
 
+/* Behind a proxy that appends the peer to X-Forwarded-For, its last entry
+ * is the client; earlier entries are whatever the client claimed. */
+static void
+set_forwarded_ip(struct idp_req *rq)
+{
+	const char *xff = idp_req_header(rq, "X-Forwarded-For");
+	const char *last;
+	char buf[INET6_ADDRSTRLEN];
+	unsigned char probe[sizeof(struct in6_addr)];
+	size_t n;
+
+	if (xff == NULL)
+		return;
+	last = strrchr(xff, ',');
+	last = last ? last + 1 : xff;
+	while (*last == ' ')
+		last++;
+	n = strcspn(last, " ");
+	if (n == 0 || n >= sizeof(buf))
+		return;
+	memcpy(buf, last, n);
+	buf[n] = '\0';
+	if (inet_pton(AF_INET, buf, probe) == 1 ||
+	    inet_pton(AF_INET6, buf, probe) == 1)
+		rq->ip = idp_arena_strdup(rq->arena, buf);
+}
+
 static struct conn_state *
 state_new(struct idp_server *srv, struct MHD_Connection *conn,
     const char *url, const char *method)
@@ -187,6 +214,8 @@ state_new(struct idp_server *srv, struct MHD_Connection *conn,
 	    rq);
 	MHD_get_connection_values(conn, MHD_HEADER_KIND, collect_kv, rq);
 	MHD_get_connection_values(conn, MHD_COOKIE_KIND, collect_kv, rq);
+	if (srv->ctx->cfg->trust_x_forwarded_for)
+		set_forwarded_ip(rq);
 	return st;
 }
 

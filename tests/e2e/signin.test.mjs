@@ -132,6 +132,13 @@ test('wrong credentials: one generic message for unknown users and wrong passwor
   assert.ok(Number(psql(`SELECT count(*) FROM audit_log WHERE event = 'login.failure'`)) >= 2);
   assert.equal(psql(`SELECT count(*) FROM audit_log WHERE details::text LIKE '%salah-sekali%'`), '0',
     'passwords never reach the audit log');
+  // A client-supplied X-Forwarded-For is not believed unless configured.
+  const jar = newJar();
+  const page = await http('GET', authorizeUrl(client), { jar });
+  await http('POST', '/login', { jar, headers: { 'x-forwarded-for': '203.0.113.9' },
+    form: { ...formInputs(page.text), username: 'xff.probe', password: 'x' } });
+  assert.equal(psql(`SELECT host(ip) FROM audit_log WHERE details->>'username' = 'xff.probe'`),
+    '127.0.0.1');
 });
 
 test('login form: CSRF token and browser binding are enforced', async () => {
