@@ -108,7 +108,15 @@ set_issuer(struct idp_config *cfg, const char *v, char *err, size_t errlen)
 	if (!https && !idp_has_prefix(v, "http://"))
 		goto bad;
 	host = v + (https ? 8 : 7);
-	end = host + strcspn(host, ":/");
+	if (*host == '[') {
+		const char *rb = strchr(host, ']');
+
+		if (rb == NULL || (rb[1] != '\0' && rb[1] != ':' && rb[1] != '/'))
+			goto bad;
+		end = rb + 1;
+	} else {
+		end = host + strcspn(host, ":/");
+	}
 	if (end == host || strpbrk(v, "?# \t") != NULL || v[n - 1] == '/')
 		goto bad;
 	if (!https && !is_loopback_host(host, (size_t)(end - host))) {

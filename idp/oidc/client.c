@@ -247,12 +247,17 @@ check_grants(json_t *in, json_t *out, unsigned *grants, const char **why)
 		v = json_pack("[s]", "authorization_code");
 	else
 		json_incref(v);
-	if (string_array(v, 8, &arr) != 0 || json_array_size(arr) == 0) {
+	if (string_array(v, 8, &arr) != 0) {
 		json_decref(v);
 		return fail(IDP_ERR_INVALID_CLIENT_METADATA, why,
 		    "grant_types must be a non-empty array of strings");
 	}
 	json_decref(v);
+	if (json_array_size(arr) == 0) {
+		json_decref(arr);
+		return fail(IDP_ERR_INVALID_CLIENT_METADATA, why,
+		    "grant_types must be a non-empty array of strings");
+	}
 	*grants = 0;
 	json_array_foreach(arr, i, e) {
 		const char *s = json_string_value(e);
