@@ -130,7 +130,8 @@ main(int argc, char **argv)
 		rc = 0;
 		goto out_cfg;
 	}
-	/* Threads share few allocations; two arenas keep RSS small. */
+	/* Threads share few allocations; two arenas keep RSS small. (argon2id's
+	 * memory does not come from malloc: see crypto/pwhash.c.) */
 	mallopt(M_ARENA_MAX, 2);
 
 	/* Block the signals before any thread starts, so only sigwait
@@ -151,6 +152,7 @@ main(int argc, char **argv)
 	}
 	ctx.db = idp_db_new(cfg.database_url, cfg.db_pool_size,
 	    cfg.db_connect_timeout, true);
+	idp_db_set_async_commit(ctx.db, true);
 	if (idp_db_wait_ready(ctx.db, cfg.db_start_wait, err, sizeof(err))
 	    != IDP_OK) {
 		fprintf(stderr, "idp: database_url: cannot use the database "

@@ -1,7 +1,11 @@
 #include <pthread.h>
+#include <sys/resource.h>
+#include <stdlib.h>
+#include <unistd.h>
 #include <stdlib.h>
 
 #include "core/hashq.h"
+#include "crypto/pwhash.h"
 #include "util/mem.h"
 
 struct job {
@@ -28,6 +32,12 @@ worker(void *p)
 {
 	struct idp_hashq *q = p;
 
+	/* Hashing yields to HTTP workers and PostgreSQL: during a login storm
+	 * the other endpoints stay fast, and when nothing else runs the hashes
+	 * still get every core. (Linux: nice applies per thread.) */
+	(void)setpriority(PRIO_PROCESS, (id_t)gettid(), 10);
+	idp_pwhash_thread_cache(true);
+
 	for (;;) {
 		struct job j;
 
@@ -36,6 +46,7 @@ worker(void *p)
 			pthread_cond_wait(&q->cv, &q->mu);
 		if (q->len == 0 && q->stop) {
 			pthread_mutex_unlock(&q->mu);
+			idp_pwhash_thread_cache(false);
 			return NULL;
 		}
 		j = q->ring[q->head];

@@ -26,4 +26,9 @@ int idp_pwhash_verify(const char *hash, const char *password, size_t pwlen)
 bool idp_pwhash_needs_rehash(const char *hash,
     const struct idp_pwhash_params *p);
 
+/* On a thread that hashes often: keep argon2id's working memory between
+ * runs instead of mapping and unmapping it each time. Turn it off before
+ * the thread ends (frees the buffer). */
+void idp_pwhash_thread_cache(bool on);
+
 #endif

@@ -22,6 +22,7 @@ struct idp_db {
 	int connect_timeout;
 	int size;
 	bool prepare;
+	bool async_commit;
 	struct idp_dbconn *conns;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
@@ -116,6 +117,15 @@ connect_one(struct idp_db *db, struct idp_dbconn *c)
 		return -1;
 	}
 	PQclear(r);
+	if (db->async_commit) {
+		r = PQexec(c->pg, "SET synchronous_commit = off");
+		if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+			set_err(c, PQerrorMessage(c->pg));
+			PQclear(r);
+			return -1;
+		}
+		PQclear(r);
+	}
 	if (db->prepare && prepare_all(c) != 0)
 		return -1;
 	c->broken = false;
@@ -137,6 +147,12 @@ idp_db_new(const char *conninfo, int size, int connect_timeout, bool prepare)
 	pthread_mutex_init(&db->mu, NULL);
 	pthread_cond_init(&db->cv, NULL);
 	return db;
+}
+
+void
+idp_db_set_async_commit(struct idp_db *db, bool on)
+{
+	db->async_commit = on;
 }
 
 void
@@ -311,6 +327,27 @@ idp_db_exec(struct idp_dbconn *c, const char *stmt,
 	}
 	rc = classify(c, r, stmt);
 	PQclear(r);
+	return rc;
+}
+
+static enum idp_err simple(struct idp_dbconn *c, const char *sql);
+
+enum idp_err
+idp_db_exec_durable(struct idp_dbconn *c, const char *stmt,
+    const struct idp_param *params, int n, PGresult **res)
+{
+	enum idp_err rc;
+
+	*res = NULL;
+	if ((rc = simple(c, "BEGIN")) != IDP_OK)
+		return rc;
+	if ((rc = simple(c, "SET LOCAL synchronous_commit = on")) != IDP_OK ||
+	    (rc = idp_db_exec(c, stmt, params, n, res)) != IDP_OK ||
+	    (rc = simple(c, "COMMIT")) != IDP_OK) {
+		PQclear(*res);
+		*res = NULL;
+		idp_db_rollback(c);
+	}
 	return rc;
 }
 

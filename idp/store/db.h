@@ -32,6 +32,13 @@ struct idp_db *idp_db_new(const char *conninfo, int size, int connect_timeout,
     bool prepare);
 void idp_db_free(struct idp_db *db);
 
+/* The daemon's connections commit asynchronously (synchronous_commit =
+ * off): a token, code or session lost in the last instant before a
+ * PostgreSQL crash is no worse than one that expired, and every request
+ * saves a WAL flush. Revocations use idp_db_exec_durable. Call before the
+ * first acquire. idpctl keeps synchronous commits. */
+void idp_db_set_async_commit(struct idp_db *db, bool on);
+
 /* Wait up to wait_seconds for the database to answer (start-up). */
 enum idp_err idp_db_wait_ready(struct idp_db *db, int wait_seconds,
     char *why, size_t whylen);
@@ -57,6 +64,11 @@ struct idp_param {
  * IDP_ERR_UNAVAILABLE (connection lost), IDP_ERR_CONFLICT (unique key),
  * IDP_ERR_INVALID_REQUEST (other constraint), IDP_ERR_INTERNAL. */
 enum idp_err idp_db_exec(struct idp_dbconn *c, const char *stmt,
+    const struct idp_param *params, int n, PGresult **res)
+	__attribute__((warn_unused_result));
+/* The same, committed durably even on an asynchronous connection: for
+ * revocations, which must survive a crash of PostgreSQL. */
+enum idp_err idp_db_exec_durable(struct idp_dbconn *c, const char *stmt,
     const struct idp_param *params, int n, PGresult **res)
 	__attribute__((warn_unused_result));
 /* The same, for statements whose rows do not matter. */

@@ -142,8 +142,13 @@ idp_store_session_end(struct idp_dbconn *c, long long id)
 	char sid[24];
 	struct idp_param p[1] = { P_TXT(sid) };
 
+	PGresult *r = NULL;
+	enum idp_err rc;
+
 	snprintf(sid, sizeof(sid), "%lld", id);
-	return idp_db_run(c, "session_end", p, 1);
+	rc = idp_db_exec_durable(c, "session_end", p, 1, &r);
+	PQclear(r);
+	return rc;
 }
 
 enum idp_err

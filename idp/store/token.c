@@ -317,9 +317,14 @@ idp_store_grant_revoke(struct idp_dbconn *c, const char *grant_id,
 {
 	struct idp_param p[2] = { P_TXT(grant_id), P_TXT(reason) };
 
+	PGresult *r = NULL;
+	enum idp_err rc;
+
 	if (grant_id == NULL)
 		return IDP_OK;
-	return idp_db_run(c, "grant_revoke", p, 2);
+	rc = idp_db_exec_durable(c, "grant_revoke", p, 2, &r);
+	PQclear(r);
+	return rc;
 }
 
 enum idp_err
@@ -342,8 +347,13 @@ idp_store_jwt_revoke(struct idp_dbconn *c, const char *jti,
 	char e[24];
 	struct idp_param p[3] = { P_TXT(jti), P_TXT(client_id), P_TXT(e) };
 
+	PGresult *r = NULL;
+	enum idp_err rc;
+
 	ll(e, exp);
-	return idp_db_run(c, "jwt_revoke", p, 3);
+	rc = idp_db_exec_durable(c, "jwt_revoke", p, 3, &r);
+	PQclear(r);
+	return rc;
 }
 
 enum idp_err
@@ -353,7 +363,7 @@ idp_store_access_revoke(struct idp_dbconn *c,
 	struct idp_param p[2] = { P_BIN(digest, IDP_SHA256_LEN),
 		P_TXT(client_id) };
 	PGresult *r = NULL;
-	enum idp_err rc = idp_db_exec(c, "access_revoke", p, 2, &r);
+	enum idp_err rc = idp_db_exec_durable(c, "access_revoke", p, 2, &r);
 
 	if (rc == IDP_OK && strcmp(PQcmdTuples(r), "1") != 0)
 		rc = IDP_ERR_NOT_FOUND;
