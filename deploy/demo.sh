@@ -106,8 +106,13 @@ fi
 	while read -r u; do
 		"$ctl" user passwd "$u" --password-stdin <"$pwfile" >/dev/null
 	done
-"$ctl" --json client apply clients/ >"$var/apply.json"
+(umask 077 && "$ctl" --json client apply clients/ >"$var/apply.json")
 jq -r '.clients[] | select(.action != "unchanged") | "\(.action) \(.client_id)"' "$var/apply.json"
+# New secrets are shown once: keep them for the operator (mode 0600).
+if jq -e '[.clients[] | select(.client_secret)] | length > 0' "$var/apply.json" >/dev/null; then
+	(umask 077 && jq '[.clients[] | select(.client_secret) | {client_id, client_secret}]' \
+		"$var/apply.json" >"$var/client-secrets-$(date +%Y%m%d%H%M%S).json")
+fi
 secret=$var/spbe-portal.secret
 new=$(jq -r '.clients[] | select(.client_id == "spbe-portal") | .client_secret // empty' "$var/apply.json")
 if [ -n "$new" ]; then
@@ -145,6 +150,7 @@ The identity provider runs.
   Demo login:        username demo, password $(cat "$pwfile")
                      (every person in deploy/demo/users.csv has this password)
   Demo client:       spbe-portal (Portal Evaluasi SPBE), secret in $secret
+                     (secrets of the other services: $var/client-secrets-*.json)
   SPBE portal:       http://127.0.0.1:$PORTAL_PORT/  (sign in there with the demo login)
   Logs:              $var/log/
   Stop:              deploy/demo.sh stop

@@ -9,6 +9,7 @@
 #   pg_start DIR        start an existing cluster
 #   pg_stop DIR         fast shutdown
 #   pg_url DIR PORT     print the libpq connection string
+#   free_port           print a loopback TCP port nobody listens on
 
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
 
@@ -80,4 +81,16 @@ pg_stop() {
 	local dir=$1
 	[ -f "$dir/data/PG_VERSION" ] || return 0
 	pg_as_owner "$PG_BIN/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
+}
+
+free_port() {
+	local p
+	for _ in $(seq 1 100); do
+		p=$((20000 + RANDOM % 30000))
+		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+			echo "$p"
+			return 0
+		fi
+	done
+	return 1
 }

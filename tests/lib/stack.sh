@@ -11,23 +11,11 @@ root=${root:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 # shellcheck source=../../deploy/lib/pg.sh
 . "$root/deploy/lib/pg.sh"
 
-stack_free_port() {
-	local p
-	for _ in $(seq 1 50); do
-		p=$((20000 + RANDOM % 30000))
-		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-			echo "$p"
-			return 0
-		fi
-	done
-	return 1
-}
-
 stack_start_idp() {
 	local port
 	: >"$STACK_DIR/idp.log"
 	for _ in 1 2 3 4 5; do
-		port=$(stack_free_port)
+		port=$(free_port)
 		export IDP_LISTEN=127.0.0.1:$port
 		export IDP_ISSUER=http://127.0.0.1:$port
 		export IDP_URL=$IDP_ISSUER
@@ -79,7 +67,7 @@ stack_up() {
 	chmod 755 "$STACK_DIR"
 	export STACK_DIR
 	export PG_DIR=$STACK_DIR/pg
-	pgport=$(stack_free_port)
+	pgport=$(free_port)
 	export PG_PORT=$pgport
 	pg_setup "$PG_DIR" "$pgport"
 	export IDP_DATABASE_URL=$PG_URL
@@ -94,6 +82,7 @@ stack_up() {
 	export IDP_CODE_TTL=${IDP_CODE_TTL:-30}
 	export IDP_BIN=$build/idp/idp
 	export IDP_CTL=$build/idp/ctl/idpctl
+	export IDP_BUILD_DIR=$build
 	export IDP_ISSUER=http://127.0.0.1:1	# replaced when idp starts
 	"$IDP_CTL" migrate >/dev/null
 	"$IDP_CTL" keys generate >/dev/null
