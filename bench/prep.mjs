@@ -1,0 +1,96 @@
+#!/usr/bin/env node
+// Front-channel preparation for bench/run.sh, done like a browser does it:
+//
+//   node bench/prep.mjs sessions OPTIONS   sign people in (GET /authorize,
+//        then POST /login with their password) and write one SSO session
+//        cookie value a line: bench/wrk/mint.lua mints codes with them
+//   node bench/prep.mjs logins OPTIONS     fetch login pages (GET /authorize
+//        without a session) and write "browser_cookie<TAB>login<TAB>csrf
+//        <TAB>username<TAB>password" a line: bench/wrk/login.lua posts them
+//
+// OPTIONS: --issuer URL --client ID --redirect URI --challenge S256-CHALLENGE
+//          --creds FILE (username<TAB>password) --from N --count N --out FILE
+//          [--concurrency N] [--cookie NAME]
+import { readFileSync, writeFileSync } from 'node:fs';
+
+const [mode, ...rest] = process.argv.slice(2);
+const opt = {};
+for (let i = 0; i < rest.length; i += 2) opt[rest[i].replace(/^--/, '')] = rest[i + 1];
+if (!['sessions', 'logins'].includes(mode) || !opt.issuer || !opt.out) {
+  console.error('usage: prep.mjs sessions|logins --issuer URL --client ID --redirect URI '
+    + '--challenge C --creds FILE --from N --count N --out FILE');
+  process.exit(2);
+}
+const from = Number(opt.from ?? 0);
+const count = Number(opt.count ?? 1);
+const conc = Number(opt.concurrency ?? 8);
+const sessionCookie = opt.cookie ?? 'idp_session';
+const creds = readFileSync(opt.creds, 'utf8').trim().split('\n').map((l) => l.split('\t'));
+
+const authorizePath = `/authorize?${new URLSearchParams({
+  response_type: 'code', client_id: opt.client, redirect_uri: opt.redirect,
+  scope: 'openid profile email organisation', state: 'bench-state', nonce: 'bench-nonce',
+  code_challenge: opt.challenge, code_challenge_method: 'S256',
+})}`;
+
+function cookieOf(res, name) {
+  for (const line of res.headers.getSetCookie()) {
+    const pair = line.split(';')[0];
+    const i = pair.indexOf('=');
+    if (pair.slice(0, i).trim() === name) return pair.slice(i + 1).trim();
+  }
+  return undefined;
+}
+
+function input(html, name) {
+  for (const m of html.matchAll(/<input\b[^>]*>/g)) {
+    if (new RegExp(`\\bname="${name}"`).test(m[0])) {
+      return (/\bvalue="([^"]*)"/.exec(m[0])?.[1] ?? '').replace(/&amp;/g, '&')
+        .replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>');
+    }
+  }
+  return undefined;
+}
+
+async function loginPage() {
+  const res = await fetch(opt.issuer + authorizePath, { redirect: 'manual' });
+  const html = await res.text();
+  const browser = cookieOf(res, 'idp_browser');
+  const login = input(html, 'login');
+  const csrf = input(html, 'csrf_token');
+  if (res.status !== 200 || !browser || !login || !csrf) {
+    throw new Error(`GET /authorize: expected a login page, got ${res.status}`);
+  }
+  return { browser, login, csrf };
+}
+
+async function one(k) {
+  const [username, password] = creds[(from + k) % creds.length];
+  const page = await loginPage();
+  if (mode === 'logins') {
+    return [page.browser, page.login, page.csrf, username, password].join('\t');
+  }
+  const res = await fetch(`${opt.issuer}/login`, {
+    method: 'POST', redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded',
+      cookie: `idp_browser=${page.browser}` },
+    body: new URLSearchParams({ login: page.login, csrf_token: page.csrf, username, password })
+      .toString(),
+  });
+  await res.arrayBuffer();
+  const s = cookieOf(res, sessionCookie);
+  if (res.status !== 302 || !s) throw new Error(`POST /login for ${username}: ${res.status}`);
+  return s;
+}
+
+const out = new Array(count);
+let next = 0;
+async function worker() {
+  while (next < count) {
+    const k = next++;
+    out[k] = await one(k);
+  }
+}
+await Promise.all(Array.from({ length: Math.min(conc, count) }, worker));
+writeFileSync(opt.out, `${out.join('\n')}\n`);

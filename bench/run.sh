@@ -1,0 +1,716 @@
+#!/usr/bin/env bash
+# The benchmark of the identity provider, in one command (as root on a
+# Debian 12 machine, from a checkout):
+#
+#   bench/run.sh                 install what is missing (wrk, build packages),
+#                                build a release idp in build-bench/, start a
+#                                private PostgreSQL and idp, load 33,000 people
+#                                and 57 clients, drive every workload with wrk
+#                                at 16 and 64 connections (10 s each), print
+#                                one table and the targets of issue 5
+#   bench/run.sh --peer          the same, plus oidc-provider (bench/peer/)
+#                                side by side on discovery, JWKS and
+#                                client_credentials, with ratios ours/peer
+#   bench/run.sh --smoke [DIR]   every workload ~2 s at 4 connections; exits
+#                                non-zero unless every one answered as
+#                                expected (2xx; 302 for logins). CI runs it.
+#
+# Options:
+#   --build DIR      use this existing build directory (e.g. the sanitizer
+#                    build of CI) instead of building build-bench/
+#   --duration S     seconds per measurement (default 10; 2 with --smoke)
+#   --conns "A B"    connection counts (default "16 64"; "4" with --smoke)
+#   --out FILE       also write the report (Markdown) to FILE
+#   --keep           keep the work directory (PostgreSQL, logs, pools)
+#   --only REGEX     run only the workloads whose label matches (grep -E),
+#                    e.g. --only 'login|userinfo'
+#   --profile        also record, during every measurement, `perf record -a
+#                    -g` (CPU split between idp, PostgreSQL, wrk, kernel and
+#                    idp's hottest functions) and pg_stat_statements; prints
+#                    where the profiles are (this slows the measured run)
+#
+# Environment, for experiments (the report names what was set):
+#   IDP_WORKER_THREADS, IDP_HASH_THREADS, IDP_DB_POOL_SIZE, ...  reach idp
+#                    (the password cost, log level and code lifetime are
+#                    fixed by this script)
+#   BENCH_PG_SETTINGS="synchronous_commit = off"   postgresql.conf lines for
+#                    the private cluster
+#   BENCH_PEER_PROCS=N   oidc-provider as N node:cluster processes (default 1)
+#   BENCH_USERS=N    people in the directory (default 33000)
+#
+# The machine should be otherwise idle: wrk, idp and PostgreSQL share its
+# cores. docs/performance.md explains the method and holds the figures.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+
+smoke=0 peer=0 keep=0 profile=0 only='' build='' duration='' conns='' outfile=''
+while [ $# -gt 0 ]; do
+	case $1 in
+	--smoke) smoke=1 ;;
+	--peer) peer=1 ;;
+	--keep) keep=1 ;;
+	--profile) profile=1 ;;
+	--only) only=$2; shift ;;
+	--build) build=$2; shift ;;
+	--duration) duration=$2; shift ;;
+	--conns) conns=$2; shift ;;
+	--out) outfile=$2; shift ;;
+	-h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+	-*) echo "bench/run.sh: unknown option $1" >&2; exit 2 ;;
+	*) build=$1 ;;
+	esac
+	shift
+done
+if [ $smoke = 1 ]; then
+	duration=${duration:-2} conns=${conns:-4}
+else
+	duration=${duration:-10} conns=${conns:-16 64}
+fi
+case $duration in '' | *[!0-9]*) echo "--duration: whole seconds" >&2; exit 2 ;; esac
+USERS=${BENCH_USERS:-33000}
+THREADS=2			# wrk threads (the machine of docs/ has 2 cores)
+MAXC=0
+for c in $conns; do [ "$c" -gt $MAXC ] && MAXC=$c; done
+
+calc() { awk "BEGIN { printf \"$1\", $2 }"; }	# FORMAT EXPRESSION
+say() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { say "FAILED: $*"; exit 1; }
+
+# ---- 1. Packages and the build ---------------------------------------------
+
+# shellcheck source=../deploy/lib/deps.sh
+. deploy/lib/deps.sh
+# shellcheck source=../deploy/lib/pg.sh
+. deploy/lib/pg.sh
+# shellcheck disable=SC2086
+idp_install_deps $IDP_BUILD_PKGS $IDP_BENCH_PKGS $IDP_TEST_PKGS
+
+if [ -z "$build" ]; then
+	build=$root/build-bench
+	if [ ! -f "$build/build.ninja" ]; then
+		meson setup "$build" -Dbuildtype=release -Dtests=disabled >/dev/null
+	fi
+	say "building a release idp in build-bench/"
+	ninja -C "$build" >/dev/null
+fi
+build=$(cd "$build" && pwd)
+IDP_BIN=$build/idp/idp
+CTL=$build/idp/ctl/idpctl
+[ -x "$IDP_BIN" ] && [ -x "$CTL" ] || die "no idp and idpctl in $build (build it first)"
+
+# ---- 2. Work directory, cleanup ----------------------------------------------
+
+work=$(mktemp -d /tmp/idp-bench.XXXXXX)
+chmod 755 "$work"
+IDP_PID='' PEER_PID=''
+cleanup() {
+	local rc=$?
+	if [ -n "$PEER_PID" ]; then
+		kill -TERM "$PEER_PID" 2>/dev/null || true
+		wait "$PEER_PID" 2>/dev/null || true
+	fi
+	if [ -n "$IDP_PID" ]; then
+		kill -TERM "$IDP_PID" 2>/dev/null || true
+		wait "$IDP_PID" 2>/dev/null || true
+	fi
+	pg_stop "$work/pg"
+	if [ $keep = 1 ] || [ $rc -ne 0 ]; then
+		say "kept $work for inspection"
+	else
+		rm -rf "$work"
+	fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# ---- 3. PostgreSQL, configuration, schema, keys -----------------------------
+
+say "starting a private PostgreSQL in $work/pg"
+PG_PORT=$(free_port)
+pg_setup "$work/pg" "$PG_PORT" || die "PostgreSQL did not start"
+psql_idp() { pg_as_owner "$PG_BIN/psql" -X -q -At -h "$work/pg/run" -p "$PG_PORT" -U idp -d idp "$@"; }
+# Experiments: BENCH_PG_SETTINGS="synchronous_commit = off" (lines of
+# postgresql.conf) changes the private cluster; the report says so.
+if [ -n "${BENCH_PG_SETTINGS:-}" ] || [ $profile = 1 ]; then
+	[ $profile = 1 ] && echo "shared_preload_libraries = 'pg_stat_statements'" \
+		>>"$work/pg/data/postgresql.conf"
+	printf '%s\n' "${BENCH_PG_SETTINGS:-}" >>"$work/pg/data/postgresql.conf"
+	pg_stop "$work/pg"
+	pg_start "$work/pg" || die "PostgreSQL did not restart"
+fi
+if [ $profile = 1 ]; then
+	command -v perf >/dev/null || die "--profile needs perf (apt-get install linux-perf)"
+	psql_idp -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" >/dev/null
+	mkdir -p "$work/profile"
+fi
+
+unset IDP_CONFIG
+export IDP_DATABASE_URL=$PG_URL
+export IDP_KEY_DIR=$work/keys
+export IDP_SQL_DIR=$root/sql
+export IDP_LOG_LEVEL=warn
+export IDP_CODE_TTL=60
+# The production password cost, the default of deploy/idp.conf.example.
+export IDP_ARGON2_MEMORY_KIB=12288 IDP_ARGON2_ITERATIONS=3 IDP_ARGON2_PARALLELISM=1
+export IDP_ISSUER=http://127.0.0.1:1	# replaced when idp starts
+M_KIB=$IDP_ARGON2_MEMORY_KIB T_COST=$IDP_ARGON2_ITERATIONS P_LANES=$IDP_ARGON2_PARALLELISM
+"$CTL" migrate >/dev/null
+"$CTL" keys generate >/dev/null
+
+# ---- 4. The directory: 33,000 people over the province's organisations -----
+
+say "building bench/argon2_tool.c"
+gcc -std=c17 -O2 -Wall -Wextra -o "$work/argon2_tool" bench/argon2_tool.c -largon2 \
+	-lpthread || die "cannot build bench/argon2_tool.c"
+
+# A handful of distinct passwords, each hashed once at the production cost
+# (deterministic salts); person i gets password i mod 8. See
+# docs/performance.md, "The directory".
+t0=$(date +%s.%N)
+for k in 1 2 3 4 5 6 7 8; do
+	pw="Sandi.Bench-0${k}_Bali"
+	printf '%s\t%s\n' "$pw" "$(printf '%s\n' "$pw" |
+		"$work/argon2_tool" hash "bench-salt-$k" "$M_KIB" "$T_COST" "$P_LANES")"
+done >"$work/hashes.tsv"
+node bench/gen_directory.mjs --out "$work/dir" --hashes "$work/hashes.tsv" \
+	--users "$USERS" >"$work/gen.log"
+t1=$(date +%s.%N)
+say "generated: $(cat "$work/gen.log") in $(calc %.1f "$t1 - $t0") s"
+
+t0=$(date +%s.%N)
+"$CTL" org import "$work/dir/organisations.csv" >/dev/null
+"$CTL" user import "$work/dir/users.csv" >"$work/import.log"
+t1=$(date +%s.%N)
+LOAD_S=$(calc %.2f "$t1 - $t0")
+say "directory load (org import + user import): $LOAD_S s ($(cat "$work/import.log"))"
+
+# ---- 5. 57 clients ------------------------------------------------------------
+
+REDIRECT=https://rp-01.bench.baliprov.go.id/callback
+declare -A SECRET
+add_client() {	# ID ARGS... ; remembers the secret
+	local id=$1 j
+	shift
+	j=$("$CTL" --json client add "$id" "$@") || die "client add $id"
+	SECRET[$id]=$(jq -r '.client_secret // empty' <<<"$j")
+}
+add_manifest() {	# ID ALG [RESOURCE-ONLY]
+	local id=$1
+	cat >"$work/$id.json" <<JSON
+{
+  "client_id": "$id",
+  "client_name": "Bench service $id",
+  "first_party": true,
+  "grant_types": ["client_credentials"],
+  "token_endpoint_auth_method": "client_secret_basic",
+  "scope": "api.read api.write",
+  "access_token_format": "jwt",
+  "access_token_signed_response_alg": "$2"
+}
+JSON
+	local j
+	j=$("$CTL" --json client add --manifest "$work/$id.json") || die "client add $id"
+	SECRET[$id]=$(jq -r '.client_secret // empty' <<<"$j")
+}
+# Services calling APIs (client_credentials) and a resource server.
+add_client cc-opaque --name "Bench service (opaque tokens)" --grant client_credentials \
+	--scope "api.read api.write" --first-party
+add_manifest cc-jwt-es256 ES256
+add_manifest cc-jwt-rs256 RS256
+add_client cc-jwt-default --name "Bench service (JWT, default alg)" \
+	--grant client_credentials --scope "api.read api.write" --first-party \
+	--access-token-format jwt
+add_client rs-api --name "Bench resource server" --grant client_credentials \
+	--scope "api.read" --first-party
+# 52 relying parties: RS256 and ES256 ID tokens, every fourth with JWT
+# access tokens. bench-rp-01 (RS256, opaque: the common case) carries the
+# code, refresh, userinfo and introspection workloads.
+for i in $(seq 1 52); do
+	n=$(printf '%02d' "$i")
+	args=(--name "Layanan Bench $n" --redirect-uri "https://rp-$n.bench.baliprov.go.id/callback"
+		--grant authorization_code --grant refresh_token
+		--scope "openid profile email phone organisation" --first-party
+		--id-token-alg "$([ $((i % 2)) = 1 ] && echo RS256 || echo ES256)")
+	[ $((i % 4)) = 0 ] && args+=(--access-token-format jwt)
+	add_client "bench-rp-$n" "${args[@]}"
+done
+NCLIENTS=$("$CTL" --json client list | jq '.clients | length')
+[ "$NCLIENTS" = 57 ] || die "expected 57 clients, have $NCLIENTS"
+basic() { printf 'Basic %s' "$(printf '%s:%s' "$1" "${SECRET[$1]}" | base64 -w0)"; }
+
+# ---- 6. Start idp -------------------------------------------------------------
+
+start_idp() {
+	local port
+	for _ in 1 2 3 4 5; do
+		port=$(free_port)
+		export IDP_LISTEN=127.0.0.1:$port IDP_ISSUER=http://127.0.0.1:$port
+		URL=$IDP_ISSUER
+		"$IDP_BIN" >>"$work/idp.log" 2>&1 &
+		IDP_PID=$!
+		for _ in $(seq 1 100); do
+			curl -fsS "$URL/readyz" >/dev/null 2>&1 && return 0
+			kill -0 "$IDP_PID" 2>/dev/null || break
+			sleep 0.1
+		done
+		kill "$IDP_PID" 2>/dev/null || true
+		wait "$IDP_PID" 2>/dev/null || true
+		IDP_PID=
+	done
+	tail -20 "$work/idp.log" >&2
+	die "idp did not start"
+}
+start_idp
+sleep 1
+# A process and its children (oidc-provider with PEER_PROCS > 1).
+family() { echo "$1"; pgrep -P "$1" || true; }
+status_kib() {	# PID KEY: summed over the process and its children
+	local p sum=0 v
+	for p in $(family "$1"); do
+		v=$(awk -v k="$2:" '$1 == k { print $2 }' "/proc/$p/status" 2>/dev/null || true)
+		sum=$((sum + ${v:-0}))
+	done
+	echo "$sum"
+}
+IDLE_KIB=$(status_kib "$IDP_PID" VmRSS)
+say "idp runs at $URL (pid $IDP_PID), idle RSS $((IDLE_KIB / 1024)) MiB"
+
+# ---- 7. Measuring ---------------------------------------------------------------
+
+export BENCH_LUA=$root/bench/wrk
+RESULTS=$work/results.tsv
+: >"$RESULTS"
+# Peak RSS per workload: writing 5 to clear_refs resets VmHWM (Linux >= 4.0).
+reset_peak() {
+	local p
+	for p in $(family "$1"); do echo 5 >"/proc/$p/clear_refs" 2>/dev/null || true; done
+}
+PEAK_KIB=$IDLE_KIB
+
+# --profile: CPU by process, the hottest functions of the measured server,
+# and PostgreSQL's statements by total time, into PREFIX.txt.
+profile_report() {	# PREFIX PERF-PID SERVER-PID
+	wait "$2" || true
+	{
+		echo "== CPU by process (all CPUs, perf record -a)"
+		perf report -i "$1.data" --stdio --no-children --sort comm -g none \
+			--percent-limit 1 2>/dev/null | grep -v '^#' | grep -v '^$' || true
+		echo "== CPU of pid $3 by library"
+		perf report -i "$1.data" --stdio --no-children --pid "$3" --sort dso -g none \
+			--percentage relative --percent-limit 1 2>/dev/null | grep -v '^#' | grep -v '^$' || true
+		echo "== hottest functions of pid $3"
+		perf report -i "$1.data" --stdio --no-children --pid "$3" --sort dso,sym -g none --percentage relative \
+			--percent-limit 0.7 2>/dev/null | grep -v '^#' | grep -v '^$' | head -40 || true
+		echo "== hottest functions of PostgreSQL"
+		perf report -i "$1.data" --stdio --no-children --comms postgres --sort dso,sym --percentage relative \
+			-g none --percent-limit 0.7 2>/dev/null | grep -v '^#' | grep -v '^$' | head -25 || true
+		echo "== pg_stat_statements, by total time"
+		psql_idp -F ' | ' -c "SELECT calls, round(total_exec_time::numeric, 1) AS total_ms,
+			round(mean_exec_time::numeric, 3) AS mean_ms, left(regexp_replace(query, '\s+', ' ', 'g'), 160)
+			FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 8" || true
+	} >"$1.txt" 2>&1
+	[ $keep = 1 ] || rm -f "$1.data"
+}
+
+want() {	# LABEL...: is any of these workloads to be run?
+	local l
+	[ -z "$only" ] && return 0
+	for l; do grep -qE -- "$only" <<<"$l" && return 0; done
+	return 1
+}
+# Every run starts from a quiet database: no checkpoint of the previous
+# run's writes in the middle of this one.
+settle() { psql_idp -c CHECKPOINT >/dev/null 2>&1 || true; sleep 1; }
+
+# measure LABEL CONNS SCRIPT URL [WRK-THREADS] [PID]: one wrk run; the
+# BENCH_* variables of the call reach the Lua script. Appends a row:
+# label conns rps p50_us p99_us non2xx sockerr exhausted peak_kib requests
+measure() {
+	local label=$1 c=$2 script=$3 url=$4 t=${5:-$THREADS} pid=${6:-$IDP_PID} out line hwm
+	[ "$c" -lt "$t" ] && t=$c
+	want "$label" || return 0
+	settle
+	reset_peak "$pid"
+	local prof='' perf_pid=''
+	if [ $profile = 1 ]; then
+		prof=$work/profile/$(tr -c 'a-zA-Z0-9\n' '-' <<<"$label" | tr -s '-')-$c
+		[ "$pid" != "$IDP_PID" ] && prof=$prof-peer
+		psql_idp -c "SELECT pg_stat_statements_reset()" >/dev/null
+		perf record -F 499 -a -g -o "$prof.data" -- sleep "$duration" >/dev/null 2>&1 &
+		perf_pid=$!
+	fi
+	out=$(BENCH_NTHREADS=$t wrk -t"$t" -c"$c" -d"${duration}s" --timeout 10s -s "bench/wrk/$script" "$url" 2>&1) ||
+		{ echo "$out" >&2; die "wrk failed for $label"; }
+	[ -n "$perf_pid" ] && profile_report "$prof" "$perf_pid" "$pid"
+	line=$(grep '^BENCHRESULT' <<<"$out") || { echo "$out" >&2; die "no result for $label"; }
+	hwm=$(status_kib "$pid" VmHWM)
+	[ "$pid" = "$IDP_PID" ] && [ "$hwm" -gt "$PEAK_KIB" ] && PEAK_KIB=$hwm
+	# shellcheck disable=SC2086
+	eval "local ${line#BENCHRESULT }"
+	# shellcheck disable=SC2154
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$c" "$rps" "$p50_us" \
+		"$p99_us" "$non2xx" "$sockerr" "$exhausted" "$hwm" "$requests" >>"$RESULTS"
+	say "$(printf '%-34s %3s conns %9s req/s  p50 %6.2f ms  p99 %7.2f ms  bad %s%s' \
+		"$label" "$c" "$rps" "$(calc %.3f "$p50_us / 1000")" \
+		"$(calc %.3f "$p99_us / 1000")" "$non2xx" \
+		"$([ "$exhausted" != 0 ] && echo '  POOL RAN DRY' || true)")"
+}
+
+VERIFIER=bench-code-verifier-0123456789-abcdefghijklmnopqrstuvwxyz
+CHALLENGE=$(printf %s "$VERIFIER" | openssl dgst -sha256 -binary | base64 -w0 |
+	tr '+/' '-_' | tr -d '=')
+RP=bench-rp-01
+AUTHZ_PATH="/authorize?response_type=code&client_id=$RP&redirect_uri=$(jq -rn \
+	--arg u "$REDIRECT" '$u|@uri')&scope=openid%20profile%20email%20organisation&state=bench-state&nonce=bench-nonce&code_challenge=$CHALLENGE&code_challenge_method=S256"
+CREDS=$work/dir/credentials.tsv
+NEXT_USER=0	# people not signed in yet (logins use each person once)
+prep() {	# MODE COUNT OUT
+	node bench/prep.mjs "$1" --issuer "$URL" --client "$RP" --redirect "$REDIRECT" \
+		--challenge "$CHALLENGE" --creds "$CREDS" --from "$NEXT_USER" --count "$2" \
+		--out "$3" --concurrency 8 || die "bench/prep.mjs $1"
+	NEXT_USER=$((NEXT_USER + $2))
+}
+
+
+# mint_codes SECONDS CONNS: GET /authorize with a session, for SECONDS;
+# the codes go to $work/codes.txt. Not measured.
+mint_codes() {
+	rm -rf "$work/mint" && mkdir "$work/mint"
+	BENCH_POOL=$work/sessions.txt BENCH_COOKIE=idp_session BENCH_PATH=$AUTHZ_PATH \
+		BENCH_OUT=$work/mint/codes BENCH_NTHREADS=$THREADS wrk -t"$THREADS" -c"$2" -d"$1s" --timeout 10s \
+		-s bench/wrk/mint.lua "$URL" >"$work/mint.log" 2>&1 || die "minting codes"
+	cat "$work"/mint/codes.* >"$work/codes.txt"
+	wc -l <"$work/codes.txt"
+}
+# mint_tokens N: N code exchanges whose access and refresh tokens go to
+# $work/access.txt and $work/refresh.txt (pools for the next workloads).
+mint_tokens() {
+	local n=$1 got
+	mint_codes 2 16 >/dev/null
+	head -n "$n" "$work/codes.txt" >"$work/codes-pool.txt"
+	rm -rf "$work/capture" && mkdir "$work/capture"
+	BENCH_POOL=$work/codes-pool.txt BENCH_AUTH=$(basic $RP) BENCH_REDIRECT=$REDIRECT \
+		BENCH_VERIFIER=$VERIFIER BENCH_CAPTURE=$work/capture/tokens BENCH_NTHREADS=$THREADS \
+		wrk -t"$THREADS" -c16 -d4s --timeout 10s -s bench/wrk/code.lua "$URL" \
+		>"$work/capture.log" 2>&1 || die "minting tokens"
+	cat "$work"/capture/tokens.* >"$work/tokens.tsv"
+	cut -f1 "$work/tokens.tsv" >"$work/access.txt"
+	cut -f2 "$work/tokens.tsv" >"$work/refresh.txt"
+	got=$(wc -l <"$work/tokens.tsv")
+	[ "$got" -ge $((n / 2)) ] || die "minted only $got of $n token sets"
+}
+
+say "measuring, $duration s per run, connections: $conns"
+LOAD_BEFORE=$(cut -d' ' -f1 /proc/loadavg)
+if awk -v l="$LOAD_BEFORE" 'BEGIN { exit !(l > 1.0) }'; then
+	say "warning: load average $LOAD_BEFORE before measuring; other work on this machine lowers the figures"
+fi
+for c in $conns; do
+	measure "discovery" "$c" static.lua "$URL/.well-known/openid-configuration"
+done
+for c in $conns; do
+	measure "jwks" "$c" static.lua "$URL/jwks"
+done
+CC_BODY="grant_type=client_credentials&scope=api.read"
+for v in cc-opaque:opaque cc-jwt-es256:"JWT ES256" cc-jwt-rs256:"JWT RS256" \
+	cc-jwt-default:"JWT, default alg (ES256)"; do
+	id=${v%%:*}
+	for c in $conns; do
+		BENCH_METHOD=POST BENCH_BODY=$CC_BODY BENCH_AUTH=$(basic "$id") \
+			measure "client_credentials, ${v#*:}" "$c" static.lua "$URL/token"
+	done
+done
+
+# Sessions to mint codes with: 64 people sign in (real password logins).
+if want "authorization code exchange" "refresh (rotating)" "userinfo" \
+	"introspection (opaque)" "mixed: password login" "mixed: userinfo during logins"; then
+	say "signing in 64 people for the SSO sessions that mint codes"
+	prep sessions 64 "$work/sessions.txt"
+fi
+
+# Codes live at most 60 s: mint right before each run, for 1.5 times the
+# run (at most 45 s minus the run), and exchange them at once: no code is
+# older than 45 s plus a second of settling when it is used.
+code_s=$duration
+[ "$code_s" -gt 25 ] && code_s=25
+for c in $conns; do
+	want "authorization code exchange" || continue
+	mint_s=$((code_s * 3 / 2))
+	[ $mint_s -gt $((45 - code_s)) ] && mint_s=$((45 - code_s))
+	[ $mint_s -lt 2 ] && mint_s=2
+	n=$(mint_codes "$mint_s" "$MAXC")
+	say "minted $n codes in $mint_s s"
+	duration=$code_s BENCH_POOL=$work/codes.txt BENCH_AUTH=$(basic $RP) \
+		BENCH_REDIRECT=$REDIRECT BENCH_VERIFIER=$VERIFIER \
+		measure "authorization code exchange" "$c" code.lua "$URL"
+done
+
+for c in $conns; do
+	want "refresh (rotating)" || continue
+	mint_tokens 2000
+	BENCH_POOL=$work/refresh.txt BENCH_AUTH=$(basic $RP) \
+		measure "refresh (rotating)" "$c" refresh.lua "$URL"
+done
+if want "userinfo" "introspection (opaque)"; then
+	mint_tokens 2000
+	for c in $conns; do
+		BENCH_KIND=userinfo BENCH_POOL=$work/access.txt measure "userinfo" "$c" pool.lua "$URL"
+	done
+	for c in $conns; do
+		BENCH_KIND=introspect BENCH_POOL=$work/access.txt BENCH_AUTH=$(basic rs-api) \
+			measure "introspection (opaque)" "$c" pool.lua "$URL"
+	done
+fi
+
+# Logins, and the bare argon2id rate of this machine at the same cost with
+# as many threads as idp hashes with (hash_threads = 0: one per core),
+# measured right before each login run: the machine is the same, the moment
+# too (a shared machine's speed drifts).
+HASH_THREADS=${IDP_HASH_THREADS:-0}
+[ "$HASH_THREADS" = 0 ] && HASH_THREADS=$(nproc)
+rate_s=$duration
+[ "$rate_s" -lt 3 ] && rate_s=3
+: >"$work/hashrate.tsv"
+bare_rate() {	# CONNS: measures, sets HASH_RATE, records it
+	read -r HASH_RATE _ < <("$work/argon2_tool" rate "$M_KIB" "$T_COST" "$P_LANES" \
+		"$HASH_THREADS" "$rate_s")
+	printf '%s\t%s\n' "$1" "$HASH_RATE" >>"$work/hashrate.tsv"
+	say "bare argon2id: $HASH_RATE hashes/s on $HASH_THREADS threads (m=$M_KIB KiB, t=$T_COST, p=$P_LANES)"
+}
+login_pool() {	# CONNS -> pending logins for one run (needs HASH_RATE)
+	local n
+	n=$(calc %d "($HASH_RATE > 100 ? $HASH_RATE : 100) * $duration * 2 + 2 * $1 + 20")
+	prep logins "$n" "$work/logins.txt"
+}
+HASH_RATE=150	# a first guess, for the size of the first pool only
+for c in $conns; do
+	want "password login" || continue
+	login_pool "$c"
+	bare_rate "$c"
+	BENCH_POOL=$work/logins.txt measure "password login" "$c" login.lua "$URL"
+done
+
+# Mixed: logins saturating the hashing threads while userinfo runs; one wrk
+# thread each (two wrk processes on a 2-core machine).
+MIXC=16
+[ $smoke = 1 ] && MIXC=4
+if want "mixed: password login" "mixed: userinfo during logins"; then
+	only_save=$only only=	# the two halves go together
+	login_pool "$MIXC"
+	mint_tokens 2000
+	BENCH_POOL=$work/logins.txt measure "mixed: password login" "$MIXC" login.lua "$URL" 1 \
+		>"$work/mixed-login.log" 2>&1 &
+	mixed_pid=$!
+	BENCH_KIND=userinfo BENCH_POOL=$work/access.txt \
+		measure "mixed: userinfo during logins" "$MIXC" pool.lua "$URL" 1
+	wait $mixed_pid || { cat "$work/mixed-login.log" >&2; die "mixed login run"; }
+	cat "$work/mixed-login.log" >&2
+	# The background run appended its row after ours; the peak is in both.
+	PEAK_KIB=$(awk -F'\t' -v p="$PEAK_KIB" '$9 > p { p = $9 } END { print p }' "$RESULTS")
+	only=$only_save
+fi
+
+# ---- 8. The peer: oidc-provider -----------------------------------------------
+
+PEER_RESULTS=$work/peer.tsv
+: >"$PEER_RESULTS"
+PEER_VERSION=
+if [ $peer = 1 ] && want discovery jwks "client_credentials, opaque" \
+	"client_credentials, JWT ES256"; then
+	say "installing oidc-provider (bench/peer, npm ci)"
+	(cd bench/peer && npm ci --no-audit --no-fund --loglevel=error >/dev/null) ||
+		die "npm ci in bench/peer"
+	PEER_VERSION=$(node -p "require('./bench/peer/node_modules/oidc-provider/package.json').version")
+	ppass() { head -c 32 /dev/urandom | base64 -w0 | tr '+/' '-_' | tr -d '='; }
+	export PEER_OPAQUE_ID=cc-opaque PEER_OPAQUE_SECRET PEER_JWT_ID=cc-jwt-es256 PEER_JWT_SECRET
+	PEER_OPAQUE_SECRET=$(ppass)
+	PEER_JWT_SECRET=$(ppass)
+	export PEER_KEY_DIR=$IDP_KEY_DIR PEER_PORT
+	PEER_PORT=$(free_port)
+	PEER_URL=http://127.0.0.1:$PEER_PORT
+	export PEER_PROCS=${BENCH_PEER_PROCS:-1}
+	NODE_ENV=production node bench/peer/server.mjs >"$work/peer.log" 2>&1 &
+	PEER_PID=$!
+	for _ in $(seq 1 100); do
+		curl -fsS "$PEER_URL/.well-known/openid-configuration" >/dev/null 2>&1 && break
+		kill -0 "$PEER_PID" 2>/dev/null || { cat "$work/peer.log" >&2; die "oidc-provider"; }
+		sleep 0.1
+	done
+	sleep 1
+	PEER_IDLE_KIB=$(status_kib "$PEER_PID" VmRSS)
+	peer_basic() { printf 'Basic %s' "$(printf '%s:%s' "$1" "$2" | base64 -w0)"; }
+	RESULTS_SAVE=$RESULTS
+	RESULTS=$PEER_RESULTS
+	for c in $conns; do
+		measure "discovery" "$c" static.lua "$PEER_URL/.well-known/openid-configuration" \
+			"$THREADS" "$PEER_PID"
+	done
+	for c in $conns; do
+		measure "jwks" "$c" static.lua "$PEER_URL/jwks" "$THREADS" "$PEER_PID"
+	done
+	for c in $conns; do
+		BENCH_METHOD=POST BENCH_BODY=$CC_BODY \
+			BENCH_AUTH=$(peer_basic "$PEER_OPAQUE_ID" "$PEER_OPAQUE_SECRET") \
+			measure "client_credentials, opaque" "$c" static.lua "$PEER_URL/token" \
+			"$THREADS" "$PEER_PID"
+	done
+	for c in $conns; do
+		BENCH_METHOD=POST BENCH_BODY=$CC_BODY \
+			BENCH_AUTH=$(peer_basic "$PEER_JWT_ID" "$PEER_JWT_SECRET") \
+			measure "client_credentials, JWT ES256" "$c" static.lua "$PEER_URL/token" \
+			"$THREADS" "$PEER_PID"
+	done
+	RESULTS=$RESULTS_SAVE
+fi
+
+# ---- 9. The report ---------------------------------------------------------------
+
+mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
+report() {
+	local pgv
+	pgv=$("$PG_BIN/postgres" --version | awk '{ print $3 }')
+	echo "## Results"
+	echo
+	echo "Machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p' | head -1)," \
+		"$(free -g | awk '/^Mem:/ { print $2 }') GiB RAM, Linux $(uname -r)," \
+		"Debian $(cat /etc/debian_version), PostgreSQL $pgv and wrk $(wrk -v 2>&1 |
+			awk 'NR == 1 { print $2 }') on the same machine."
+	echo "idp: $(basename "$build") ($("$IDP_BIN" --version 2>/dev/null | head -1)), argon2id" \
+		"m=$M_KIB KiB t=$T_COST p=$P_LANES, log_level warn; wrk -t$THREADS, $duration s per run."
+	echo "Directory: $(cat "$work/gen.log"); $NCLIENTS clients."
+	echo "Load average (1 min) before measuring: $LOAD_BEFORE."
+	[ -n "${BENCH_PG_SETTINGS:-}" ] && echo "PostgreSQL changed for this run: ${BENCH_PG_SETTINGS//$'\n'/; }."
+	env | grep -E '^(IDP_(WORKER_THREADS|HASH_THREADS|HASH_QUEUE|DB_POOL_SIZE|CLIENT_CACHE_TTL)|GLIBC_TUNABLES|MALLOC_)' |
+		sed 's/^/Environment of this run: /' || true
+	[ $profile = 1 ] && echo "Profiled run (perf record -a -g during every measurement): figures are lower than usual."
+	echo
+	echo "| workload | conns | req/s | p50 ms | p99 ms | non-2xx | idp peak RSS MiB |"
+	echo "|---|---:|---:|---:|---:|---:|---:|"
+	awk -F'\t' '{
+		bad = $6; if ($7 > 0) bad = bad " (+" $7 " socket)"; if ($8 > 0) bad = bad " POOL DRY"
+		printf "| %s | %s | %.0f | %.2f | %.2f | %s | %.1f |\n", $1, $2, $3, $4 / 1000,
+			$5 / 1000, bad, $9 / 1024 }' "$RESULTS"
+	echo
+	echo "For password logins, success is the 302 to the client; non-2xx counts the rest."
+	echo
+	echo "- idp idle RSS (right after start): $(mib "$IDLE_KIB") MiB; peak RSS over the whole run: $(mib "$PEAK_KIB") MiB"
+	echo "- directory load (idpctl org import + user import of $USERS people): $LOAD_S s"
+	awk -F'\t' -v n="$HASH_THREADS" 'NR == FNR { h[$1] = $2; next }
+		$1 == "password login" { printf "- password logins at %s connections: %.1f/s; bare " \
+			"argon2id on %s threads just before: %.1f hashes/s; ratio %.0f%%\n",
+			$2, $3, n, h[$2], 100 * $3 / h[$2] }' "$work/hashrate.tsv" "$RESULTS"
+	awk -F'\t' '$1 == "userinfo" { alone[$2] = $5 }
+		$1 == "mixed: userinfo during logins" { printf "- userinfo p99 with logins queued " \
+			"(%s + %s connections): %.2f ms (alone at %s: %s ms)\n", $2, $2, $5 / 1000, $2,
+			($2 in alone) ? sprintf("%.2f", alone[$2] / 1000) : "n/a" }
+		$1 == "mixed: password login" { printf "- logins meanwhile: %.1f/s\n", $3 }' "$RESULTS"
+	if [ -s "$PEER_RESULTS" ]; then
+		echo
+		echo "### Side by side with oidc-provider $PEER_VERSION (Node.js $(node -v), ${PEER_PROCS:-1} process(es))"
+		echo
+		echo "| workload | conns | idp req/s | oidc-provider req/s | ratio | idp p99 ms | oidc-provider p99 ms | peer non-2xx | peer peak RSS MiB |"
+		echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+		awk -F'\t' 'NR == FNR { r[$1 "|" $2] = $3; p[$1 "|" $2] = $5; next }
+			{ k = $1 "|" $2; printf "| %s | %s | %.0f | %.0f | %.2f | %.2f | %.2f | %s | %.1f |\n",
+				$1, $2, r[k], $3, r[k] / $3, p[k] / 1000, $5 / 1000, $6 + $7, $9 / 1024 }' \
+			"$RESULTS" "$PEER_RESULTS"
+		echo
+		echo "oidc-provider idle RSS: $(mib "$PEER_IDLE_KIB") MiB."
+	fi
+	if [ $smoke = 1 ]; then
+		echo
+		echo "(smoke run: the figures only show that every workload ran; no targets)"
+		return
+	fi
+	echo
+	echo "### Targets (issue 5)"
+	echo
+	targets
+}
+
+# The targets, evaluated at the highest connection count.
+targets() {
+	local c=$MAXC
+	awk -F'\t' -v c="$c" -v h="$(awk -F'\t' -v c="$c" '$1 == c { print $2 }' \
+		"$work/hashrate.tsv")" -v idle="$IDLE_KIB" -v peak="$PEAK_KIB" \
+		-v load="$LOAD_S" -v peer="$([ -s "$PEER_RESULTS" ] && echo 1 || echo 0)" -v peerfile="$PEER_RESULTS" '
+	function row(name, what, ok) { printf "| %s | %s | %s |\n", name, what, ok ? "met" : "**not met**" }
+	BEGIN {
+		if (peer == 1) while ((getline line < peerfile) > 0) {
+			split(line, f, "\t"); prps[f[1] "|" f[2]] = f[3]
+		}
+	}
+	{ rps[$1 "|" $2] = $3; p99[$1 "|" $2] = $5 / 1000 }
+	END {
+		print "| target | measured | |"
+		print "|---|---|---|"
+		if (peer == 1) {
+			k = "client_credentials, JWT ES256|" c
+			if (k in prps) row("client_credentials, JWT ES256: >= 3x oidc-provider",
+				sprintf("%.2fx at %s connections", rps[k] / prps[k], c), rps[k] >= 3 * prps[k])
+			k = "client_credentials, opaque|" c
+			if (k in prps) row("client_credentials, opaque: >= 2x oidc-provider",
+				sprintf("%.2fx at %s connections", rps[k] / prps[k], c), rps[k] >= 2 * prps[k])
+		}
+		split("discovery jwks", s, " ")
+		for (i = 1; i <= 2; i++) {
+			k = s[i] "|" c
+			if (k in rps) row(s[i] ": >= 25,000 req/s at 64 connections, p99 < 5 ms",
+				sprintf("%.0f req/s, p99 %.2f ms at %s", rps[k], p99[k], c),
+				rps[k] >= 25000 && p99[k] < 5)
+		}
+		n = split("authorization code exchange|refresh (rotating)|userinfo|introspection (opaque)", w, "|")
+		for (i = 1; i <= n; i++) {
+			k = w[i] "|" c
+			if (k in rps) row(w[i] ": p99 < 10 ms at 64 connections", sprintf("p99 %.2f ms at %s", p99[k], c),
+				p99[k] < 10)
+		}
+		k = "password login|" c
+		if (k in rps) row("logins >= 90% of the bare argon2id rate",
+			sprintf("%.1f/s vs %.1f/s = %.0f%%", rps[k], h, 100 * rps[k] / h), rps[k] >= 0.9 * h)
+		row("idle RSS <= 16 MiB", sprintf("%.1f MiB", idle / 1024), idle <= 16 * 1024)
+		row("peak RSS <= 48 MiB during the benchmark", sprintf("%.1f MiB", peak / 1024),
+			peak <= 48 * 1024)
+		row("directory load < 60 s", sprintf("%s s", load), load < 60)
+	}' "$RESULTS"
+}
+
+echo
+report | tee "$work/report.md"
+if [ $profile = 1 ]; then
+	keep=1
+	say "profiles: $work/profile/*.txt"
+fi
+[ -n "$outfile" ] && cp "$work/report.md" "$outfile"
+
+# ---- 10. Smoke verdict, clean stop ------------------------------------------------
+
+status=0
+if [ $smoke = 1 ]; then
+	bad=$(awk -F'\t' '$6 > 0 || $7 > 0 || $8 > 0 || $10 == 0 { print "  " $1 " (" $2 " conns): " \
+		$10 " requests, " $6 " unexpected statuses, " $7 " socket errors" \
+		($8 > 0 ? ", pool ran dry" : "") }' "$RESULTS" "$PEER_RESULTS")
+	if [ -n "$bad" ]; then
+		say "smoke: these workloads did not answer as expected:"
+		echo "$bad" >&2
+		tail -20 "$work/idp.log" >&2
+		status=1
+	else
+		say "smoke: every workload answered as expected"
+	fi
+fi
+kill -TERM "$IDP_PID"
+rc=0
+wait "$IDP_PID" || rc=$?
+IDP_PID=
+if [ $rc -ne 0 ]; then
+	say "idp exited with status $rc after SIGTERM"
+	status=1
+fi
+if grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$work/idp.log"; then
+	say "sanitizer report in the idp log:"
+	grep -A30 -E 'Sanitizer|runtime error' "$work/idp.log" | head -60 >&2
+	status=1
+fi
+exit $status
