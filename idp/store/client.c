@@ -58,27 +58,12 @@ const struct idp_stmt idp_client_stmts[] = {
 	{ NULL, NULL, 0 },
 };
 
-static int
-unhex(const char *s, unsigned char out[IDP_SHA256_LEN])
-{
-	if (s == NULL || strlen(s) != 2 * IDP_SHA256_LEN)
-		return -1;
-	for (int i = 0; i < IDP_SHA256_LEN; i++) {
-		unsigned v;
-
-		if (sscanf(s + 2 * i, "%2x", &v) != 1)
-			return -1;
-		out[i] = (unsigned char)v;
-	}
-	return 0;
-}
-
 static void
 read_row(struct idp_arena *a, const PGresult *r, int i,
     struct idp_client_row *row)
 {
 	row->client_id = idp_arena_strdup(a, idp_db_val(r, i, 0));
-	row->has_secret = unhex(idp_db_val(r, i, 1), row->secret_digest) == 0;
+	row->has_secret = idp_db_hex32(idp_db_val(r, i, 1), row->secret_digest) == 0;
 	row->auth_method = idp_arena_strdup(a, idp_db_val(r, i, 2));
 	row->metadata = idp_arena_strdup(a, idp_db_val(r, i, 3));
 	row->owner_org = idp_arena_strdup(a, idp_db_val(r, i, 4));
@@ -86,7 +71,7 @@ read_row(struct idp_arena *a, const PGresult *r, int i,
 	row->enabled = idp_db_bool(r, i, 6);
 	row->source = idp_arena_strdup(a, idp_db_val(r, i, 7));
 	row->has_registration_token =
-	    unhex(idp_db_val(r, i, 8), row->registration_digest) == 0;
+	    idp_db_hex32(idp_db_val(r, i, 8), row->registration_digest) == 0;
 	row->created_at = idp_db_ll(r, i, 9);
 	row->updated_at = idp_db_ll(r, i, 10);
 	row->secret_rotated_at = idp_db_ll(r, i, 11);
@@ -97,18 +82,14 @@ get_one(struct idp_dbconn *c, struct idp_arena *a, const char *stmt,
     struct idp_param *p, struct idp_client_row **out)
 {
 	PGresult *r = NULL;
-	enum idp_err rc = idp_db_exec(c, stmt, p, 1, &r);
+	enum idp_err rc = idp_db_exec_row(c, stmt, p, 1, &r);
 
 	if (rc != IDP_OK)
 		return rc;
-	if (PQntuples(r) != 1) {
-		rc = IDP_ERR_NOT_FOUND;
-	} else {
-		*out = idp_arena_zalloc(a, sizeof(**out));
-		read_row(a, r, 0, *out);
-	}
+	*out = idp_arena_zalloc(a, sizeof(**out));
+	read_row(a, r, 0, *out);
 	PQclear(r);
-	return rc;
+	return IDP_OK;
 }
 
 enum idp_err
@@ -166,15 +147,9 @@ enum idp_err
 idp_store_client_insert(struct idp_dbconn *c, const struct idp_client_row *row)
 {
 	struct idp_param p[9];
-	PGresult *r = NULL;
-	enum idp_err rc;
 
 	row_params(row, p);
-	rc = idp_db_exec(c, "client_insert", p, 9, &r);
-	if (rc == IDP_OK && strcmp(PQcmdTuples(r), "1") != 0)
-		rc = IDP_ERR_NOT_FOUND;
-	PQclear(r);
-	return rc;
+	return idp_db_run_one(c, "client_insert", p, 9);
 }
 
 enum idp_err
@@ -182,16 +157,10 @@ idp_store_client_update(struct idp_dbconn *c, const struct idp_client_row *row,
     bool keep_secret)
 {
 	struct idp_param p[10];
-	PGresult *r = NULL;
-	enum idp_err rc;
 
 	row_params(row, p);
 	p[9] = P_TXT(keep_secret ? "true" : "false");
-	rc = idp_db_exec(c, "client_update", p, 10, &r);
-	if (rc == IDP_OK && strcmp(PQcmdTuples(r), "1") != 0)
-		rc = IDP_ERR_NOT_FOUND;
-	PQclear(r);
-	return rc;
+	return idp_db_run_one(c, "client_update", p, 10);
 }
 
 enum idp_err

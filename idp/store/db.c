@@ -330,6 +330,33 @@ idp_db_exec(struct idp_dbconn *c, const char *stmt,
 	return rc;
 }
 
+enum idp_err
+idp_db_exec_row(struct idp_dbconn *c, const char *stmt,
+    const struct idp_param *params, int n, PGresult **res)
+{
+	enum idp_err rc = idp_db_exec(c, stmt, params, n, res);
+
+	if (rc == IDP_OK && PQntuples(*res) != 1) {
+		PQclear(*res);
+		*res = NULL;
+		rc = IDP_ERR_NOT_FOUND;
+	}
+	return rc;
+}
+
+enum idp_err
+idp_db_run_one(struct idp_dbconn *c, const char *stmt,
+    const struct idp_param *params, int n)
+{
+	PGresult *r = NULL;
+	enum idp_err rc = idp_db_exec(c, stmt, params, n, &r);
+
+	if (rc == IDP_OK && strcmp(PQcmdTuples(r), "1") != 0)
+		rc = IDP_ERR_NOT_FOUND;
+	PQclear(r);
+	return rc;
+}
+
 static enum idp_err simple(struct idp_dbconn *c, const char *sql);
 
 enum idp_err
@@ -424,4 +451,19 @@ idp_db_ll(const PGresult *r, int row, int col)
 	const char *v = idp_db_val(r, row, col);
 
 	return v ? strtoll(v, NULL, 10) : 0;
+}
+
+int
+idp_db_hex32(const char *s, unsigned char out[32])
+{
+	if (s == NULL || strlen(s) != 64)
+		return -1;
+	for (int i = 0; i < 32; i++) {
+		unsigned v;
+
+		if (sscanf(s + 2 * i, "%2x", &v) != 1)
+			return -1;
+		out[i] = (unsigned char)v;
+	}
+	return 0;
 }

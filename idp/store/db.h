@@ -71,6 +71,15 @@ enum idp_err idp_db_exec(struct idp_dbconn *c, const char *stmt,
 enum idp_err idp_db_exec_durable(struct idp_dbconn *c, const char *stmt,
     const struct idp_param *params, int n, PGresult **res)
 	__attribute__((warn_unused_result));
+/* The same, when exactly one row must come back: IDP_ERR_NOT_FOUND (and
+ * no result to clear) otherwise. */
+enum idp_err idp_db_exec_row(struct idp_dbconn *c, const char *stmt,
+    const struct idp_param *params, int n, PGresult **res)
+	__attribute__((warn_unused_result));
+/* A statement that must change exactly one row; IDP_ERR_NOT_FOUND when it
+ * changed none. */
+enum idp_err idp_db_run_one(struct idp_dbconn *c, const char *stmt,
+    const struct idp_param *params, int n);
 /* The same, for statements whose rows do not matter. */
 enum idp_err idp_db_run(struct idp_dbconn *c, const char *stmt,
     const struct idp_param *params, int n);
@@ -86,5 +95,7 @@ PGconn *idp_db_pgconn(struct idp_dbconn *c);
 const char *idp_db_val(const PGresult *r, int row, int col);	/* NULL if null */
 bool idp_db_bool(const PGresult *r, int row, int col);
 long long idp_db_ll(const PGresult *r, int row, int col);
+/* A digest the query returned as encode(x, 'hex'); -1 when NULL or bad. */
+int idp_db_hex32(const char *hex, unsigned char out[32]);
 
 #endif

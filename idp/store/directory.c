@@ -100,17 +100,13 @@ one_user(struct idp_dbconn *c, struct idp_arena *a, const char *stmt,
 	PGresult *r = NULL;
 	enum idp_err rc;
 
-	rc = idp_db_exec(c, stmt, p, 1, &r);
+	rc = idp_db_exec_row(c, stmt, p, 1, &r);
 	if (rc != IDP_OK)
 		return rc;
-	if (PQntuples(r) != 1) {
-		rc = IDP_ERR_NOT_FOUND;
-	} else {
-		*out = idp_arena_zalloc(a, sizeof(**out));
-		idp_store_user_read(a, r, 0, 0, *out);
-	}
+	*out = idp_arena_zalloc(a, sizeof(**out));
+	idp_store_user_read(a, r, 0, 0, *out);
 	PQclear(r);
-	return rc;
+	return IDP_OK;
 }
 
 enum idp_err
@@ -162,25 +158,13 @@ idp_store_user_insert(struct idp_dbconn *c, struct idp_arena *a,
 	return rc;
 }
 
-static enum idp_err
-update_one(struct idp_dbconn *c, const char *stmt, struct idp_param *p, int n)
-{
-	PGresult *r = NULL;
-	enum idp_err rc = idp_db_exec(c, stmt, p, n, &r);
-
-	if (rc == IDP_OK && strcmp(PQcmdTuples(r), "1") != 0)
-		rc = IDP_ERR_NOT_FOUND;
-	PQclear(r);
-	return rc;
-}
-
 enum idp_err
 idp_store_user_set_password(struct idp_dbconn *c, const char *username,
     const char *hash)
 {
 	struct idp_param p[2] = { P_TXT(username), P_TXT(hash) };
 
-	return update_one(c, "user_set_password", p, 2);
+	return idp_db_run_one(c, "user_set_password", p, 2);
 }
 
 enum idp_err
@@ -191,7 +175,7 @@ idp_store_user_rehash(struct idp_dbconn *c, long long id, const char *old_hash,
 	struct idp_param p[3] = { P_TXT(buf), P_TXT(old_hash), P_TXT(new_hash) };
 
 	snprintf(buf, sizeof(buf), "%lld", id);
-	return update_one(c, "user_rehash", p, 3);
+	return idp_db_run_one(c, "user_rehash", p, 3);
 }
 
 enum idp_err
@@ -201,7 +185,7 @@ idp_store_user_set_disabled(struct idp_dbconn *c, const char *username,
 	struct idp_param p[2] = { P_TXT(username),
 		P_TXT(disabled ? "true" : "false") };
 
-	return update_one(c, "user_set_disabled", p, 2);
+	return idp_db_run_one(c, "user_set_disabled", p, 2);
 }
 
 enum idp_err

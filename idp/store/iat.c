@@ -103,13 +103,7 @@ idp_store_iat_revoke(struct idp_dbconn *c, long long id)
 {
 	char b[24];
 	struct idp_param p[1] = { P_TXT(b) };
-	PGresult *r = NULL;
-	enum idp_err rc;
 
 	snprintf(b, sizeof(b), "%lld", id);
-	rc = idp_db_exec(c, "iat_revoke", p, 1, &r);
-	if (rc == IDP_OK && strcmp(PQcmdTuples(r), "1") != 0)
-		rc = IDP_ERR_NOT_FOUND;
-	PQclear(r);
-	return rc;
+	return idp_db_run_one(c, "iat_revoke", p, 1);
 }

@@ -58,36 +58,17 @@ const struct idp_stmt idp_session_stmts[] = {
 	{ NULL, NULL, 0 },
 };
 
-static int
-unhex32(const char *s, unsigned char out[IDP_SHA256_LEN])
-{
-	if (s == NULL || strlen(s) != 64)
-		return -1;
-	for (int i = 0; i < IDP_SHA256_LEN; i++) {
-		unsigned v;
-
-		if (sscanf(s + 2 * i, "%2x", &v) != 1)
-			return -1;
-		out[i] = (unsigned char)v;
-	}
-	return 0;
-}
-
 enum idp_err
 idp_store_session_get(struct idp_dbconn *c, struct idp_arena *a,
     const unsigned char digest[IDP_SHA256_LEN], struct idp_session **out)
 {
 	struct idp_param p[1] = { P_BIN(digest, IDP_SHA256_LEN) };
 	PGresult *r = NULL;
-	enum idp_err rc = idp_db_exec(c, "session_get", p, 1, &r);
+	enum idp_err rc = idp_db_exec_row(c, "session_get", p, 1, &r);
 	struct idp_session *s;
 
 	if (rc != IDP_OK)
 		return rc;
-	if (PQntuples(r) != 1) {
-		PQclear(r);
-		return IDP_ERR_NOT_FOUND;
-	}
 	s = idp_arena_zalloc(a, sizeof(*s));
 	s->id = idp_db_ll(r, 0, 0);
 	s->sid = idp_arena_strdup(a, idp_db_val(r, 0, 1));
@@ -172,19 +153,15 @@ idp_store_login_get(struct idp_dbconn *c, struct idp_arena *a,
 {
 	struct idp_param p[1] = { P_BIN(digest, IDP_SHA256_LEN) };
 	PGresult *r = NULL;
-	enum idp_err rc = idp_db_exec(c, "login_get", p, 1, &r);
+	enum idp_err rc = idp_db_exec_row(c, "login_get", p, 1, &r);
 	struct idp_login *l;
 
 	if (rc != IDP_OK)
 		return rc;
-	if (PQntuples(r) != 1) {
-		PQclear(r);
-		return IDP_ERR_NOT_FOUND;
-	}
 	l = idp_arena_zalloc(a, sizeof(*l));
 	l->client_id = idp_arena_strdup(a, idp_db_val(r, 0, 0));
 	l->params = idp_arena_strdup(a, idp_db_val(r, 0, 1));
-	if (unhex32(idp_db_val(r, 0, 2), l->browser_digest) != 0)
+	if (idp_db_hex32(idp_db_val(r, 0, 2), l->browser_digest) != 0)
 		rc = IDP_ERR_INTERNAL;
 	l->session_id = idp_db_ll(r, 0, 3);
 	l->completed = idp_db_bool(r, 0, 4);

@@ -287,15 +287,11 @@ idp_store_access_get(struct idp_dbconn *c, struct idp_arena *a,
 {
 	struct idp_param p[1] = { P_BIN(digest, IDP_SHA256_LEN) };
 	PGresult *r = NULL;
-	enum idp_err rc = idp_db_exec(c, "access_get", p, 1, &r);
+	enum idp_err rc = idp_db_exec_row(c, "access_get", p, 1, &r);
 	struct idp_access *t;
 
 	if (rc != IDP_OK)
 		return rc;
-	if (PQntuples(r) != 1) {
-		PQclear(r);
-		return IDP_ERR_NOT_FOUND;
-	}
 	t = idp_arena_zalloc(a, sizeof(*t));
 	t->client_id = dup(a, r, 0, 0);
 	t->scope = dup(a, r, 0, 1);
@@ -397,15 +393,11 @@ idp_store_refresh_info(struct idp_dbconn *c, struct idp_arena *a,
 {
 	struct idp_param p[1] = { P_BIN(digest, IDP_SHA256_LEN) };
 	PGresult *r = NULL;
-	enum idp_err rc = idp_db_exec(c, "refresh_info", p, 1, &r);
+	enum idp_err rc = idp_db_exec_row(c, "refresh_info", p, 1, &r);
 	struct idp_refresh_info *f;
 
 	if (rc != IDP_OK)
 		return rc;
-	if (PQntuples(r) != 1) {
-		PQclear(r);
-		return IDP_ERR_NOT_FOUND;
-	}
 	f = idp_arena_zalloc(a, sizeof(*f));
 	f->client_id = dup(a, r, 0, 0);
 	f->scope = dup(a, r, 0, 1);
