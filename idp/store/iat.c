@@ -60,14 +60,10 @@ idp_store_iat_use(struct idp_dbconn *c, struct idp_arena *a,
 {
 	struct idp_param p[1] = { P_BIN(digest, IDP_SHA256_LEN) };
 	PGresult *r = NULL;
-	enum idp_err rc = idp_db_exec(c, "iat_use", p, 1, &r);
+	enum idp_err rc = idp_db_exec_row(c, "iat_use", p, 1, &r);
 
-	if (rc == IDP_OK) {
-		if (PQntuples(r) == 1)
-			*owner_org = idp_arena_strdup(a, idp_db_val(r, 0, 0));
-		else
-			rc = IDP_ERR_NOT_FOUND;
-	}
+	if (rc == IDP_OK)
+		*owner_org = idp_arena_strdup(a, idp_db_val(r, 0, 0));
 	PQclear(r);
 	return rc;
 }

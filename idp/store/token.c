@@ -375,14 +375,10 @@ idp_store_refresh_grant(struct idp_dbconn *c, struct idp_arena *a,
 	struct idp_param p[2] = { P_BIN(digest, IDP_SHA256_LEN),
 		P_TXT(client_id) };
 	PGresult *r = NULL;
-	enum idp_err rc = idp_db_exec(c, "refresh_grant", p, 2, &r);
+	enum idp_err rc = idp_db_exec_row(c, "refresh_grant", p, 2, &r);
 
-	if (rc == IDP_OK) {
-		if (PQntuples(r) == 1)
-			*grant_id = dup(a, r, 0, 0);
-		else
-			rc = IDP_ERR_NOT_FOUND;
-	}
+	if (rc == IDP_OK)
+		*grant_id = dup(a, r, 0, 0);
 	PQclear(r);
 	return rc;
 }
