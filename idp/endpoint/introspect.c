@@ -92,24 +92,19 @@ idp_introspect_handle(struct idp_req *rq, struct idp_resp *rs)
 	json_t *out = NULL;
 	enum idp_err rc;
 
-	if (!rq->has_form) {
-		rs->err_desc = "The request must be a form.";
-		return IDP_ERR_INVALID_REQUEST;
-	}
-	if ((rc = idp_client_authenticate(rq, &c, &why)) != IDP_OK) {
-		rs->err_desc = why;
-		return rc;
-	}
-	if (c->auth == IDP_AUTH_NONE) {
-		/* A public client cannot prove who asks. */
-		rs->err_desc = "Public clients may not introspect tokens.";
-		return IDP_ERR_INVALID_CLIENT;
-	}
+	if (!rq->has_form)
+		return idp_fail(rs, IDP_ERR_INVALID_REQUEST,
+		    "The request must be a form.");
+	if ((rc = idp_client_authenticate(rq, &c, &why)) != IDP_OK)
+		return idp_fail(rs, rc, why);
+	/* A public client cannot prove who asks. */
+	if (c->auth == IDP_AUTH_NONE)
+		return idp_fail(rs, IDP_ERR_INVALID_CLIENT,
+		    "Public clients may not introspect tokens.");
 	token = idp_req_form(rq, "token");
-	if (token == NULL || *token == '\0') {
-		rs->err_desc = "token is required.";
-		return IDP_ERR_INVALID_REQUEST;
-	}
+	if (token == NULL || *token == '\0')
+		return idp_fail(rs, IDP_ERR_INVALID_REQUEST,
+		    "token is required.");
 	hint = idp_req_form(rq, "token_type_hint");
 	/* §2.1: the hint orders the search; it never limits it. */
 	if (idp_str_eq(hint, "refresh_token") &&

@@ -87,8 +87,10 @@ check_password(void *arg)
 	idp_wipe(j->password, j->pwlen);
 }
 
+/* A wrong password, an unknown or a disabled user: counted for the
+ * throttle, audited, and answered with the form again (not an error). */
 static enum idp_err
-fail(struct idp_req *rq, struct idp_resp *rs, struct login_job *j,
+login_refused(struct idp_req *rq, struct idp_resp *rs, struct login_job *j,
     const char *reason)
 {
 	struct idp_dbconn *c;
@@ -123,10 +125,10 @@ login_continue(struct idp_req *rq, struct idp_resp *rs)
 	enum idp_err rc;
 
 	if (!j->ok || j->user == NULL)
-		return fail(rq, rs, j, j->user ? "wrong_password" :
+		return login_refused(rq, rs, j, j->user ? "wrong_password" :
 		    "unknown_user");
 	if (j->user->disabled)
-		return fail(rq, rs, j, "disabled");
+		return login_refused(rq, rs, j, "disabled");
 	if ((rc = idp_reqdb(rq, &c)) != IDP_OK)
 		return rc;
 	if ((rc = idp_store_login_succeeded(c, j->username)) != IDP_OK)
@@ -178,10 +180,9 @@ login_post(struct idp_req *rq, struct idp_resp *rs)
 	bool throttled = false;
 	enum idp_err rc;
 
-	if (!rq->has_form) {
-		rs->err_desc = "The login form must be posted as a form.";
-		return IDP_ERR_INVALID_REQUEST;
-	}
+	if (!rq->has_form)
+		return idp_fail(rs, IDP_ERR_INVALID_REQUEST,
+		    "The login form must be posted as a form.");
 	rc = idp_flow_load_pending(rq, rs, true, &j->p);
 	if (rc != IDP_OK)
 		return rs->status ? IDP_OK : rc;

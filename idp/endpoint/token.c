@@ -30,13 +30,6 @@ struct issued {
 	int64_t expires_in;
 };
 
-static enum idp_err
-fail(struct idp_resp *rs, enum idp_err e, const char *why)
-{
-	rs->err_desc = why;
-	return e;
-}
-
 static void
 respond(struct idp_req *rq, struct idp_resp *rs, const struct issued *is)
 {
@@ -154,13 +147,14 @@ grant_code(struct idp_req *rq, struct idp_resp *rs, const struct idp_client *c)
 	enum idp_err rc;
 
 	if (!(c->grants & IDP_GRANT_CODE))
-		return fail(rs, IDP_ERR_UNAUTHORIZED_CLIENT,
+		return idp_fail(rs, IDP_ERR_UNAUTHORIZED_CLIENT,
 		    "This client may not use the authorization code grant.");
 	if (code == NULL || redirect_uri == NULL)
-		return fail(rs, IDP_ERR_INVALID_REQUEST,
+		return idp_fail(rs, IDP_ERR_INVALID_REQUEST,
 		    "code and redirect_uri are required.");
 	if (strlen(code) != IDP_TOKEN_CHARS)
-		return fail(rs, IDP_ERR_INVALID_GRANT, "The code is not valid.");
+		return idp_fail(rs, IDP_ERR_INVALID_GRANT,
+		    "The code is not valid.");
 	if ((rc = idp_reqdb(rq, &db)) != IDP_OK)
 		return rc;
 	idp_sha256_str(code, d);
@@ -173,34 +167,37 @@ grant_code(struct idp_req *rq, struct idp_resp *rs, const struct idp_client *c)
 		    == IDP_OK && k->grant_id != NULL)
 			idp_flow_audit(rq, "token.code_reuse", 0, c->client_id,
 			    json_pack("{s:s}", "grant", k->grant_id));
-		return fail(rs, IDP_ERR_INVALID_GRANT,
+		return idp_fail(rs, IDP_ERR_INVALID_GRANT,
 		    "The code was already used.");
 	}
 	if (rc == IDP_ERR_NOT_FOUND)
-		return fail(rs, IDP_ERR_INVALID_GRANT, "The code is not valid.");
+		return idp_fail(rs, IDP_ERR_INVALID_GRANT,
+		    "The code is not valid.");
 	if (rc != IDP_OK)
 		return rc;
 	if (strcmp(k->client_id, c->client_id) != 0)
-		return fail(rs, IDP_ERR_INVALID_GRANT,
+		return idp_fail(rs, IDP_ERR_INVALID_GRANT,
 		    "The code was issued to another client.");
 	if (k->expired)
-		return fail(rs, IDP_ERR_INVALID_GRANT, "The code has expired.");
+		return idp_fail(rs, IDP_ERR_INVALID_GRANT,
+		    "The code has expired.");
 	if (strcmp(k->redirect_uri, redirect_uri) != 0)
-		return fail(rs, IDP_ERR_INVALID_GRANT,
+		return idp_fail(rs, IDP_ERR_INVALID_GRANT,
 		    "redirect_uri differs from the authorization request.");
 	if (k->code_challenge != NULL) {
 		if (verifier == NULL || !idp_pkce_verify(idp_pkce_method_parse(
 		    k->code_challenge_method), k->code_challenge, verifier))
-			return fail(rs, IDP_ERR_INVALID_GRANT,
+			return idp_fail(rs, IDP_ERR_INVALID_GRANT,
 			    "code_verifier does not match the code_challenge.");
 	} else if (verifier != NULL) {
 		/* No challenge was sent: a verifier now means a downgrade. */
-		return fail(rs, IDP_ERR_INVALID_GRANT,
+		return idp_fail(rs, IDP_ERR_INVALID_GRANT,
 		    "code_verifier without a code_challenge.");
 	}
 	rc = idp_store_user_by_id(db, rq->arena, k->user_id, &u);
 	if (rc == IDP_ERR_NOT_FOUND || (rc == IDP_OK && u->disabled))
-		return fail(rs, IDP_ERR_INVALID_GRANT, "The user is disabled.");
+		return idp_fail(rs, IDP_ERR_INVALID_GRANT,
+		    "The user is disabled.");
 	if (rc != IDP_OK)
 		return rc;
 	if (idp_scope_parse(rq->arena, k->scope, &scopes, &nscopes) != IDP_OK)
@@ -265,13 +262,13 @@ grant_refresh(struct idp_req *rq, struct idp_resp *rs,
 	enum idp_err rc;
 
 	if (!(c->grants & IDP_GRANT_REFRESH))
-		return fail(rs, IDP_ERR_UNAUTHORIZED_CLIENT,
+		return idp_fail(rs, IDP_ERR_UNAUTHORIZED_CLIENT,
 		    "This client may not use refresh tokens.");
 	if (token == NULL)
-		return fail(rs, IDP_ERR_INVALID_REQUEST,
+		return idp_fail(rs, IDP_ERR_INVALID_REQUEST,
 		    "refresh_token is required.");
 	if (strlen(token) != IDP_TOKEN_CHARS)
-		return fail(rs, IDP_ERR_INVALID_GRANT,
+		return idp_fail(rs, IDP_ERR_INVALID_GRANT,
 		    "The refresh token is not valid.");
 	if ((rc = idp_reqdb(rq, &db)) != IDP_OK)
 		return rc;
@@ -287,19 +284,19 @@ grant_refresh(struct idp_req *rq, struct idp_resp *rs,
 			idp_flow_audit(rq, "token.refresh_reuse", 0,
 			    c->client_id, json_pack("{s:s}", "grant",
 			    f->grant_id));
-		return fail(rs, IDP_ERR_INVALID_GRANT,
+		return idp_fail(rs, IDP_ERR_INVALID_GRANT,
 		    "The refresh token was already used.");
 	}
 	if (rc == IDP_ERR_NOT_FOUND)
-		return fail(rs, IDP_ERR_INVALID_GRANT,
+		return idp_fail(rs, IDP_ERR_INVALID_GRANT,
 		    "The refresh token is not valid.");
 	if (rc != IDP_OK)
 		return rc;
 	if (strcmp(f->client_id, c->client_id) != 0)
-		return fail(rs, IDP_ERR_INVALID_GRANT,
+		return idp_fail(rs, IDP_ERR_INVALID_GRANT,
 		    "The refresh token was issued to another client.");
 	if (f->grant_revoked || f->user.disabled)
-		return fail(rs, IDP_ERR_INVALID_GRANT,
+		return idp_fail(rs, IDP_ERR_INVALID_GRANT,
 		    "The refresh token was revoked.");
 	/* §6: a narrower scope may be asked for, never a wider one. */
 	scope = f->scope;
@@ -308,7 +305,7 @@ grant_refresh(struct idp_req *rq, struct idp_resp *rs,
 	if (want != NULL) {
 		if (idp_scope_parse(rq->arena, want, &asked, &na) != IDP_OK ||
 		    !idp_scope_subset(asked, granted))
-			return fail(rs, IDP_ERR_INVALID_SCOPE,
+			return idp_fail(rs, IDP_ERR_INVALID_SCOPE,
 			    "The scope exceeds what was granted.");
 		scope = idp_scope_join(rq->arena, asked, na);
 		granted = asked;
@@ -320,7 +317,7 @@ grant_refresh(struct idp_req *rq, struct idp_resp *rs,
 	rc = idp_store_issue_refresh(db, f->grant_id, scope, at.digest,
 	    cfg->access_token_ttl, rt.digest, cfg->refresh_token_ttl);
 	if (rc == IDP_ERR_NOT_FOUND) {
-		rc = fail(rs, IDP_ERR_INVALID_GRANT,
+		rc = idp_fail(rs, IDP_ERR_INVALID_GRANT,
 		    "The refresh token was revoked.");
 		goto out;
 	}
@@ -362,10 +359,10 @@ grant_client_credentials(struct idp_req *rq, struct idp_resp *rs,
 	enum idp_err rc;
 
 	if (!(c->grants & IDP_GRANT_CLIENT_CREDENTIALS))
-		return fail(rs, IDP_ERR_UNAUTHORIZED_CLIENT,
+		return idp_fail(rs, IDP_ERR_UNAUTHORIZED_CLIENT,
 		    "This client may not use client_credentials.");
 	if (resource != NULL && idp_uri_check(resource, false, &why) != 0)
-		return fail(rs, IDP_ERR_INVALID_REQUEST,
+		return idp_fail(rs, IDP_ERR_INVALID_REQUEST,
 		    "resource must be an absolute https URI.");
 	if (want == NULL) {
 		/* §4.4.2: no scope asked, the client's allowed scopes apply
@@ -380,7 +377,7 @@ grant_client_credentials(struct idp_req *rq, struct idp_resp *rs,
 	} else if (idp_scope_parse(rq->arena, want, &asked, &na) != IDP_OK ||
 	    idp_scope_check_allowed(asked, na, c->scopes) != IDP_OK ||
 	    idp_list_has(asked, "openid")) {
-		return fail(rs, IDP_ERR_INVALID_SCOPE,
+		return idp_fail(rs, IDP_ERR_INVALID_SCOPE,
 		    "A requested scope is not allowed for this client.");
 	}
 	out.scope = idp_scope_join(rq->arena, asked, na);
@@ -413,20 +410,20 @@ idp_token_handle(struct idp_req *rq, struct idp_resp *rs)
 	enum idp_err rc;
 
 	if (!rq->has_form)
-		return fail(rs, IDP_ERR_INVALID_REQUEST, "The request must be "
-		    "application/x-www-form-urlencoded.");
+		return idp_fail(rs, IDP_ERR_INVALID_REQUEST,
+		    "The request must be application/x-www-form-urlencoded.");
 	grant_type = idp_req_form(rq, "grant_type");
 	if (grant_type == NULL)
-		return fail(rs, IDP_ERR_INVALID_REQUEST,
+		return idp_fail(rs, IDP_ERR_INVALID_REQUEST,
 		    "grant_type is required.");
 	if ((rc = idp_client_authenticate(rq, &c, &why)) != IDP_OK)
-		return fail(rs, rc, why);
+		return idp_fail(rs, rc, why);
 	if (!strcmp(grant_type, "authorization_code"))
 		return grant_code(rq, rs, c);
 	if (!strcmp(grant_type, "refresh_token"))
 		return grant_refresh(rq, rs, c);
 	if (!strcmp(grant_type, "client_credentials"))
 		return grant_client_credentials(rq, rs, c);
-	return fail(rs, IDP_ERR_UNSUPPORTED_GRANT_TYPE,
+	return idp_fail(rs, IDP_ERR_UNSUPPORTED_GRANT_TYPE,
 	    "grant_type is not supported.");
 }

@@ -50,6 +50,7 @@ struct idp_req {
 	const char *path;
 	char id[IDP_REQ_ID_LEN + 1];
 	const char *ip;
+	const char *issuer;	/* set by the server: realms, iss of redirects */
 	int64_t now;		/* unix seconds at arrival */
 	uint64_t start_ns;
 
@@ -91,7 +92,8 @@ struct idp_resp {
 	struct idp_kv headers[IDP_MAX_RESP_HEADERS];
 	size_t nheaders;
 	bool suspend;		/* the endpoint queued async work */
-	const char *err_desc;	/* for error responses built by http/ */
+	const char *err_desc;	/* for error responses built by http/:
+				 * set it with idp_fail() */
 };
 
 /* Parameters: NULL when absent. */

@@ -201,6 +201,7 @@ state_new(struct idp_server *srv, struct MHD_Connection *conn,
 	st->rq = rq;
 	rq->arena = a;
 	rq->ctx = srv->ctx;
+	rq->issuer = srv->ctx->cfg->issuer;
 	rq->conn = st;
 	rq->method = method_of(method);
 	rq->method_str = idp_arena_strdup(a, method);

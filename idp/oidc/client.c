@@ -128,13 +128,6 @@ idp_uri_check(const char *uri, bool public_native, const char **why)
 	return -1;
 }
 
-static enum idp_err
-fail(enum idp_err e, const char **why, const char *msg)
-{
-	*why = msg;
-	return e;
-}
-
 /* An optional string member; copied when present and valid. */
 static int
 opt_string(json_t *in, json_t *out, const char *key, size_t max)
@@ -210,19 +203,19 @@ check_uris(json_t *in, json_t *out, const char *key, bool public_native,
 
 	if (v == NULL || json_is_null(v)) {
 		if (required)
-			return fail(IDP_ERR_INVALID_REDIRECT_URI, why,
+			return idp_fail_why(why, IDP_ERR_INVALID_REDIRECT_URI,
 			    "redirect_uris is required for the "
 			    "authorization_code grant");
 		return IDP_OK;
 	}
 	if (string_array(v, IDP_CLIENT_URIS_MAX, &arr) != 0)
-		return fail(!strcmp(key, "redirect_uris") ?
+		return idp_fail_why(why, !strcmp(key, "redirect_uris") ?
 		    IDP_ERR_INVALID_REDIRECT_URI :
-		    IDP_ERR_INVALID_CLIENT_METADATA, why,
+		    IDP_ERR_INVALID_CLIENT_METADATA,
 		    "URIs must be an array of at most 32 strings");
 	if (required && json_array_size(arr) == 0) {
 		json_decref(arr);
-		return fail(IDP_ERR_INVALID_REDIRECT_URI, why,
+		return idp_fail_why(why, IDP_ERR_INVALID_REDIRECT_URI,
 		    "redirect_uris must not be empty");
 	}
 	json_array_foreach(arr, i, e) {
@@ -249,13 +242,13 @@ check_grants(json_t *in, json_t *out, unsigned *grants, const char **why)
 		json_incref(v);
 	if (string_array(v, 8, &arr) != 0) {
 		json_decref(v);
-		return fail(IDP_ERR_INVALID_CLIENT_METADATA, why,
+		return idp_fail_why(why, IDP_ERR_INVALID_CLIENT_METADATA,
 		    "grant_types must be a non-empty array of strings");
 	}
 	json_decref(v);
 	if (json_array_size(arr) == 0) {
 		json_decref(arr);
-		return fail(IDP_ERR_INVALID_CLIENT_METADATA, why,
+		return idp_fail_why(why, IDP_ERR_INVALID_CLIENT_METADATA,
 		    "grant_types must be a non-empty array of strings");
 	}
 	*grants = 0;
@@ -270,13 +263,14 @@ check_grants(json_t *in, json_t *out, unsigned *grants, const char **why)
 			*grants |= IDP_GRANT_CLIENT_CREDENTIALS;
 		else {
 			json_decref(arr);
-			return fail(IDP_ERR_INVALID_CLIENT_METADATA, why,
+			return idp_fail_why(why,
+			    IDP_ERR_INVALID_CLIENT_METADATA,
 			    "grant_types names an unsupported grant type");
 		}
 	}
 	if ((*grants & IDP_GRANT_REFRESH) && !(*grants & IDP_GRANT_CODE)) {
 		json_decref(arr);
-		return fail(IDP_ERR_INVALID_CLIENT_METADATA, why,
+		return idp_fail_why(why, IDP_ERR_INVALID_CLIENT_METADATA,
 		    "refresh_token needs the authorization_code grant");
 	}
 	json_object_set_new(out, "grant_types", arr);
@@ -297,7 +291,7 @@ check_response_types(json_t *in, json_t *out, unsigned grants,
 	}
 	if (!json_is_array(v) || json_array_size(v) > (code ? 1 : 0) ||
 	    (code && (json_array_size(v) != 1 || !array_has(v, "code"))))
-		return fail(IDP_ERR_INVALID_CLIENT_METADATA, why,
+		return idp_fail_why(why, IDP_ERR_INVALID_CLIENT_METADATA,
 		    "response_types must be [\"code\"] with the "
 		    "authorization_code grant and [] without it");
 	json_object_set(out, "response_types", v);
@@ -315,15 +309,15 @@ check_auth(json_t *in, json_t *out, enum idp_auth_method *m, unsigned grants,
 	*m = v == NULL ? IDP_AUTH_BASIC :
 	    idp_auth_method_parse(json_string_value(v));
 	if (*m == 0)
-		return fail(IDP_ERR_INVALID_CLIENT_METADATA, why,
+		return idp_fail_why(why, IDP_ERR_INVALID_CLIENT_METADATA,
 		    "token_endpoint_auth_method is not supported");
 	json_object_set_new(out, "token_endpoint_auth_method",
 	    json_string(idp_auth_method_name(*m)));
 	if (*m == IDP_AUTH_NONE && (grants & IDP_GRANT_CLIENT_CREDENTIALS))
-		return fail(IDP_ERR_INVALID_CLIENT_METADATA, why,
+		return idp_fail_why(why, IDP_ERR_INVALID_CLIENT_METADATA,
 		    "public clients cannot use client_credentials");
 	if (jwks != NULL && jwks_uri != NULL)
-		return fail(IDP_ERR_INVALID_CLIENT_METADATA, why,
+		return idp_fail_why(why, IDP_ERR_INVALID_CLIENT_METADATA,
 		    "jwks and jwks_uri are mutually exclusive");
 	if (jwks != NULL) {
 		json_t *keys = json_object_get(jwks, "keys"), *k;
@@ -331,15 +325,17 @@ check_auth(json_t *in, json_t *out, enum idp_auth_method *m, unsigned grants,
 
 		if (!json_is_array(keys) || json_array_size(keys) == 0 ||
 		    json_array_size(keys) > 10)
-			return fail(IDP_ERR_INVALID_CLIENT_METADATA, why,
+			return idp_fail_why(why,
+			    IDP_ERR_INVALID_CLIENT_METADATA,
 			    "jwks must be {\"keys\": [...]} with 1 to 10 keys");
 		json_array_foreach(keys, i, k) {
 			struct idp_key *key = NULL;
 
 			if (idp_key_from_jwk(k, &key) != 0)
-				return fail(IDP_ERR_INVALID_CLIENT_METADATA,
-				    why, "jwks holds a key that is not a "
-				    "public RSA (2048+) or P-256 signing key");
+				return idp_fail_why(why,
+				    IDP_ERR_INVALID_CLIENT_METADATA,
+				    "jwks holds a key that is not a public "
+				    "RSA (2048+) or P-256 signing key");
 			idp_key_free(key);
 		}
 		json_object_set(out, "jwks", jwks);
@@ -347,12 +343,13 @@ check_auth(json_t *in, json_t *out, enum idp_auth_method *m, unsigned grants,
 	if (jwks_uri != NULL) {
 		if (!json_is_string(jwks_uri) ||
 		    idp_uri_check(json_string_value(jwks_uri), false, why))
-			return fail(IDP_ERR_INVALID_CLIENT_METADATA, why,
+			return idp_fail_why(why,
+			    IDP_ERR_INVALID_CLIENT_METADATA,
 			    "jwks_uri must be an https URI");
 		json_object_set(out, "jwks_uri", jwks_uri);
 	}
 	if (*m == IDP_AUTH_PRIVATE_KEY_JWT && jwks == NULL && jwks_uri == NULL)
-		return fail(IDP_ERR_INVALID_CLIENT_METADATA, why,
+		return idp_fail_why(why, IDP_ERR_INVALID_CLIENT_METADATA,
 		    "private_key_jwt needs jwks or jwks_uri");
 	return IDP_OK;
 }
@@ -369,7 +366,8 @@ check_scope(json_t *in, json_t *out, struct idp_arena *a, unsigned grants,
 	if (v == NULL || json_is_null(v)) {
 		s = (grants & IDP_GRANT_CODE) ? "openid profile email" : "";
 		if (*s == '\0')
-			return fail(IDP_ERR_INVALID_CLIENT_METADATA, why,
+			return idp_fail_why(why,
+			    IDP_ERR_INVALID_CLIENT_METADATA,
 			    "scope is required for client_credentials-only "
 			    "clients");
 		json_object_set_new(out, "scope", json_string(s));
@@ -377,7 +375,7 @@ check_scope(json_t *in, json_t *out, struct idp_arena *a, unsigned grants,
 	}
 	s = json_string_value(v);
 	if (s == NULL || idp_scope_parse(a, s, &items, &n) != IDP_OK)
-		return fail(IDP_ERR_INVALID_CLIENT_METADATA, why,
+		return idp_fail_why(why, IDP_ERR_INVALID_CLIENT_METADATA,
 		    "scope must be space-separated scope tokens");
 	json_object_set_new(out, "scope",
 	    json_string(idp_scope_join(a, items, n)));
@@ -394,7 +392,7 @@ check_algs(json_t *in, json_t *out, const char **why)
 		json_object_set_new(out, "id_token_signed_response_alg",
 		    json_string("RS256"));
 	} else if (idp_alg_parse(json_string_value(v)) == IDP_ALG_NONE) {
-		return fail(IDP_ERR_INVALID_CLIENT_METADATA, why,
+		return idp_fail_why(why, IDP_ERR_INVALID_CLIENT_METADATA,
 		    "id_token_signed_response_alg must be RS256, ES256 or "
 		    "PS256");
 	} else {
@@ -403,12 +401,12 @@ check_algs(json_t *in, json_t *out, const char **why)
 	v = json_object_get(in, "access_token_format");
 	fmt = v == NULL ? "opaque" : json_string_value(v);
 	if (fmt == NULL || (strcmp(fmt, "opaque") && strcmp(fmt, "jwt")))
-		return fail(IDP_ERR_INVALID_CLIENT_METADATA, why,
+		return idp_fail_why(why, IDP_ERR_INVALID_CLIENT_METADATA,
 		    "access_token_format must be opaque or jwt");
 	json_object_set_new(out, "access_token_format", json_string(fmt));
 	v = json_object_get(in, "access_token_signed_response_alg");
 	if (v != NULL && idp_alg_parse(json_string_value(v)) == IDP_ALG_NONE)
-		return fail(IDP_ERR_INVALID_CLIENT_METADATA, why,
+		return idp_fail_why(why, IDP_ERR_INVALID_CLIENT_METADATA,
 		    "access_token_signed_response_alg must be RS256, ES256 "
 		    "or PS256");
 	json_object_set_new(out, "access_token_signed_response_alg",
@@ -422,7 +420,7 @@ check_descriptive(json_t *in, json_t *out, const char **why)
 	json_t *c = json_object_get(in, "contacts"), *arr;
 
 	if (opt_string(in, out, "client_name", 200) != 0)
-		return fail(IDP_ERR_INVALID_CLIENT_METADATA, why,
+		return idp_fail_why(why, IDP_ERR_INVALID_CLIENT_METADATA,
 		    "client_name must be a string of at most 200 characters");
 	if (opt_uri(in, out, "logo_uri", why) || opt_uri(in, out,
 	    "client_uri", why) || opt_uri(in, out, "policy_uri", why) ||
@@ -430,14 +428,15 @@ check_descriptive(json_t *in, json_t *out, const char **why)
 		return IDP_ERR_INVALID_CLIENT_METADATA;
 	if (c != NULL && !json_is_null(c)) {
 		if (string_array(c, 10, &arr) != 0)
-			return fail(IDP_ERR_INVALID_CLIENT_METADATA, why,
+			return idp_fail_why(why,
+			    IDP_ERR_INVALID_CLIENT_METADATA,
 			    "contacts must be an array of at most 10 strings");
 		json_object_set_new(out, "contacts", arr);
 	}
 	if (opt_string(in, out, "description", 1000) != 0 ||
 	    opt_string(in, out, "software_id", 200) != 0 ||
 	    opt_string(in, out, "software_version", 100) != 0)
-		return fail(IDP_ERR_INVALID_CLIENT_METADATA, why,
+		return idp_fail_why(why, IDP_ERR_INVALID_CLIENT_METADATA,
 		    "description, software_id and software_version must be "
 		    "short strings");
 	return IDP_OK;
@@ -455,7 +454,7 @@ idp_client_metadata_validate(struct idp_arena *a, json_t *in, bool dynamic,
 
 	*out = NULL;
 	if (!json_is_object(in))
-		return fail(IDP_ERR_INVALID_CLIENT_METADATA, why,
+		return idp_fail_why(why, IDP_ERR_INVALID_CLIENT_METADATA,
 		    "client metadata must be a JSON object");
 	o = json_object();
 	if ((rc = check_grants(in, o, &grants, why)) != IDP_OK ||
@@ -474,7 +473,7 @@ idp_client_metadata_validate(struct idp_arena *a, json_t *in, bool dynamic,
 		if (!json_is_string(bcl) ||
 		    idp_uri_check(json_string_value(bcl), false, why) != 0 ||
 		    strncmp(json_string_value(bcl), "http", 4) != 0) {
-			rc = fail(IDP_ERR_INVALID_CLIENT_METADATA, why,
+			rc = idp_fail_why(why, IDP_ERR_INVALID_CLIENT_METADATA,
 			    "backchannel_logout_uri must be an https URI");
 			goto bad;
 		}
@@ -482,12 +481,12 @@ idp_client_metadata_validate(struct idp_arena *a, json_t *in, bool dynamic,
 	}
 	if (!(grants & IDP_GRANT_CODE) &&
 	    json_array_size(json_object_get(o, "redirect_uris")) > 0) {
-		rc = fail(IDP_ERR_INVALID_CLIENT_METADATA, why,
+		rc = idp_fail_why(why, IDP_ERR_INVALID_CLIENT_METADATA,
 		    "redirect_uris need the authorization_code grant");
 		goto bad;
 	}
 	if (dynamic && json_object_get(in, "first_party") != NULL) {
-		rc = fail(IDP_ERR_INVALID_CLIENT_METADATA, why,
+		rc = idp_fail_why(why, IDP_ERR_INVALID_CLIENT_METADATA,
 		    "first_party is set by an operator, not by registration");
 		goto bad;
 	}
