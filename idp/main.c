@@ -97,6 +97,7 @@ main(int argc, char **argv)
 	sigset_t sigs;
 	int sig = 0, rc = 1;
 
+	idp_mem_init();
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--config") && i + 1 < argc) {
 			cfgpath = argv[++i];

@@ -76,7 +76,8 @@ apply_one(struct ctl *c, struct plan *p, bool rotate, bool dry_run)
 	bool secret_before;
 	enum idp_err e;
 
-	manifest_to_row(c->arena, &p->m, "manifest", &row);
+	if ((e = manifest_to_row(c->arena, &p->m, "manifest", &row)) != IDP_OK)
+		return e;
 	if (p->existing == NULL) {
 		p->action = "created";
 		if (secret_now)

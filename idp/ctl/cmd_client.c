@@ -166,7 +166,8 @@ client_add(struct ctl *c, int argc, char **argv)
 		return ctl_err("client add: %s", why);
 	if ((rc = ctl_connect(c, true)) != 0)
 		return rc;
-	manifest_to_row(c->arena, &m, "idpctl", &row);
+	if (manifest_to_row(c->arena, &m, "idpctl", &row) != IDP_OK)
+		return ctl_err("client add: cannot serialise the metadata");
 	if (needs_secret(m.auth_method))
 		secret = new_secret(c, &row);
 	e = idp_store_client_insert(c->conn, &row);

@@ -172,6 +172,7 @@ main(int argc, char **argv)
 	struct ctl c = { 0 };
 	int i = 1, rc;
 
+	idp_mem_init();
 	c.cfgpath = getenv("IDP_CONFIG");
 	/* idpctl talks to people: only warnings and errors reach stderr. */
 	idp_log_set_level(IDP_LOG_WARN);

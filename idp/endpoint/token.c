@@ -30,7 +30,7 @@ struct issued {
 	int64_t expires_in;
 };
 
-static void
+static enum idp_err
 respond(struct idp_req *rq, struct idp_resp *rs, const struct issued *is)
 {
 	json_t *o = json_pack("{s:s, s:s, s:I}", "access_token",
@@ -38,6 +38,8 @@ respond(struct idp_req *rq, struct idp_resp *rs, const struct issued *is)
 	    (json_int_t)is->expires_in);
 	char *s;
 
+	if (o == NULL)
+		return IDP_ERR_INTERNAL;
 	if (is->refresh_token != NULL)
 		json_object_set_new(o, "refresh_token",
 		    json_string(is->refresh_token));
@@ -47,11 +49,14 @@ respond(struct idp_req *rq, struct idp_resp *rs, const struct issued *is)
 		json_object_set_new(o, "scope", json_string(is->scope));
 	s = json_dumps(o, JSON_COMPACT);
 	json_decref(o);
+	if (s == NULL)
+		return IDP_ERR_INTERNAL;
 	idp_resp_json(rs, 200, idp_arena_strdup(rq->arena, s));
 	idp_wipe(s, strlen(s));
 	free(s);
 	idp_resp_no_store(rs);
 	idp_resp_common_headers(rs, false);
+	return IDP_OK;
 }
 
 /* An access token: opaque (only its digest is stored) or, when the client
@@ -235,7 +240,7 @@ grant_code(struct idp_req *rq, struct idp_resp *rs, const struct idp_client *c)
 	}
 	out.scope = k->scope;
 	out.expires_in = cfg->access_token_ttl;
-	respond(rq, rs, &out);
+	rc = respond(rq, rs, &out);
 	rq->log_extra = idp_arena_printf(rq->arena, "grant=%s", grant);
 out:
 	idp_secret_wipe(&at);
@@ -335,7 +340,7 @@ grant_refresh(struct idp_req *rq, struct idp_resp *rs,
 	}
 	out.scope = scope;
 	out.expires_in = cfg->access_token_ttl;
-	respond(rq, rs, &out);
+	rc = respond(rq, rs, &out);
 	rq->log_extra = idp_arena_printf(rq->arena, "grant=%s", f->grant_id);
 out:
 	idp_secret_wipe(&at);
@@ -398,8 +403,7 @@ grant_client_credentials(struct idp_req *rq, struct idp_resp *rs,
 	if (*out.scope == '\0')
 		out.scope = NULL;
 	out.expires_in = cfg->access_token_ttl;
-	respond(rq, rs, &out);
-	return IDP_OK;
+	return respond(rq, rs, &out);
 }
 
 enum idp_err
