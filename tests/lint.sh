@@ -3,7 +3,7 @@
 # libraries stay in their layer, banned functions stay out.
 set -u
 root=$(cd "$(dirname "$0")/.." && pwd)
-cd "$root/idp"
+cd "$root/idp" || exit 1
 fail=0
 report() { echo "lint: $1"; shift; printf '  %s\n' "$@"; fail=1; }
 
@@ -12,6 +12,7 @@ check_only() {	# HEADER ALLOWED_DIRS...
 	shift
 	hits=$(grep -rln --include='*.[ch]' "#include <$header" . | sed 's|^\./||')
 	for d in "$@"; do hits=$(echo "$hits" | grep -v "^$d" || true); done
+	# shellcheck disable=SC2086 # one file a word
 	[ -z "$hits" ] || report "<$header> used outside $*" $hits
 }
 
@@ -27,6 +28,40 @@ hits=$(grep -rnE --include='*.[ch]' '\b(sprintf|vsprintf|strcpy|strcat|strncpy|s
 # Endpoint code talks to neither the database nor OpenSSL directly.
 hits=$(grep -rnE --include='*.c' '\bPQ[a-z]+\(|\bEVP_|\bMHD_' endpoint/ oidc/ || true)
 [ -z "$hits" ] || report "library calls in endpoint/ or oidc/" "$hits"
+
+# ---- Shell scripts: shellcheck, every severity --------------------------
+# Every shell script of the repository (deploy/, tests/, bench/, .ci/ and
+# wherever one is added): *.sh, or a #! line naming sh or bash. Sourced
+# files say "# shellcheck shell=bash"; directives carry their reason.
+shell_scripts() {
+	local f
+	if git -C "$root" rev-parse --git-dir >/dev/null 2>&1; then
+		git -C "$root" ls-files --cached --others --exclude-standard
+	else
+		(cd "$root" && find . \( -name .git -o -name node_modules \
+			-o -name 'build*' \) -prune -o -type f -print | sed 's|^\./||')
+	fi | while IFS= read -r f; do
+		[ -f "$root/$f" ] || continue
+		case $f in
+		*/node_modules/*) ;;
+		*.sh) echo "$f" ;;
+		*) head -n 1 "$root/$f" 2>/dev/null |
+			grep -qE '^#!.*([/ ]|env )(ba|da)?sh( |$)' && echo "$f" ;;
+		esac
+	done
+}
+if ! command -v shellcheck >/dev/null 2>&1; then
+	report "shellcheck is not installed (deploy/lib/deps.sh lists it)"
+else
+	mapfile -t sc_scripts < <(shell_scripts)
+	if [ ${#sc_scripts[@]} -eq 0 ]; then
+		report "shellcheck: no shell scripts found under $root"
+	elif ! sc_out=$(cd "$root" && shellcheck -x -P SCRIPTDIR -S style -f gcc \
+		"${sc_scripts[@]}" 2>&1); then
+		mapfile -t sc_lines <<<"$sc_out"
+		report "shellcheck (${#sc_scripts[@]} scripts)" "${sc_lines[@]}"
+	fi
+fi
 
 [ $fail -eq 0 ] && echo "lint: ok"
 exit $fail

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # A throwaway provider for the e2e and interop suites: a private PostgreSQL
 # cluster, fresh keys, and a running idp on a free loopback port. Sourced.
 #
