@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "oidc/client.h"
+#include "oidc/outbound.h"
 #include "oidc/scope.h"
 #include "util/str.h"
 
@@ -304,8 +305,26 @@ check_response_types(json_t *in, json_t *out, unsigned grants,
 	return IDP_OK;
 }
 
+/* A URI the provider itself will call (oidc/outbound.h). */
 static enum idp_err
-check_auth(json_t *in, json_t *out, enum idp_auth_method *m, unsigned grants,
+check_outbound(struct idp_arena *a, json_t *v, const char *key,
+    unsigned flags, const char **why)
+{
+	if (!json_is_string(v)) {
+		*why = idp_arena_printf(a, "%s must be an https URI", key);
+		return IDP_ERR_INVALID_CLIENT_METADATA;
+	}
+	if (idp_outbound_uri_check(json_string_value(v),
+	    flags & IDP_META_OUTBOUND_LOOPBACK, NULL, why) != 0) {
+		*why = idp_arena_printf(a, "%s: %s", key, *why);
+		return IDP_ERR_INVALID_CLIENT_METADATA;
+	}
+	return IDP_OK;
+}
+
+static enum idp_err
+check_auth(struct idp_arena *a, json_t *in, json_t *out,
+    enum idp_auth_method *m, unsigned grants, unsigned flags,
     const char **why)
 {
 	json_t *v = json_object_get(in, "token_endpoint_auth_method");
@@ -345,10 +364,8 @@ check_auth(json_t *in, json_t *out, enum idp_auth_method *m, unsigned grants,
 		json_object_set(out, "jwks", jwks);
 	}
 	if (jwks_uri != NULL) {
-		if (!json_is_string(jwks_uri) ||
-		    idp_uri_check(json_string_value(jwks_uri), false, why))
-			return fail(IDP_ERR_INVALID_CLIENT_METADATA, why,
-			    "jwks_uri must be an https URI");
+		if (check_outbound(a, jwks_uri, "jwks_uri", flags, why) != IDP_OK)
+			return IDP_ERR_INVALID_CLIENT_METADATA;
 		json_object_set(out, "jwks_uri", jwks_uri);
 	}
 	if (*m == IDP_AUTH_PRIVATE_KEY_JWT && jwks == NULL && jwks_uri == NULL)
@@ -444,7 +461,7 @@ check_descriptive(json_t *in, json_t *out, const char **why)
 }
 
 enum idp_err
-idp_client_metadata_validate(struct idp_arena *a, json_t *in, bool dynamic,
+idp_client_metadata_validate(struct idp_arena *a, json_t *in, unsigned flags,
     json_t **out, const char **why)
 {
 	json_t *o;
@@ -460,7 +477,7 @@ idp_client_metadata_validate(struct idp_arena *a, json_t *in, bool dynamic,
 	o = json_object();
 	if ((rc = check_grants(in, o, &grants, why)) != IDP_OK ||
 	    (rc = check_response_types(in, o, grants, why)) != IDP_OK ||
-	    (rc = check_auth(in, o, &m, grants, why)) != IDP_OK ||
+	    (rc = check_auth(a, in, o, &m, grants, flags, why)) != IDP_OK ||
 	    (rc = check_uris(in, o, "redirect_uris", m == IDP_AUTH_NONE,
 	    grants & IDP_GRANT_CODE, why)) != IDP_OK ||
 	    (rc = check_uris(in, o, "post_logout_redirect_uris",
@@ -471,13 +488,9 @@ idp_client_metadata_validate(struct idp_arena *a, json_t *in, bool dynamic,
 		goto bad;
 	bcl = json_object_get(in, "backchannel_logout_uri");
 	if (bcl != NULL && !json_is_null(bcl)) {
-		if (!json_is_string(bcl) ||
-		    idp_uri_check(json_string_value(bcl), false, why) != 0 ||
-		    strncmp(json_string_value(bcl), "http", 4) != 0) {
-			rc = fail(IDP_ERR_INVALID_CLIENT_METADATA, why,
-			    "backchannel_logout_uri must be an https URI");
+		if ((rc = check_outbound(a, bcl, "backchannel_logout_uri", flags,
+		    why)) != IDP_OK)
 			goto bad;
-		}
 		json_object_set(o, "backchannel_logout_uri", bcl);
 	}
 	if (!(grants & IDP_GRANT_CODE) &&
@@ -486,7 +499,8 @@ idp_client_metadata_validate(struct idp_arena *a, json_t *in, bool dynamic,
 		    "redirect_uris need the authorization_code grant");
 		goto bad;
 	}
-	if (dynamic && json_object_get(in, "first_party") != NULL) {
+	if ((flags & IDP_META_DYNAMIC) &&
+	    json_object_get(in, "first_party") != NULL) {
 		rc = fail(IDP_ERR_INVALID_CLIENT_METADATA, why,
 		    "first_party is set by an operator, not by registration");
 		goto bad;

@@ -4,23 +4,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
-import { createPublicKey, generateKeyPairSync, randomUUID, sign, verify } from 'node:crypto';
-import { ISSUER, b64url, decodeJwt, formInputs, http, idpctl, psql } from './lib.mjs';
+import { createPublicKey, verify } from 'node:crypto';
+import { ISSUER, decodeJwt, formInputs, http, idpctl, psql } from './lib.mjs';
+import { assertion, iat, json, keyPair, pkjwt, reg } from './rp.mjs';
 import { authorizeUrl, basic, callback, exchange, makeClient, makeUser, newJar, refresh,
   signIn, submitLogin, userinfo } from './flow.mjs';
-
-const json = (body, token) => ({
-  body: JSON.stringify(body),
-  headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-});
-
-function iat(uses = '1') {
-  const r = idpctl(['--json', 'iat', 'create', '--description', 'e2e', '--uses', uses]);
-  assert.equal(r.status, 0, r.stderr);
-  return r.json.initial_access_token;
-}
-
-const reg = (body, token) => http('POST', '/register', json(body, token));
 
 test('registration needs a valid initial access token', async () => {
   const body = { client_name: 'Layanan Baru', redirect_uris: ['https://baru.example.go.id/cb'] };
@@ -258,29 +246,6 @@ test('revocation: access tokens, refresh tokens end their access tokens, others 
 });
 
 // A service with its own key pair: private_key_jwt (RFC 7523).
-function keyPair() {
-  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const jwk = { ...publicKey.export({ format: 'jwk' }), kid: randomUUID(), use: 'sig', alg: 'ES256' };
-  return { privateKey, jwk };
-}
-
-function assertion(kp, clientId, claims = {}) {
-  const now = Math.floor(Date.now() / 1000);
-  const header = b64url(JSON.stringify({ alg: 'ES256', typ: 'JWT', kid: kp.jwk.kid }));
-  const payload = b64url(JSON.stringify({ iss: clientId, sub: clientId, aud: `${ISSUER}/token`,
-    jti: randomUUID(), iat: now, exp: now + 60, ...claims }));
-  const sig = sign('sha256', Buffer.from(`${header}.${payload}`), { key: kp.privateKey,
-    dsaEncoding: 'ieee-p1363' });
-  return `${header}.${payload}.${b64url(sig)}`;
-}
-
-const TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
-
-async function pkjwt(clientId, token, path = '/token', form = { grant_type: 'client_credentials' }) {
-  return http('POST', path, { form: { ...form, client_id: clientId, client_assertion_type: TYPE,
-    client_assertion: token } });
-}
-
 test('private_key_jwt: good assertion, replayed jti, wrong aud, expired, wrong key', async () => {
   const kp = keyPair();
   const t = iat('1');
