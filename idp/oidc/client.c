@@ -460,6 +460,37 @@ check_descriptive(json_t *in, json_t *out, const char **why)
 	return IDP_OK;
 }
 
+/* OIDC Dynamic Registration §2: a whole number of seconds within reason,
+ * and true/false members that are really booleans. */
+static enum idp_err
+check_numbers(json_t *in, json_t *out, const char **why)
+{
+	static const char *const flags[] = { "require_auth_time",
+		"backchannel_logout_session_required", NULL };
+	json_t *v = json_object_get(in, "default_max_age");
+
+	if (v != NULL && !json_is_null(v)) {
+		if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+		    json_integer_value(v) > IDP_DEFAULT_MAX_AGE_MAX)
+			return fail(IDP_ERR_INVALID_CLIENT_METADATA, why,
+			    "default_max_age must be a whole number of "
+			    "seconds from 0 to 31536000");
+		json_object_set(out, "default_max_age", v);
+	}
+	for (const char *const *k = flags; *k; k++) {
+		v = json_object_get(in, *k);
+		if (v == NULL || json_is_null(v))
+			continue;
+		if (!json_is_boolean(v))
+			return fail(IDP_ERR_INVALID_CLIENT_METADATA, why,
+			    "require_auth_time and "
+			    "backchannel_logout_session_required must be "
+			    "true or false");
+		json_object_set(out, *k, v);
+	}
+	return IDP_OK;
+}
+
 enum idp_err
 idp_client_metadata_validate(struct idp_arena *a, json_t *in, unsigned flags,
     json_t **out, const char **why)
@@ -484,7 +515,8 @@ idp_client_metadata_validate(struct idp_arena *a, json_t *in, unsigned flags,
 	    m == IDP_AUTH_NONE, false, why)) != IDP_OK ||
 	    (rc = check_scope(in, o, a, grants, why)) != IDP_OK ||
 	    (rc = check_algs(in, o, why)) != IDP_OK ||
-	    (rc = check_descriptive(in, o, why)) != IDP_OK)
+	    (rc = check_descriptive(in, o, why)) != IDP_OK ||
+	    (rc = check_numbers(in, o, why)) != IDP_OK)
 		goto bad;
 	bcl = json_object_get(in, "backchannel_logout_uri");
 	if (bcl != NULL && !json_is_null(bcl)) {
@@ -590,6 +622,8 @@ idp_client_from_row(const struct idp_client_row *row)
 	c->client_uri = json_string_value(json_object_get(md, "client_uri"));
 	c->policy_uri = json_string_value(json_object_get(md, "policy_uri"));
 	c->tos_uri = json_string_value(json_object_get(md, "tos_uri"));
+	v = json_object_get(md, "default_max_age");
+	c->default_max_age = json_is_integer(v) ? json_integer_value(v) : -1;
 	c->first_party = row->first_party;
 	c->enabled = row->enabled;
 	c->has_secret = row->has_secret;

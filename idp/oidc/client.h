@@ -30,6 +30,7 @@ enum idp_auth_method {
 
 #define IDP_URI_MAX 2000
 #define IDP_CLIENT_URIS_MAX 32
+#define IDP_DEFAULT_MAX_AGE_MAX 31536000	/* one year, in seconds */
 
 /* Flags of idp_client_metadata_validate. */
 #define IDP_META_DYNAMIC 1u	/* submitted through /register */
@@ -58,6 +59,7 @@ struct idp_client {
 	const char *client_uri;
 	const char *policy_uri;
 	const char *tos_uri;
+	int64_t default_max_age;	/* -1 when not registered */
 	bool first_party;
 	bool enabled;
 	bool has_secret;

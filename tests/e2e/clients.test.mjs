@@ -75,6 +75,39 @@ test('every invalid metadata case is refused with the RFC 7591 error', async () 
   assert.equal(broken.json.error, 'invalid_client_metadata');
 });
 
+test('default_max_age: negative or absurd values are refused, sane ones kept and honoured', async () => {
+  const t = iat('0');
+  for (const v of [-5, -1, 31536001, 1e12, 1.5, '3600', true, [60]]) {
+    const r = await reg({ redirect_uris: ['https://a.example/cb'], default_max_age: v }, t);
+    assert.equal(r.status, 400, JSON.stringify(v));
+    assert.equal(r.json.error, 'invalid_client_metadata', JSON.stringify(v));
+    assert.match(r.json.error_description, /default_max_age/);
+  }
+  for (const v of ['yes', 1]) {
+    const r = await reg({ redirect_uris: ['https://a.example/cb'], require_auth_time: v }, t);
+    assert.equal(r.json.error, 'invalid_client_metadata', JSON.stringify(v));
+  }
+  const ok = await reg({ redirect_uris: ['https://a.example/cb'], default_max_age: 600,
+    require_auth_time: true }, t);
+  assert.equal(ok.status, 201, ok.text);
+  assert.equal(ok.json.default_max_age, 600);
+  assert.equal(ok.json.require_auth_time, true);
+  // OIDC Registration §2: the max_age of requests that carry none.
+  const user = makeUser();
+  const client = makeClient();
+  psql(`UPDATE clients SET metadata = metadata || '{"default_max_age": 600}' WHERE client_id = '${client.id}'`);
+  const jar = newJar();
+  await signIn(jar, client, user);
+  assert.equal((await http('GET', authorizeUrl(client), { jar })).status, 302, 'a recent sign-in is enough');
+  psql(`UPDATE sessions SET auth_time = auth_time - interval '1 hour'
+    WHERE id_digest = sha256(convert_to('${jar.get('idp_session')}', 'UTF8'))`);
+  const page = await http('GET', authorizeUrl(client), { jar });
+  assert.equal(page.status, 200, 'older than default_max_age: the password again');
+  assert.match(page.text, /name="password"/);
+  assert.equal((await http('GET', authorizeUrl(client, { max_age: '86400' }), { jar })).status, 302,
+    'a max_age in the request wins');
+});
+
 test('RFC 7592: read, update with secret rotation, delete', async () => {
   const t = iat('1');
   const r = (await reg({ client_name: 'Mitra', redirect_uris: ['https://mitra.example.go.id/cb'],

@@ -560,6 +560,42 @@ START_TEST(outbound_uris)
 }
 END_TEST
 
+START_TEST(integer_and_boolean_members)
+{
+	const enum idp_err e = IDP_ERR_INVALID_CLIENT_METADATA;
+	json_t *o;
+
+	validate_bad("{" RU ",\"default_max_age\":-5}", true, e);
+	validate_bad("{" RU ",\"default_max_age\":-1}", true, e);
+	validate_bad("{" RU ",\"default_max_age\":31536001}", true, e);
+	validate_bad("{" RU ",\"default_max_age\":9223372036854775807}",
+	    true, e);
+	validate_bad("{" RU ",\"default_max_age\":1.5}", true, e);
+	validate_bad("{" RU ",\"default_max_age\":\"60\"}", true, e);
+	validate_bad("{" RU ",\"default_max_age\":true}", true, e);
+	validate_bad("{" RU ",\"default_max_age\":[60]}", false, e);
+	validate_bad("{" RU ",\"require_auth_time\":\"yes\"}", true, e);
+	validate_bad("{" RU ",\"require_auth_time\":1}", true, e);
+	validate_bad("{" RU ",\"backchannel_logout_session_required\":0}",
+	    true, e);
+	o = validate_ok("{" RU ",\"default_max_age\":3600,"
+	    "\"require_auth_time\":true}", true);
+	ck_assert_int_eq(json_integer_value(json_object_get(o,
+	    "default_max_age")), 3600);
+	ck_assert(json_is_true(json_object_get(o, "require_auth_time")));
+	json_decref(o);
+	o = validate_ok("{" RU ",\"default_max_age\":0}", true);
+	ck_assert_int_eq(json_integer_value(json_object_get(o,
+	    "default_max_age")), 0);
+	json_decref(o);
+	o = validate_ok("{" RU ",\"default_max_age\":31536000,"
+	    "\"default_max_age_x\":-5,\"require_auth_time\":null}", true);
+	ck_assert_ptr_null(json_object_get(o, "default_max_age_x"));
+	ck_assert_ptr_null(json_object_get(o, "require_auth_time"));
+	json_decref(o);
+}
+END_TEST
+
 START_TEST(not_an_object)
 {
 	validate_bad("[]", true, IDP_ERR_INVALID_CLIENT_METADATA);
@@ -653,6 +689,10 @@ START_TEST(from_row_defaults)
 	ck_assert_ptr_null(c->post_logout_redirect_uris[0]);
 	ck_assert_ptr_null(c->jwks);
 	ck_assert_ptr_null(c->backchannel_logout_uri);
+	ck_assert_int_eq(c->default_max_age, -1);
+	idp_client_free(c);
+	c = client_of("{" RU ",\"default_max_age\":600}", "none");
+	ck_assert_int_eq(c->default_max_age, 600);
 	idp_client_free(c);
 }
 END_TEST
@@ -796,6 +836,7 @@ suite(void)
 	tcase_add_test(tc, alg_errors);
 	tcase_add_test(tc, scope_and_descriptive_errors);
 	tcase_add_test(tc, outbound_uris);
+	tcase_add_test(tc, integer_and_boolean_members);
 	tcase_add_test(tc, not_an_object);
 
 	tc = unit_tcase(s, "rows");
