@@ -364,7 +364,8 @@ check_auth(struct idp_arena *a, json_t *in, json_t *out,
 		json_object_set(out, "jwks", jwks);
 	}
 	if (jwks_uri != NULL) {
-		if (check_outbound(a, jwks_uri, "jwks_uri", flags, why) != IDP_OK)
+		if (check_outbound(a, jwks_uri, "jwks_uri", flags, why) !=
+		    IDP_OK)
 			return IDP_ERR_INVALID_CLIENT_METADATA;
 		json_object_set(out, "jwks_uri", jwks_uri);
 	}
@@ -520,8 +521,8 @@ idp_client_metadata_validate(struct idp_arena *a, json_t *in, unsigned flags,
 		goto bad;
 	bcl = json_object_get(in, "backchannel_logout_uri");
 	if (bcl != NULL && !json_is_null(bcl)) {
-		if ((rc = check_outbound(a, bcl, "backchannel_logout_uri", flags,
-		    why)) != IDP_OK)
+		if ((rc = check_outbound(a, bcl, "backchannel_logout_uri",
+		    flags, why)) != IDP_OK)
 			goto bad;
 		json_object_set(o, "backchannel_logout_uri", bcl);
 	}

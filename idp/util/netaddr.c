@@ -15,7 +15,7 @@ struct range {
 
 /* First match wins: single addresses before the ranges holding them. */
 static const struct range v4[] = {
-	{ { 169, 254, 169, 254 }, 32, IDP_ADDR_METADATA },	/* most clouds */
+	{ { 169, 254, 169, 254 }, 32, IDP_ADDR_METADATA },	/* clouds */
 	{ { 169, 254, 170, 2 }, 32, IDP_ADDR_METADATA },	/* AWS ECS */
 	{ { 100, 100, 100, 200 }, 32, IDP_ADDR_METADATA },	/* Alibaba */
 	{ { 168, 63, 129, 16 }, 32, IDP_ADDR_METADATA },	/* Azure */
@@ -41,7 +41,7 @@ static const struct range v6[] = {
 	{ { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1 }, 128,
 	  IDP_ADDR_LOOPBACK },
 	{ { 0 }, 128, IDP_ADDR_UNSPECIFIED },
-	{ { 0 }, 8, IDP_ADDR_RESERVED },	/* IPv4-compatible and the rest */
+	{ { 0 }, 8, IDP_ADDR_RESERVED },	/* IPv4-compatible, ... */
 	{ { 0xfd, 0x00, 0x0e, 0xc2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x02,
 	    0x54 }, 128, IDP_ADDR_METADATA },	/* AWS */
 	{ { 0xfe, 0x80 }, 10, IDP_ADDR_LINK_LOCAL },

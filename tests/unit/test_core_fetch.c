@@ -46,8 +46,9 @@ serve(void *arg)
 
 		s->accepted++;
 		s->len = 0;
-		while (s->len < sizeof(s->request) - 1 && (n = read(c,
-		    s->request + s->len, sizeof(s->request) - 1 - s->len)) > 0) {
+		while (s->len < sizeof(s->request) - 1 &&
+		    (n = read(c, s->request + s->len,
+		    sizeof(s->request) - 1 - s->len)) > 0) {
 			s->len += (size_t)n;
 			s->request[s->len] = '\0';
 			if (s->request[0] < 'A' || s->request[0] > 'Z')

@@ -60,7 +60,8 @@ START_TEST(internal_addresses_in_every_spelling)
 		"https://192.168.1.1/", "https://100.64.0.1/",
 		"https://169.254.169.254/latest/meta-data/",
 		"https://0xa9fea9fe/", "https://[fd00:ec2::254]/",
-		"https://[::ffff:169.254.169.254]/", "https://[fe80::1%25eth0]/",
+		"https://[::ffff:169.254.169.254]/",
+		"https://[fe80::1%25eth0]/",
 		"https://[fc00::1]/", "https://224.0.0.1/",
 		"https://255.255.255.255/", "https://192.0.2.1/",
 		"https://198.18.0.1/", "https://240.0.0.1/",
@@ -156,7 +157,8 @@ START_TEST(address_rule)
 
 		ck_assert_msg(idp_outbound_addr_ok(c, true, false) == pub,
 		    "https %s", idp_addr_class_name(c));
-		ck_assert_msg(idp_outbound_addr_ok(c, true, true) == (pub || lo),
+		ck_assert_msg(idp_outbound_addr_ok(c, true, true) ==
+		    (pub || lo),
 		    "https %s with loopback", idp_addr_class_name(c));
 		ck_assert_msg(!idp_outbound_addr_ok(c, false, false),
 		    "http %s", idp_addr_class_name(c));
