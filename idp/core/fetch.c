@@ -28,7 +28,6 @@ struct transfer {
 	bool refused;			/* nothing more is connected to */
 	bool vetted;			/* addr holds the last address seen */
 	struct idp_netaddr addr;
-	enum idp_addr_class cls;
 	bool head_only;			/* only the status is wanted */
 	bool stopped;			/* ... and the body was not read */
 	bool too_large;
@@ -73,8 +72,8 @@ open_vetted(void *arg, curlsocktype purpose, struct curl_sockaddr *sa)
 		return CURL_SOCKET_BAD;
 	}
 	x->vetted = true;
-	x->cls = idp_netaddr_class(&x->addr);
-	if (!idp_outbound_addr_ok(x->cls, x->https, x->allow_loopback)) {
+	if (!idp_outbound_addr_ok(idp_netaddr_class(&x->addr), x->https,
+	    x->allow_loopback)) {
 		x->refused = true;
 		return CURL_SOCKET_BAD;
 	}
@@ -124,6 +123,7 @@ configure(CURL *h, CURLU *u, struct curl_slist *hdrs,
     struct transfer *x)
 {
 	long ms = f->lim.timeout_ms;
+	const char *form = call->form != NULL ? call->form : "";
 	const struct { CURLoption opt; long v; } longs[] = {
 		{ CURLOPT_FOLLOWLOCATION, 0 }, { CURLOPT_MAXREDIRS, 0 },
 		{ CURLOPT_NOSIGNAL, 1 }, { CURLOPT_TIMEOUT_MS, ms },
@@ -158,9 +158,8 @@ configure(CURL *h, CURLU *u, struct curl_slist *hdrs,
 	    CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)x->body.max)) != CURLE_OK)
 		return cc;
 	if (call->method == IDP_FETCH_POST_FORM && ((cc = curl_easy_setopt(h,
-	    CURLOPT_POSTFIELDSIZE, (long)strlen(call->form))) != CURLE_OK ||
-	    (cc = curl_easy_setopt(h, CURLOPT_POSTFIELDS, call->form)) !=
-	    CURLE_OK))
+	    CURLOPT_POSTFIELDSIZE, (long)strlen(form))) != CURLE_OK ||
+	    (cc = curl_easy_setopt(h, CURLOPT_POSTFIELDS, form)) != CURLE_OK))
 		return cc;
 	return CURLE_OK;
 }
