@@ -51,6 +51,9 @@ struct idp_config {
 	int rsa_bits;
 	char *default_locale;
 	bool trust_x_forwarded_for;
+	bool outbound_allow_loopback;	/* development only */
+	int outbound_timeout;		/* seconds for one outbound call */
+	int outbound_max_in_flight;	/* outbound calls at once */
 };
 
 struct idp_config_entry {

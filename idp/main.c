@@ -13,7 +13,8 @@
 #include "core/ctx.h"
 #include "core/hashq.h"
 #include "core/housekeeping.h"
-#include "core/jwks_fetch.h"
+#include "core/fetch.h"
+#include "core/jwks_uri.h"
 #include "core/published.h"
 #include "crypto/pwhash.h"
 #include "crypto/random.h"
@@ -145,7 +146,9 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 
 	ctx.cfg = &cfg;
-	idp_jwks_fetch_init();
+	ctx.fetch = idp_fetcher_new(&(struct idp_fetch_limits){
+	    cfg.outbound_allow_loopback, cfg.outbound_timeout * 1000,
+	    cfg.outbound_max_in_flight });
 	if (make_dummy_hash(&cfg, ctx.dummy_hash) != 0) {
 		fprintf(stderr, "idp: argon2_memory_kib: cannot hash with the "
 		    "configured argon2 parameters\n");
@@ -202,7 +205,8 @@ out_pub:
 out_db:
 	idp_db_free(ctx.db);
 out_cfg:
-	idp_jwks_fetch_cleanup();
+	idp_jwks_uri_cleanup();
+	idp_fetcher_free(ctx.fetch);
 	idp_config_free(&cfg);
 	return rc;
 }

@@ -19,7 +19,7 @@ check_only() {	# HEADER ALLOWED_DIRS...
 check_only 'openssl/' crypto/
 check_only 'libpq-fe.h' store/
 check_only 'microhttpd.h' http/
-check_only 'curl/' core/jwks_fetch.c
+check_only 'curl/' core/fetch.c
 check_only 'argon2.h' crypto/
 
 hits=$(grep -rnE --include='*.[ch]' '\b(sprintf|vsprintf|strcpy|strcat|strncpy|strtok|atoi|atol|gets)\s*\(' . || true)

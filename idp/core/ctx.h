@@ -9,6 +9,7 @@ struct idp_db;
 struct idp_pubring;
 struct idp_client_cache;
 struct idp_hashq;
+struct idp_fetcher;
 
 #include "crypto/pwhash.h"
 
@@ -18,6 +19,7 @@ struct idp_ctx {
 	struct idp_pubring *pub;		/* keys, JWKS, discovery */
 	struct idp_client_cache *clients;
 	struct idp_hashq *hashq;
+	struct idp_fetcher *fetch;		/* every outbound call */
 	/* A hash of a random password at the configured cost: unknown users
 	 * are checked against it, so they cost the same time as known ones. */
 	char dummy_hash[IDP_PWHASH_STRMAX];

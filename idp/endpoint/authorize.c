@@ -143,6 +143,9 @@ idp_authorize_handle(struct idp_req *rq, struct idp_resp *rs)
 			    "id_token_hint is not an ID token issued to this "
 			    "client.");
 	}
+	/* OIDC Dynamic Registration §2: max_age when the request has none. */
+	if (z.max_age < 0)
+		z.max_age = c->default_max_age;
 	if ((rc = idp_flow_session(rq, &s)) != IDP_OK)
 		return rc;
 	need_login = s == NULL || z.prompt_login || z.prompt_select_account ||

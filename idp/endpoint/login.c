@@ -111,6 +111,21 @@ login_refused(struct idp_req *rq, struct idp_resp *rs, struct login_job *j,
 	return IDP_OK;
 }
 
+/* A fresh password check gets a fresh session id; the session the browser
+ * had before ends, so a copy of its old cookie no longer works. */
+static enum idp_err
+end_previous_session(struct idp_req *rq, struct idp_dbconn *c,
+    long long new_id)
+{
+	const char *old = idp_req_cookie(rq, rq->ctx->cfg->cookie_name);
+	unsigned char d[IDP_SHA256_LEN];
+
+	if (old == NULL || strlen(old) != IDP_TOKEN_CHARS)
+		return IDP_OK;
+	idp_sha256_str(old, d);
+	return idp_store_session_replace(c, d, new_id);
+}
+
 /* Back on an HTTP worker after the hash: sign in, or say no. */
 static enum idp_err
 login_continue(struct idp_req *rq, struct idp_resp *rs)
@@ -150,6 +165,8 @@ login_continue(struct idp_req *rq, struct idp_resp *rs)
 	if (sn.user_agent != NULL && strlen(sn.user_agent) > 512)
 		sn.user_agent = idp_arena_strndup(rq->arena, sn.user_agent, 512);
 	rc = idp_store_session_create(c, &sn, &s.id);
+	if (rc == IDP_OK)
+		rc = end_previous_session(rq, c, s.id);
 	if (rc != IDP_OK) {
 		idp_secret_wipe(&sess);
 		return rc;

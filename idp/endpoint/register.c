@@ -127,12 +127,15 @@ confidential(json_t *md)
 static enum idp_err
 validate(struct idp_req *rq, struct idp_resp *rs, json_t *in, json_t **md)
 {
+	unsigned flags = IDP_META_DYNAMIC |
+	    (rq->ctx->cfg->outbound_allow_loopback ?
+	    IDP_META_OUTBOUND_LOOPBACK : 0);
 	const char *why = NULL;
 	enum idp_err rc;
 
 	for (const char *const *k = server_members; *k; k++)
 		json_object_del(in, *k);
-	rc = idp_client_metadata_validate(rq->arena, in, true, md, &why);
+	rc = idp_client_metadata_validate(rq->arena, in, flags, md, &why);
 	if (rc != IDP_OK)
 		return meta_error(rq, rs, rc, why);
 	return IDP_OK;

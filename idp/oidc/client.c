@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "oidc/client.h"
+#include "oidc/outbound.h"
 #include "oidc/scope.h"
 #include "util/str.h"
 
@@ -298,8 +299,26 @@ check_response_types(json_t *in, json_t *out, unsigned grants,
 	return IDP_OK;
 }
 
+/* A URI the provider itself will call (oidc/outbound.h). */
 static enum idp_err
-check_auth(json_t *in, json_t *out, enum idp_auth_method *m, unsigned grants,
+check_outbound(struct idp_arena *a, json_t *v, const char *key,
+    unsigned flags, const char **why)
+{
+	if (!json_is_string(v)) {
+		*why = idp_arena_printf(a, "%s must be an https URI", key);
+		return IDP_ERR_INVALID_CLIENT_METADATA;
+	}
+	if (idp_outbound_uri_check(json_string_value(v),
+	    flags & IDP_META_OUTBOUND_LOOPBACK, NULL, why) != 0) {
+		*why = idp_arena_printf(a, "%s: %s", key, *why);
+		return IDP_ERR_INVALID_CLIENT_METADATA;
+	}
+	return IDP_OK;
+}
+
+static enum idp_err
+check_auth(struct idp_arena *a, json_t *in, json_t *out,
+    enum idp_auth_method *m, unsigned grants, unsigned flags,
     const char **why)
 {
 	json_t *v = json_object_get(in, "token_endpoint_auth_method");
@@ -341,11 +360,9 @@ check_auth(json_t *in, json_t *out, enum idp_auth_method *m, unsigned grants,
 		json_object_set(out, "jwks", jwks);
 	}
 	if (jwks_uri != NULL) {
-		if (!json_is_string(jwks_uri) ||
-		    idp_uri_check(json_string_value(jwks_uri), false, why))
-			return idp_fail_why(why,
-			    IDP_ERR_INVALID_CLIENT_METADATA,
-			    "jwks_uri must be an https URI");
+		if (check_outbound(a, jwks_uri, "jwks_uri", flags, why) !=
+		    IDP_OK)
+			return IDP_ERR_INVALID_CLIENT_METADATA;
 		json_object_set(out, "jwks_uri", jwks_uri);
 	}
 	if (*m == IDP_AUTH_PRIVATE_KEY_JWT && jwks == NULL && jwks_uri == NULL)
@@ -442,8 +459,39 @@ check_descriptive(json_t *in, json_t *out, const char **why)
 	return IDP_OK;
 }
 
+/* OIDC Dynamic Registration §2: a whole number of seconds within reason,
+ * and true/false members that are really booleans. */
+static enum idp_err
+check_numbers(json_t *in, json_t *out, const char **why)
+{
+	static const char *const flags[] = { "require_auth_time",
+		"backchannel_logout_session_required", NULL };
+	json_t *v = json_object_get(in, "default_max_age");
+
+	if (v != NULL && !json_is_null(v)) {
+		if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+		    json_integer_value(v) > IDP_DEFAULT_MAX_AGE_MAX)
+			return idp_fail_why(why, IDP_ERR_INVALID_CLIENT_METADATA,
+			    "default_max_age must be a whole number of "
+			    "seconds from 0 to 31536000");
+		json_object_set(out, "default_max_age", v);
+	}
+	for (const char *const *k = flags; *k; k++) {
+		v = json_object_get(in, *k);
+		if (v == NULL || json_is_null(v))
+			continue;
+		if (!json_is_boolean(v))
+			return idp_fail_why(why, IDP_ERR_INVALID_CLIENT_METADATA,
+			    "require_auth_time and "
+			    "backchannel_logout_session_required must be "
+			    "true or false");
+		json_object_set(out, *k, v);
+	}
+	return IDP_OK;
+}
+
 enum idp_err
-idp_client_metadata_validate(struct idp_arena *a, json_t *in, bool dynamic,
+idp_client_metadata_validate(struct idp_arena *a, json_t *in, unsigned flags,
     json_t **out, const char **why)
 {
 	json_t *o;
@@ -459,24 +507,21 @@ idp_client_metadata_validate(struct idp_arena *a, json_t *in, bool dynamic,
 	o = json_object();
 	if ((rc = check_grants(in, o, &grants, why)) != IDP_OK ||
 	    (rc = check_response_types(in, o, grants, why)) != IDP_OK ||
-	    (rc = check_auth(in, o, &m, grants, why)) != IDP_OK ||
+	    (rc = check_auth(a, in, o, &m, grants, flags, why)) != IDP_OK ||
 	    (rc = check_uris(in, o, "redirect_uris", m == IDP_AUTH_NONE,
 	    grants & IDP_GRANT_CODE, why)) != IDP_OK ||
 	    (rc = check_uris(in, o, "post_logout_redirect_uris",
 	    m == IDP_AUTH_NONE, false, why)) != IDP_OK ||
 	    (rc = check_scope(in, o, a, grants, why)) != IDP_OK ||
 	    (rc = check_algs(in, o, why)) != IDP_OK ||
-	    (rc = check_descriptive(in, o, why)) != IDP_OK)
+	    (rc = check_descriptive(in, o, why)) != IDP_OK ||
+	    (rc = check_numbers(in, o, why)) != IDP_OK)
 		goto bad;
 	bcl = json_object_get(in, "backchannel_logout_uri");
 	if (bcl != NULL && !json_is_null(bcl)) {
-		if (!json_is_string(bcl) ||
-		    idp_uri_check(json_string_value(bcl), false, why) != 0 ||
-		    strncmp(json_string_value(bcl), "http", 4) != 0) {
-			rc = idp_fail_why(why, IDP_ERR_INVALID_CLIENT_METADATA,
-			    "backchannel_logout_uri must be an https URI");
+		if ((rc = check_outbound(a, bcl, "backchannel_logout_uri",
+		    flags, why)) != IDP_OK)
 			goto bad;
-		}
 		json_object_set(o, "backchannel_logout_uri", bcl);
 	}
 	if (!(grants & IDP_GRANT_CODE) &&
@@ -485,7 +530,8 @@ idp_client_metadata_validate(struct idp_arena *a, json_t *in, bool dynamic,
 		    "redirect_uris need the authorization_code grant");
 		goto bad;
 	}
-	if (dynamic && json_object_get(in, "first_party") != NULL) {
+	if ((flags & IDP_META_DYNAMIC) &&
+	    json_object_get(in, "first_party") != NULL) {
 		rc = idp_fail_why(why, IDP_ERR_INVALID_CLIENT_METADATA,
 		    "first_party is set by an operator, not by registration");
 		goto bad;
@@ -575,6 +621,8 @@ idp_client_from_row(const struct idp_client_row *row)
 	c->client_uri = json_string_value(json_object_get(md, "client_uri"));
 	c->policy_uri = json_string_value(json_object_get(md, "policy_uri"));
 	c->tos_uri = json_string_value(json_object_get(md, "tos_uri"));
+	v = json_object_get(md, "default_max_age");
+	c->default_max_age = json_is_integer(v) ? json_integer_value(v) : -1;
 	c->first_party = row->first_party;
 	c->enabled = row->enabled;
 	c->has_secret = row->has_secret;
