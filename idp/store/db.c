@@ -5,7 +5,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "store/db.h"
 #include "store/statements.h"
 #include "util/log.h"
 #include "util/mem.h"
@@ -402,6 +401,12 @@ simple(struct idp_dbconn *c, const char *sql)
 		rc = classify(c, r, sql);
 	PQclear(r);
 	return rc;
+}
+
+enum idp_err
+idp_db_ping(struct idp_dbconn *c)
+{
+	return idp_db_run(c, "health_ping", NULL, 0);
 }
 
 enum idp_err
