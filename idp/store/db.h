@@ -5,9 +5,14 @@
  * and the raw connection stay in store/ (store/sql.h); tests/lint.sh
  * checks that no file outside store/ reaches <libpq-fe.h>.
  *
- * When PostgreSQL goes away, calls fail with IDP_ERR_UNAVAILABLE (the
- * HTTP layer answers 503); the pool reconnects by itself, at most once a
- * second, so a dead database costs a request microseconds, not a timeout. */
+ * When PostgreSQL goes away or stops answering, calls fail with
+ * IDP_ERR_UNAVAILABLE (the HTTP layer answers 503 with Retry-After). A
+ * borrow of the daemon has a deadline (idp_db_set_deadline): waiting for
+ * a free connection, connecting and every answer count against it, and a
+ * connection that did not answer in time is dropped. After a failure the
+ * pool refuses borrows at once for a second, then lets one at a time
+ * test the database until it answers, so a dead or frozen database costs
+ * most requests microseconds and holds at most one worker. */
 #ifndef IDP_STORE_DB_H
 #define IDP_STORE_DB_H
 
@@ -31,6 +36,12 @@ void idp_db_free(struct idp_db *db);
  * saves a WAL flush. Revocations use idp_db_exec_durable. Call before the
  * first acquire. idpctl keeps synchronous commits. */
 void idp_db_set_async_commit(struct idp_db *db, bool on);
+
+/* How long one borrow may take, in milliseconds, from the acquire to the
+ * release (0, the default: no bound, for idpctl's migrations and COPY).
+ * Statements also carry it as their statement_timeout. Call before the
+ * first acquire. */
+void idp_db_set_deadline(struct idp_db *db, int ms);
 
 /* Wait up to wait_seconds for the database to answer (start-up). */
 enum idp_err idp_db_wait_ready(struct idp_db *db, int wait_seconds,
