@@ -9,6 +9,7 @@ import { openSync, readFileSync, readdirSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import { CookieJar, env, formInputs, pkce, sleep } from '../e2e/lib.mjs';
+import { makeClient } from '../e2e/flow.mjs';
 
 export { sleep };
 
@@ -108,6 +109,17 @@ export class Idp {
   }
 }
 
+// pg_stop or pg_start (deploy/lib/pg.sh) of the stack's PostgreSQL,
+// without blocking the event loop: the load goes on meanwhile.
+export function pg(action) {
+  const p = spawn('bash', ['-c', `. "$ROOT/deploy/lib/pg.sh"; pg_${action} "$PG_DIR"`],
+    { stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  p.stderr.on('data', (d) => { err += d; });
+  return new Promise((ok, fail) => p.on('exit', (code) => (code === 0 ? ok()
+    : fail(new Error(`pg_${action}: ${err}`)))));
+}
+
 // The processes of the stack's PostgreSQL: the postmaster and its children.
 function pgPids() {
   const pm = Number(readFileSync(`${env.PG_DIR}/data/postmaster.pid`, 'utf8').split('\n')[0]);
@@ -139,9 +151,10 @@ export function freezePostgres() {
   return thaw;
 }
 
-// Loops that send req() back to back until stop() (and then wait for the
-// ones in flight); every exchange is kept for the assertions.
-export function loops(n, req, pauseMs = 0) {
+// Loops that send req() until stop() (and then wait for the ones in
+// flight), pausing between requests so that quick 503s do not take every
+// core; every exchange is kept for the assertions.
+export function loops(n, req, pauseMs = 10) {
   const results = [];
   let running = true;
   const run = async () => {
@@ -177,15 +190,48 @@ export function assertUnavailable(r, what) {
   }
 }
 
-// The login page of an authorization request, for a browser of its own.
-export async function loginPage(idp, client, jar) {
-  const { verifier, challenge } = pkce();
+// An authorization request of client's, from the browser of jar.
+export function authorize(idp, client, jar, extra = {}) {
+  const { challenge } = pkce();
   const q = new URLSearchParams({ response_type: 'code', client_id: client.id,
     redirect_uri: client.redirect, scope: 'openid', state: 's', nonce: 'n',
-    code_challenge: challenge, code_challenge_method: 'S256' });
-  const r = await request('GET', `${idp.url}/authorize?${q}`, { jar });
+    code_challenge: challenge, code_challenge_method: 'S256', ...extra });
+  return request('GET', `${idp.url}/authorize?${q}`, { jar });
+}
+
+// An idp of the test's own (4 workers, plus settings) and a
+// client_credentials service whose token requests make the load.
+export async function serviceStack(t, settings = {}) {
+  const idp = await new Idp({ IDP_WORKER_THREADS: '4', ...settings }).start();
+  t.after(() => idp.stop());
+  const svc = makeClient({ grants: ['client_credentials'], redirects: [], scope: 'satudata.read' });
+  assert.equal((await clientCredentials(idp, svc)).status, 200);
+  return { idp, svc, pid: idp.proc.pid };
+}
+
+// Every answer of a load loop: served, or a 503 as promised.
+export function assertServedOrUnavailable(results, what) {
+  for (const r of results) {
+    assert.ok(r.status === 200 || r.status === 503, `${what}: ${r.status} ${r.error ?? ''} ${r.text ?? ''}`);
+    if (r.status === 503) assertUnavailable(r, what);
+  }
+}
+
+// Served again within 2 s of since, and from then on every request.
+export function assertRecovered(results, since, what) {
+  const after = results.filter((r) => r.t0 >= since);
+  const firstOk = after.find((r) => r.status === 200);
+  assert.ok(firstOk && firstOk.t1 - since <= 2000, `${what} served again within 2 s`);
+  for (const r of after.filter((x) => x.t0 >= since + 2000)) {
+    assert.equal(r.status, 200, `${what} afterwards: ${r.status} ${r.text ?? ''}`);
+  }
+}
+
+// The login page of an authorization request, for a browser of its own.
+export async function loginPage(idp, client, jar) {
+  const r = await authorize(idp, client, jar);
   assert.equal(r.status, 200, `login page: ${r.status} ${r.text?.slice(0, 200)}`);
-  return { page: r, verifier };
+  return r;
 }
 
 export function submitLogin(idp, jar, page, user) {
