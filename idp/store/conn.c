@@ -119,14 +119,21 @@ prepare_failed(struct idp_dbconn *c, const PGresult *r,
 	const char *st = PQresultErrorField(r, PG_DIAG_SQLSTATE);
 
 	idp_conn_set_err(c, PQresultErrorMessage(r));
-	if (st != NULL && (!strcmp(st, "42P01") || !strcmp(st, "42703")))
+	if (st != NULL && (!strcmp(st, "42P01") || !strcmp(st, "42703"))) {
 		snprintf(c->err, sizeof(c->err), "the database schema is "
 		    "missing or old: run 'idpctl migrate' (%s)", s->name);
-	IDP_ERROR("db.prepare", " stmt=%s msg=\"%s\"", s->name, c->err);
+		IDP_ERROR("db.prepare", " stmt=%s msg=\"%s\"", s->name,
+		    c->err);
+	} else {
+		/* A lock held on a table: the next borrow tries again. */
+		IDP_WARN("db.prepare", " stmt=%s msg=\"%s\"", s->name, c->err);
+	}
 }
 
 /* Every statement of store/ in one pipeline: one round trip, however
- * many statements there are, so a reconnect costs little. */
+ * many statements there are, so a reconnect costs little. 1 when the
+ * server refused a statement (it answered: a lock held on a table, an old
+ * schema), -1 when it did not answer or the connection failed. */
 static int
 prepare_all(struct idp_dbconn *c, uint64_t deadline)
 {
@@ -153,7 +160,7 @@ prepare_all(struct idp_dbconn *c, uint64_t deadline)
 				prepare_failed(c, r, s);
 			PQclear(r);
 			if (!ok)
-				return -1;
+				return 1;
 			if (next_result(c, deadline, &r) != 0)
 				return -1;
 			PQclear(r);	/* NULL: the end of this statement */
@@ -231,6 +238,7 @@ idp_conn_open(struct idp_dbconn *c, const struct idp_conn_opts *o,
 	uint64_t limit = idp_mono_ns() +
 	    (uint64_t)o->connect_timeout * 1000000000u;
 	char options[1024];
+	int rc = -1;
 
 	idp_conn_close(c);
 	if (deadline == 0 || limit < deadline)
@@ -263,8 +271,9 @@ idp_conn_open(struct idp_dbconn *c, const struct idp_conn_opts *o,
 	}
 	if (PQsetnonblocking(c->pg, 1) != 0)
 		goto pq_failed;
-	if (o->prepare && prepare_all(c, deadline) != 0)
+	if (o->prepare && (rc = prepare_all(c, deadline)) != 0)
 		goto failed;
+	rc = -1;
 	/* idpctl's migrations and COPY use blocking libpq calls. */
 	if (o->deadline_ms == 0 && PQsetnonblocking(c->pg, 0) != 0)
 		goto pq_failed;
@@ -273,5 +282,5 @@ pq_failed:
 	idp_conn_set_err(c, PQerrorMessage(c->pg));
 failed:
 	idp_conn_close(c);
-	return -1;
+	return rc;
 }

@@ -18,6 +18,7 @@ struct idp_dbconn {
 	bool probe;		/* this borrow tests a database that failed */
 	unsigned gen;		/* the pool generation it connected in */
 	uint64_t deadline;	/* of the current borrow, idp_mono_ns(); 0 none */
+	int stmt_ms;		/* > 0: each statement's own deadline instead */
 	struct idp_db *db;
 	char err[256];
 };
@@ -40,8 +41,9 @@ enum idp_wait {
 uint64_t idp_mono_ns(void);
 
 /* Connect with the session settings and, if asked, every statement of
- * store/ prepared, all before deadline. -1 with c->err set (and c->pg
- * NULL) on failure. */
+ * store/ prepared, all before deadline. 0 when done; on failure c->err
+ * says why and c->pg is NULL: -1 when there is no connection or no answer
+ * in time, 1 when the server answered but refused a statement. */
 int idp_conn_open(struct idp_dbconn *c, const struct idp_conn_opts *o,
     uint64_t deadline);
 /* Drop the connection without waiting for the server. */

@@ -200,25 +200,36 @@ put(struct idp_db *db, struct idp_dbconn *c, bool fail)
 	pthread_mutex_unlock(&db->mu);
 }
 
-enum idp_err
-idp_db_acquire(struct idp_db *db, struct idp_dbconn **out)
+/* A deadline ms from now; 0 (none) when ms is 0. */
+static uint64_t
+after_ms(int ms)
 {
-	uint64_t deadline = db->opts.deadline_ms ? idp_mono_ns() +
-	    (uint64_t)db->opts.deadline_ms * 1000000u : 0;
+	return ms ? idp_mono_ns() + (uint64_t)ms * 1000000u : 0;
+}
+
+static enum idp_err
+acquire(struct idp_db *db, uint64_t deadline, int stmt_ms,
+    struct idp_dbconn **out)
+{
 	struct idp_dbconn *c = take(db, deadline);
 	unsigned gen;
 
 	if (c == NULL)
 		return IDP_ERR_UNAVAILABLE;
 	c->deadline = deadline;
+	c->stmt_ms = stmt_ms;
 	pthread_mutex_lock(&db->mu);
 	gen = db->gen;
 	pthread_mutex_unlock(&db->mu);
 	if (c->broken || c->gen != gen) {
-		if (idp_conn_open(c, &db->opts, deadline) != 0) {
+		int o = idp_conn_open(c, &db->opts, deadline);
+
+		if (o != 0) {
 			IDP_WARN("db.connect", " msg=\"%s\"", c->err);
 			c->broken = true;
-			put(db, c, true);
+			if (o > 0)
+				answered(db);	/* alive, only busy */
+			put(db, c, o < 0);
 			return IDP_ERR_UNAVAILABLE;
 		}
 		c->broken = false;
@@ -228,6 +239,24 @@ idp_db_acquire(struct idp_db *db, struct idp_dbconn **out)
 	}
 	*out = c;
 	return IDP_OK;
+}
+
+enum idp_err
+idp_db_acquire(struct idp_db *db, struct idp_dbconn **out)
+{
+	return acquire(db, after_ms(db->opts.deadline_ms), 0, out);
+}
+
+/* Background borrows give each statement three request deadlines: longer
+ * than the server's statement_timeout, so a slow statement ends in the
+ * server's own error rather than in a dropped connection and an open
+ * circuit, and a long series of quick ones (a purge) is not cut. */
+enum idp_err
+idp_db_acquire_background(struct idp_db *db, struct idp_dbconn **out)
+{
+	int ms = 3 * db->opts.deadline_ms;
+
+	return acquire(db, after_ms(ms), ms, out);
 }
 
 static enum idp_err simple(struct idp_dbconn *c, const char *sql);
@@ -240,8 +269,8 @@ idp_db_release(struct idp_db *db, struct idp_dbconn *c)
 	/* A connection left inside a transaction (a bug or an error path
 	 * that forgot to roll back) must not leak it into the next request. */
 	if (!c->broken && PQtransactionStatus(c->pg) != PQTRANS_IDLE) {
-		c->deadline = db->opts.deadline_ms ? idp_mono_ns() +
-		    (uint64_t)db->opts.deadline_ms * 1000000u : 0;
+		c->deadline = after_ms(db->opts.deadline_ms);
+		c->stmt_ms = 0;
 		(void)simple(c, "ROLLBACK");
 		if (!c->broken && PQtransactionStatus(c->pg) != PQTRANS_IDLE) {
 			c->broken = true;
@@ -373,6 +402,8 @@ idp_db_exec(struct idp_dbconn *c, const char *stmt,
 		lens[i] = params[i].len;
 		fmts[i] = params[i].len > 0 ? 1 : 0;
 	}
+	if (c->stmt_ms > 0)
+		c->deadline = after_ms(c->stmt_ms);
 	if (!PQsendQueryPrepared(c->pg, stmt, n, vals, lens, fmts, 0)) {
 		idp_conn_set_err(c, PQerrorMessage(c->pg));
 		return lost(c, stmt);
@@ -453,6 +484,8 @@ simple(struct idp_dbconn *c, const char *sql)
 
 	if (c->broken)
 		return IDP_ERR_UNAVAILABLE;
+	if (c->stmt_ms > 0)
+		c->deadline = after_ms(c->stmt_ms);
 	if (!PQsendQuery(c->pg, sql)) {
 		idp_conn_set_err(c, PQerrorMessage(c->pg));
 		return lost(c, sql);

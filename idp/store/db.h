@@ -49,6 +49,11 @@ enum idp_err idp_db_wait_ready(struct idp_db *db, int wait_seconds,
 
 enum idp_err idp_db_acquire(struct idp_db *db, struct idp_dbconn **out)
 	__attribute__((warn_unused_result));
+/* For work outside requests (housekeeping): each statement gets three
+ * request deadlines, so a slow one fails by the server's statement_timeout
+ * and a long series of quick ones is not cut short. */
+enum idp_err idp_db_acquire_background(struct idp_db *db,
+    struct idp_dbconn **out) __attribute__((warn_unused_result));
 void idp_db_release(struct idp_db *db, struct idp_dbconn *c);
 
 /* The message of the last failure on this connection (for logs only). */
