@@ -112,6 +112,14 @@ next_result(struct idp_dbconn *c, uint64_t deadline, PGresult **r)
 	}
 }
 
+/* libpq's own message for a failed call, -1 for the caller to return. */
+static int
+pq_err(struct idp_dbconn *c)
+{
+	idp_conn_set_err(c, PQerrorMessage(c->pg));
+	return -1;
+}
+
 static void
 prepare_failed(struct idp_dbconn *c, const PGresult *r,
     const struct idp_stmt *s)
@@ -173,8 +181,7 @@ prepare_all(struct idp_dbconn *c, uint64_t deadline)
 	if (ok && PQexitPipelineMode(c->pg))
 		return 0;
 pq_failed:
-	idp_conn_set_err(c, PQerrorMessage(c->pg));
-	return -1;
+	return pq_err(c);
 }
 
 /* Settings every connection runs with, sent with the start-up packet (no
@@ -230,11 +237,39 @@ connect_start(const struct idp_conn_opts *o, const char *options)
 	return PQconnectStartParams(keys, vals, 1);
 }
 
+/* Drive libpq's connection state machine until deadline. */
+static int
+poll_connect(struct idp_dbconn *c, uint64_t deadline)
+{
+	PostgresPollingStatusType st = PGRES_POLLING_WRITING;
+
+	while (st != PGRES_POLLING_OK) {
+		int w;
+
+		if (st == PGRES_POLLING_FAILED ||
+		    PQstatus(c->pg) == CONNECTION_BAD)
+			break;
+		w = wait_socket(c->pg, st == PGRES_POLLING_READING ? POLLIN :
+		    POLLOUT, deadline);
+		if (w == 0) {
+			idp_conn_set_err(c, "connecting: no answer from the "
+			    "database in time");
+			return -1;
+		}
+		if (w < 0)
+			break;
+		st = PQconnectPoll(c->pg);
+	}
+	if (st == PGRES_POLLING_OK)
+		return 0;
+	idp_conn_set_err(c, PQerrorMessage(c->pg));
+	return -1;
+}
+
 int
 idp_conn_open(struct idp_dbconn *c, const struct idp_conn_opts *o,
     uint64_t deadline)
 {
-	PostgresPollingStatusType st = PGRES_POLLING_WRITING;
 	uint64_t limit = idp_mono_ns() +
 	    (uint64_t)o->connect_timeout * 1000000000u;
 	char options[1024];
@@ -252,35 +287,21 @@ idp_conn_open(struct idp_dbconn *c, const struct idp_conn_opts *o,
 		idp_conn_set_err(c, "out of memory");
 		return -1;
 	}
-	while (st != PGRES_POLLING_OK) {
-		int w;
-
-		if (st == PGRES_POLLING_FAILED ||
-		    PQstatus(c->pg) == CONNECTION_BAD)
-			goto pq_failed;
-		w = wait_socket(c->pg, st == PGRES_POLLING_READING ? POLLIN :
-		    POLLOUT, deadline);
-		if (w == 0) {
-			idp_conn_set_err(c, "connecting: no answer from the "
-			    "database in time");
-			goto failed;
-		}
-		if (w < 0)
-			goto pq_failed;
-		st = PQconnectPoll(c->pg);
+	if (poll_connect(c, deadline) != 0)
+		goto out;
+	if (PQsetnonblocking(c->pg, 1) != 0) {
+		rc = pq_err(c);
+		goto out;
 	}
-	if (PQsetnonblocking(c->pg, 1) != 0)
-		goto pq_failed;
 	if (o->prepare && (rc = prepare_all(c, deadline)) != 0)
-		goto failed;
-	rc = -1;
+		goto out;
 	/* idpctl's migrations and COPY use blocking libpq calls. */
-	if (o->deadline_ms == 0 && PQsetnonblocking(c->pg, 0) != 0)
-		goto pq_failed;
+	if (o->deadline_ms == 0 && PQsetnonblocking(c->pg, 0) != 0) {
+		rc = pq_err(c);
+		goto out;
+	}
 	return 0;
-pq_failed:
-	idp_conn_set_err(c, PQerrorMessage(c->pg));
-failed:
+out:
 	idp_conn_close(c);
 	return rc;
 }
