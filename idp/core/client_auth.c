@@ -133,11 +133,17 @@ static bool
 signature_ok(struct idp_req *rq, const struct idp_client *c,
     const struct idp_jws *j)
 {
-	json_t *jwks = c->jwks ? json_incref(c->jwks) : c->jwks_uri ?
-	    idp_jwks_fetch(rq, c->jwks_uri, j->kid) : NULL;
-	json_t *keys = json_object_get(jwks, "keys"), *jwk;
+	json_t *jwks, *keys, *jwk;
 	bool found = false;
 	size_t i;
+
+	/* A fetch may take seconds: the database connection (and its
+	 * deadline) must not wait for it. */
+	if (c->jwks == NULL && c->jwks_uri != NULL)
+		idp_reqdb_release(rq);
+	jwks = c->jwks ? json_incref(c->jwks) : c->jwks_uri ?
+	    idp_jwks_fetch(rq, c->jwks_uri, j->kid) : NULL;
+	keys = json_object_get(jwks, "keys");
 
 	json_array_foreach(keys, i, jwk) {
 		const char *kid = json_string_value(json_object_get(jwk, "kid"));

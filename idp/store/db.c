@@ -304,24 +304,48 @@ lost(struct idp_dbconn *c, const char *what)
 	return IDP_ERR_UNAVAILABLE;
 }
 
-/* No answer by the deadline: abandon the connection and open the circuit.
+/* No answer by the deadline: abandon the connection, and open the circuit
+ * when the statement itself waited long enough to say the server does not
+ * answer (a quarter of a request's deadline; a healthy server answers in
+ * a millisecond), not merely that the borrow's time was nearly spent.
  * No PQcancel: in libpq 15 it waits for the very server that does not
  * answer. The server ends the statement by itself (statement_timeout) or
  * when it notices that idp left (client_connection_check_interval). */
 static enum idp_err
-timed_out(struct idp_dbconn *c, const char *what)
+timed_out(struct idp_dbconn *c, const char *what, uint64_t sent)
 {
 	struct idp_db *db = c->db;
+	uint64_t waited = idp_mono_ns() - sent;
 
 	idp_conn_set_err(c, "no answer from the database in time");
-	IDP_WARN("db.timeout", " stmt=%s msg=\"no answer within the "
-	    "request's database deadline; connection dropped\"", what);
+	IDP_WARN("db.timeout", " stmt=%s ms=%llu msg=\"no answer within the "
+	    "borrow's deadline; connection dropped\"", what,
+	    (unsigned long long)(waited / 1000000u));
 	c->broken = true;
 	idp_conn_close(c);
 	pthread_mutex_lock(&db->mu);
-	trip_locked(db);
+	if (waited >= (uint64_t)db->opts.deadline_ms * 250000u)
+		trip_locked(db);
 	pthread_mutex_unlock(&db->mu);
 	return IDP_ERR_UNAVAILABLE;
+}
+
+/* Before a send: the connection is usable and the borrow has time left.
+ * A borrow that spent its time elsewhere fails without touching the
+ * connection, which stays good. Sets *sent. */
+static enum idp_err
+may_send(struct idp_dbconn *c, uint64_t *sent)
+{
+	if (c->broken)
+		return IDP_ERR_UNAVAILABLE;
+	*sent = idp_mono_ns();
+	if (c->stmt_ms > 0)
+		c->deadline = *sent + (uint64_t)c->stmt_ms * 1000000u;
+	if (c->deadline != 0 && *sent >= c->deadline) {
+		idp_conn_set_err(c, "the borrow's database time ran out");
+		return IDP_ERR_UNAVAILABLE;
+	}
+	return IDP_OK;
 }
 
 static bool
@@ -332,10 +356,11 @@ result_ok(const PGresult *r)
 	return st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK;
 }
 
-/* Wait, until the borrow's deadline, for the answer to what was just
+/* Wait, until the borrow's deadline, for the answer to what was sent at
  * sent: its first failed result, else its last one. */
 static enum idp_err
-collect(struct idp_dbconn *c, const char *what, PGresult **out)
+collect(struct idp_dbconn *c, const char *what, uint64_t sent,
+    PGresult **out)
 {
 	PGresult *keep = NULL, *r;
 	enum idp_wait w;
@@ -344,8 +369,8 @@ collect(struct idp_dbconn *c, const char *what, PGresult **out)
 	for (;;) {
 		if ((w = idp_conn_await(c, c->deadline)) != IDP_WAIT_OK) {
 			PQclear(keep);
-			return w == IDP_WAIT_TIMEOUT ? timed_out(c, what) :
-			    lost(c, what);
+			return w == IDP_WAIT_TIMEOUT ?
+			    timed_out(c, what, sent) : lost(c, what);
 		}
 		if ((r = PQgetResult(c->pg)) == NULL)
 			break;
@@ -390,25 +415,24 @@ idp_db_exec(struct idp_dbconn *c, const char *stmt,
 	const char *vals[32];
 	int lens[32], fmts[32];
 	PGresult *r;
+	uint64_t sent;
 	enum idp_err rc;
 
 	*res = NULL;
-	if (c->broken)
-		return IDP_ERR_UNAVAILABLE;
 	if (n > 32)
 		return IDP_ERR_INTERNAL;
+	if ((rc = may_send(c, &sent)) != IDP_OK)
+		return rc;
 	for (int i = 0; i < n; i++) {
 		vals[i] = params[i].v;
 		lens[i] = params[i].len;
 		fmts[i] = params[i].len > 0 ? 1 : 0;
 	}
-	if (c->stmt_ms > 0)
-		c->deadline = after_ms(c->stmt_ms);
 	if (!PQsendQueryPrepared(c->pg, stmt, n, vals, lens, fmts, 0)) {
 		idp_conn_set_err(c, PQerrorMessage(c->pg));
 		return lost(c, stmt);
 	}
-	if ((rc = collect(c, stmt, &r)) != IDP_OK)
+	if ((rc = collect(c, stmt, sent, &r)) != IDP_OK)
 		return rc;
 	if (r != NULL && result_ok(r)) {
 		*res = r;
@@ -480,17 +504,16 @@ static enum idp_err
 simple(struct idp_dbconn *c, const char *sql)
 {
 	PGresult *r;
+	uint64_t sent;
 	enum idp_err rc;
 
-	if (c->broken)
-		return IDP_ERR_UNAVAILABLE;
-	if (c->stmt_ms > 0)
-		c->deadline = after_ms(c->stmt_ms);
+	if ((rc = may_send(c, &sent)) != IDP_OK)
+		return rc;
 	if (!PQsendQuery(c->pg, sql)) {
 		idp_conn_set_err(c, PQerrorMessage(c->pg));
 		return lost(c, sql);
 	}
-	if ((rc = collect(c, sql, &r)) != IDP_OK)
+	if ((rc = collect(c, sql, sent, &r)) != IDP_OK)
 		return rc;
 	if (r == NULL || PQresultStatus(r) != PGRES_COMMAND_OK)
 		rc = classify(c, r, sql);
