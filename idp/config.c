@@ -26,6 +26,9 @@ const struct idp_config_entry idp_config_entries[] = {
 	  "thread (0-200)" },
 	{ "db_connect_timeout", "3", "seconds for one connection attempt "
 	  "(1-60)" },
+	{ "db_request_deadline_ms", "2000", "milliseconds a request may spend "
+	  "on the database (free connection, connecting, every answer) "
+	  "before it gets 503 (100-60000)" },
 	{ "db_start_wait", "30", "seconds idp waits for the database at start "
 	  "before it exits (0-3600)" },
 	{ "hash_threads", "0", "password hashing threads; 0 = one per core "
@@ -185,6 +188,7 @@ static const struct int_key int_keys[] = {
 	IK("worker_threads", worker_threads, 0, 256),
 	IK("db_pool_size", db_pool_size, 0, 200),
 	IK("db_connect_timeout", db_connect_timeout, 1, 60),
+	IK("db_request_deadline_ms", db_request_deadline_ms, 100, 60000),
 	IK("db_start_wait", db_start_wait, 0, 3600),
 	IK("hash_threads", hash_threads, 0, 64),
 	IK("hash_queue", hash_queue, 1, 10000),

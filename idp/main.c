@@ -157,6 +157,7 @@ main(int argc, char **argv)
 	ctx.db = idp_db_new(cfg.database_url, cfg.db_pool_size,
 	    cfg.db_connect_timeout, true);
 	idp_db_set_async_commit(ctx.db, true);
+	idp_db_set_deadline(ctx.db, cfg.db_request_deadline_ms);
 	if (idp_db_wait_ready(ctx.db, cfg.db_start_wait, err, sizeof(err))
 	    != IDP_OK) {
 		fprintf(stderr, "idp: database_url: cannot use the database "

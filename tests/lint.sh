@@ -63,5 +63,78 @@ else
 	fi
 fi
 
+# libpq stays inside store/, through headers too: no file outside store/
+# may reach <libpq-fe.h> by any chain of project includes. Endpoints hold
+# opaque handles (store/db.h); PGresult and the statement helpers live in
+# headers private to store/ (store/sql.h). Every #include "..." is
+# followed (the including file's folder first, then idp/), in idp/ and
+# tests/; each finding prints its chain.
+check_libpq_reach() {
+	local hits=()
+	# shellcheck disable=SC2016 # the single quotes hold an awk program
+	mapfile -t hits < <(cd "$root" && find idp tests -name '*.[ch]' \
+		-not -path '*/build*' -not -path '*/node_modules/*' | sort |
+		xargs awk '
+	function norm(p,   n, i, k, out, part, st) {
+		n = split(p, part, "/"); k = 0
+		for (i = 1; i <= n; i++) {
+			if (part[i] == "." || part[i] == "") continue
+			if (part[i] == ".." && k > 0) { k--; continue }
+			st[++k] = part[i]
+		}
+		out = st[1]
+		for (i = 2; i <= k; i++) out = out "/" st[i]
+		return out
+	}
+	FNR == 1 { nf++; order[nf] = FILENAME; known[FILENAME] = 1 }
+	/^[ \t]*#[ \t]*include[ \t]*<libpq-fe\.h>/ { dist[FILENAME] = 0 }
+	/^[ \t]*#[ \t]*include[ \t]*"/ {
+		inc = $0; sub(/^[^"]*"/, "", inc); sub(/".*/, "", inc)
+		dir = FILENAME; sub(/[^\/]*$/, "", dir)
+		raw[FILENAME, ++nraw[FILENAME]] = dir SUBSEP inc
+	}
+	END {
+		# Resolve includes to scanned files.
+		for (i = 1; i <= nf; i++) {
+			f = order[i]
+			for (j = 1; j <= nraw[f]; j++) {
+				split(raw[f, j], p, SUBSEP)
+				t = norm(p[1] p[2])
+				if (!(t in known)) t = norm("idp/" p[2])
+				if (t in known) edge[f, ++nedge[f]] = t
+			}
+		}
+		# dist[f]: includes between f and <libpq-fe.h> (shortest).
+		do {
+			changed = 0
+			for (i = 1; i <= nf; i++) {
+				f = order[i]
+				for (j = 1; j <= nedge[f]; j++) {
+					t = edge[f, j]
+					if ((t in dist) && (!(f in dist) || dist[t] + 1 < dist[f])) {
+						dist[f] = dist[t] + 1; changed = 1
+					}
+				}
+			}
+		} while (changed)
+		for (i = 1; i <= nf; i++) {
+			f = order[i]
+			if (f ~ /^idp\/store\// || !(f in dist)) continue
+			c = f
+			while (dist[f] > 0) {
+				for (j = 1; j <= nedge[f]; j++) {
+					t = edge[f, j]
+					if ((t in dist) && dist[t] == dist[f] - 1) break
+				}
+				f = t; c = c " -> " f
+			}
+			print c " -> <libpq-fe.h>"
+		}
+	}')
+	[ ${#hits[@]} -eq 0 ] ||
+		report "<libpq-fe.h> reached outside store/" "${hits[@]}"
+}
+check_libpq_reach
+
 [ $fail -eq 0 ] && echo "lint: ok"
 exit $fail

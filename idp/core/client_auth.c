@@ -139,6 +139,10 @@ signature_check(struct idp_req *rq, const struct idp_client *c,
 	size_t i;
 
 	*found = false;
+	/* A fetch may take seconds: the database connection (and its
+	 * deadline) must not wait for it. */
+	if (c->jwks == NULL && c->jwks_uri != NULL)
+		idp_reqdb_release(rq);
 	if (c->jwks != NULL)
 		jwks = json_incref(c->jwks);
 	else if (c->jwks_uri != NULL && (rc = idp_jwks_uri_get(rq,

@@ -2,6 +2,8 @@
 #include <string.h>
 
 #include "store/session.h"
+#include "store/statements.h"
+#include "store/user_rows.h"
 
 const struct idp_stmt idp_session_stmts[] = {
 	{ "session_get",

@@ -12,8 +12,6 @@
 #include "store/directory.h"
 #include "util/arena.h"
 
-extern const struct idp_stmt idp_session_stmts[];
-
 struct idp_session {
 	long long id;
 	char *sid;

@@ -111,6 +111,7 @@ START_TEST(defaults)
 	ck_assert_int_eq(cfg.rsa_bits, 2048);
 	ck_assert_str_eq(cfg.default_locale, "id");
 	ck_assert_int_eq(cfg.db_connect_timeout, 3);
+	ck_assert_int_eq(cfg.db_request_deadline_ms, 2000);
 	ck_assert_int_eq(cfg.hash_queue, 64);
 	/* 0 means "derive from the machine": never left at 0 */
 	ck_assert_int_ge(cfg.worker_threads, 1);
@@ -235,6 +236,8 @@ START_TEST(bad_numbers_name_their_key)
 	bad_line("argon2_parallelism = 17", "argon2_parallelism");
 	bad_line("max_body_bytes = 100", "max_body_bytes");
 	bad_line("hash_queue = 0", "hash_queue");
+	bad_line("db_request_deadline_ms = 99", "db_request_deadline_ms");
+	bad_line("db_request_deadline_ms = 60001", "db_request_deadline_ms");
 }
 END_TEST
 
