@@ -14,20 +14,29 @@ import {
 const DEADLINE = 2000;
 const SLACK = 1000;
 
+// Hold an exclusive lock on clients for ms; resolves { locked, done }:
+// locked when the lock is held (psql says so after LOCK TABLE), done with
+// psql's exit code after it is released.
 function lockClients(ms) {
   const p = spawn('psql', ['-X', '-q', '-h', `${env.PG_DIR}/run`, '-p', env.PG_PORT, '-U', 'idp',
-    '-d', 'idp', '-v', 'ON_ERROR_STOP=1', '-c',
-    `BEGIN; LOCK TABLE clients IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(${ms / 1000}); COMMIT;`],
-  { stdio: 'ignore' });
-  return new Promise((ok) => p.on('exit', (code) => ok(code)));
+    '-d', 'idp', '-v', 'ON_ERROR_STOP=1'], { stdio: ['pipe', 'pipe', 'ignore'] });
+  p.stdin.end('BEGIN;\nLOCK TABLE clients IN ACCESS EXCLUSIVE MODE;\n\\echo locked\n'
+    + `SELECT pg_sleep(${ms / 1000});\nCOMMIT;\n`);
+  const locked = new Promise((ok) => {
+    let out = '';
+    p.stdout.on('data', (d) => { out += d; if (out.includes('locked')) ok(Date.now()); });
+  });
+  const done = new Promise((ok) => p.on('exit', (code) => ok(code)));
+  return { locked, done };
 }
 
 test('a table locked for 5 s: 503s within the deadline, served again as soon as it is released', async (t) => {
   const { idp, svc } = await serviceStack(t, { IDP_DB_REQUEST_DEADLINE_MS: String(DEADLINE) });
   const load = loops(3, () => clientCredentials(idp, svc));
   await sleep(500);
-  const locking = Date.now();
-  const code = await lockClients(5000);
+  const lock = lockClients(5000);
+  const locking = await lock.locked;
+  const code = await lock.done;
   const released = Date.now();
   await sleep(2000);
   const tokens = await load.stop();
