@@ -129,8 +129,9 @@ idp_assertion_check_claims(json_t *payload, const char *client_id,
 		*why = "The assertion's aud must name this endpoint.";
 		return IDP_ERR_INVALID_CLIENT;
 	}
+	/* exp comes from outside: compare it with now, never add to it. */
 	if (!json_is_integer(exp) ||
-	    json_integer_value(exp) + IDP_ASSERTION_SKEW <= now ||
+	    json_integer_value(exp) <= now - IDP_ASSERTION_SKEW ||
 	    json_integer_value(exp) > now + IDP_ASSERTION_MAX_LIFETIME) {
 		*why = "The assertion is expired or lives too long.";
 		return IDP_ERR_INVALID_CLIENT;

@@ -194,6 +194,24 @@ START_TEST(assertion_claims_bad)
 }
 END_TEST
 
+/* Found while fuzzing (tests/fuzz, assertion): exp + skew overflowed for
+ * an exp near the largest integer, undefined behaviour under UBSan. */
+START_TEST(assertion_exp_extremes)
+{
+	struct idp_assertion_claims c;
+
+	ck_assert_int_eq(claims(C("\"aud\":\"" ISS "\","
+	    "\"exp\":9223372036854775807,\"jti\":\"j\""), &c),
+	    IDP_ERR_INVALID_CLIENT);
+	ck_assert_int_eq(claims(C("\"aud\":\"" ISS "\","
+	    "\"exp\":9223372036854775750,\"jti\":\"j\""), &c),
+	    IDP_ERR_INVALID_CLIENT);
+	ck_assert_int_eq(claims(C("\"aud\":\"" ISS "\","
+	    "\"exp\":-9223372036854775808,\"jti\":\"j\""), &c),
+	    IDP_ERR_INVALID_CLIENT);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -211,5 +229,6 @@ main(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, assertion_claims_good);
 	tcase_add_test(tc, assertion_claims_bad);
+	tcase_add_test(tc, assertion_exp_extremes);
 	return unit_run(s);
 }
