@@ -5,7 +5,7 @@
 # benchmark, and the libFuzzer targets for a bounded time. Everything runs
 # under AddressSanitizer and UBSan.
 #
-#   tests/run.sh            all suites (fuzz: about 25 s per target)
+#   tests/run.sh            all suites (fuzz: 270 s shared by the targets)
 #   tests/run.sh unit       one suite (unit, e2e, interop, bench, fuzz)
 #   tests/run.sh fuzz       the fuzz targets, 300 s each, or
 #                           IDP_FUZZ_SECONDS each (tests/fuzz/run.sh)
