@@ -52,7 +52,7 @@ for f in $(find "$art" -type f -newer "$start" | sort); do
 	found=1
 	echo "--- input kept in $f ($(wc -c <"$f") bytes), as hex:"
 	od -A d -t x1z -v "$f" | head -n 64
-	echo "--- reproduce: $exe $f"
+	echo "--- reproduce: $out/$(basename "$exe") $f"
 	echo "--- after the fix, commit it: cp $f $src/corpus/$name/"
 done
 [ "$found" -eq 1 ] || echo "(no input was kept)"
