@@ -81,6 +81,10 @@ stack_up() {
 	export IDP_KEY_RELOAD_INTERVAL=${IDP_KEY_RELOAD_INTERVAL:-1}
 	export IDP_WORKER_THREADS=${IDP_WORKER_THREADS:-4}
 	export IDP_CODE_TTL=${IDP_CODE_TTL:-30}
+	# The helpdesk the error pages name (tests look for these values).
+	export IDP_HELPDESK_PHONE=${IDP_HELPDESK_PHONE:-(0361) 555-0100}
+	export IDP_HELPDESK_EMAIL=${IDP_HELPDESK_EMAIL:-helpdesk-sso@baliprov.go.id}
+	export IDP_HELPDESK_HOURS=${IDP_HELPDESK_HOURS:-mon-fri 08:00-16:00}
 	export IDP_BIN=$build/idp/idp
 	export IDP_CTL=$build/idp/ctl/idpctl
 	export IDP_BUILD_DIR=$build
