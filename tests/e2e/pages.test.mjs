@@ -6,7 +6,7 @@
 // expired login page that starts the same request again, times in WITA.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ISSUER, formInputs, http, idpctl, pkce, psql, unique } from './lib.mjs';
 import { REDIRECT, authorizeUrl, callback, exchange, makeClient, makeUser, newJar,
@@ -37,6 +37,7 @@ function clientWithHome(name) {
     scope: 'openid profile',
   }));
   const r = idpctl(['--json', 'client', 'add', '--manifest', file]);
+  rmSync(dir, { recursive: true });
   assert.equal(r.status, 0, r.stderr);
   return { id, redirect: REDIRECT, home: `https://${id}.baliprov.go.id/` };
 }
