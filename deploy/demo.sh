@@ -88,6 +88,9 @@ database_url = $PG_URL
 key_dir = $root/certs
 sql_dir = $root/sql
 log_level = info
+# Whom error pages send people to (an example for the demo).
+helpdesk_email = helpdesk-sso@baliprov.go.id
+helpdesk_hours = mon-fri 08:00-16:00
 CONF
 fi
 

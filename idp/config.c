@@ -78,6 +78,18 @@ const struct idp_config_entry idp_config_entries[] = {
 	{ "outbound_max_in_flight", "0", "calls to client URIs at once; a "
 	  "request needing more gets 503; 0 = a quarter of the worker "
 	  "threads, at least 2 (0-1024)" },
+	{ "provider_name", "SSO Provinsi Bali", "the provider's name in the "
+	  "header and title of every page (1-80 bytes)" },
+	{ "helpdesk_name", "Helpdesk SSO Provinsi Bali", "who people are told "
+	  "to call when something goes wrong (1-80 bytes)" },
+	{ "helpdesk_phone", "", "the helpdesk's telephone number as people "
+	  "dial it, e.g. (0361) 222333; empty: not shown" },
+	{ "helpdesk_email", "", "the helpdesk's email address; empty: not "
+	  "shown" },
+	{ "helpdesk_hours", "", "the helpdesk's opening hours in time_zone, "
+	  "e.g. mon-fri 08:00-16:00, sat 08:00-12:00; empty: not shown" },
+	{ "time_zone", "Asia/Makassar", "time zone of the times pages show "
+	  "(a tzdata name; Asia/Makassar is WITA, UTC+8)" },
 	{ NULL, NULL, NULL },
 };
 
@@ -336,6 +348,8 @@ idp_config_set(struct idp_config *cfg, const char *key, const char *v,
 		set_str(&cfg->default_locale, v);
 		return 0;
 	}
+	if ((n = idp_config_set_page(cfg, key, v, err, errlen)) <= 0)
+		return (int)n;
 	snprintf(err, errlen, "%s: unknown configuration key", key);
 	return -1;
 }
@@ -497,5 +511,6 @@ idp_config_free(struct idp_config *cfg)
 	free(cfg->sql_dir);
 	free(cfg->cookie_name);
 	free(cfg->default_locale);
+	idp_config_free_page(cfg);
 	memset(cfg, 0, sizeof(*cfg));
 }

@@ -15,6 +15,18 @@
 enum idp_cookie_secure { IDP_COOKIE_SECURE_AUTO, IDP_COOKIE_SECURE_ALWAYS,
 	IDP_COOKIE_SECURE_NEVER };
 
+/* Opening hours of the helpdesk: up to four ranges of weekdays (0 is
+ * Monday), each open from `open` to `close`, minutes after midnight in the
+ * configured time zone. */
+#define IDP_HOURS_MAX 4
+struct idp_hours {
+	int n;
+	struct {
+		int first_day, last_day;
+		int open, close;
+	} r[IDP_HOURS_MAX];
+};
+
 struct idp_config {
 	char *issuer;		/* no trailing slash */
 	bool issuer_https;
@@ -55,6 +67,13 @@ struct idp_config {
 	bool outbound_allow_loopback;	/* development only */
 	int outbound_timeout;		/* seconds for one outbound call */
 	int outbound_max_in_flight;	/* outbound calls at once */
+	/* What the pages say about the provider and where to get help. */
+	char *provider_name;
+	char *helpdesk_name;
+	char *helpdesk_phone;		/* "" when not configured */
+	char *helpdesk_email;		/* "" when not configured */
+	struct idp_hours helpdesk_hours;	/* n == 0 when not configured */
+	char *time_zone;		/* tzdata name, e.g. Asia/Makassar */
 };
 
 struct idp_config_entry {
@@ -74,5 +93,11 @@ int idp_config_load(const char *path, struct idp_config *cfg, char *err,
 int idp_config_set(struct idp_config *cfg, const char *key, const char *value,
     char *err, size_t errlen);
 void idp_config_free(struct idp_config *cfg);
+
+/* config_page.c: the keys of the pages (provider_name, helpdesk_*,
+ * time_zone). Returns 1 when key is not one of them. */
+int idp_config_set_page(struct idp_config *cfg, const char *key,
+    const char *value, char *err, size_t errlen);
+void idp_config_free_page(struct idp_config *cfg);
 
 #endif

@@ -20,6 +20,7 @@
 #include "crypto/random.h"
 #include "http/server.h"
 #include "idp_build.h"
+#include "page/when.h"
 #include "store/db.h"
 #include "util/log.h"
 #include "util/mem.h"
@@ -125,6 +126,8 @@ main(int argc, char **argv)
 		return 1;
 	}
 	idp_log_set_level(cfg.log_level);
+	/* Before any thread: times on pages are in the configured zone. */
+	idp_when_use_zone(cfg.time_zone);
 	if (check_key_dir(&cfg) != 0)
 		goto out_cfg;
 	if (check_only) {

@@ -1,6 +1,8 @@
 /* The person's own page (GET /account): who is signed in, the third-party
  * clients they allowed, and a way to withdraw each consent (POST
- * /account) — its refresh and access tokens stop working with it. */
+ * /account, asked first, then confirmed) — its refresh and access tokens
+ * stop working with it. Opened while signed out, it sends the browser to
+ * sign in first and back here after. */
 #include <string.h>
 
 #include "core/clients.h"
@@ -10,6 +12,9 @@
 #include "endpoint/flow.h"
 #include "endpoint/pages.h"
 #include "http/response.h"
+#include "page/form.h"
+#include "page/page.h"
+#include "page/trouble.h"
 #include "oidc/scope.h"
 #include "store/consent.h"
 #include "util/log.h"
@@ -45,21 +50,46 @@ show(struct idp_req *rq, struct idp_resp *rs, struct idp_session *s)
 		    cs[i].scopes, &scopes, &k) == IDP_OK)
 			list[i].scopes = scopes;
 	}
-	page.locale = idp_flow_locale(rq, NULL);
 	page.user = &s->user;
 	page.auth_time = s->auth_time;
 	page.consents = list;
 	page.nconsents = (size_t)n;
 	page.csrf_account = idp_flow_session_csrf(rq, CSRF_ACCOUNT);
 	page.csrf_logout = idp_flow_session_csrf(rq, CSRF_LOGOUT);
-	idp_page_account(rq, rs, &page);
-	return IDP_OK;
+	return idp_page_account(rq, rs, &page);
+}
+
+/* The question before a consent is withdrawn, naming the application. */
+static enum idp_err
+ask_withdraw(struct idp_req *rq, struct idp_resp *rs, const char *client_id)
+{
+	struct idp_withdraw_page page = { 0 };
+	const struct idp_client *cl = NULL;
+
+	page.client_id = client_id;
+	page.client_name = client_id;
+	if (idp_clients_get(rq, client_id, &cl) == IDP_OK)
+		page.client_name = cl->name;
+	page.csrf_token = idp_flow_session_csrf(rq, CSRF_ACCOUNT);
+	return idp_page_withdraw(rq, rs, &page);
+}
+
+static enum idp_err
+bad_form(struct idp_req *rq, struct idp_resp *rs, enum idp_trouble_kind kind)
+{
+	struct idp_trouble t = { 0 };
+
+	t.kind = kind;
+	t.err = IDP_ERR_INVALID_REQUEST;
+	t.detail = "The account form is not valid.";
+	t.retry = kind == IDP_TROUBLE_SESSION_ENDED ?
+	    "/login?next=%2Faccount" : "/account";
+	return idp_page_trouble(rq, rs, &t);
 }
 
 enum idp_err
 idp_account_handle(struct idp_req *rq, struct idp_resp *rs)
 {
-	const char *locale = idp_flow_locale(rq, NULL);
 	struct idp_session *s = NULL;
 	const char *client_id, *action;
 	struct idp_dbconn *c;
@@ -67,20 +97,22 @@ idp_account_handle(struct idp_req *rq, struct idp_resp *rs)
 
 	if ((rc = idp_flow_session(rq, &s)) != IDP_OK)
 		return rc;
-	if (s == NULL) {
-		idp_page_message(rq, rs, 401, locale, "not_signed_in");
+	if (s == NULL && rq->method != IDP_POST) {
+		idp_page_see_other(rq, rs, "/login?next=%2Faccount", NULL);
 		return IDP_OK;
 	}
+	if (s == NULL)
+		return bad_form(rq, rs, IDP_TROUBLE_SESSION_ENDED);
 	if (rq->method != IDP_POST)
 		return show(rq, rs, s);
 	action = idp_req_form(rq, "action");
 	client_id = idp_req_form(rq, "client_id");
 	if (!rq->has_form || !idp_flow_session_csrf_ok(rq, CSRF_ACCOUNT) ||
 	    action == NULL || strcmp(action, "withdraw") != 0 ||
-	    client_id == NULL) {
-		idp_page_message(rq, rs, 400, locale, "bad_form");
-		return IDP_OK;
-	}
+	    client_id == NULL)
+		return bad_form(rq, rs, IDP_TROUBLE_BAD_FORM);
+	if (!idp_form_confirmed(rq))
+		return ask_withdraw(rq, rs, client_id);
 	if ((rc = idp_reqdb(rq, &c)) != IDP_OK)
 		return rc;
 	rc = idp_store_consent_withdraw(c, s->user.id, client_id);
@@ -93,8 +125,7 @@ idp_account_handle(struct idp_req *rq, struct idp_resp *rs)
 		    rq->id, s->user.sub, idp_logq(rq->arena, client_id));
 	}
 	/* Post/redirect/get: a reload does not post again. */
-	idp_resp_body(rs, 303, NULL, "", 0);
-	idp_resp_header(rs, "Location", "/account");
-	idp_resp_no_store(rs);
+	idp_page_see_other(rq, rs, "/account", rc == IDP_OK ?
+	    "consent_withdrawn" : NULL);
 	return IDP_OK;
 }

@@ -11,6 +11,7 @@
 #include "endpoint/flow.h"
 #include "endpoint/pages.h"
 #include "http/response.h"
+#include "page/trouble.h"
 #include "util/log.h"
 #include "util/str.h"
 
@@ -83,7 +84,8 @@ show_login(struct idp_req *rq, struct idp_resp *rs,
 	rc = idp_flow_pending(rq, rs, z, 0, &page.login_id, &page.csrf_token);
 	if (rc != IDP_OK)
 		return rc;
-	page.locale = idp_flow_locale(rq, z);
+	page.ui_locales = z->ui_locales;
+	page.redirect_uri = z->redirect_uri;
 	page.client = c;
 	page.username = z->login_hint;
 	if (s != NULL && z->prompt_select_account) {
@@ -91,8 +93,26 @@ show_login(struct idp_req *rq, struct idp_resp *rs,
 		if (page.username == NULL)
 			page.username = s->user.username;
 	}
-	idp_page_login(rq, rs, &page);
-	return IDP_OK;
+	return idp_page_login(rq, rs, &page);
+}
+
+/* Stage 1 failed: the person is told what went wrong in their language
+ * and sent nowhere; the service's home page is offered when known. */
+static enum idp_err
+refuse(struct idp_req *rq, struct idp_resp *rs, const struct idp_client *c,
+    enum idp_trouble_kind kind, enum idp_err e, const char *why)
+{
+	struct idp_trouble t = { 0 };
+
+	t.kind = kind;
+	t.err = e;
+	t.detail = why;
+	t.ui_locales = idp_req_param(rq, "ui_locales");
+	if (c != NULL) {
+		t.service_name = c->name;
+		t.service_uri = c->client_uri;
+	}
+	return idp_page_trouble(rq, rs, &t);
 }
 
 enum idp_err
@@ -116,17 +136,18 @@ idp_authorize_handle(struct idp_req *rq, struct idp_resp *rs)
 	rq->log_client = raw.client_id;
 	/* Stage 1: never redirect to an unverified URI (RFC 6749 §4.1.2.1). */
 	if (raw.client_id == NULL)
-		return idp_fail(rs, IDP_ERR_INVALID_REQUEST,
-		    "client_id is required.");
+		return refuse(rq, rs, NULL, IDP_TROUBLE_BAD_LINK,
+		    IDP_ERR_INVALID_REQUEST, "client_id is required.");
 	rc = idp_clients_get(rq, raw.client_id, &c);
 	if (rc == IDP_ERR_NOT_FOUND || (rc == IDP_OK && !c->enabled))
-		return idp_fail(rs, IDP_ERR_INVALID_REQUEST,
-		    "Unknown or disabled client_id.");
+		return refuse(rq, rs, NULL, IDP_TROUBLE_UNKNOWN_SERVICE,
+		    IDP_ERR_INVALID_REQUEST, "Unknown or disabled client_id.");
 	if (rc != IDP_OK)
 		return rc;
 	if ((rc = idp_authz_check_redirect(c, raw.redirect_uri, &why))
 	    != IDP_OK)
-		return idp_fail(rs, rc, why);
+		return refuse(rq, rs, c, raw.redirect_uri ?
+		    IDP_TROUBLE_BAD_RETURN : IDP_TROUBLE_BAD_LINK, rc, why);
 	/* Stage 2: errors go back to the client. */
 	rc = idp_authz_validate(rq->arena, c, &raw, &opts, &z, &why);
 	if (rc != IDP_OK) {

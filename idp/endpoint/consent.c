@@ -25,23 +25,24 @@ idp_consent_handle(struct idp_req *rq, struct idp_resp *rs)
 	if (!rq->has_form)
 		return idp_fail(rs, IDP_ERR_INVALID_REQUEST,
 		    "The consent form must be posted as a form.");
-	rc = idp_flow_load_pending(rq, rs, true, &p);
+	rc = idp_flow_load_pending(rq, rs, IDP_PENDING_CSRF, &p);
 	if (rc != IDP_OK)
 		return rs->status ? IDP_OK : rc;
+	if (p.client == NULL)
+		return idp_fail(rs, IDP_ERR_INVALID_REQUEST,
+		    "A local sign-in has no consent.");
 	rq->log_client = p.client->client_id;
 	/* Only the person whose session was shown the page may answer. */
 	if ((rc = idp_flow_session(rq, &s)) != IDP_OK)
 		return rc;
 	if (s == NULL || p.login->session_id == 0 ||
-	    s->id != p.login->session_id) {
-		idp_page_message(rq, rs, 400, p.locale, "expired");
-		return IDP_OK;
-	}
+	    s->id != p.login->session_id)
+		return idp_flow_trouble(rq, rs, &p, IDP_TROUBLE_EXPIRED,
+		    "The consent page belongs to another session.");
 	if (decision == NULL || (strcmp(decision, "allow") != 0 &&
-	    strcmp(decision, "deny") != 0)) {
-		idp_page_message(rq, rs, 400, p.locale, "bad_form");
-		return IDP_OK;
-	}
+	    strcmp(decision, "deny") != 0))
+		return idp_flow_trouble(rq, rs, &p, IDP_TROUBLE_BAD_FORM,
+		    "decision must be allow or deny.");
 	if ((rc = idp_reqdb(rq, &c)) != IDP_OK)
 		return rc;
 	if (!strcmp(decision, "deny")) {

@@ -11,6 +11,8 @@
 #include "endpoint/pages.h"
 #include "http/response.h"
 #include "oidc/scope.h"
+#include "page/page.h"
+#include "page/trouble.h"
 #include "store/audit.h"
 #include "store/consent.h"
 #include "store/token.h"
@@ -114,11 +116,14 @@ idp_flow_session_csrf_ok(struct idp_req *rq, const char *purpose)
 	    idp_flow_session_csrf(rq, purpose));
 }
 
-enum idp_err
-idp_flow_pending(struct idp_req *rq, struct idp_resp *rs,
-    const struct idp_authz *z, long long session_id, const char **login_id,
+/* A new pending login bound to this browser: for the authorization z, or
+ * (z NULL) a local sign-in ending at next. */
+static enum idp_err
+pending_new(struct idp_req *rq, struct idp_resp *rs, const struct idp_authz *z,
+    const char *next, long long session_id, const char **login_id,
     const char **csrf)
 {
+	int64_t ttl = rq->ctx->cfg->login_ttl;
 	unsigned char browser[IDP_SHA256_LEN];
 	const char *bv;
 	struct idp_secret id;
@@ -131,14 +136,21 @@ idp_flow_pending(struct idp_req *rq, struct idp_resp *rs,
 		return rc;
 	bv = idp_flow_browser(rq, rs, browser);
 	idp_mint_secret(&id);
-	params = idp_authz_to_json(z);
-	js = json_dumps(params, JSON_COMPACT);
-	json_decref(params);
-	if (js == NULL)
-		return IDP_ERR_INTERNAL;
-	rc = idp_store_login_create(c, id.digest, browser, z->client_id, js,
-	    rq->ctx->cfg->login_ttl);
-	free(js);
+	if (z != NULL) {
+		params = idp_authz_to_json(z);
+		js = json_dumps(params, JSON_COMPACT);
+		json_decref(params);
+		if (js == NULL) {
+			idp_secret_wipe(&id);
+			return IDP_ERR_INTERNAL;
+		}
+		rc = idp_store_login_create(c, id.digest, browser, z->client_id,
+		    js, ttl);
+		free(js);
+	} else {
+		rc = idp_store_login_create_local(c, id.digest, browser, next,
+		    ttl);
+	}
 	if (rc == IDP_OK && session_id != 0)
 		rc = idp_store_login_set_session(c, id.digest, session_id);
 	if (rc == IDP_OK) {
@@ -151,48 +163,78 @@ idp_flow_pending(struct idp_req *rq, struct idp_resp *rs,
 	return rc;
 }
 
-const char *
-idp_flow_locale(struct idp_req *rq, const struct idp_authz *z)
+enum idp_err
+idp_flow_pending(struct idp_req *rq, struct idp_resp *rs,
+    const struct idp_authz *z, long long session_id, const char **login_id,
+    const char **csrf)
 {
-	return idp_pick_locale(z ? z->ui_locales : NULL,
-	    idp_req_header(rq, "Accept-Language"),
-	    rq->ctx->cfg->default_locale);
+	return pending_new(rq, rs, z, NULL, session_id, login_id, csrf);
 }
 
 enum idp_err
-idp_flow_load_pending(struct idp_req *rq, struct idp_resp *rs,
-    bool check_csrf, struct idp_pending *p)
+idp_flow_pending_local(struct idp_req *rq, struct idp_resp *rs,
+    const char *next, const char **login_id, const char **csrf)
 {
-	const char *browser = idp_req_cookie_token(rq, IDP_BROWSER_COOKIE);
-	unsigned char bd[IDP_SHA256_LEN];
-	struct idp_dbconn *c;
+	return pending_new(rq, rs, NULL, next, 0, login_id, csrf);
+}
+
+/* The link that starts p's request again: the same authorization, or the
+ * same local sign-in. NULL when p is unknown. */
+static const char *
+restart_link(struct idp_req *rq, const struct idp_pending *p)
+{
+	struct idp_buf b;
+	const char *q;
+
+	if (p == NULL)
+		return NULL;
+	idp_buf_init(&b, rq->arena, 17 * 1024);
+	if (p->client == NULL) {
+		idp_buf_adds(&b, "/login?next=");
+		idp_buf_add_urlenc(&b, p->next);
+	} else {
+		if ((q = idp_authz_to_query(rq->arena, &p->authz)) == NULL)
+			return NULL;
+		idp_buf_adds(&b, "/authorize?");
+		idp_buf_adds(&b, q);
+	}
+	return b.overflow ? NULL : b.data;
+}
+
+enum idp_err
+idp_flow_trouble(struct idp_req *rq, struct idp_resp *rs,
+    const struct idp_pending *p, enum idp_trouble_kind kind,
+    const char *detail)
+{
+	struct idp_trouble t = { 0 };
+
+	t.kind = kind;
+	t.err = IDP_ERR_INVALID_REQUEST;
+	t.detail = detail;
+	t.retry = restart_link(rq, p);
+	if (p != NULL && p->client != NULL) {
+		t.service_name = p->client->name;
+		t.service_uri = p->client->client_uri;
+		t.ui_locales = p->authz.ui_locales;
+	}
+	if (kind == IDP_TROUBLE_BAD_FORM)
+		IDP_WARN("login.csrf", " req=%s ip=%s", rq->id, rq->ip);
+	return idp_page_trouble(rq, rs, &t);
+}
+
+/* What the pending login leads to: its authorization request and client,
+ * or its local path. */
+static enum idp_err
+read_target(struct idp_req *rq, struct idp_resp *rs, struct idp_pending *p)
+{
+	struct idp_trouble t = { 0 };
 	json_t *params;
 	enum idp_err rc;
-	const char *lang = idp_pick_locale(NULL,
-	    idp_req_header(rq, "Accept-Language"), rq->ctx->cfg->default_locale);
 
-	memset(p, 0, sizeof(*p));
-	p->login_id = rq->method == IDP_POST ? idp_req_form(rq, "login") :
-	    idp_req_query(rq, "login");
-	if (p->login_id == NULL || strlen(p->login_id) != IDP_TOKEN_CHARS)
-		goto expired;
-	if ((rc = idp_reqdb(rq, &c)) != IDP_OK)
-		return rc;
-	idp_sha256_str(p->login_id, p->digest);
-	rc = idp_store_login_get(c, rq->arena, p->digest, &p->login);
-	if (rc == IDP_ERR_NOT_FOUND || (rc == IDP_OK && p->login->completed))
-		goto expired;
-	if (rc != IDP_OK)
-		return rc;
-	/* The page belongs to the browser that opened it (login CSRF). */
-	if (browser == NULL)
-		goto bad;
-	idp_sha256_str(browser, bd);
-	if (!idp_ct_eq(bd, sizeof(bd), p->login->browser_digest, sizeof(bd)))
-		goto bad;
-	if (check_csrf && !idp_ct_streq(idp_req_form(rq, "csrf_token"),
-	    idp_flow_csrf(rq, p->login_id, browser)))
-		goto bad;
+	if (p->login->client_id == NULL) {
+		p->next = p->login->next_path;
+		return idp_local_path_ok(p->next) ? IDP_OK : IDP_ERR_INTERNAL;
+	}
 	params = json_loads(p->login->params, 0, NULL);
 	if (params == NULL || idp_authz_from_json(rq->arena, params,
 	    &p->authz) != 0) {
@@ -201,27 +243,91 @@ idp_flow_load_pending(struct idp_req *rq, struct idp_resp *rs,
 	}
 	json_decref(params);
 	rc = idp_clients_get(rq, p->login->client_id, &p->client);
-	if (rc == IDP_ERR_NOT_FOUND || (rc == IDP_OK && !p->client->enabled))
-		goto expired;
+	if (rc == IDP_OK && p->client->enabled)
+		return IDP_OK;
+	if (rc != IDP_OK && rc != IDP_ERR_NOT_FOUND)
+		return rc;
+	p->client = NULL;
+	t.kind = IDP_TROUBLE_UNKNOWN_SERVICE;
+	t.err = IDP_ERR_INVALID_REQUEST;
+	t.detail = "The client of this login page is gone or disabled.";
+	t.ui_locales = p->authz.ui_locales;
+	return idp_page_trouble(rq, rs, &t);
+}
+
+/* The expired page of a browser that passed every check: a new pending
+ * login for the same request takes its place. */
+static enum idp_err
+renew(struct idp_req *rq, struct idp_resp *rs, struct idp_pending *p)
+{
+	const char *id, *csrf;
+	enum idp_err rc;
+
+	rc = pending_new(rq, rs, p->client ? &p->authz : NULL, p->next, 0, &id,
+	    &csrf);
 	if (rc != IDP_OK)
 		return rc;
-	p->locale = idp_flow_locale(rq, &p->authz);
+	p->login_id = id;
+	idp_sha256_str(id, p->digest);
+	p->renewed = true;
 	return IDP_OK;
-expired:
-	idp_page_message(rq, rs, 400, lang, "expired");
-	return IDP_ERR_INVALID_REQUEST;
-bad:
-	IDP_WARN("login.csrf", " req=%s ip=%s", rq->id, rq->ip);
-	idp_page_message(rq, rs, 400, lang, "bad_form");
-	return IDP_ERR_INVALID_REQUEST;
+}
+
+enum idp_err
+idp_flow_load_pending(struct idp_req *rq, struct idp_resp *rs,
+    unsigned flags, struct idp_pending *p)
+{
+	const char *browser = idp_req_cookie_token(rq, IDP_BROWSER_COOKIE);
+	unsigned char bd[IDP_SHA256_LEN];
+	struct idp_dbconn *c;
+	bool stale;
+	enum idp_err rc;
+
+	memset(p, 0, sizeof(*p));
+	p->login_id = rq->method == IDP_POST ? idp_req_form(rq, "login") :
+	    idp_req_query(rq, "login");
+	if (p->login_id == NULL || strlen(p->login_id) != IDP_TOKEN_CHARS)
+		return idp_flow_trouble(rq, rs, NULL, IDP_TROUBLE_EXPIRED,
+		    "No login page has this id.");
+	if ((rc = idp_reqdb(rq, &c)) != IDP_OK)
+		return rc;
+	idp_sha256_str(p->login_id, p->digest);
+	rc = idp_store_login_get(c, rq->arena, p->digest, &p->login);
+	if (rc == IDP_ERR_NOT_FOUND)
+		return idp_flow_trouble(rq, rs, NULL, IDP_TROUBLE_EXPIRED,
+		    "No login page has this id.");
+	if (rc != IDP_OK)
+		return rc;
+	stale = p->login->expired || p->login->completed;
+	/* The page belongs to the browser that opened it (login CSRF); only
+	 * that browser is offered its request again. */
+	if (browser != NULL)
+		idp_sha256_str(browser, bd);
+	if (browser == NULL || !idp_ct_eq(bd, sizeof(bd),
+	    p->login->browser_digest, sizeof(bd)))
+		return idp_flow_trouble(rq, rs, NULL, stale ?
+		    IDP_TROUBLE_EXPIRED : IDP_TROUBLE_BAD_FORM,
+		    "The login page is another browser's.");
+	if ((rc = read_target(rq, rs, p)) != IDP_OK)
+		return rc;
+	if ((flags & IDP_PENDING_CSRF) && !idp_ct_streq(idp_req_form(rq,
+	    "csrf_token"), idp_flow_csrf(rq, p->login_id, browser)))
+		return idp_flow_trouble(rq, rs, p, IDP_TROUBLE_BAD_FORM,
+		    "The CSRF token does not match.");
+	if (p->login->completed || (p->login->expired &&
+	    !(flags & IDP_PENDING_RENEW)))
+		return idp_flow_trouble(rq, rs, p, IDP_TROUBLE_EXPIRED,
+		    p->login->completed ? "The login page was used already." :
+		    "The login page expired.");
+	return p->login->expired ? renew(rq, rs, p) : IDP_OK;
 }
 
 enum idp_err
 idp_flow_error(struct idp_req *rq, struct idp_resp *rs,
     const struct idp_authz *z, enum idp_err e, const char *desc)
 {
-	idp_resp_error_redirect(rq, rs, z->redirect_uri, e, desc, z->state);
-	return e;
+	return idp_resp_error_redirect(rq, rs, z->redirect_uri, e, desc,
+	    z->state);
 }
 
 void
@@ -301,14 +407,14 @@ show_consent(struct idp_req *rq, struct idp_resp *rs,
 	    != IDP_OK) {
 		return rc;
 	}
-	page.locale = idp_flow_locale(rq, z);
+	page.ui_locales = z->ui_locales;
+	page.redirect_uri = z->redirect_uri;
 	page.client = c;
 	page.user = &s->user;
 	page.scopes = z->scopes;
 	page.login_id = login_id;
 	page.csrf_token = csrf;
-	idp_page_consent(rq, rs, &page);
-	return IDP_OK;
+	return idp_page_consent(rq, rs, &page);
 }
 
 static enum idp_err
@@ -391,13 +497,31 @@ idp_flow_finish(struct idp_req *rq, struct idp_resp *rs,
 		if ((rc = idp_reqdb(rq, &db)) != IDP_OK)
 			return rc;
 		rc = idp_store_login_complete(db, pending->digest);
-		if (rc == IDP_ERR_CONFLICT) {
-			idp_page_message(rq, rs, 400, pending->locale,
-			    "expired");
-			return IDP_ERR_INVALID_REQUEST;
-		}
+		if (rc == IDP_ERR_CONFLICT)
+			return idp_flow_trouble(rq, rs, pending,
+			    IDP_TROUBLE_EXPIRED,
+			    "The login page was used already.");
 		if (rc != IDP_OK)
 			return rc;
 	}
 	return issue_code(rq, rs, c, z, s);
+}
+
+enum idp_err
+idp_flow_finish_local(struct idp_req *rq, struct idp_resp *rs,
+    struct idp_pending *pending)
+{
+	struct idp_dbconn *db;
+	enum idp_err rc;
+
+	if ((rc = idp_reqdb(rq, &db)) != IDP_OK)
+		return rc;
+	rc = idp_store_login_complete(db, pending->digest);
+	if (rc == IDP_ERR_CONFLICT)
+		return idp_flow_trouble(rq, rs, pending, IDP_TROUBLE_EXPIRED,
+		    "The login page was used already.");
+	if (rc != IDP_OK)
+		return rc;
+	idp_page_see_other(rq, rs, pending->next, NULL);
+	return IDP_OK;
 }

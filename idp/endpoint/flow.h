@@ -10,6 +10,7 @@
 #include "http/req.h"
 #include "oidc/authz.h"
 #include "oidc/client.h"
+#include "page/trouble.h"
 #include "store/session.h"
 
 #define IDP_BROWSER_COOKIE "idp_browser"
@@ -42,23 +43,42 @@ bool idp_flow_session_csrf_ok(struct idp_req *rq, const char *purpose);
 enum idp_err idp_flow_pending(struct idp_req *rq, struct idp_resp *rs,
     const struct idp_authz *z, long long session_id, const char **login_id,
     const char **csrf);
+/* A local sign-in: a pending login for the provider's own pages (no
+ * client, no authorization request) that ends at next, a path that
+ * idp_local_path_ok accepted. */
+enum idp_err idp_flow_pending_local(struct idp_req *rq, struct idp_resp *rs,
+    const char *next, const char **login_id, const char **csrf);
 
 struct idp_pending {
 	const char *login_id;
 	unsigned char digest[IDP_SHA256_LEN];
 	struct idp_login *login;
-	struct idp_authz authz;
-	const struct idp_client *client;
-	const char *locale;
+	struct idp_authz authz;		/* an authorization's request */
+	const struct idp_client *client;	/* NULL: a local sign-in */
+	const char *next;		/* a local sign-in's target */
+	bool renewed;			/* see IDP_PENDING_RENEW */
 };
-/* Load the pending login named by the form (or query, for GET /login),
- * check the browser binding and (for POST) the CSRF token. On failure a
- * page is already in rs. */
-enum idp_err idp_flow_load_pending(struct idp_req *rq, struct idp_resp *rs,
-    bool check_csrf, struct idp_pending *p);
 
-/* The locale for this request and authorization. */
-const char *idp_flow_locale(struct idp_req *rq, const struct idp_authz *z);
+/* Check the form's CSRF token (POST). */
+#define IDP_PENDING_CSRF 1u
+/* An expired page whose browser and CSRF token check out is replaced by
+ * a new pending login for the same request (p->renewed), so the person
+ * keeps what they typed and only enters the password again. */
+#define IDP_PENDING_RENEW 2u
+
+/* A page of pending login p that cannot be used (expired, used, another
+ * browser's, a bad form): says so and, when p is not NULL, offers to start
+ * the same request again and names the service. Returns the error. */
+enum idp_err idp_flow_trouble(struct idp_req *rq, struct idp_resp *rs,
+    const struct idp_pending *p, enum idp_trouble_kind kind,
+    const char *detail);
+
+/* Load the pending login named by the form (or query, for GET /login) and
+ * check the browser binding. On failure the page that says what to do is
+ * already in rs: an expired or used page offers to start the same request
+ * again, when the row still tells it. */
+enum idp_err idp_flow_load_pending(struct idp_req *rq, struct idp_resp *rs,
+    unsigned flags, struct idp_pending *p);
 
 /* Finish an authorization for a signed-in person: ask consent when a
  * third-party client needs it (unless consent_done), then issue the code
@@ -67,6 +87,11 @@ enum idp_err idp_flow_finish(struct idp_req *rq, struct idp_resp *rs,
     const struct idp_client *c, const struct idp_authz *z,
     const struct idp_session *s, struct idp_pending *pending,
     bool consent_done);
+
+/* After the password of a local sign-in: the login is done, and the
+ * browser goes to its next path (303). */
+enum idp_err idp_flow_finish_local(struct idp_req *rq, struct idp_resp *rs,
+    struct idp_pending *pending);
 
 /* The error redirect for z (RFC 6749 §4.1.2.1). */
 enum idp_err idp_flow_error(struct idp_req *rq, struct idp_resp *rs,

@@ -1,7 +1,9 @@
-/* The login form: GET /login re-renders a pending login (language switch),
- * POST /login checks the password on a hashing thread and continues the
- * authorization. One generic message for every failure; an unknown user
- * costs the same argon2id run as a wrong password. */
+/* The login form: GET /login re-renders a pending login (language switch)
+ * or, without one, starts a local sign-in to the provider's own pages
+ * (/login?next=/account); POST /login checks the password on a hashing
+ * thread and continues the authorization, or goes to the local path. One
+ * generic message for every failure; an unknown user costs the same
+ * argon2id run as a wrong password. */
 #include <string.h>
 #include <time.h>
 
@@ -14,6 +16,8 @@
 #include "endpoint/flow.h"
 #include "endpoint/pages.h"
 #include "http/response.h"
+#include "page/page.h"
+#include "page/trouble.h"
 #include "store/directory.h"
 #include "store/session.h"
 #include "util/log.h"
@@ -39,20 +43,70 @@ struct login_job {
 	int64_t checked_at;
 };
 
-static void
+/* The client a pending login is for; NULL for a local sign-in. */
+static const char *
+client_id_of(const struct idp_pending *p)
+{
+	return p->client != NULL ? p->client->client_id : NULL;
+}
+
+/* The form of pending login p. csrf: NULL to derive it from the browser
+ * cookie this request carries. */
+static enum idp_err
 render(struct idp_req *rq, struct idp_resp *rs, struct idp_pending *p,
-    const char *username, const char *error)
+    const char *csrf, const char *username, enum idp_login_note note)
 {
 	struct idp_login_page page = { 0 };
+	const char *pw = idp_req_form(rq, "password");
 
-	page.locale = p->locale;
 	page.client = p->client;
+	page.redirect_uri = p->client ? p->authz.redirect_uri : NULL;
+	page.ui_locales = p->authz.ui_locales;
 	page.login_id = p->login_id;
-	page.csrf_token = idp_flow_csrf(rq, p->login_id,
+	page.csrf_token = csrf ? csrf : idp_flow_csrf(rq, p->login_id,
 	    idp_req_cookie_token(rq, IDP_BROWSER_COOKIE));
 	page.username = username ? username : p->authz.login_hint;
-	page.error = error;
-	idp_page_login(rq, rs, &page);
+	page.note = note;
+	page.password_missing = pw == NULL || *pw == '\0' ||
+	    strlen(pw) > IDP_PASSWORD_MAX;
+	return idp_page_login(rq, rs, &page);
+}
+
+/* GET /login?next=PATH (or plain /login: the account page): sign in to
+ * the provider's own pages. A person already signed in goes on at once;
+ * a path that is not this origin's is refused, never followed. */
+static enum idp_err
+local_get(struct idp_req *rq, struct idp_resp *rs, const char *next)
+{
+	struct idp_pending p = { 0 };
+	struct idp_session *s = NULL;
+	struct idp_trouble t = { 0 };
+	const char *csrf;
+	enum idp_err rc;
+
+	if (next == NULL)
+		next = "/account";
+	if (!idp_local_path_ok(next)) {
+		IDP_WARN("login.next_refused", " req=%s ip=%s next=%s", rq->id,
+		    rq->ip, idp_logq(rq->arena, next));
+		idp_flow_audit(rq, "login.next_refused", 0, NULL,
+		    json_pack("{s:s%}", "next", next, strlen(next) > 200 ? 200 :
+		    strlen(next)));
+		t.err = IDP_ERR_INVALID_REQUEST;
+		t.detail = "next must be a path on this site.";
+		return idp_page_trouble(rq, rs, &t);
+	}
+	if ((rc = idp_flow_session(rq, &s)) != IDP_OK)
+		return rc;
+	if (s != NULL) {
+		idp_page_see_other(rq, rs, next, NULL);
+		return IDP_OK;
+	}
+	if ((rc = idp_flow_pending_local(rq, rs, next, &p.login_id, &csrf))
+	    != IDP_OK)
+		return rc;
+	p.next = next;
+	return render(rq, rs, &p, csrf, NULL, IDP_LOGIN_NOTE_NONE);
 }
 
 /* GET /login?login=ID&lang=en: the same pending login in another language. */
@@ -60,16 +114,14 @@ static enum idp_err
 login_get(struct idp_req *rq, struct idp_resp *rs)
 {
 	struct idp_pending p;
-	const char *lang = idp_req_query(rq, "lang");
 	enum idp_err rc;
 
-	rc = idp_flow_load_pending(rq, rs, false, &p);
+	if (idp_req_query(rq, "login") == NULL)
+		return local_get(rq, rs, idp_req_query(rq, "next"));
+	rc = idp_flow_load_pending(rq, rs, 0, &p);
 	if (rc != IDP_OK)
 		return rs->status ? IDP_OK : rc;
-	if (lang != NULL && (!strcmp(lang, "id") || !strcmp(lang, "en")))
-		p.locale = lang;
-	render(rq, rs, &p, NULL, NULL);
-	return IDP_OK;
+	return render(rq, rs, &p, NULL, NULL, IDP_LOGIN_NOTE_NONE);
 }
 
 /* Runs on a hashing thread: no database, no response, just argon2id. */
@@ -102,13 +154,13 @@ login_refused(struct idp_req *rq, struct idp_resp *rs, struct login_job *j,
 	    != IDP_OK)
 		return rc;
 	idp_flow_audit(rq, "login.failure", j->user ? j->user->id : 0,
-	    j->p.client->client_id, json_pack("{s:s, s:s}", "username",
-	    j->username, "reason", reason));
+	    client_id_of(&j->p), json_pack("{s:s, s:s, s:s*}", "username",
+	    j->username, "reason", reason, "next", j->p.next));
 	IDP_INFO("login.failure", " req=%s ip=%s client=%s username=%s "
-	    "reason=%s", rq->id, rq->ip, j->p.client->client_id,
-	    idp_logq(rq->arena, j->username), reason);
-	render(rq, rs, &j->p, j->username, IDP_MSG_BAD_CREDENTIALS);
-	return IDP_OK;
+	    "reason=%s", rq->id, rq->ip, idp_logq(rq->arena,
+	    client_id_of(&j->p)), idp_logq(rq->arena, j->username), reason);
+	return render(rq, rs, &j->p, NULL, j->username,
+	    IDP_LOGIN_BAD_CREDENTIALS);
 }
 
 /* A fresh password check gets a fresh session id; the session the browser
@@ -117,10 +169,10 @@ static enum idp_err
 end_previous_session(struct idp_req *rq, struct idp_dbconn *c,
     long long new_id)
 {
-	const char *old = idp_req_cookie(rq, rq->ctx->cfg->cookie_name);
+	const char *old = idp_req_cookie_token(rq, rq->ctx->cfg->cookie_name);
 	unsigned char d[IDP_SHA256_LEN];
 
-	if (old == NULL || strlen(old) != IDP_TOKEN_CHARS)
+	if (old == NULL)
 		return IDP_OK;
 	idp_sha256_str(old, d);
 	return idp_store_session_replace(c, d, new_id);
@@ -179,10 +231,12 @@ login_continue(struct idp_req *rq, struct idp_resp *rs)
 	s.amr = "pwd";
 	s.acr = "1";
 	s.user = *j->user;
-	idp_flow_audit(rq, "login.success", j->user->id,
-	    j->p.client->client_id, json_pack("{s:s}", "sid", sid));
+	idp_flow_audit(rq, "login.success", j->user->id, client_id_of(&j->p),
+	    json_pack("{s:s, s:s*}", "sid", sid, "next", j->p.next));
 	IDP_INFO("login.success", " req=%s ip=%s client=%s user=%s", rq->id,
-	    rq->ip, j->p.client->client_id, j->user->sub);
+	    rq->ip, idp_logq(rq->arena, client_id_of(&j->p)), j->user->sub);
+	if (j->p.client == NULL)
+		return idp_flow_finish_local(rq, rs, &j->p);
 	return idp_flow_finish(rq, rs, j->p.client, &j->p.authz, &s, &j->p,
 	    false);
 }
@@ -200,17 +254,19 @@ login_post(struct idp_req *rq, struct idp_resp *rs)
 	if (!rq->has_form)
 		return idp_fail(rs, IDP_ERR_INVALID_REQUEST,
 		    "The login form must be posted as a form.");
-	rc = idp_flow_load_pending(rq, rs, true, &j->p);
+	rc = idp_flow_load_pending(rq, rs, IDP_PENDING_CSRF |
+	    IDP_PENDING_RENEW, &j->p);
 	if (rc != IDP_OK)
 		return rs->status ? IDP_OK : rc;
-	rq->log_client = j->p.client->client_id;
+	rq->log_client = client_id_of(&j->p);
+	if (username != NULL && strlen(username) > 128)
+		username = NULL;
+	if (j->p.renewed)
+		return render(rq, rs, &j->p, NULL, username,
+		    IDP_LOGIN_RESTARTED);
 	if (username == NULL || password == NULL || *username == '\0' ||
-	    *password == '\0' || strlen(username) > 128 ||
-	    strlen(password) > IDP_PASSWORD_MAX) {
-		render(rq, rs, &j->p, username && strlen(username) <= 128 ?
-		    username : NULL, IDP_MSG_MISSING);
-		return IDP_OK;
-	}
+	    *password == '\0' || strlen(password) > IDP_PASSWORD_MAX)
+		return render(rq, rs, &j->p, NULL, username, IDP_LOGIN_MISSING);
 	j->username = username;
 	if ((rc = idp_reqdb(rq, &c)) != IDP_OK)
 		return rc;
@@ -221,8 +277,8 @@ login_post(struct idp_req *rq, struct idp_resp *rs)
 	if (throttled) {
 		IDP_WARN("login.throttled", " req=%s ip=%s username=%s", rq->id,
 		    rq->ip, idp_logq(rq->arena, username));
-		render(rq, rs, &j->p, username, IDP_MSG_THROTTLED);
-		return IDP_OK;
+		return render(rq, rs, &j->p, NULL, username,
+		    IDP_LOGIN_THROTTLED);
 	}
 	rc = idp_store_user_by_username(c, rq->arena, username, &j->user);
 	if (rc == IDP_ERR_NOT_FOUND)

@@ -15,6 +15,7 @@
 #include "endpoint/flow.h"
 #include "endpoint/pages.h"
 #include "http/response.h"
+#include "page/trouble.h"
 #include "store/session.h"
 #include "util/buf.h"
 #include "util/log.h"
@@ -41,16 +42,14 @@ hint_payload(struct idp_req *rq, const char *hint)
 	return j.payload;
 }
 
-static void
-signed_out(struct idp_req *rq, struct idp_resp *rs, const char *locale,
+static enum idp_err
+signed_out(struct idp_req *rq, struct idp_resp *rs, const char *ui_locales,
     const char *uri, const char *state)
 {
 	struct idp_buf b;
 
-	if (uri == NULL) {
-		idp_page_message(rq, rs, 200, locale, "signed_out");
-		return;
-	}
+	if (uri == NULL)
+		return idp_page_signed_out(rq, rs, ui_locales);
 	idp_buf_init(&b, rq->arena, 8192);
 	idp_buf_adds(&b, uri);
 	if (state != NULL) {
@@ -58,8 +57,31 @@ signed_out(struct idp_req *rq, struct idp_resp *rs, const char *locale,
 		idp_buf_adds(&b, "state=");
 		idp_buf_add_urlenc(&b, state);
 	}
+	if (b.overflow)
+		return idp_fail(rs, IDP_ERR_INVALID_REQUEST,
+		    "The state parameter is too long.");
 	idp_resp_redirect(rs, b.data);
 	idp_resp_no_store(rs);
+	return IDP_OK;
+}
+
+/* A post_logout_redirect_uri that is not registered: the person stays
+ * signed in and is told so, with the way back to their service. */
+static enum idp_err
+bad_return(struct idp_req *rq, struct idp_resp *rs,
+    const struct idp_client *c, const char *ui_locales)
+{
+	struct idp_trouble t = { 0 };
+
+	t.kind = IDP_TROUBLE_BAD_LOGOUT;
+	t.err = IDP_ERR_INVALID_REQUEST;
+	t.detail = "post_logout_redirect_uri is not registered for the client.";
+	t.ui_locales = ui_locales;
+	if (c != NULL) {
+		t.service_name = c->name;
+		t.service_uri = c->client_uri;
+	}
+	return idp_page_trouble(rq, rs, &t);
 }
 
 enum idp_err
@@ -69,8 +91,7 @@ idp_logout_handle(struct idp_req *rq, struct idp_resp *rs)
 	const char *client_id = idp_req_param(rq, "client_id");
 	const char *uri = idp_req_param(rq, "post_logout_redirect_uri");
 	const char *state = idp_req_param(rq, "state");
-	const char *locale = idp_pick_locale(idp_req_param(rq, "ui_locales"),
-	    idp_req_header(rq, "Accept-Language"), rq->ctx->cfg->default_locale);
+	const char *ui_locales = idp_req_param(rq, "ui_locales");
 	const struct idp_client *c = NULL;
 	struct idp_session *s = NULL;
 	struct idp_dbconn *db;
@@ -78,10 +99,9 @@ idp_logout_handle(struct idp_req *rq, struct idp_resp *rs)
 	bool confirmed;
 	enum idp_err rc;
 
-	if (rq->method == IDP_POST && !rq->has_form) {
-		idp_page_message(rq, rs, 400, locale, "bad_form");
-		return IDP_OK;
-	}
+	if (rq->method == IDP_POST && !rq->has_form)
+		return idp_fail(rs, IDP_ERR_INVALID_REQUEST,
+		    "The sign-out form must be posted as a form.");
 	if (hint != NULL && hp == NULL)
 		return idp_fail(rs, IDP_ERR_INVALID_REQUEST,
 		    "id_token_hint is not an ID token of this provider.");
@@ -92,30 +112,26 @@ idp_logout_handle(struct idp_req *rq, struct idp_resp *rs)
 		    IDP_ERR_NOT_FOUND;
 		if (rc != IDP_OK && rc != IDP_ERR_NOT_FOUND)
 			return rc;
-		if (c == NULL || !idp_client_post_logout_registered(c, uri)) {
-			idp_page_message(rq, rs, 400, locale, "bad_logout");
-			return IDP_OK;
-		}
+		if (c == NULL || !idp_client_post_logout_registered(c, uri))
+			return bad_return(rq, rs, c, ui_locales);
 		rq->log_client = c->client_id;
 	}
 	if ((rc = idp_flow_session(rq, &s)) != IDP_OK)
 		return rc;
 	if (s == NULL) {
 		idp_flow_set_session_cookie(rq, rs, NULL);
-		signed_out(rq, rs, locale, uri, state);
-		return IDP_OK;
+		return signed_out(rq, rs, ui_locales, uri, state);
 	}
 	confirmed = (hp != NULL && idp_str_eq(json_string_value(
 	    json_object_get(hp, "sub")), s->user.sub)) ||
 	    (rq->method == IDP_POST && idp_flow_session_csrf_ok(rq,
 	    CSRF_LOGOUT));
 	if (!confirmed) {
-		struct idp_logout_page page = { locale, &s->user,
+		struct idp_logout_page page = { &s->user, ui_locales,
 			idp_flow_session_csrf(rq, CSRF_LOGOUT), client_id, uri,
 			state };
 
-		idp_page_logout_confirm(rq, rs, &page);
-		return IDP_OK;
+		return idp_page_logout_confirm(rq, rs, &page);
 	}
 	if ((rc = idp_reqdb(rq, &db)) != IDP_OK ||
 	    (rc = idp_store_session_end(db, s->id)) != IDP_OK)
@@ -125,6 +141,5 @@ idp_logout_handle(struct idp_req *rq, struct idp_resp *rs)
 	IDP_INFO("logout", " req=%s user=%s sid=%s", rq->id, s->user.sub,
 	    s->sid);
 	idp_flow_set_session_cookie(rq, rs, NULL);
-	signed_out(rq, rs, locale, uri, state);
-	return IDP_OK;
+	return signed_out(rq, rs, ui_locales, uri, state);
 }

@@ -1,39 +1,52 @@
-/* The provider's HTML pages: login and consent. Server-rendered, no
- * JavaScript, Bahasa Indonesia by default and English on request,
- * accessible labels. Every value is HTML-escaped. */
+/* The pages a person meets while signing in (pages_signin.c: login,
+ * consent) and on their account (pages_account.c: account, withdrawing a
+ * consent, signing out). All are built with the page toolkit (page/),
+ * speak one language and work without JavaScript; each group has its own
+ * message catalogue. Error pages are page/trouble.h's. */
 #ifndef IDP_ENDPOINT_PAGES_H
 #define IDP_ENDPOINT_PAGES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "http/req.h"
 #include "oidc/client.h"
+#include "page/lang.h"
 #include "store/directory.h"
 
+/* What the login form says above its fields. */
+enum idp_login_note {
+	IDP_LOGIN_NOTE_NONE,
+	IDP_LOGIN_BAD_CREDENTIALS,	/* one message for every refusal */
+	IDP_LOGIN_THROTTLED,
+	IDP_LOGIN_MISSING,		/* an empty field: marked on it */
+	IDP_LOGIN_RESTARTED,		/* the old page had expired */
+};
+
 struct idp_login_page {
-	const char *locale;		/* "id" or "en" */
+	/* The service the person signs in to; NULL for the provider's own
+	 * pages (a local sign-in, /login?next=...). */
 	const struct idp_client *client;
+	const char *redirect_uri;	/* where the form may lead (CSP) */
+	const char *ui_locales;
 	const char *login_id;
 	const char *csrf_token;
 	const char *username;		/* prefill, may be NULL */
-	const char *error;		/* message key, may be NULL */
+	bool password_missing;		/* with IDP_LOGIN_MISSING */
+	enum idp_login_note note;
 	const char *current_user;	/* "signed in as" for select_account */
 };
 
 struct idp_consent_page {
-	const char *locale;
 	const struct idp_client *client;
+	const char *redirect_uri;
+	const char *ui_locales;
 	const struct idp_user *user;
 	char *const *scopes;
 	const char *login_id;
 	const char *csrf_token;
 };
-
-/* Message keys for the login page's error line. */
-#define IDP_MSG_BAD_CREDENTIALS "bad_credentials"
-#define IDP_MSG_THROTTLED "throttled"
-#define IDP_MSG_MISSING "missing"
 
 struct idp_account_consent {
 	const char *client_id;
@@ -42,7 +55,6 @@ struct idp_account_consent {
 };
 
 struct idp_account_page {
-	const char *locale;
 	const struct idp_user *user;
 	int64_t auth_time;
 	const struct idp_account_consent *consents;
@@ -51,9 +63,16 @@ struct idp_account_page {
 	const char *csrf_logout;
 };
 
+/* The question before a consent is withdrawn. */
+struct idp_withdraw_page {
+	const char *client_id;
+	const char *client_name;
+	const char *csrf_token;
+};
+
 struct idp_logout_page {
-	const char *locale;
 	const struct idp_user *user;
+	const char *ui_locales;
 	const char *csrf_token;
 	/* carried through the confirmation form */
 	const char *client_id;
@@ -61,17 +80,27 @@ struct idp_logout_page {
 	const char *state;
 };
 
-void idp_page_account(struct idp_req *rq, struct idp_resp *rs,
-    const struct idp_account_page *p);
-void idp_page_logout_confirm(struct idp_req *rq, struct idp_resp *rs,
-    const struct idp_logout_page *p);
-
-void idp_page_login(struct idp_req *rq, struct idp_resp *rs,
+enum idp_err idp_page_login(struct idp_req *rq, struct idp_resp *rs,
     const struct idp_login_page *p);
-void idp_page_consent(struct idp_req *rq, struct idp_resp *rs,
+enum idp_err idp_page_consent(struct idp_req *rq, struct idp_resp *rs,
     const struct idp_consent_page *p);
-/* A short page for a person (expired login, ...), in their language. */
-void idp_page_message(struct idp_req *rq, struct idp_resp *rs, int status,
-    const char *locale, const char *key);
+enum idp_err idp_page_account(struct idp_req *rq, struct idp_resp *rs,
+    const struct idp_account_page *p);
+enum idp_err idp_page_withdraw(struct idp_req *rq, struct idp_resp *rs,
+    const struct idp_withdraw_page *p);
+enum idp_err idp_page_logout_confirm(struct idp_req *rq, struct idp_resp *rs,
+    const struct idp_logout_page *p);
+enum idp_err idp_page_signed_out(struct idp_req *rq, struct idp_resp *rs,
+    const char *ui_locales);
+
+/* The scopes of a consent as a list a person can read (both groups). */
+struct idp_page;
+void idp_pages_scopes(struct idp_page *pg, char *const *scopes);
+
+/* The catalogues, for the catalogue tests. */
+extern const struct idp_msg idp_signin_msgs[];
+extern const size_t idp_signin_nmsgs;
+extern const struct idp_msg idp_account_msgs[];
+extern const size_t idp_account_nmsgs;
 
 #endif

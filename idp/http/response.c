@@ -27,14 +27,10 @@ idp_resp_common_headers(struct idp_resp *rs, bool html)
 {
 	idp_resp_header(rs, "X-Content-Type-Options", "nosniff");
 	idp_resp_header(rs, "Referrer-Policy", "no-referrer");
-	if (html) {
-		idp_resp_header(rs, "Content-Security-Policy",
-		    "default-src 'none'; style-src 'self'; img-src 'self' "
-		    "https: data:; form-action 'self' https: http://127.0.0.1:* "
-		    "http://localhost:*; frame-ancestors 'none'; "
-		    "base-uri 'none'");
+	/* A page's CSP is its own (page/csp.h); framing is refused for
+	 * every page, also by browsers that predate frame-ancestors. */
+	if (html)
 		idp_resp_header(rs, "X-Frame-Options", "DENY");
-	}
 }
 
 void
@@ -99,40 +95,7 @@ idp_resp_bearer_error(struct idp_req *rq, struct idp_resp *rs, enum idp_err e,
 	idp_resp_header(rs, "WWW-Authenticate", chal);
 }
 
-void
-idp_resp_html(struct idp_resp *rs, int status, const char *html, size_t len)
-{
-	idp_resp_body(rs, status, "text/html; charset=utf-8", html, len);
-	idp_resp_common_headers(rs, true);
-	idp_resp_no_store(rs);
-}
-
-void
-idp_resp_error_page(struct idp_req *rq, struct idp_resp *rs, enum idp_err e,
-    const char *desc)
-{
-	struct idp_buf b;
-
-	idp_buf_init(&b, rq->arena, 16 * 1024);
-	idp_buf_adds(&b, "<!DOCTYPE html>\n<html lang=\"id\"><head>"
-	    "<meta charset=\"utf-8\"><meta name=\"viewport\" "
-	    "content=\"width=device-width, initial-scale=1\">"
-	    "<title>Permintaan tidak dapat diproses / Request error</title>"
-	    "<link rel=\"stylesheet\" href=\"/static/idp.css\"></head><body>"
-	    "<main class=\"card\"><h1>Permintaan tidak dapat diproses</h1>"
-	    "<p lang=\"en\">The request cannot be processed.</p><p><code>");
-	idp_buf_add_html(&b, idp_err_str(e));
-	idp_buf_adds(&b, "</code></p><p>");
-	desc = idp_err_public_desc(e, desc);
-	idp_buf_add_html(&b, desc ? desc : "");
-	idp_buf_adds(&b, "</p><p class=\"muted\">ID permintaan / request id: ");
-	idp_buf_add_html(&b, rq->id);
-	idp_buf_adds(&b, "</p></main></body></html>\n");
-	idp_resp_html(rs, idp_err_status(e), b.data, b.len);
-	retry_after(rs, e);
-}
-
-void
+enum idp_err
 idp_resp_error_redirect(struct idp_req *rq, struct idp_resp *rs,
     const char *redirect_uri, enum idp_err e, const char *desc,
     const char *state)
@@ -155,12 +118,11 @@ idp_resp_error_redirect(struct idp_req *rq, struct idp_resp *rs,
 	}
 	idp_buf_adds(&b, "&iss=");
 	idp_buf_add_urlenc(&b, issuer_of(rq));
-	if (b.overflow) {
-		idp_resp_error_page(rq, rs, IDP_ERR_INVALID_REQUEST,
+	if (b.overflow)
+		return idp_fail(rs, IDP_ERR_INVALID_REQUEST,
 		    "The request is too long.");
-		return;
-	}
 	idp_resp_redirect(rs, b.data);
 	idp_resp_common_headers(rs, false);
 	idp_resp_no_store(rs);
+	return e;
 }

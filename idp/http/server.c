@@ -16,6 +16,7 @@
 #include "http/response.h"
 #include "http/router.h"
 #include "http/server.h"
+#include "page/trouble.h"
 #include "util/log.h"
 #include "util/mem.h"
 #include "util/str.h"
@@ -247,11 +248,16 @@ send_resp(struct conn_state *st)
 	return ret;
 }
 
+/* An error no endpoint answered: a page (page/trouble.h) on HTML routes,
+ * and for a browser on a path that is no route; OAuth JSON otherwise. */
 static void
 default_error(struct conn_state *st, enum idp_err rc)
 {
-	if (st->route != NULL && st->route->kind == IDP_ROUTE_HTML)
-		idp_resp_error_page(st->rq, &st->rs, rc, st->rs.err_desc);
+	bool page = st->route != NULL ? st->route->kind == IDP_ROUTE_HTML :
+	    idp_page_wanted(st->rq);
+
+	if (page)
+		idp_page_error(st->rq, &st->rs, rc, st->rs.err_desc);
 	else
 		idp_resp_oauth_error(st->rq, &st->rs, rc, st->rs.err_desc);
 }

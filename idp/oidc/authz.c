@@ -1,8 +1,9 @@
-#include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "oidc/authz.h"
 #include "oidc/scope.h"
+#include "util/buf.h"
 #include "util/str.h"
 
 enum idp_err
@@ -182,6 +183,57 @@ idp_authz_to_json(const struct idp_authz *z)
 	return o;
 }
 
+static void
+query_add(struct idp_buf *b, const char *k, const char *v)
+{
+	if (v == NULL)
+		return;
+	if (b->len > 0)
+		idp_buf_addc(b, '&');
+	idp_buf_adds(b, k);
+	idp_buf_addc(b, '=');
+	idp_buf_add_urlenc(b, v);
+}
+
+char *
+idp_authz_to_query(struct idp_arena *a, const struct idp_authz *z)
+{
+	struct idp_buf b;
+	char max_age[24];
+	const char *prompt[3];
+	size_t n = 0;
+
+	idp_buf_init(&b, a, 16 * 1024);
+	query_add(&b, "response_type", "code");
+	query_add(&b, "client_id", z->client_id);
+	query_add(&b, "redirect_uri", z->redirect_uri);
+	query_add(&b, "scope", z->scope);
+	query_add(&b, "state", z->state);
+	query_add(&b, "nonce", z->nonce);
+	query_add(&b, "code_challenge", z->code_challenge);
+	if (z->code_challenge != NULL)
+		query_add(&b, "code_challenge_method",
+		    idp_pkce_method_name(z->pkce));
+	if (z->prompt_login)
+		prompt[n++] = "login";
+	if (z->prompt_consent)
+		prompt[n++] = "consent";
+	if (z->prompt_select_account)
+		prompt[n++] = "select_account";
+	if (n > 0)
+		query_add(&b, "prompt", n == 1 ? prompt[0] : idp_arena_printf(a,
+		    "%s %s%s%s", prompt[0], prompt[1], n == 3 ? " " : "",
+		    n == 3 ? prompt[2] : ""));
+	if (z->max_age >= 0) {
+		snprintf(max_age, sizeof(max_age), "%lld",
+		    (long long)z->max_age);
+		query_add(&b, "max_age", max_age);
+	}
+	query_add(&b, "login_hint", z->login_hint);
+	query_add(&b, "ui_locales", z->ui_locales);
+	return b.overflow ? NULL : b.data;
+}
+
 static const char *
 get(struct idp_arena *a, json_t *o, const char *k)
 {
@@ -214,37 +266,4 @@ idp_authz_from_json(struct idp_arena *a, json_t *o, struct idp_authz *z)
 	    "prompt_select_account"));
 	z->max_age = json_integer_value(json_object_get(o, "max_age"));
 	return 0;
-}
-
-/* The first of our languages in a list like "en-US id" or an
- * Accept-Language header "id-ID,id;q=0.9,en;q=0.8" (order, not q, decides:
- * browsers list in preference order). */
-static const char *
-first_known(const char *list)
-{
-	const char *p = list;
-
-	while (p != NULL && *p) {
-		while (*p == ' ' || *p == ',')
-			p++;
-		if ((p[0] == 'i' || p[0] == 'I') && (p[1] == 'd' || p[1] == 'D') &&
-		    !isalpha((unsigned char)p[2]))
-			return "id";
-		if ((p[0] == 'e' || p[0] == 'E') && (p[1] == 'n' || p[1] == 'N') &&
-		    !isalpha((unsigned char)p[2]))
-			return "en";
-		p += strcspn(p, " ,");
-	}
-	return NULL;
-}
-
-const char *
-idp_pick_locale(const char *ui_locales, const char *accept_lang,
-    const char *fallback)
-{
-	const char *l = first_known(ui_locales);
-
-	if (l == NULL)
-		l = first_known(accept_lang);
-	return l ? l : fallback;
 }

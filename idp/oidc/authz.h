@@ -80,8 +80,9 @@ enum idp_err idp_authz_validate(struct idp_arena *a,
 json_t *idp_authz_to_json(const struct idp_authz *z);
 int idp_authz_from_json(struct idp_arena *a, json_t *o, struct idp_authz *z);
 
-/* "id" or "en" from ui_locales, then Accept-Language, then the default. */
-const char *idp_pick_locale(const char *ui_locales, const char *accept_lang,
-    const char *fallback);
+/* The same request as an /authorize query string, to start it again
+ * (an expired login page): every parameter the pending login kept. NULL
+ * when it would exceed 16 KiB. */
+char *idp_authz_to_query(struct idp_arena *a, const struct idp_authz *z);
 
 #endif

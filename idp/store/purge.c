@@ -6,13 +6,15 @@
 
 /* Grace periods: a used code is kept 10 minutes past its expiry so a
  * replay is still recognised (and revokes what it issued); ended sessions
- * a day, for the audit trail of logouts. */
+ * a day, for the audit trail of logouts; pending logins a day, so an
+ * expired login page can still start its authorization request again. */
 #define PURGE(name, table, cond) { name, \
 	"DELETE FROM " table " WHERE ctid = ANY (ARRAY(SELECT ctid FROM " \
 	table " WHERE " cond " LIMIT $1))", 1 }
 
 const struct idp_stmt idp_purge_stmts[] = {
-	PURGE("purge_login_requests", "login_requests", "expires_at < now()"),
+	PURGE("purge_login_requests", "login_requests",
+	    "expires_at < now() - interval '1 day'"),
 	PURGE("purge_codes", "authorization_codes",
 	    "expires_at < now() - interval '10 minutes'"),
 	PURGE("purge_access_tokens", "access_tokens", "expires_at < now()"),

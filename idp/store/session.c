@@ -44,10 +44,14 @@ const struct idp_stmt idp_session_stmts[] = {
 	  "INSERT INTO login_requests (id_digest, browser_digest, client_id, "
 	  "params, expires_at) VALUES ($1, $2, $3, $4::jsonb, "
 	  "now() + make_interval(secs => $5))", 5 },
+	{ "login_create_local",
+	  "INSERT INTO login_requests (id_digest, browser_digest, next_path, "
+	  "params, expires_at) VALUES ($1, $2, $3, '{}', "
+	  "now() + make_interval(secs => $4))", 4 },
 	{ "login_get",
 	  "SELECT client_id, params::text, encode(browser_digest, 'hex'), "
-	  "coalesce(session_id, 0), completed_at IS NOT NULL "
-	  "FROM login_requests WHERE id_digest = $1 AND expires_at > now()", 1 },
+	  "coalesce(session_id, 0), completed_at IS NOT NULL, next_path, "
+	  "expires_at <= now() FROM login_requests WHERE id_digest = $1", 1 },
 	{ "login_set_session",
 	  "UPDATE login_requests SET session_id = $2 WHERE id_digest = $1", 2 },
 	{ "login_complete",
@@ -178,6 +182,20 @@ idp_store_login_create(struct idp_dbconn *c,
 }
 
 enum idp_err
+idp_store_login_create_local(struct idp_dbconn *c,
+    const unsigned char digest[IDP_SHA256_LEN],
+    const unsigned char browser[IDP_SHA256_LEN], const char *next_path,
+    int64_t ttl)
+{
+	char t[24];
+	struct idp_param p[4] = { P_BIN(digest, IDP_SHA256_LEN),
+		P_BIN(browser, IDP_SHA256_LEN), P_TXT(next_path), P_TXT(t) };
+
+	snprintf(t, sizeof(t), "%lld", (long long)ttl);
+	return idp_db_run(c, "login_create_local", p, 4);
+}
+
+enum idp_err
 idp_store_login_get(struct idp_dbconn *c, struct idp_arena *a,
     const unsigned char digest[IDP_SHA256_LEN], struct idp_login **out)
 {
@@ -195,6 +213,8 @@ idp_store_login_get(struct idp_dbconn *c, struct idp_arena *a,
 		rc = IDP_ERR_INTERNAL;
 	l->session_id = idp_db_ll(r, 0, 3);
 	l->completed = idp_db_bool(r, 0, 4);
+	l->next_path = idp_arena_strdup(a, idp_db_val(r, 0, 5));
+	l->expired = idp_db_bool(r, 0, 6);
 	PQclear(r);
 	if (rc == IDP_OK)
 		*out = l;

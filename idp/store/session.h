@@ -51,19 +51,27 @@ enum idp_err idp_store_session_replace(struct idp_dbconn *c,
     const unsigned char old_digest[IDP_SHA256_LEN], long long new_id);
 
 struct idp_login {
-	char *client_id;
+	char *client_id;		/* NULL for a local sign-in */
 	char *params;			/* JSON of struct idp_authz */
+	char *next_path;		/* a local sign-in's target, or NULL */
 	unsigned char browser_digest[IDP_SHA256_LEN];
 	long long session_id;		/* 0 until a password was checked */
 	bool completed;
+	bool expired;			/* past its lifetime, kept a day */
 };
 
 enum idp_err idp_store_login_create(struct idp_dbconn *c,
     const unsigned char digest[IDP_SHA256_LEN],
     const unsigned char browser[IDP_SHA256_LEN], const char *client_id,
     const char *params, int64_t ttl);
-/* A pending login that has not expired (completed ones too: the caller
- * decides). IDP_ERR_NOT_FOUND otherwise. */
+/* A sign-in to the provider's own pages, ending at next_path. */
+enum idp_err idp_store_login_create_local(struct idp_dbconn *c,
+    const unsigned char digest[IDP_SHA256_LEN],
+    const unsigned char browser[IDP_SHA256_LEN], const char *next_path,
+    int64_t ttl);
+/* A pending login, also an expired or completed one (kept a day after its
+ * expiry, so its page can offer to start the same request again): the
+ * caller decides. IDP_ERR_NOT_FOUND once it is purged. */
 enum idp_err idp_store_login_get(struct idp_dbconn *c, struct idp_arena *a,
     const unsigned char digest[IDP_SHA256_LEN], struct idp_login **out);
 /* Attach the session a password check created (consent comes next). */

@@ -196,3 +196,17 @@ idp_has_prefix(const char *s, const char *prefix)
 {
 	return s != NULL && strncmp(s, prefix, strlen(prefix)) == 0;
 }
+
+bool
+idp_local_path_ok(const char *s)
+{
+	size_t n = s != NULL ? strlen(s) : 0;
+
+	if (n == 0 || n > 512 || s[0] != '/' || s[1] == '/')
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] <= 0x20 ||
+		    (unsigned char)s[i] >= 0x7f || s[i] == '\\')
+			return false;
+	return true;
+}

@@ -28,6 +28,12 @@ int idp_split_spaces(struct idp_arena *a, const char *s, char ***out,
 bool idp_list_has(char *const *list, const char *item);
 bool idp_space_list_has(const char *list, const char *item);
 
+/* A path on this origin a browser may be sent to (the next= of a local
+ * sign-in): one leading '/', never "//host" or a scheme, and only
+ * printable ASCII without a backslash (browsers read "/\host" as "//host" and
+ * drop tabs and newlines). At most 512 bytes. */
+bool idp_local_path_ok(const char *s);
+
 bool idp_str_eq(const char *a, const char *b);	/* NULL-safe, not for secrets */
 bool idp_has_prefix(const char *s, const char *prefix);
 

@@ -360,15 +360,29 @@ test('consent withdrawn on the account page ends the client\'s tokens; idpctl ca
   const f = formInputs(forms[0][1]);
   const forged = await http('POST', '/account', { jar, form: { ...f, csrf_token: 'x' } });
   assert.equal(forged.status, 400);
-  const w = await http('POST', '/account', { jar, form: f });
+  const ask = await http('POST', '/account', { jar, form: f });
+  assert.equal(ask.status, 200, 'withdrawing asks first');
+  assert.match(ask.text, /Cabut izin untuk Aplikasi Pihak Ketiga\?/);
+  assert.equal(psql(`SELECT count(*) FROM consents WHERE client_id = '${client.id}'`), '1',
+    'nothing is withdrawn before the confirmation');
+  const forgedConfirm = await http('POST', '/account', { jar,
+    form: { ...formInputs(ask.text), csrf_token: 'x' } });
+  assert.equal(forgedConfirm.status, 400);
+  const w = await http('POST', '/account', { jar, form: formInputs(ask.text) });
   assert.equal(w.status, 303);
+  assert.equal(w.location, '/account');
+  const done = await http('GET', '/account', { jar });
+  assert.match(done.text, /role="status">Izin sudah dicabut/, 'a flash message says so once');
+  assert.doesNotMatch((await http('GET', '/account', { jar })).text, /Izin sudah dicabut/);
   assert.equal((await refresh(client, t.refresh_token)).json.error, 'invalid_grant');
   assert.equal((await userinfo(t.access_token)).status, 401);
   assert.equal(psql(`SELECT count(*) FROM consents WHERE client_id = '${client.id}'`), '0');
   const again = await http('GET', authorizeUrl(client), { jar });
   assert.equal(again.status, 200, 'consent is asked again');
   assert.match(again.text, /meminta izin/);
-  assert.equal((await http('GET', '/account', { jar: newJar() })).status, 401);
+  const signedOut = await http('GET', '/account', { jar: newJar() });
+  assert.equal(signedOut.status, 303, 'signed out: sent to sign in first');
+  assert.equal(signedOut.location, '/login?next=%2Faccount');
   const allow = await http('POST', '/consent', { jar, form: { ...formInputs(again.text), decision: 'allow' } });
   assert.equal(allow.status, 302);
   const list = idpctl(['--json', 'consent', 'list', user.username]);

@@ -84,6 +84,10 @@ stack_up() {
 	# The suites' relying parties listen on loopback; tests/e2e/outbound
 	# starts a second idp without this to show the refusals.
 	export IDP_OUTBOUND_ALLOW_LOOPBACK=${IDP_OUTBOUND_ALLOW_LOOPBACK:-true}
+	# The helpdesk the error pages name (tests look for these values).
+	export IDP_HELPDESK_PHONE=${IDP_HELPDESK_PHONE:-(0361) 555-0100}
+	export IDP_HELPDESK_EMAIL=${IDP_HELPDESK_EMAIL:-helpdesk-sso@baliprov.go.id}
+	export IDP_HELPDESK_HOURS=${IDP_HELPDESK_HOURS:-mon-fri 08:00-16:00}
 	export IDP_BIN=$build/idp/idp
 	export IDP_CTL=$build/idp/ctl/idpctl
 	export IDP_BUILD_DIR=$build

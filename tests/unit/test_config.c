@@ -293,6 +293,73 @@ START_TEST(bad_words_name_their_key)
 }
 END_TEST
 
+START_TEST(page_settings)
+{
+	load_ok(BASE);
+	ck_assert_str_eq(cfg.provider_name, "SSO Provinsi Bali");
+	ck_assert_str_eq(cfg.helpdesk_name, "Helpdesk SSO Provinsi Bali");
+	ck_assert_str_eq(cfg.helpdesk_phone, "");
+	ck_assert_str_eq(cfg.helpdesk_email, "");
+	ck_assert_int_eq(cfg.helpdesk_hours.n, 0);
+	ck_assert_str_eq(cfg.time_zone, "Asia/Makassar");
+	idp_config_free(&cfg);
+	load_ok(BASE
+	    "provider_name = SSO Kabupaten Badung\n"
+	    "helpdesk_name = \"Diskominfo Badung \xe2\x80\x93 Helpdesk\"\n"
+	    "helpdesk_phone = +62 (361) 222-333\n"
+	    "helpdesk_email = helpdesk@badungkab.go.id\n"
+	    "helpdesk_hours = mon-fri 07:30-15:30,sat 08:00-12:00 , sun "
+	    "09:00-24:00\n"
+	    "time_zone = Asia/Jakarta\n");
+	ck_assert_str_eq(cfg.provider_name, "SSO Kabupaten Badung");
+	ck_assert_str_eq(cfg.helpdesk_phone, "+62 (361) 222-333");
+	ck_assert_str_eq(cfg.helpdesk_email, "helpdesk@badungkab.go.id");
+	ck_assert_int_eq(cfg.helpdesk_hours.n, 3);
+	ck_assert_int_eq(cfg.helpdesk_hours.r[0].first_day, 0);
+	ck_assert_int_eq(cfg.helpdesk_hours.r[0].last_day, 4);
+	ck_assert_int_eq(cfg.helpdesk_hours.r[0].open, 450);
+	ck_assert_int_eq(cfg.helpdesk_hours.r[0].close, 930);
+	ck_assert_int_eq(cfg.helpdesk_hours.r[1].first_day, 5);
+	ck_assert_int_eq(cfg.helpdesk_hours.r[1].last_day, 5);
+	ck_assert_int_eq(cfg.helpdesk_hours.r[2].close, 1440);
+	ck_assert_str_eq(cfg.time_zone, "Asia/Jakarta");
+}
+END_TEST
+
+START_TEST(bad_page_settings_name_their_key)
+{
+	bad_line("provider_name =", "provider_name");
+	bad_line("provider_name = a\x01b", "provider_name");
+	bad_line("provider_name = \xc3\x28", "provider_name");
+	bad_line("helpdesk_name = "
+	    "123456789012345678901234567890123456789012345678901234567890"
+	    "123456789012345678901", "helpdesk_name");
+	bad_line("helpdesk_phone = call us", "helpdesk_phone");
+	bad_line("helpdesk_phone = 12", "helpdesk_phone");
+	bad_line("helpdesk_phone = <script>", "helpdesk_phone");
+	bad_line("helpdesk_email = helpdesk", "helpdesk_email");
+	bad_line("helpdesk_email = a@b", "helpdesk_email");
+	bad_line("helpdesk_email = a@@b.go.id", "helpdesk_email");
+	bad_line("helpdesk_email = \"a b\"@b.go.id", "helpdesk_email");
+	bad_line("helpdesk_email = a@b.go.id>", "helpdesk_email");
+	bad_line("helpdesk_hours = weekdays", "helpdesk_hours");
+	bad_line("helpdesk_hours = mon-fri 8:00-16:00", "helpdesk_hours");
+	bad_line("helpdesk_hours = fri-mon 08:00-16:00", "helpdesk_hours");
+	bad_line("helpdesk_hours = mon 16:00-08:00", "helpdesk_hours");
+	bad_line("helpdesk_hours = mon 08:00-24:30", "helpdesk_hours");
+	bad_line("helpdesk_hours = mon 08:60-09:00", "helpdesk_hours");
+	bad_line("helpdesk_hours = mon 08:00-09:00,", "helpdesk_hours");
+	bad_line("helpdesk_hours = mon 08:00-09:00, tue 08:00-09:00, wed "
+	    "08:00-09:00, thu 08:00-09:00, fri 08:00-09:00", "helpdesk_hours");
+	bad_line("time_zone = Asia/Atlantis", "time_zone");
+	bad_line("time_zone = ../../etc/passwd", "time_zone");
+	bad_line("time_zone = /usr/share/zoneinfo/UTC", "time_zone");
+	bad_line("time_zone = UTC+8", "time_zone");
+	bad_line("time_zone = WITA", "time_zone");
+	bad_line("time_zone =", "time_zone");
+}
+END_TEST
+
 START_TEST(unknown_key_named)
 {
 	bad_line("unknown_key = 1", "unknown_key");
@@ -504,6 +571,7 @@ suite(void)
 	tcase_add_test(tc, last_line_without_newline);
 	tcase_add_test(tc, later_lines_win);
 	tcase_add_test(tc, set_reports_through_err);
+	tcase_add_test(tc, page_settings);
 
 	tc = unit_tcase(s, "errors");
 	tcase_add_checked_fixture(tc, setup, teardown);
@@ -511,6 +579,7 @@ suite(void)
 	tcase_add_test(tc, bad_listen_names_its_key);
 	tcase_add_test(tc, bad_issuer_names_its_key);
 	tcase_add_test(tc, bad_words_name_their_key);
+	tcase_add_test(tc, bad_page_settings_name_their_key);
 	tcase_add_test(tc, unknown_key_named);
 	tcase_add_test(tc, line_without_equals);
 	tcase_add_test(tc, error_names_file_and_line);

@@ -1,6 +1,6 @@
 /* oidc/authz: the authorization request — redirect URI stage, every
  * validation error of stage two, prompt and PKCE rules, the round trip
- * through the pending-login JSON, locale choice. */
+ * through the pending-login JSON and back into a query to start again. */
 #include <string.h>
 
 #include "oidc/authz.h"
@@ -288,14 +288,36 @@ START_TEST(json_round_trip)
 }
 END_TEST
 
-START_TEST(locales)
+/* An expired login page starts the same request again from what the
+ * pending login kept: every parameter, percent-encoded. */
+START_TEST(restart_query)
 {
-	ck_assert_str_eq(idp_pick_locale("en-US id", NULL, "id"), "en");
-	ck_assert_str_eq(idp_pick_locale("fr de", "id-ID,en;q=0.8", "en"), "id");
-	ck_assert_str_eq(idp_pick_locale(NULL, "en-GB,en;q=0.9", "id"), "en");
-	ck_assert_str_eq(idp_pick_locale(NULL, "fr-FR", "id"), "id");
-	ck_assert_str_eq(idp_pick_locale("ind", "english", "id"), "id");
-	ck_assert_str_eq(idp_pick_locale(NULL, NULL, "en"), "en");
+	struct idp_authz_raw r = good();
+	struct idp_authz z;
+
+	ck_assert_int_eq(run(conf, &r, &z, false), IDP_OK);
+	ck_assert_str_eq(idp_authz_to_query(a, &z), "response_type=code&"
+	    "client_id=portal&redirect_uri=https%3A%2F%2Frp.example.go.id%2Fcb&"
+	    "scope=openid%20profile&state=xyz&nonce=n-0S6_WzA2Mj");
+	r.code_challenge = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
+	r.code_challenge_method = "S256";
+	r.prompt = "consent login";
+	r.max_age = "0";
+	r.login_hint = "ni luh&x";
+	r.ui_locales = "en id";
+	r.state = "a b/c?d";
+	ck_assert_int_eq(run(conf, &r, &z, false), IDP_OK);
+	ck_assert_str_eq(idp_authz_to_query(a, &z), "response_type=code&"
+	    "client_id=portal&redirect_uri=https%3A%2F%2Frp.example.go.id%2Fcb&"
+	    "scope=openid%20profile&state=a%20b%2Fc%3Fd&nonce=n-0S6_WzA2Mj&"
+	    "code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&"
+	    "code_challenge_method=S256&prompt=login%20consent&max_age=0&"
+	    "login_hint=ni%20luh%26x&ui_locales=en%20id");
+	r.prompt = "select_account";
+	r.max_age = NULL;
+	ck_assert_int_eq(run(conf, &r, &z, false), IDP_OK);
+	ck_assert_ptr_nonnull(strstr(idp_authz_to_query(a, &z),
+	    "&prompt=select_account&login_hint="));
 }
 END_TEST
 
@@ -313,6 +335,6 @@ main(void)
 	tcase_add_test(tc, prompts_and_max_age);
 	tcase_add_test(tc, unauthorized_client);
 	tcase_add_test(tc, json_round_trip);
-	tcase_add_test(tc, locales);
+	tcase_add_test(tc, restart_query);
 	return unit_run(s);
 }

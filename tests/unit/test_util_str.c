@@ -383,6 +383,34 @@ START_TEST(str_eq_and_prefix)
 }
 END_TEST
 
+/* The next= of a local sign-in: a path on this origin, nothing a browser
+ * could read as another host. */
+START_TEST(local_paths)
+{
+	static const char *const ok[] = { "/", "/account",
+		"/account?tab=izin&x=%2F%2F", "/developer/clients/abc#top",
+		"/a/./b", NULL };
+	static const char *const bad[] = { "", "account", "//evil.example",
+		"///evil.example", "/\\evil.example", "\\\\evil.example",
+		"https://evil.example/", "javascript:alert(1)", "/\t/evil.example",
+		"/\n/x", "/ x", "/\x7f", "/ak\xc3\xbcn", NULL };
+	char big[600];
+
+	for (const char *const *p = ok; *p; p++)
+		ck_assert_msg(idp_local_path_ok(*p), "refused %s", *p);
+	for (const char *const *p = bad; *p; p++)
+		ck_assert_msg(!idp_local_path_ok(*p), "accepted %s", *p);
+	ck_assert(!idp_local_path_ok(NULL));
+	memset(big, 'a', sizeof(big));
+	big[0] = '/';
+	big[512] = '\0';
+	ck_assert(idp_local_path_ok(big));
+	big[512] = 'a';
+	big[513] = '\0';
+	ck_assert(!idp_local_path_ok(big));
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -419,6 +447,7 @@ suite(void)
 	tcase_add_test(tc, list_has);
 	tcase_add_test(tc, space_list_has);
 	tcase_add_test(tc, str_eq_and_prefix);
+	tcase_add_test(tc, local_paths);
 	return s;
 }
 
