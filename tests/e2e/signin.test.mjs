@@ -247,7 +247,9 @@ test('a new password check rotates the session: the old cookie stops working', a
   assert.notEqual(sid2, sid1);
   const stale = await http('GET', authorizeUrl(client, { prompt: 'none' }), { jar: copy });
   assert.equal(callback(stale.location).error, 'login_required', 'the old cookie signs nobody in');
-  assert.equal((await http('GET', '/account', { jar: copy })).status, 401);
+  const acct = await http('GET', '/account', { jar: copy });
+  assert.equal(acct.status, 303, 'the account page asks the old cookie to sign in');
+  assert.match(acct.location, /^\/login\?next=/);
   const live = await http('GET', authorizeUrl(other, { prompt: 'none' }), { jar });
   assert.ok(callback(live.location).code, 'the new cookie does');
   assert.equal(session(old, 'ended_at IS NOT NULL'), 't');
