@@ -3,7 +3,6 @@
 #include <jansson.h>
 
 #include "config.h"
-#include "core/ctx.h"
 #include "http/response.h"
 #include "util/buf.h"
 #include "util/log.h"
@@ -79,7 +78,7 @@ idp_resp_oauth_error(struct idp_req *rq, struct idp_resp *rs, enum idp_err e,
 	idp_resp_no_store(rs);
 	if (e == IDP_ERR_INVALID_CLIENT)
 		idp_resp_header(rs, "WWW-Authenticate", idp_arena_printf(
-		    rq->arena, "Basic realm=\"%s\"", rq->ctx->cfg->issuer));
+		    rq->arena, "Basic realm=\"%s\"", rq->issuer));
 	if (e == IDP_ERR_UNAVAILABLE)
 		idp_resp_header(rs, "Retry-After", "1");
 }
@@ -100,7 +99,7 @@ void
 idp_resp_bearer_error(struct idp_req *rq, struct idp_resp *rs, enum idp_err e,
     const char *desc)
 {
-	const char *realm = rq->ctx->cfg->issuer;
+	const char *realm = rq->issuer;
 	const char *chal;
 
 	idp_resp_oauth_error(rq, rs, e, desc);
@@ -172,7 +171,7 @@ idp_resp_error_redirect(struct idp_req *rq, struct idp_resp *rs,
 		idp_buf_add_urlenc(&b, state);
 	}
 	idp_buf_adds(&b, "&iss=");
-	idp_buf_add_urlenc(&b, rq->ctx->cfg->issuer);
+	idp_buf_add_urlenc(&b, rq->issuer);
 	if (b.overflow) {
 		idp_resp_error_page(rq, rs, IDP_ERR_INVALID_REQUEST,
 		    "The request is too long.");

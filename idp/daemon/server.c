@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -13,9 +14,11 @@
 #include "config.h"
 #include "core/hashq.h"
 #include "crypto/random.h"
+#include "daemon/accept.h"
+#include "daemon/guard.h"
+#include "daemon/router.h"
+#include "daemon/server.h"
 #include "http/response.h"
-#include "http/router.h"
-#include "http/server.h"
 #include "util/log.h"
 #include "util/mem.h"
 #include "util/str.h"
@@ -23,20 +26,27 @@
 struct idp_server {
 	struct MHD_Daemon *d;
 	struct idp_ctx *ctx;
+	struct idp_guard *guard;
+	struct idp_acceptor *acc;
 	atomic_int inflight;
 	atomic_uint_fast64_t seq;
 	uint32_t id_base;
 };
 
+/* One request, from its request line to the completion notice. */
 struct conn_state {
 	struct idp_server *srv;
 	struct MHD_Connection *conn;
+	struct idp_guard_conn *gc;
 	struct idp_req *rq;
 	struct idp_resp rs;
 	const struct idp_route *route;
+	const char *target;	/* raw, as received; NULL when missing */
 	char *body;
 	size_t body_len;
 	size_t body_cap;
+	size_t dropped;		/* bytes of an oversized body read and dropped */
+	bool started;		/* the head has been seen */
 	bool too_large;
 	bool suspended;
 	bool responded;
@@ -69,74 +79,33 @@ method_of(const char *m)
 	return IDP_OTHER;
 }
 
-/* Collect query arguments with their lengths: a value with an embedded
- * NUL or invalid UTF-8 is recorded as bad, a repeated name as duplicate. */
 static enum MHD_Result
-collect_query(void *cls, enum MHD_ValueKind kind, const char *key,
-    size_t klen, const char *val, size_t vlen)
+collect_header(void *cls, enum MHD_ValueKind kind, const char *key,
+    const char *val)
 {
-	struct idp_req *rq = cls;
-
 	(void)kind;
-	if (key == NULL || klen == 0)
-		return MHD_YES;
-	if (val == NULL) {
-		val = "";
-		vlen = 0;
-	}
-	if (strlen(key) != klen || strlen(val) != vlen ||
-	    !idp_utf8_valid(key, klen) || !idp_utf8_valid(val, vlen)) {
-		if (rq->bad_param == NULL)
-			rq->bad_param = idp_utf8_valid(key, strlen(key)) ?
-			    idp_arena_strdup(rq->arena, key) : "(name)";
-		return MHD_YES;
-	}
-	for (size_t i = 0; i < rq->nquery; i++) {
-		if (!strcmp(rq->query[i].key, key)) {
-			if (rq->dup_param == NULL)
-				rq->dup_param = idp_arena_strdup(rq->arena, key);
-			return MHD_YES;
-		}
-	}
-	if (rq->nquery == IDP_MAX_PARAMS) {
-		rq->bad_param = "(too many parameters)";
-		return MHD_NO;
-	}
-	rq->query[rq->nquery].key = idp_arena_strndup(rq->arena, key, klen);
-	rq->query[rq->nquery].val = idp_arena_strndup(rq->arena, val, vlen);
-	rq->query[rq->nquery].len = vlen;
-	rq->nquery++;
+	if (key != NULL)
+		idp_req_add_header(cls, key, val);	/* MHD keeps them */
 	return MHD_YES;
 }
 
 static enum MHD_Result
-collect_kv(void *cls, enum MHD_ValueKind kind, const char *key,
+collect_cookie(void *cls, enum MHD_ValueKind kind, const char *key,
     const char *val)
 {
 	struct idp_req *rq = cls;
-	struct idp_kv *kv;
-	size_t *n;
 
-	if (key == NULL)
+	(void)kind;
+	if (key == NULL || rq->ncookies == IDP_MAX_PARAMS)
 		return MHD_YES;
-	if (kind == MHD_HEADER_KIND) {
-		kv = rq->headers;
-		n = &rq->nheaders;
-	} else {
-		kv = rq->cookies;
-		n = &rq->ncookies;
-		/* A repeated cookie name: keep the first, as browsers send
-		 * the most specific path first. */
-		for (size_t i = 0; i < *n; i++)
-			if (!strcmp(kv[i].key, key))
-				return MHD_YES;
-	}
-	if (*n == (kind == MHD_HEADER_KIND ? IDP_MAX_HEADERS : IDP_MAX_PARAMS))
+	/* A repeated cookie name: keep the first, as browsers send the most
+	 * specific path first. */
+	if (idp_req_cookie(rq, key) != NULL)
 		return MHD_YES;
-	kv[*n].key = key;	/* MHD keeps these until the request ends */
-	kv[*n].val = val ? val : "";
-	kv[*n].len = val ? strlen(val) : 0;
-	(*n)++;
+	rq->cookies[rq->ncookies].key = key;
+	rq->cookies[rq->ncookies].val = val ? val : "";
+	rq->cookies[rq->ncookies].len = val ? strlen(val) : 0;
+	rq->ncookies++;
 	return MHD_YES;
 }
 
@@ -187,36 +156,53 @@ set_forwarded_ip(struct idp_req *rq)
 		rq->ip = idp_arena_strdup(rq->arena, buf);
 }
 
-static struct conn_state *
-state_new(struct idp_server *srv, struct MHD_Connection *conn,
-    const char *url, const char *method)
+/* Called by MHD with the raw request target, before anything is
+ * unescaped or split: the request's state starts here, so the target is
+ * judged by our rules (http/request.c), never by MHD's lenient unescape. */
+static void *
+uri_cb(void *cls, const char *uri, struct MHD_Connection *conn)
 {
+	struct idp_server *srv = cls;
 	struct idp_arena *a = idp_arena_new(8192);
 	struct conn_state *st = idp_arena_zalloc(a, sizeof(*st));
 	struct idp_req *rq = idp_arena_zalloc(a, sizeof(*rq));
-	uint64_t seq = atomic_fetch_add(&srv->seq, 1);
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn,
+	    MHD_CONNECTION_INFO_SOCKET_CONTEXT);
 
 	st->srv = srv;
 	st->conn = conn;
+	st->gc = ci != NULL ? ci->socket_context : NULL;
 	st->rq = rq;
+	st->target = uri != NULL ? idp_arena_strdup(a, uri) : NULL;
 	rq->arena = a;
 	rq->ctx = srv->ctx;
 	rq->conn = st;
-	rq->method = method_of(method);
-	rq->method_str = idp_arena_strdup(a, method);
-	rq->path = idp_arena_strdup(a, url);
-	rq->now = (int64_t)time(NULL);
+	rq->path = st->target != NULL ? st->target : "";
 	rq->start_ns = now_ns();
+	return st;
+}
+
+/* The head is complete: copy what the endpoint sees into the request. */
+static void
+state_setup(struct conn_state *st, const char *method)
+{
+	struct idp_server *srv = st->srv;
+	struct idp_req *rq = st->rq;
+	uint64_t seq = atomic_fetch_add(&srv->seq, 1);
+
+	rq->method = method_of(method);
+	rq->method_str = idp_arena_strdup(rq->arena, method);
+	rq->issuer = srv->ctx->cfg->issuer;
+	rq->now = (int64_t)time(NULL);
 	snprintf(rq->id, sizeof(rq->id), "%08x%08x", srv->id_base,
 	    (unsigned)(seq & 0xffffffffu));
-	set_ip(rq, conn);
-	MHD_get_connection_values_n(conn, MHD_GET_ARGUMENT_KIND, collect_query,
+	set_ip(rq, st->conn);
+	MHD_get_connection_values(st->conn, MHD_HEADER_KIND, collect_header,
 	    rq);
-	MHD_get_connection_values(conn, MHD_HEADER_KIND, collect_kv, rq);
-	MHD_get_connection_values(conn, MHD_COOKIE_KIND, collect_kv, rq);
+	MHD_get_connection_values(st->conn, MHD_COOKIE_KIND, collect_cookie,
+	    rq);
 	if (srv->ctx->cfg->trust_x_forwarded_for)
 		set_forwarded_ip(rq);
-	return st;
 }
 
 static enum MHD_Result
@@ -298,14 +284,79 @@ finish(struct conn_state *st, enum idp_err rc)
 	return send_resp(st);
 }
 
+/* An error answered before the body was read: MHD closes the connection
+ * after it, so the guard drains what the client still sends (no reset
+ * that would destroy the answer before the client reads it). */
+static enum MHD_Result
+refuse_early(struct conn_state *st, enum idp_err rc, int status,
+    const char *desc)
+{
+	if (st->gc != NULL)
+		idp_guard_linger_on_close(st->srv->guard, st->gc);
+	st->rs.err_desc = desc;
+	default_error(st, rc);
+	if (status != 0)
+		st->rs.status = status;
+	return send_resp(st);
+}
+
+/* RFC 9112 §6: only chunked is understood; a coding we cannot undo is
+ * 501, and a length next to a coding is a smuggling attempt (400). */
+static enum MHD_Result
+check_framing(struct conn_state *st, bool *body_follows)
+{
+	struct idp_req *rq = st->rq;
+	const char *te = idp_req_header(rq, "Transfer-Encoding");
+	const char *cl = idp_req_header(rq, "Content-Length");
+	int64_t len = 0;
+
+	*body_follows = te != NULL || (cl != NULL && strcmp(cl, "0") != 0);
+	if (rq->dup_header != NULL)
+		return refuse_early(st, IDP_ERR_INVALID_REQUEST, 0,
+		    idp_arena_printf(rq->arena, "The %s header is repeated.",
+		    rq->dup_header));
+	if (te != NULL && cl != NULL)
+		return refuse_early(st, IDP_ERR_INVALID_REQUEST, 0,
+		    "Content-Length and Transfer-Encoding together.");
+	if (te != NULL && strcasecmp(te, "chunked") != 0)
+		return refuse_early(st, IDP_ERR_INVALID_REQUEST, 501,
+		    "Only the chunked transfer coding is supported.");
+	if (cl != NULL && (idp_parse_i64(cl, 0, INT64_MAX, &len) != 0 ||
+	    len > st->srv->ctx->cfg->max_body_bytes))
+		return refuse_early(st, IDP_ERR_TOO_LARGE, 0,
+		    "The request body is too large.");
+	return MHD_YES;
+}
+
+/* MHD ends the raw target at the byte before the version, so a shorter
+ * string means a NUL inside it (which would silently cut the path). */
+static bool
+target_whole(const struct conn_state *st, const char *url,
+    const char *version)
+{
+	if (st->target == NULL || version == NULL || version[0] == '\0')
+		return false;
+	return (uintptr_t)version - (uintptr_t)url == strlen(st->target) + 1;
+}
+
 static enum MHD_Result
 dispatch(struct conn_state *st)
 {
 	struct idp_req *rq = st->rq;
 	struct idp_resp *rs = &st->rs;
-	const struct idp_route *r = idp_router_find(rq->path);
+	const struct idp_route *r;
 	enum idp_err rc;
 
+	if (st->too_large) {
+		rs->err_desc = "The request body is too large.";
+		return finish(st, IDP_ERR_TOO_LARGE);
+	}
+	if (idp_parse_target(rq, st->target, strlen(st->target)) != IDP_OK) {
+		rs->err_desc = "The request path is malformed (bad escape, "
+		    "NUL, control character or invalid UTF-8).";
+		return finish(st, IDP_ERR_INVALID_REQUEST);
+	}
+	r = idp_router_find(rq->path, rq->path_len);
 	st->route = r;
 	if (r == NULL) {
 		rs->err_desc = "No such endpoint.";
@@ -350,6 +401,37 @@ dispatch(struct conn_state *st)
 	return finish(st, rc);
 }
 
+/* Keep body bytes, up to max_body_bytes; past that, read and drop up to
+ * as much again so the 413 can be sent once the body is over (MHD cannot
+ * answer in the middle of a body), then give up on the connection. */
+static enum MHD_Result
+take_body(struct conn_state *st, const char *data, size_t n)
+{
+	int64_t max = st->srv->ctx->cfg->max_body_bytes;
+
+	if (st->too_large || (int64_t)(st->body_len + n) > max) {
+		st->too_large = true;
+		st->dropped += n;
+		return (int64_t)st->dropped > max ? MHD_NO : MHD_YES;
+	}
+	if (st->body_len + n + 1 > st->body_cap) {
+		size_t cap = st->body_cap ? st->body_cap * 2 : 1024;
+		char *b;
+
+		while (cap < st->body_len + n + 1)
+			cap *= 2;
+		b = idp_arena_alloc(st->rq->arena, cap);
+		if (st->body_len)
+			memcpy(b, st->body, st->body_len);
+		st->body = b;
+		st->body_cap = cap;
+	}
+	memcpy(st->body + st->body_len, data, n);
+	st->body_len += n;
+	st->body[st->body_len] = '\0';
+	return MHD_YES;
+}
+
 static enum MHD_Result
 access_cb(void *cls, struct MHD_Connection *conn, const char *url,
     const char *method, const char *version, const char *upload_data,
@@ -357,24 +439,24 @@ access_cb(void *cls, struct MHD_Connection *conn, const char *url,
 {
 	struct idp_server *srv = cls;
 	struct conn_state *st = *con_cls;
-	int64_t max = srv->ctx->cfg->max_body_bytes;
 
-	(void)version;
-	if (st == NULL) {
-		const char *cl;
-		int64_t len;
+	(void)conn;
+	if (st == NULL)		/* no request line was seen: cannot happen */
+		return MHD_NO;
+	if (!st->started) {
+		bool body_follows = false;
+		enum MHD_Result ret;
 
-		st = state_new(srv, conn, url, method);
-		*con_cls = st;
+		st->started = true;
 		atomic_fetch_add(&srv->inflight, 1);
-		cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-		    "Content-Length");
-		if (cl != NULL && (idp_parse_i64(cl, 0, INT64_MAX, &len) != 0 ||
-		    len > max)) {
-			st->rs.err_desc = "The request body is too large.";
-			return finish(st, IDP_ERR_TOO_LARGE);
-		}
-		return MHD_YES;
+		state_setup(st, method);
+		if (!target_whole(st, url, version))
+			st->target = NULL;
+		ret = check_framing(st, &body_follows);
+		if (st->gc != NULL)
+			idp_guard_head_done(srv->guard, st->gc, body_follows &&
+			    !st->responded);
+		return ret;
 	}
 	if (st->suspended) {
 		/* Back from the hashing thread: build the response. */
@@ -391,28 +473,14 @@ access_cb(void *cls, struct MHD_Connection *conn, const char *url,
 	if (*upload_data_size > 0) {
 		size_t n = *upload_data_size;
 
-		if ((int64_t)(st->body_len + n) > max) {
-			*upload_data_size = 0;
-			st->rs.err_desc = "The request body is too large.";
-			return finish(st, IDP_ERR_TOO_LARGE);
-		}
-		if (st->body_len + n + 1 > st->body_cap) {
-			size_t cap = st->body_cap ? st->body_cap * 2 : 1024;
-			char *b;
-
-			while (cap < st->body_len + n + 1)
-				cap *= 2;
-			b = idp_arena_alloc(st->rq->arena, cap);
-			if (st->body_len)
-				memcpy(b, st->body, st->body_len);
-			st->body = b;
-			st->body_cap = cap;
-		}
-		memcpy(st->body + st->body_len, upload_data, n);
-		st->body_len += n;
-		st->body[st->body_len] = '\0';
 		*upload_data_size = 0;
-		return MHD_YES;
+		return take_body(st, upload_data, n);
+	}
+	if (st->gc != NULL)
+		idp_guard_body_done(srv->guard, st->gc);
+	if (st->target == NULL) {
+		st->rs.err_desc = "The request target is malformed.";
+		return finish(st, IDP_ERR_INVALID_REQUEST);
 	}
 	return dispatch(st);
 }
@@ -433,7 +501,8 @@ completed_cb(void *cls, struct MHD_Connection *conn, void **con_cls,
 	us = (now_ns() - rq->start_ns) / 1000;
 	if (idp_log_enabled(IDP_LOG_INFO))
 		idp_log(IDP_LOG_INFO, "http", " req=%s ip=%s method=%s path=%s "
-		    "status=%d us=%llu client=%s%s%s%s", rq->id, rq->ip,
+		    "status=%d us=%llu client=%s%s%s%s", rq->id,
+		    rq->ip ? rq->ip : "-",
 		    idp_logq(rq->arena, rq->method_str),
 		    idp_logq(rq->arena, rq->path),
 		    st->responded ? st->rs.status : 0, (unsigned long long)us,
@@ -441,9 +510,52 @@ completed_cb(void *cls, struct MHD_Connection *conn, void **con_cls,
 		    toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" :
 		    " aborted=1", rq->log_extra ? " " : "",
 		    rq->log_extra ? rq->log_extra : "");
+	if (st->gc != NULL && toe == MHD_REQUEST_TERMINATED_COMPLETED_OK)
+		idp_guard_request_done(srv->guard, st->gc);
 	*con_cls = NULL;
+	if (st->started)
+		atomic_fetch_sub(&srv->inflight, 1);
 	idp_arena_free(rq->arena);
-	atomic_fetch_sub(&srv->inflight, 1);
+}
+
+/* Every connection, from accept to close, has a record in the guard. */
+static void
+connection_cb(void *cls, struct MHD_Connection *conn, void **socket_context,
+    enum MHD_ConnectionNotificationCode code)
+{
+	struct idp_server *srv = cls;
+	const union MHD_ConnectionInfo *fd, *peer;
+
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		fd = MHD_get_connection_info(conn,
+		    MHD_CONNECTION_INFO_CONNECTION_FD);
+		peer = MHD_get_connection_info(conn,
+		    MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+		*socket_context = fd != NULL ? idp_guard_open(srv->guard,
+		    fd->connect_fd, peer ? peer->client_addr : NULL) : NULL;
+	} else {
+		idp_guard_close(srv->guard, *socket_context);
+		*socket_context = NULL;
+	}
+}
+
+/* The accept thread hands over sockets whose first bytes look like HTTP.
+ * The guard counts them first: libmicrohttpd 0.9.75 leaves a mutex locked
+ * (a worker hangs for good) when a socket added with MHD_add_connection
+ * finds its worker full, so MHD's own limit is set out of reach and ours
+ * is enforced here. MHD closes the socket itself when it refuses one (the
+ * per-address limit). */
+static void
+handoff(void *cls, int fd, const struct sockaddr *peer, socklen_t len)
+{
+	struct idp_server *srv = cls;
+
+	if (!idp_guard_reserve(srv->guard, peer)) {
+		close(fd);
+		return;
+	}
+	if (MHD_add_connection(srv->d, fd, peer, len) != MHD_YES)
+		idp_guard_unreserve(srv->guard);
 }
 
 static void
@@ -460,46 +572,82 @@ mhd_log(void *cls, const char *fmt, va_list ap)
 	IDP_DEBUG("mhd", " msg=\"%s\"", buf);
 }
 
+/* Each connection needs a descriptor: raise the soft limit when the
+ * configured connections would not fit. */
+static void
+fit_fd_limit(unsigned want)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= want)
+		return;
+	rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max >= want ?
+	    want : rl.rlim_max;
+	setrlimit(RLIMIT_NOFILE, &rl);
+	if (rl.rlim_cur < want)
+		IDP_WARN("start", " msg=\"file descriptor limit below "
+		    "max_connections\" limit=%llu want=%u",
+		    (unsigned long long)rl.rlim_cur, want);
+}
+
 struct idp_server *
 idp_server_start(struct idp_ctx *ctx, char *why, size_t whylen)
 {
 	const struct idp_config *cfg = ctx->cfg;
 	struct idp_server *s = idp_xcalloc(1, sizeof(*s));
-	struct sockaddr_in addr;
+	struct idp_guard_limits lim = {
+		.max_connections = (unsigned)cfg->max_connections,
+		.head_ms = cfg->request_head_timeout * 1000,
+		.body_ms = cfg->request_body_timeout * 1000,
+		.linger_ms = 5000,
+	};
+	unsigned workers = (unsigned)cfg->worker_threads;
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
-	    MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
+	    MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG |
+	    MHD_USE_NO_LISTEN_SOCKET | MHD_USE_ITC;
 
-	memset(&addr, 0, sizeof(addr));
-	addr.sin_family = AF_INET;
-	addr.sin_port = htons((uint16_t)cfg->listen_port);
-	if (inet_pton(AF_INET, cfg->listen_host, &addr.sin_addr) != 1) {
-		snprintf(why, whylen, "listen: %s is not an IPv4 address",
-		    cfg->listen_host);
-		free(s);
-		return NULL;
-	}
+	/* Room above the cap for connections on their way in; shed ones
+	 * still closing need descriptors too. */
+	lim.max_held = lim.max_connections + lim.max_connections / 4 + 64;
 	s->ctx = ctx;
 	atomic_init(&s->inflight, 0);
 	atomic_init(&s->seq, 1);
 	if (idp_random_bytes(&s->id_base, sizeof(s->id_base)) != 0)
 		s->id_base = (uint32_t)getpid();
+	fit_fd_limit(2 * lim.max_held + 256);
+	s->guard = idp_guard_new(&lim);
+	if (s->guard == NULL) {
+		snprintf(why, whylen, "listen: cannot start the connection "
+		    "watchdog");
+		goto fail;
+	}
 	s->d = MHD_start_daemon(flags, 0, NULL, NULL, access_cb, s,
-	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->worker_threads,
-	    MHD_OPTION_CONNECTION_LIMIT, 4096u,
+	    MHD_OPTION_CONNECTION_LIMIT, lim.max_held * workers,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+	    (unsigned)cfg->max_connections_per_ip,
 	    MHD_OPTION_CONNECTION_TIMEOUT, 30u,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32 * 1024,
-	    MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
+	    MHD_OPTION_URI_LOG_CALLBACK, uri_cb, s,
+	    MHD_OPTION_NOTIFY_CONNECTION, connection_cb, s,
 	    MHD_OPTION_NOTIFY_COMPLETED, completed_cb, s,
 	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 	    MHD_OPTION_END);
 	if (s->d == NULL) {
-		snprintf(why, whylen, "listen: cannot listen on %s (in use, or "
-		    "not a local address)", cfg->listen);
-		free(s);
-		return NULL;
+		snprintf(why, whylen, "listen: cannot start the HTTP server");
+		goto fail;
 	}
+	s->acc = idp_acceptor_start(cfg->listen_host, cfg->listen_port,
+	    s->guard, handoff, s, why, whylen);
+	if (s->acc == NULL)
+		goto fail;
 	return s;
+fail:
+	if (s->d != NULL)
+		MHD_stop_daemon(s->d);
+	idp_guard_free(s->guard);
+	free(s);
+	return NULL;
 }
 
 void
@@ -509,7 +657,7 @@ idp_server_stop(struct idp_server *s, int drain_seconds)
 
 	if (s == NULL)
 		return;
-	MHD_quiesce_daemon(s->d);
+	idp_acceptor_stop(s->acc);
 	deadline = now_ns() + (uint64_t)drain_seconds * 1000000000u;
 	while (atomic_load(&s->inflight) > 0 && now_ns() < deadline)
 		usleep(10000);
@@ -517,5 +665,6 @@ idp_server_stop(struct idp_server *s, int drain_seconds)
 		IDP_WARN("shutdown", " msg=\"requests still in flight\" n=%d",
 		    atomic_load(&s->inflight));
 	MHD_stop_daemon(s->d);
+	idp_guard_free(s->guard);
 	free(s);
 }

@@ -1,0 +1,420 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "daemon/guard.h"
+#include "util/log.h"
+#include "util/mem.h"
+
+#define TICK_MS 100
+#define MAX_LINGERING 256	/* past this, a closing socket is just closed */
+#define SHED_SCAN 64		/* oldest connections looked at for a victim */
+#define DRAIN_PER_TICK (1024 * 1024)	/* 10 MB/s per lingering socket */
+
+enum phase {
+	PH_HEAD,	/* waiting for (the rest of) a request head */
+	PH_BODY,	/* waiting for (the rest of) a request body */
+	PH_BUSY,	/* being answered, or suspended for a password hash */
+	PH_SHED,	/* shut down by the guard; its owner will close it */
+	PH_LINGER,	/* a duplicate the guard drains, then closes */
+};
+
+struct idp_guard_conn {
+	struct idp_guard_conn *prev, *next;
+	int fd;
+	enum phase phase;
+	bool linger;
+	unsigned char addr[16];	/* the peer's address, to shed by address */
+	size_t addr_len;
+	uint64_t start_ms;	/* accept, or the end of the last response */
+};
+
+struct list {
+	struct idp_guard_conn *head, *tail;
+	unsigned n;
+};
+
+struct idp_guard {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	pthread_t thread;
+	bool stop;
+	struct idp_guard_limits lim;
+	struct list waiting;	/* PH_HEAD and PH_BODY, oldest start first */
+	struct list lingering;
+	unsigned open;		/* connections not shed */
+	unsigned held;		/* reserved or open (shed ones do not count) */
+	unsigned cut_head, cut_body, shed;	/* since the last log line */
+};
+
+static uint64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+static void
+list_push(struct list *l, struct idp_guard_conn *c)
+{
+	c->next = NULL;
+	c->prev = l->tail;
+	if (l->tail != NULL)
+		l->tail->next = c;
+	else
+		l->head = c;
+	l->tail = c;
+	l->n++;
+}
+
+static void
+list_unlink(struct list *l, struct idp_guard_conn *c)
+{
+	if (c->prev != NULL)
+		c->prev->next = c->next;
+	else
+		l->head = c->next;
+	if (c->next != NULL)
+		c->next->prev = c->prev;
+	else
+		l->tail = c->prev;
+	c->prev = c->next = NULL;
+	l->n--;
+}
+
+static bool
+waiting(const struct idp_guard_conn *c)
+{
+	return c->phase == PH_HEAD || c->phase == PH_BODY;
+}
+
+/* Under the mutex, and only for a connection whose owner has not closed
+ * it yet: the descriptor is still the connection's. */
+static void
+shed(struct idp_guard *g, struct idp_guard_conn *c)
+{
+	list_unlink(&g->waiting, c);
+	c->phase = PH_SHED;
+	g->open--;
+	g->held--;
+	shutdown(c->fd, SHUT_RDWR);
+}
+
+static void
+set_addr(struct idp_guard_conn *c, const struct sockaddr *sa)
+{
+	if (sa != NULL && sa->sa_family == AF_INET) {
+		memcpy(c->addr, &((const struct sockaddr_in *)(const void *)sa)
+		    ->sin_addr, 4);
+		c->addr_len = 4;
+	} else if (sa != NULL && sa->sa_family == AF_INET6) {
+		memcpy(c->addr, &((const struct sockaddr_in6 *)(const void *)
+		    sa)->sin6_addr, 16);
+		c->addr_len = 16;
+	}
+}
+
+/* Who makes room for a new connection from c's address: among the
+ * oldest waiting connections, one from that same address if there is one
+ * (a flood from one address pays for its own new connections and does not
+ * push out other clients), else the oldest. */
+static struct idp_guard_conn *
+victim(const struct idp_guard *g, const struct idp_guard_conn *c)
+{
+	struct idp_guard_conn *v = g->waiting.head;
+
+	for (int i = 0; v != NULL && i < SHED_SCAN; i++, v = v->next)
+		if (c->addr_len != 0 && v->addr_len == c->addr_len &&
+		    memcmp(v->addr, c->addr, c->addr_len) == 0)
+			return v;
+	return g->waiting.head;
+}
+
+bool
+idp_guard_reserve(struct idp_guard *g, const struct sockaddr *peer)
+{
+	struct idp_guard_conn key = { .addr_len = 0 }, *v;
+	bool ok;
+
+	set_addr(&key, peer);
+	pthread_mutex_lock(&g->mu);
+	/* At the cap, waiting connections make room for the new one. */
+	while (g->held >= g->lim.max_connections &&
+	    (v = victim(g, &key)) != NULL) {
+		shed(g, v);
+		g->shed++;
+	}
+	ok = g->held < g->lim.max_held;
+	if (ok)
+		g->held++;
+	pthread_mutex_unlock(&g->mu);
+	return ok;
+}
+
+void
+idp_guard_unreserve(struct idp_guard *g)
+{
+	pthread_mutex_lock(&g->mu);
+	g->held--;
+	pthread_mutex_unlock(&g->mu);
+}
+
+struct idp_guard_conn *
+idp_guard_open(struct idp_guard *g, int fd, const struct sockaddr *peer)
+{
+	struct idp_guard_conn *c = idp_xcalloc(1, sizeof(*c));
+
+	c->fd = fd;
+	c->phase = PH_HEAD;
+	c->start_ms = now_ms();
+	set_addr(c, peer);
+	pthread_mutex_lock(&g->mu);
+	list_push(&g->waiting, c);
+	g->open++;
+	pthread_mutex_unlock(&g->mu);
+	return c;
+}
+
+void
+idp_guard_head_done(struct idp_guard *g, struct idp_guard_conn *c,
+    bool body_follows)
+{
+	pthread_mutex_lock(&g->mu);
+	if (c->phase == PH_HEAD) {
+		if (body_follows) {
+			c->phase = PH_BODY;
+		} else {
+			list_unlink(&g->waiting, c);
+			c->phase = PH_BUSY;
+		}
+	}
+	pthread_mutex_unlock(&g->mu);
+}
+
+void
+idp_guard_body_done(struct idp_guard *g, struct idp_guard_conn *c)
+{
+	pthread_mutex_lock(&g->mu);
+	if (waiting(c)) {
+		list_unlink(&g->waiting, c);
+		c->phase = PH_BUSY;
+	}
+	pthread_mutex_unlock(&g->mu);
+}
+
+void
+idp_guard_request_done(struct idp_guard *g, struct idp_guard_conn *c)
+{
+	pthread_mutex_lock(&g->mu);
+	if (waiting(c))
+		list_unlink(&g->waiting, c);
+	if (c->phase != PH_SHED) {
+		c->phase = PH_HEAD;
+		c->start_ms = now_ms();
+		list_push(&g->waiting, c);
+	}
+	pthread_mutex_unlock(&g->mu);
+}
+
+void
+idp_guard_linger_on_close(struct idp_guard *g, struct idp_guard_conn *c)
+{
+	pthread_mutex_lock(&g->mu);
+	c->linger = true;
+	pthread_mutex_unlock(&g->mu);
+}
+
+/* Under the mutex: keep fd (owned by the guard now) to drain it. */
+static bool
+linger_add(struct idp_guard *g, struct idp_guard_conn *c, int fd)
+{
+	if (g->lingering.n >= MAX_LINGERING)
+		return false;
+	c->fd = fd;
+	c->phase = PH_LINGER;
+	c->start_ms = now_ms();
+	list_push(&g->lingering, c);
+	return true;
+}
+
+void
+idp_guard_close(struct idp_guard *g, struct idp_guard_conn *c)
+{
+	if (c == NULL)
+		return;
+	pthread_mutex_lock(&g->mu);
+	if (waiting(c))
+		list_unlink(&g->waiting, c);
+	if (c->phase != PH_SHED) {
+		g->open--;
+		g->held--;
+	}
+	/* The owner closes its descriptor next; a duplicate keeps the
+	 * socket open, so unread input causes no reset before we drained. */
+	if (c->linger && c->phase != PH_SHED &&
+	    g->lingering.n < MAX_LINGERING) {
+		int fd = fcntl(c->fd, F_DUPFD_CLOEXEC, 0);
+
+		if (fd >= 0 && linger_add(g, c, fd))
+			c = NULL;
+		else if (fd >= 0)
+			close(fd);
+	}
+	pthread_mutex_unlock(&g->mu);
+	free(c);
+}
+
+void
+idp_guard_linger_fd(struct idp_guard *g, int fd)
+{
+	struct idp_guard_conn *c = idp_xcalloc(1, sizeof(*c));
+
+	pthread_mutex_lock(&g->mu);
+	if (linger_add(g, c, fd))
+		c = NULL;
+	pthread_mutex_unlock(&g->mu);
+	if (c != NULL) {
+		close(fd);
+		free(c);
+	}
+}
+
+/* Read and drop what the client still sends; true when done (end of
+ * input, an error, or the linger time is over). */
+static bool
+drain(struct idp_guard *g, struct idp_guard_conn *c, uint64_t now)
+{
+	char buf[16384];
+	size_t total = 0;
+
+	if (now >= c->start_ms + (uint64_t)g->lim.linger_ms)
+		return true;
+	while (total < DRAIN_PER_TICK) {
+		ssize_t n = recv(c->fd, buf, sizeof(buf), MSG_DONTWAIT);
+
+		if (n == 0)
+			return true;
+		if (n < 0)
+			return errno != EAGAIN && errno != EWOULDBLOCK &&
+			    errno != EINTR;
+		total += (size_t)n;
+	}
+	return false;
+}
+
+static void
+tick(struct idp_guard *g, uint64_t now)
+{
+	uint64_t first = (uint64_t)(g->lim.head_ms < g->lim.body_ms ?
+	    g->lim.head_ms : g->lim.body_ms);
+	struct idp_guard_conn *c, *next;
+
+	for (c = g->waiting.head; c != NULL; c = next) {
+		uint64_t limit = (uint64_t)(c->phase == PH_HEAD ?
+		    g->lim.head_ms : g->lim.body_ms);
+
+		next = c->next;
+		if (now < c->start_ms + first)
+			break;		/* the rest are younger */
+		if (now < c->start_ms + limit)
+			continue;
+		if (c->phase == PH_HEAD)
+			g->cut_head++;
+		else
+			g->cut_body++;
+		shed(g, c);
+	}
+	for (c = g->lingering.head; c != NULL; c = next) {
+		next = c->next;
+		if (drain(g, c, now)) {
+			list_unlink(&g->lingering, c);
+			close(c->fd);
+			free(c);
+		}
+	}
+}
+
+static void *
+watchdog(void *p)
+{
+	struct idp_guard *g = p;
+	uint64_t last_log = now_ms();
+
+	pthread_mutex_lock(&g->mu);
+	while (!g->stop) {
+		struct timespec ts;
+		uint64_t now;
+
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		ts.tv_nsec += TICK_MS * 1000000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&g->cv, &g->mu, &ts);
+		now = now_ms();
+		tick(g, now);
+		if (now - last_log >= 1000 &&
+		    (g->cut_head || g->cut_body || g->shed)) {
+			IDP_WARN("conn.cut", " head_deadline=%u body_deadline=%u "
+			    "shed=%u open=%u", g->cut_head, g->cut_body,
+			    g->shed, g->open);
+			g->cut_head = g->cut_body = g->shed = 0;
+			last_log = now;
+		}
+	}
+	pthread_mutex_unlock(&g->mu);
+	return NULL;
+}
+
+struct idp_guard *
+idp_guard_new(const struct idp_guard_limits *lim)
+{
+	struct idp_guard *g = idp_xcalloc(1, sizeof(*g));
+	pthread_condattr_t ca;
+
+	g->lim = *lim;
+	pthread_mutex_init(&g->mu, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&g->cv, &ca);
+	pthread_condattr_destroy(&ca);
+	if (pthread_create(&g->thread, NULL, watchdog, g) != 0) {
+		pthread_cond_destroy(&g->cv);
+		pthread_mutex_destroy(&g->mu);
+		free(g);
+		return NULL;
+	}
+	return g;
+}
+
+void
+idp_guard_free(struct idp_guard *g)
+{
+	struct idp_guard_conn *c;
+
+	if (g == NULL)
+		return;
+	pthread_mutex_lock(&g->mu);
+	g->stop = true;
+	pthread_cond_signal(&g->cv);
+	pthread_mutex_unlock(&g->mu);
+	pthread_join(g->thread, NULL);
+	while ((c = g->lingering.head) != NULL) {
+		list_unlink(&g->lingering, c);
+		close(c->fd);
+		free(c);
+	}
+	pthread_cond_destroy(&g->cv);
+	pthread_mutex_destroy(&g->mu);
+	free(g);
+}
