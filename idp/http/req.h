@@ -69,7 +69,7 @@ struct idp_req {
 	size_t body_len;
 
 	/* Set by the parser: the first parameter given twice, or invalid;
-	 * a header that may appear once (Authorization) but came twice. */
+	 * a header that may appear once (Authorization...) but came twice. */
 	const char *dup_param;
 	const char *bad_param;
 	const char *dup_header;
@@ -122,8 +122,8 @@ int idp_parse_form(struct idp_arena *a, const char *s, size_t n,
 enum idp_err idp_parse_target(struct idp_req *rq, const char *raw, size_t len);
 
 /* Record a request header (borrowed: it must live as long as rq). At most
- * IDP_MAX_HEADERS are kept; a second Authorization or Content-Type sets
- * rq->dup_header whatever the count. */
+ * IDP_MAX_HEADERS are kept; a second Authorization, Content-Type,
+ * Content-Length or Transfer-Encoding sets rq->dup_header. */
 void idp_req_add_header(struct idp_req *rq, const char *name,
     const char *val);
 

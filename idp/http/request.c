@@ -148,8 +148,10 @@ idp_parse_target(struct idp_req *rq, const char *raw, size_t len)
 void
 idp_req_add_header(struct idp_req *rq, const char *name, const char *val)
 {
+	/* Headers whose repetition would make the request ambiguous:
+	 * credentials, body type, message framing (RFC 9112 §6.3). */
 	static const char *const once[] = { "Authorization", "Content-Type",
-		NULL };
+		"Content-Length", "Transfer-Encoding", NULL };
 
 	for (const char *const *o = once; *o != NULL; o++)
 		if (!strcasecmp(name, *o) && rq->dup_header == NULL &&
