@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Runs every test of the identity provider: Check unit tests, end-to-end
 # tests against a private PostgreSQL and a running idp, interoperability
-# tests with third-party relying-party libraries, and a smoke run of the
-# benchmark. Everything runs under AddressSanitizer and UBSan.
+# tests with third-party relying-party libraries, fault tests (slow-client
+# floods), and a smoke run of the benchmark. Everything runs under AddressSanitizer and UBSan.
 #
 #   tests/run.sh            all suites
-#   tests/run.sh unit       one suite (unit, e2e, interop, bench)
+#   tests/run.sh unit       one suite (unit, e2e, fault, interop, bench)
 #
 # Exits non-zero on any failure.
 set -euo pipefail
@@ -27,7 +27,7 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
 
 suites=()
-for s in "${@:-unit e2e interop bench}"; do
+for s in "${@:-unit e2e fault interop bench}"; do
 	for w in $s; do suites+=(--suite "$w"); done
 done
 status=0

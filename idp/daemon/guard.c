@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "daemon/addrcount.h"
 #include "daemon/guard.h"
 #include "util/log.h"
 #include "util/mem.h"
@@ -16,6 +17,7 @@
 #define TICK_MS 100
 #define MAX_LINGERING 256	/* past this, a closing socket is just closed */
 #define SHED_SCAN 64		/* oldest connections looked at for a victim */
+#define RESERVE_WAIT_S 1	/* the accept thread waits this long for room */
 #define DRAIN_PER_TICK (1024 * 1024)	/* 10 MB/s per lingering socket */
 
 enum phase {
@@ -43,15 +45,17 @@ struct list {
 
 struct idp_guard {
 	pthread_mutex_t mu;
-	pthread_cond_t cv;
+	pthread_cond_t cv;	/* wakes the watchdog to stop */
+	pthread_cond_t room;	/* a slot was freed or a victim appeared */
 	pthread_t thread;
 	bool stop;
 	struct idp_guard_limits lim;
 	struct list waiting;	/* PH_HEAD and PH_BODY, oldest start first */
+	struct idp_addrcount *waiting_by_addr;
 	struct list lingering;
 	unsigned open;		/* connections not shed */
 	unsigned held;		/* reserved or open (shed ones do not count) */
-	unsigned cut_head, cut_body, shed;	/* since the last log line */
+	unsigned cut_head, cut_body, shed, refused;	/* since the last log */
 };
 
 static uint64_t
@@ -91,6 +95,21 @@ list_unlink(struct list *l, struct idp_guard_conn *c)
 	l->n--;
 }
 
+/* The waiting list and its counts per address change together. */
+static void
+wait_push(struct idp_guard *g, struct idp_guard_conn *c)
+{
+	list_push(&g->waiting, c);
+	idp_addrcount_add(g->waiting_by_addr, c->addr, c->addr_len, 1);
+}
+
+static void
+wait_unlink(struct idp_guard *g, struct idp_guard_conn *c)
+{
+	list_unlink(&g->waiting, c);
+	idp_addrcount_add(g->waiting_by_addr, c->addr, c->addr_len, -1);
+}
+
 static bool
 waiting(const struct idp_guard_conn *c)
 {
@@ -102,11 +121,12 @@ waiting(const struct idp_guard_conn *c)
 static void
 shed(struct idp_guard *g, struct idp_guard_conn *c)
 {
-	list_unlink(&g->waiting, c);
+	wait_unlink(g, c);
 	c->phase = PH_SHED;
 	g->open--;
 	g->held--;
 	shutdown(c->fd, SHUT_RDWR);
+	pthread_cond_signal(&g->room);
 }
 
 static void
@@ -123,39 +143,87 @@ set_addr(struct idp_guard_conn *c, const struct sockaddr *sa)
 	}
 }
 
-/* Who makes room for a new connection from c's address: among the
- * oldest waiting connections, one from that same address if there is one
- * (a flood from one address pays for its own new connections and does not
- * push out other clients), else the oldest. */
-static struct idp_guard_conn *
-victim(const struct idp_guard *g, const struct idp_guard_conn *c)
+static bool
+same_addr(const struct idp_guard_conn *a, const struct idp_guard_conn *b)
 {
-	struct idp_guard_conn *v = g->waiting.head;
+	return a->addr_len != 0 && a->addr_len == b->addr_len &&
+	    memcmp(a->addr, b->addr, a->addr_len) == 0;
+}
 
-	for (int i = 0; v != NULL && i < SHED_SCAN; i++, v = v->next)
-		if (c->addr_len != 0 && v->addr_len == c->addr_len &&
-		    memcmp(v->addr, c->addr, c->addr_len) == 0)
+/* Who makes room: the oldest waiting connection of the address that holds
+ * most of the oldest ones (a majority vote over SHED_SCAN of them), so a
+ * flood from one address pays for its own new connections and does not
+ * push out other clients. Behind a proxy (one address) it is the oldest. */
+static struct idp_guard_conn *
+victim(const struct idp_guard *g)
+{
+	struct idp_guard_conn *v, *cand = NULL;
+	int i, votes = 0;
+
+	for (i = 0, v = g->waiting.head; v != NULL && i < SHED_SCAN; i++,
+	    v = v->next) {
+		if (votes == 0) {
+			cand = v;
+			votes = 1;
+		} else {
+			votes += same_addr(v, cand) ? 1 : -1;
+		}
+	}
+	for (v = g->waiting.head; v != NULL && cand != NULL; v = v->next)
+		if (v == cand || same_addr(v, cand))
 			return v;
 	return g->waiting.head;
+}
+
+/* At the cap: make room for a newcomer from key's address by shedding,
+ * or tell that the newcomer should be refused instead: when its address
+ * holds at least half of the waiting connections, and not all of them,
+ * shedding its old ones for its new ones only churns, and refusing costs
+ * nothing. Alone (behind a proxy, say), the oldest make way as usual. */
+static bool
+make_room(struct idp_guard *g, const struct idp_guard_conn *key)
+{
+	while (g->held >= g->lim.max_connections && g->waiting.n > 0) {
+		size_t mine = idp_addrcount_get(g->waiting_by_addr, key->addr,
+		    key->addr_len);
+
+		if (mine > 0 && mine < g->waiting.n && 2 * mine >= g->waiting.n)
+			return false;
+		shed(g, victim(g));
+		g->shed++;
+	}
+	return true;
 }
 
 bool
 idp_guard_reserve(struct idp_guard *g, const struct sockaddr *peer)
 {
-	struct idp_guard_conn key = { .addr_len = 0 }, *v;
-	bool ok;
+	struct idp_guard_conn key = { .addr_len = 0 };
+	struct timespec until;
+	bool ok = false;
 
 	set_addr(&key, peer);
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_sec += RESERVE_WAIT_S;
 	pthread_mutex_lock(&g->mu);
-	/* At the cap, waiting connections make room for the new one. */
-	while (g->held >= g->lim.max_connections &&
-	    (v = victim(g, &key)) != NULL) {
-		shed(g, v);
-		g->shed++;
+	for (;;) {
+		if (!make_room(g, &key)) {
+			g->refused++;
+			break;
+		}
+		if (g->held < g->lim.max_held) {
+			g->held++;
+			ok = true;
+			break;
+		}
+		/* Every slot is busy or still on its way in: hold the accept
+		 * thread (new clients wait in the listen queue) rather than
+		 * refuse them, for a while. */
+		if (pthread_cond_timedwait(&g->room, &g->mu, &until) != 0) {
+			g->refused++;
+			break;
+		}
 	}
-	ok = g->held < g->lim.max_held;
-	if (ok)
-		g->held++;
 	pthread_mutex_unlock(&g->mu);
 	return ok;
 }
@@ -165,6 +233,7 @@ idp_guard_unreserve(struct idp_guard *g)
 {
 	pthread_mutex_lock(&g->mu);
 	g->held--;
+	pthread_cond_signal(&g->room);
 	pthread_mutex_unlock(&g->mu);
 }
 
@@ -178,8 +247,9 @@ idp_guard_open(struct idp_guard *g, int fd, const struct sockaddr *peer)
 	c->start_ms = now_ms();
 	set_addr(c, peer);
 	pthread_mutex_lock(&g->mu);
-	list_push(&g->waiting, c);
+	wait_push(g, c);
 	g->open++;
+	pthread_cond_signal(&g->room);
 	pthread_mutex_unlock(&g->mu);
 	return c;
 }
@@ -193,7 +263,7 @@ idp_guard_head_done(struct idp_guard *g, struct idp_guard_conn *c,
 		if (body_follows) {
 			c->phase = PH_BODY;
 		} else {
-			list_unlink(&g->waiting, c);
+			wait_unlink(g, c);
 			c->phase = PH_BUSY;
 		}
 	}
@@ -205,7 +275,7 @@ idp_guard_body_done(struct idp_guard *g, struct idp_guard_conn *c)
 {
 	pthread_mutex_lock(&g->mu);
 	if (waiting(c)) {
-		list_unlink(&g->waiting, c);
+		wait_unlink(g, c);
 		c->phase = PH_BUSY;
 	}
 	pthread_mutex_unlock(&g->mu);
@@ -216,11 +286,11 @@ idp_guard_request_done(struct idp_guard *g, struct idp_guard_conn *c)
 {
 	pthread_mutex_lock(&g->mu);
 	if (waiting(c))
-		list_unlink(&g->waiting, c);
+		wait_unlink(g, c);
 	if (c->phase != PH_SHED) {
 		c->phase = PH_HEAD;
 		c->start_ms = now_ms();
-		list_push(&g->waiting, c);
+		wait_push(g, c);
 	}
 	pthread_mutex_unlock(&g->mu);
 }
@@ -253,10 +323,11 @@ idp_guard_close(struct idp_guard *g, struct idp_guard_conn *c)
 		return;
 	pthread_mutex_lock(&g->mu);
 	if (waiting(c))
-		list_unlink(&g->waiting, c);
+		wait_unlink(g, c);
 	if (c->phase != PH_SHED) {
 		g->open--;
 		g->held--;
+		pthread_cond_signal(&g->room);
 	}
 	/* The owner closes its descriptor next; a duplicate keeps the
 	 * socket open, so unread input causes no reset before we drained. */
@@ -364,11 +435,11 @@ watchdog(void *p)
 		now = now_ms();
 		tick(g, now);
 		if (now - last_log >= 1000 &&
-		    (g->cut_head || g->cut_body || g->shed)) {
+		    (g->cut_head || g->cut_body || g->shed || g->refused)) {
 			IDP_WARN("conn.cut", " head_deadline=%u body_deadline=%u "
-			    "shed=%u open=%u", g->cut_head, g->cut_body,
-			    g->shed, g->open);
-			g->cut_head = g->cut_body = g->shed = 0;
+			    "shed=%u refused=%u open=%u", g->cut_head,
+			    g->cut_body, g->shed, g->refused, g->open);
+			g->cut_head = g->cut_body = g->shed = g->refused = 0;
 			last_log = now;
 		}
 	}
@@ -383,12 +454,16 @@ idp_guard_new(const struct idp_guard_limits *lim)
 	pthread_condattr_t ca;
 
 	g->lim = *lim;
+	g->waiting_by_addr = idp_addrcount_new(lim->max_held);
 	pthread_mutex_init(&g->mu, NULL);
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&g->cv, &ca);
+	pthread_cond_init(&g->room, &ca);
 	pthread_condattr_destroy(&ca);
 	if (pthread_create(&g->thread, NULL, watchdog, g) != 0) {
+		idp_addrcount_free(g->waiting_by_addr);
+		pthread_cond_destroy(&g->room);
 		pthread_cond_destroy(&g->cv);
 		pthread_mutex_destroy(&g->mu);
 		free(g);
@@ -414,6 +489,8 @@ idp_guard_free(struct idp_guard *g)
 		close(c->fd);
 		free(c);
 	}
+	idp_addrcount_free(g->waiting_by_addr);
+	pthread_cond_destroy(&g->room);
 	pthread_cond_destroy(&g->cv);
 	pthread_mutex_destroy(&g->mu);
 	free(g);

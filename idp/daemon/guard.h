@@ -5,8 +5,8 @@
  * head_ms of it and the body within body_ms. A watchdog thread shuts down
  * (shutdown(2), never close) the sockets past their deadline, and when
  * more than max_connections are open the oldest connections still waiting
- * for a head or body are shed first (preferring the new connection's own
- * address), so new clients are not refused for old slow ones. Closing connections whose request was not read to the
+ * for a head or body are shed first (those of the address holding most of
+ * them), so new clients are not refused for old slow ones. Closing connections whose request was not read to the
  * end (an early 413) are drained for linger_ms so the client can read the
  * answer instead of getting a reset.
  *
@@ -38,11 +38,12 @@ struct idp_guard *idp_guard_new(const struct idp_guard_limits *lim);
 void idp_guard_free(struct idp_guard *g);
 
 /* Before a connection from peer is handed to its owner. At
- * max_connections, waiting connections are shed to make room; false
- * (refuse it) when max_held are still open (shed ones still closing do
- * not count) or reserved. A reservation becomes the record of
- * idp_guard_open, or is returned with idp_guard_unreserve when the owner
- * refused the socket. */
+ * max_connections, waiting connections are shed to make room (false,
+ * refuse it, when peer's address already holds half of them or more but
+ * not all); when max_held are open (shed ones still closing do not count)
+ * or reserved, waits up to a second for room, then returns false. A reservation becomes
+ * the record of idp_guard_open, or is returned with idp_guard_unreserve
+ * when the owner refused the socket. */
 bool idp_guard_reserve(struct idp_guard *g, const struct sockaddr *peer);
 void idp_guard_unreserve(struct idp_guard *g);
 

@@ -499,7 +499,9 @@ completed_cb(void *cls, struct MHD_Connection *conn, void **con_cls,
 		return;
 	rq = st->rq;
 	us = (now_ns() - rq->start_ns) / 1000;
-	if (idp_log_enabled(IDP_LOG_INFO))
+	/* A head that never completed is no request: the guard counts those
+	 * (conn.cut), one line per flood connection would flood the log. */
+	if (st->started && idp_log_enabled(IDP_LOG_INFO))
 		idp_log(IDP_LOG_INFO, "http", " req=%s ip=%s method=%s path=%s "
 		    "status=%d us=%llu client=%s%s%s%s", rq->id,
 		    rq->ip ? rq->ip : "-",
