@@ -18,6 +18,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,7 +39,15 @@ struct slot {
 };
 
 static struct sockaddr_in to, from;
+static volatile sig_atomic_t stop;
 static uint64_t opened, cut, refused, cut_ms_sum;
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
 
 static int
 number(const char *s)
@@ -171,8 +180,11 @@ main(int argc, char **argv)
 		return 1;
 	for (int i = 0; i < conns; i++)
 		slots[i].fd = -1;
+	signal(SIGTERM, on_signal);
+	signal(SIGINT, on_signal);
+	signal(SIGPIPE, SIG_IGN);
 	next_report = now_ms() + 5000;
-	while (now_ms() < end) {
+	while (!stop && now_ms() < end) {
 		uint64_t now;
 		int n, open_now = 0, held_now = 0;
 
