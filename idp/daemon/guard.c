@@ -2,6 +2,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +18,8 @@
 #define TICK_MS 100
 #define MAX_LINGERING 256	/* past this, a closing socket is just closed */
 #define SHED_SCAN 64		/* oldest connections looked at for a victim */
-#define RESERVE_WAIT_S 1	/* the accept thread waits this long for room */
+#define RESERVE_WAIT_S 1
+#define CUT_BATCH 64		/* deadline cuts per hold of the mutex */	/* the accept thread waits this long for room */
 #define DRAIN_PER_TICK (1024 * 1024)	/* 10 MB/s per lingering socket */
 
 enum phase {
@@ -382,12 +384,15 @@ drain(struct idp_guard *g, struct idp_guard_conn *c, uint64_t now)
 	return false;
 }
 
-static void
-tick(struct idp_guard *g, uint64_t now)
+/* Cut the connections past their deadline, at most CUT_BATCH of them;
+ * true when there may be more. */
+static bool
+cut_late(struct idp_guard *g, uint64_t now)
 {
 	uint64_t first = (uint64_t)(g->lim.head_ms < g->lim.body_ms ?
 	    g->lim.head_ms : g->lim.body_ms);
 	struct idp_guard_conn *c, *next;
+	int n = 0;
 
 	for (c = g->waiting.head; c != NULL; c = next) {
 		uint64_t limit = (uint64_t)(c->phase == PH_HEAD ?
@@ -398,12 +403,22 @@ tick(struct idp_guard *g, uint64_t now)
 			break;		/* the rest are younger */
 		if (now < c->start_ms + limit)
 			continue;
+		if (n++ == CUT_BATCH)
+			return true;
 		if (c->phase == PH_HEAD)
 			g->cut_head++;
 		else
 			g->cut_body++;
 		shed(g, c);
 	}
+	return false;
+}
+
+static void
+drain_lingering(struct idp_guard *g, uint64_t now)
+{
+	struct idp_guard_conn *c, *next;
+
 	for (c = g->lingering.head; c != NULL; c = next) {
 		next = c->next;
 		if (drain(g, c, now)) {
@@ -412,6 +427,19 @@ tick(struct idp_guard *g, uint64_t now)
 			free(c);
 		}
 	}
+}
+
+/* Under the mutex; lets go of it between batches, so a wave of clients
+ * all late at once does not hold up the workers. */
+static void
+tick(struct idp_guard *g, uint64_t now)
+{
+	while (cut_late(g, now)) {
+		pthread_mutex_unlock(&g->mu);
+		sched_yield();
+		pthread_mutex_lock(&g->mu);
+	}
+	drain_lingering(g, now);
 }
 
 static void *
