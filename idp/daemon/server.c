@@ -19,6 +19,7 @@
 #include "daemon/router.h"
 #include "daemon/server.h"
 #include "http/response.h"
+#include "util/buf.h"
 #include "util/log.h"
 #include "util/mem.h"
 #include "util/str.h"
@@ -42,9 +43,7 @@ struct conn_state {
 	struct idp_resp rs;
 	const struct idp_route *route;
 	const char *target;	/* raw, as received; NULL when missing */
-	char *body;
-	size_t body_len;
-	size_t body_cap;
+	struct idp_buf body;	/* up to max_body_bytes */
 	size_t dropped;		/* bytes of an oversized body read and dropped */
 	bool started;		/* the head has been seen */
 	bool too_large;
@@ -179,6 +178,7 @@ uri_cb(void *cls, const char *uri, struct MHD_Connection *conn)
 	rq->conn = st;
 	rq->path = st->target != NULL ? st->target : "";
 	rq->start_ns = now_ns();
+	idp_buf_init(&st->body, a, (size_t)srv->ctx->cfg->max_body_bytes);
 	return st;
 }
 
@@ -367,16 +367,16 @@ dispatch(struct conn_state *st)
 		rs->err_desc = "Method not allowed for this endpoint.";
 		return finish(st, IDP_ERR_METHOD);
 	}
-	if (st->body_len > 0) {
+	if (st->body.len > 0) {
 		const char *ct = idp_req_header(rq, "Content-Type");
 
-		rq->body = st->body;
-		rq->body_len = st->body_len;
+		rq->body = st->body.data;
+		rq->body_len = st->body.len;
 		if (ct != NULL && !strncasecmp(ct,
 		    "application/x-www-form-urlencoded", 33) &&
 		    (ct[33] == '\0' || ct[33] == ';' || ct[33] == ' ')) {
 			rq->has_form = true;
-			if (idp_parse_form(rq->arena, st->body, st->body_len,
+			if (idp_parse_form(rq->arena, st->body.data, st->body.len,
 			    rq->form, IDP_MAX_PARAMS, &rq->nform,
 			    &rq->dup_param, &rq->bad_param) != 0)
 				rq->bad_param = "(too many parameters)";
@@ -407,29 +407,15 @@ dispatch(struct conn_state *st)
 static enum MHD_Result
 take_body(struct conn_state *st, const char *data, size_t n)
 {
-	int64_t max = st->srv->ctx->cfg->max_body_bytes;
-
-	if (st->too_large || (int64_t)(st->body_len + n) > max) {
-		st->too_large = true;
-		st->dropped += n;
-		return (int64_t)st->dropped > max ? MHD_NO : MHD_YES;
+	if (!st->too_large) {
+		idp_buf_add(&st->body, data, n);
+		st->too_large = st->body.overflow;
+		if (!st->too_large)
+			return MHD_YES;
 	}
-	if (st->body_len + n + 1 > st->body_cap) {
-		size_t cap = st->body_cap ? st->body_cap * 2 : 1024;
-		char *b;
-
-		while (cap < st->body_len + n + 1)
-			cap *= 2;
-		b = idp_arena_alloc(st->rq->arena, cap);
-		if (st->body_len)
-			memcpy(b, st->body, st->body_len);
-		st->body = b;
-		st->body_cap = cap;
-	}
-	memcpy(st->body + st->body_len, data, n);
-	st->body_len += n;
-	st->body[st->body_len] = '\0';
-	return MHD_YES;
+	st->dropped += n;
+	return (int64_t)st->dropped > st->srv->ctx->cfg->max_body_bytes ?
+	    MHD_NO : MHD_YES;
 }
 
 static enum MHD_Result
