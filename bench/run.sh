@@ -80,7 +80,7 @@ case $slow in '' | *[!0-9]*) echo "--slow: a number of connections" >&2; exit 2 
 USERS=${BENCH_USERS:-33000}
 THREADS=2			# wrk threads (the machine of docs/ has 2 cores)
 MAXC=0
-for c in $conns; do [ "$c" -gt $MAXC ] && MAXC=$c; done
+for c in $conns; do [ "$c" -gt "$MAXC" ] && MAXC=$c; done
 
 calc() { awk "BEGIN { printf \"$1\", $2 }"; }	# FORMAT EXPRESSION
 say() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
@@ -106,13 +106,16 @@ fi
 build=$(cd "$build" && pwd)
 IDP_BIN=$build/idp/idp
 CTL=$build/idp/ctl/idpctl
-[ -x "$IDP_BIN" ] && [ -x "$CTL" ] || die "no idp and idpctl in $build (build it first)"
+if [ ! -x "$IDP_BIN" ] || [ ! -x "$CTL" ]; then
+	die "no idp and idpctl in $build (build it first)"
+fi
 
 # ---- 2. Work directory, cleanup ----------------------------------------------
 
 work=$(mktemp -d /tmp/idp-bench.XXXXXX)
 chmod 755 "$work"
 IDP_PID='' PEER_PID='' SLOW_PID=''
+# shellcheck disable=SC2317 # reached through the EXIT trap
 cleanup() {
 	local rc=$?
 	if [ -n "$SLOW_PID" ]; then
@@ -128,7 +131,7 @@ cleanup() {
 		wait "$IDP_PID" 2>/dev/null || true
 	fi
 	pg_stop "$work/pg"
-	if [ $keep = 1 ] || [ $rc -ne 0 ]; then
+	if [ "$keep" = 1 ] || [ "$rc" -ne 0 ]; then
 		say "kept $work for inspection"
 	else
 		rm -rf "$work"
@@ -380,7 +383,7 @@ measure() {
 	say "$(printf '%-34s %3s conns %9s req/s  p50 %6.2f ms  p99 %7.2f ms  bad %s%s' \
 		"$label" "$c" "$rps" "$(calc %.3f "$p50_us / 1000")" \
 		"$(calc %.3f "$p99_us / 1000")" "$non2xx" \
-		"$([ "$exhausted" != 0 ] && echo '  POOL RAN DRY' || true)")"
+		"$(if [ "$exhausted" != 0 ]; then echo '  POOL RAN DRY'; fi)")"
 }
 
 VERIFIER=bench-code-verifier-0123456789-abcdefghijklmnopqrstuvwxyz

@@ -26,6 +26,9 @@ const struct idp_config_entry idp_config_entries[] = {
 	  "thread (0-200)" },
 	{ "db_connect_timeout", "3", "seconds for one connection attempt "
 	  "(1-60)" },
+	{ "db_request_deadline_ms", "2000", "milliseconds a request may spend "
+	  "on the database (free connection, connecting, every answer) "
+	  "before it gets 503 (100-60000)" },
 	{ "db_start_wait", "30", "seconds idp waits for the database at start "
 	  "before it exits (0-3600)" },
 	{ "hash_threads", "0", "password hashing threads; 0 = one per core "
@@ -77,6 +80,14 @@ const struct idp_config_entry idp_config_entries[] = {
 	  "Accept-Language: id or en" },
 	{ "trust_x_forwarded_for", "false", "take the client address from the "
 	  "last X-Forwarded-For entry (only behind a proxy that sets it)" },
+	{ "outbound_allow_loopback", "false", "development only: calls to "
+	  "client URIs (jwks_uri) may reach loopback addresses, over plain "
+	  "http too" },
+	{ "outbound_timeout", "5", "seconds for one call to a client URI: "
+	  "name, connection, TLS and response (1-60)" },
+	{ "outbound_max_in_flight", "0", "calls to client URIs at once; a "
+	  "request needing more gets 503; 0 = a quarter of the worker "
+	  "threads, at least 2 (0-1024)" },
 	{ NULL, NULL, NULL },
 };
 
@@ -187,6 +198,7 @@ static const struct int_key int_keys[] = {
 	IK("worker_threads", worker_threads, 0, 256),
 	IK("db_pool_size", db_pool_size, 0, 200),
 	IK("db_connect_timeout", db_connect_timeout, 1, 60),
+	IK("db_request_deadline_ms", db_request_deadline_ms, 100, 60000),
 	IK("db_start_wait", db_start_wait, 0, 3600),
 	IK("hash_threads", hash_threads, 0, 64),
 	IK("hash_queue", hash_queue, 1, 10000),
@@ -207,6 +219,8 @@ static const struct int_key int_keys[] = {
 	IK("purge_interval", purge_interval, 1, 86400),
 	IK("purge_batch", purge_batch, 10, 100000),
 	IK("rsa_bits", rsa_bits, 2048, 8192),
+	IK("outbound_timeout", outbound_timeout, 1, 60),
+	IK("outbound_max_in_flight", outbound_max_in_flight, 0, 1024),
 };
 
 static int
@@ -313,9 +327,12 @@ idp_config_set(struct idp_config *cfg, const char *key, const char *v,
 		return 0;
 	}
 	if (!strcmp(key, "pkce_allow_plain") ||
-	    !strcmp(key, "trust_x_forwarded_for")) {
+	    !strcmp(key, "trust_x_forwarded_for") ||
+	    !strcmp(key, "outbound_allow_loopback")) {
 		bool *dst = !strcmp(key, "pkce_allow_plain") ?
-		    &cfg->pkce_allow_plain : &cfg->trust_x_forwarded_for;
+		    &cfg->pkce_allow_plain :
+		    !strcmp(key, "trust_x_forwarded_for") ?
+		    &cfg->trust_x_forwarded_for : &cfg->outbound_allow_loopback;
 
 		if (idp_parse_bool(v, dst) != 0) {
 			snprintf(err, errlen, "%s: \"%s\" is not true or false",
@@ -458,6 +475,9 @@ finish(struct idp_config *cfg, char *err, size_t errlen)
 		cfg->db_pool_size = cfg->worker_threads;
 	if (cfg->hash_threads == 0)
 		cfg->hash_threads = (int)cores;
+	if (cfg->outbound_max_in_flight == 0)
+		cfg->outbound_max_in_flight = cfg->worker_threads / 4 < 2 ? 2 :
+		    cfg->worker_threads / 4;
 	cfg->cookie_secure_effective =
 	    cfg->cookie_secure == IDP_COOKIE_SECURE_ALWAYS ||
 	    (cfg->cookie_secure == IDP_COOKIE_SECURE_AUTO && cfg->issuer_https);

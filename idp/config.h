@@ -27,6 +27,7 @@ struct idp_config {
 	int worker_threads;
 	int db_pool_size;
 	int db_connect_timeout;	/* seconds for one connection attempt */
+	int db_request_deadline_ms;	/* a request's time on the database */
 	int db_start_wait;	/* seconds idp waits for the database at start */
 	int hash_threads;
 	int hash_queue;
@@ -55,6 +56,9 @@ struct idp_config {
 	int rsa_bits;
 	char *default_locale;
 	bool trust_x_forwarded_for;
+	bool outbound_allow_loopback;	/* development only */
+	int outbound_timeout;		/* seconds for one outbound call */
+	int outbound_max_in_flight;	/* outbound calls at once */
 };
 
 struct idp_config_entry {

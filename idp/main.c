@@ -13,7 +13,8 @@
 #include "core/ctx.h"
 #include "core/hashq.h"
 #include "core/housekeeping.h"
-#include "core/jwks_fetch.h"
+#include "core/fetch.h"
+#include "core/jwks_uri.h"
 #include "core/published.h"
 #include "crypto/pwhash.h"
 #include "crypto/random.h"
@@ -99,6 +100,7 @@ main(int argc, char **argv)
 	sigset_t sigs;
 	int sig = 0, rc = 1;
 
+	idp_mem_init();
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--config") && i + 1 < argc) {
 			cfgpath = argv[++i];
@@ -146,7 +148,9 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 
 	ctx.cfg = &cfg;
-	idp_jwks_fetch_init();
+	ctx.fetch = idp_fetcher_new(&(struct idp_fetch_limits){
+	    cfg.outbound_allow_loopback, cfg.outbound_timeout * 1000,
+	    cfg.outbound_max_in_flight });
 	if (make_dummy_hash(&cfg, ctx.dummy_hash) != 0) {
 		fprintf(stderr, "idp: argon2_memory_kib: cannot hash with the "
 		    "configured argon2 parameters\n");
@@ -155,6 +159,7 @@ main(int argc, char **argv)
 	ctx.db = idp_db_new(cfg.database_url, cfg.db_pool_size,
 	    cfg.db_connect_timeout, true);
 	idp_db_set_async_commit(ctx.db, true);
+	idp_db_set_deadline(ctx.db, cfg.db_request_deadline_ms);
 	if (idp_db_wait_ready(ctx.db, cfg.db_start_wait, err, sizeof(err))
 	    != IDP_OK) {
 		fprintf(stderr, "idp: database_url: cannot use the database "
@@ -205,7 +210,8 @@ out_db:
 	idp_db_free(ctx.db);
 	free(served);
 out_cfg:
-	idp_jwks_fetch_cleanup();
+	idp_jwks_uri_cleanup();
+	idp_fetcher_free(ctx.fetch);
 	idp_config_free(&cfg);
 	return rc;
 }

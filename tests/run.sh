@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Runs every test of the identity provider: Check unit tests, end-to-end
 # tests against a private PostgreSQL and a running idp, interoperability
-# tests with third-party relying-party libraries, fault tests (slow-client
-# floods), and a smoke run of the benchmark. Everything runs under AddressSanitizer and UBSan.
+# tests with third-party relying-party libraries, the pages in a real
+# browser (chromium, axe-core), fault tests (PostgreSQL stopped, started
+# and frozen, idp killed, the hash queue full, slow-client floods), and a
+# smoke run of the benchmark. Everything runs under AddressSanitizer and UBSan.
 #
 #   tests/run.sh            all suites
-#   tests/run.sh unit       one suite (unit, e2e, fault, interop, bench)
+#   tests/run.sh unit       one suite (unit, e2e, interop, browser, fault,
+#                           bench)
 #
 # Exits non-zero on any failure.
 set -euo pipefail
@@ -27,7 +30,7 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
 
 suites=()
-for s in "${@:-unit e2e fault interop bench}"; do
+for s in "${@:-unit e2e interop browser fault bench}"; do
 	for w in $s; do suites+=(--suite "$w"); done
 done
 status=0
@@ -35,6 +38,6 @@ meson test -C "$build" --print-errorlogs --num-processes 1 "${suites[@]}" || sta
 echo
 echo "Check summaries:"
 grep -hE '^[0-9]+%: Checks: ' "$build/meson-logs/testlog.txt" || true
-echo "End-to-end and interoperability summaries:"
+echo "End-to-end, interoperability and fault summaries:"
 grep -hE '^# (tests|pass|fail|skipped) ' "$build/meson-logs/testlog.txt" || true
 exit $status

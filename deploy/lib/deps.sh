@@ -1,11 +1,13 @@
+# shellcheck shell=bash
 # Debian packages the provider needs to build, test and run, installed
 # with apt when missing (as root). Sourced by deploy/demo.sh, tests/run.sh
-# and bench/run.sh.
+# and bench/run.sh, which read the lists below.
+# shellcheck disable=SC2034
 
 IDP_BUILD_PKGS="meson ninja-build gcc pkg-config libssl-dev libjwt-dev
 libmicrohttpd-dev libpq-dev libjansson-dev libargon2-dev libcurl4-openssl-dev
 check postgresql-15 postgresql-client-15 curl ca-certificates"
-IDP_TEST_PKGS="nodejs npm jq"
+IDP_TEST_PKGS="nodejs npm jq shellcheck chromium"
 IDP_BENCH_PKGS="wrk"
 
 idp_install_deps() {

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Private PostgreSQL clusters for the demo, the tests and the benchmark.
 # Sourced by bash scripts; never touches a system-wide cluster.
 #
@@ -62,6 +63,7 @@ CONF
 	pg_as_owner "$PG_BIN/psql" -q -h "$dir/run" -p "$port" -U idp -d postgres \
 		-tAc "SELECT 1 FROM pg_database WHERE datname = 'idp'" | grep -q 1 ||
 		pg_as_owner "$PG_BIN/createdb" -h "$dir/run" -p "$port" -U idp idp
+	# shellcheck disable=SC2034 # the result, read by the caller
 	PG_URL=$(pg_url "$dir" "$port")
 }
 

@@ -5,7 +5,7 @@
 #include "core/client_auth.h"
 #include "core/clients.h"
 #include "core/ctx.h"
-#include "core/jwks_fetch.h"
+#include "core/jwks_uri.h"
 #include "core/reqdb.h"
 #include "crypto/b64url.h"
 #include "crypto/digest.h"
@@ -128,17 +128,27 @@ aud_ok(struct idp_req *rq, json_t *aud)
 	return false;
 }
 
-/* The first key of the client's JWKS that verifies the assertion. */
-static bool
-signature_ok(struct idp_req *rq, const struct idp_client *c,
-    const struct idp_jws *j)
+/* *found: a key of the client's JWKS verifies the assertion. Fails only
+ * when the key set cannot be fetched now (IDP_ERR_UNAVAILABLE). */
+static enum idp_err
+signature_check(struct idp_req *rq, const struct idp_client *c,
+    const struct idp_jws *j, bool *found)
 {
-	json_t *jwks = c->jwks ? json_incref(c->jwks) : c->jwks_uri ?
-	    idp_jwks_fetch(rq, c->jwks_uri, j->kid) : NULL;
-	json_t *keys = json_object_get(jwks, "keys"), *jwk;
-	bool found = false;
+	json_t *jwks = NULL, *keys, *jwk;
+	enum idp_err rc;
 	size_t i;
 
+	*found = false;
+	/* A fetch may take seconds: the database connection (and its
+	 * deadline) must not wait for it. */
+	if (c->jwks == NULL && c->jwks_uri != NULL)
+		idp_reqdb_release(rq);
+	if (c->jwks != NULL)
+		jwks = json_incref(c->jwks);
+	else if (c->jwks_uri != NULL && (rc = idp_jwks_uri_get(rq,
+	    c->client_id, c->jwks_uri, j->kid, &jwks)) != IDP_OK)
+		return rc;
+	keys = json_object_get(jwks, "keys");
 	json_array_foreach(keys, i, jwk) {
 		const char *kid = json_string_value(json_object_get(jwk, "kid"));
 		struct idp_key *k = NULL;
@@ -151,12 +161,12 @@ signature_ok(struct idp_req *rq, const struct idp_client *c,
 		ok = idp_jws_verify(j, k) == 0;
 		idp_key_free(k);
 		if (ok) {
-			found = true;
+			*found = true;
 			break;
 		}
 	}
 	json_decref(jwks);
-	return found;
+	return IDP_OK;
 }
 
 static enum idp_err
@@ -168,11 +178,16 @@ check_assertion(struct idp_req *rq, const struct idp_client *c,
 	const char *iss, *sub, *jti;
 	struct idp_dbconn *db;
 	enum idp_err rc;
+	bool ok;
 
 	*why = "The client assertion is not valid.";
 	if (idp_jws_parse(rq->arena, assertion, &j) != 0)
 		return IDP_ERR_INVALID_CLIENT;
-	if (!signature_ok(rq, c, &j)) {
+	if ((rc = signature_check(rq, c, &j, &ok)) != IDP_OK) {
+		*why = "The client's key set cannot be fetched now.";
+		return rc;
+	}
+	if (!ok) {
 		IDP_INFO("client_auth.assertion", " req=%s client=%s "
 		    "msg=\"bad signature or no key\"", rq->id, c->client_id);
 		return IDP_ERR_INVALID_CLIENT;

@@ -9,6 +9,7 @@ struct idp_db;
 struct idp_pubring;
 struct idp_client_cache;
 struct idp_hashq;
+struct idp_fetcher;
 
 #include "crypto/pwhash.h"
 
@@ -18,6 +19,7 @@ struct idp_ctx {
 	struct idp_pubring *pub;		/* keys, JWKS, discovery */
 	struct idp_client_cache *clients;
 	struct idp_hashq *hashq;
+	struct idp_fetcher *fetch;		/* every outbound call */
 	/* The paths the daemon routes, NULL-terminated: what discovery
 	 * advertises. Handed down at start; core never calls the router. */
 	const char *const *served_paths;

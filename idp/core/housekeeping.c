@@ -27,7 +27,7 @@ idp_keys_reload(struct idp_ctx *ctx, char *why, size_t whylen)
 	struct idp_dbconn *c;
 	enum idp_err rc;
 
-	rc = idp_db_acquire(ctx->db, &c);
+	rc = idp_db_acquire_background(ctx->db, &c);
 	if (rc != IDP_OK) {
 		snprintf(why, whylen, "database unavailable");
 		return rc;
@@ -53,7 +53,7 @@ purge(struct idp_ctx *ctx)
 	struct idp_dbconn *c;
 	long long n = 0;
 
-	if (idp_db_acquire(ctx->db, &c) != IDP_OK)
+	if (idp_db_acquire_background(ctx->db, &c) != IDP_OK)
 		return;
 	if (idp_store_purge(c, ctx->cfg->purge_batch, 20, &n) == IDP_OK &&
 	    n > 0)

@@ -76,7 +76,8 @@ apply_one(struct ctl *c, struct plan *p, bool rotate, bool dry_run)
 	bool secret_before;
 	enum idp_err e;
 
-	manifest_to_row(c->arena, &p->m, "manifest", &row);
+	if ((e = manifest_to_row(c->arena, &p->m, "manifest", &row)) != IDP_OK)
+		return e;
 	if (p->existing == NULL) {
 		p->action = "created";
 		if (secret_now)
@@ -118,7 +119,7 @@ apply_one(struct ctl *c, struct plan *p, bool rotate, bool dry_run)
 	return e;
 }
 
-static void
+static int
 report(struct ctl *c, struct plan *p, size_t n, bool dry_run)
 {
 	int counts[3] = { 0, 0, 0 };
@@ -135,9 +136,8 @@ report(struct ctl *c, struct plan *p, size_t n, bool dry_run)
 				    json_string(p[i].secret));
 			json_array_append_new(a, o);
 		}
-		ctl_print_json(json_pack("{s:b, s:o}", "dry_run", dry_run,
-		    "clients", a));
-		return;
+		return ctl_print_json(json_pack("{s:b, s:o}", "dry_run",
+		    dry_run, "clients", a));
 	}
 	for (size_t i = 0; i < n; i++) {
 		bool unchanged = !strcmp(p[i].action, "unchanged");
@@ -152,46 +152,65 @@ report(struct ctl *c, struct plan *p, size_t n, bool dry_run)
 	}
 	printf("%s%d created, %d updated, %d unchanged\n",
 	    dry_run ? "dry run: " : "", counts[0], counts[1], counts[2]);
+	return CTL_OK;
+}
+
+struct apply_args {
+	const char *dir;
+	const char *rotate[64];
+	int nrotate;
+	bool dry_run;
+};
+
+/* DIR [--dry-run] [--rotate-secret CLIENT_ID]...: -1 to go on, or the exit
+ * code. */
+static int
+apply_args(struct ctl *c, int argc, char **argv, struct apply_args *a)
+{
+	enum { OPT_ROTATE = 0x100 + 1, OPT_DRY_RUN };
+	static const struct option opts[] = {
+		{ "rotate-secret", required_argument, NULL, OPT_ROTATE },
+		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+		CTL_OPTS_COMMON
+	};
+	char **op;
+	int ch, n;
+
+	while ((ch = ctl_getopt(c, argc, argv, opts)) != -1) {
+		if (ch == OPT_DRY_RUN) {
+			a->dry_run = true;
+		} else if (ch == OPT_ROTATE) {
+			if (a->nrotate == 64)
+				return ctl_usage("client apply: too many "
+				    "--rotate-secret");
+			a->rotate[a->nrotate++] = optarg;
+		} else {
+			return ctl_opt_exit(ch);
+		}
+	}
+	if ((n = ctl_rest(c, argc, argv, 1, &op)) < 0)
+		return CTL_USAGE;
+	if (n == 0)
+		return ctl_usage("client apply: DIR is required");
+	a->dir = op[0];
+	return -1;
 }
 
 int
 ctl_client_apply(struct ctl *c, int argc, char **argv)
 {
-	const char *dir = NULL;
-	const char *rotate[64];
-	int nrotate = 0, rc;
-	bool dry_run = false;
+	struct apply_args a = { 0 };
+	const char *const *rotate = a.rotate;
 	struct plan *p = NULL;
 	size_t n = 0;
 	enum idp_err e = IDP_OK;
+	int rc;
 
-	for (int i = 2; i < argc; i++) {
-		const char *v;
-
-		if ((v = ctl_opt(argc, argv, &i, "--rotate-secret")) != NULL) {
-			if (nrotate == 64) {
-				ctl_err("client apply: too many --rotate-secret");
-				return CTL_USAGE;
-			}
-			rotate[nrotate++] = v;
-		} else if (ctl_flag(argv, i, "--dry-run")) {
-			dry_run = true;
-		} else if (ctl_flag(argv, i, "--json")) {
-			continue;
-		} else if (argv[i][0] != '-' && dir == NULL) {
-			dir = argv[i];
-		} else {
-			ctl_err("client apply: unexpected argument %s", argv[i]);
-			return CTL_USAGE;
-		}
-	}
-	if (dir == NULL) {
-		ctl_err("client apply: DIR is required");
-		return CTL_USAGE;
-	}
-	if (load_all(c, dir, &p, &n) != 0)
+	if ((rc = apply_args(c, argc, argv, &a)) != -1)
+		return rc;
+	if (load_all(c, a.dir, &p, &n) != 0)
 		return CTL_FAIL;
-	for (int i = 0; i < nrotate; i++) {
+	for (int i = 0; i < a.nrotate; i++) {
 		bool found = false;
 
 		for (size_t j = 0; j < n; j++)
@@ -212,19 +231,18 @@ ctl_client_apply(struct ctl *c, int argc, char **argv)
 			e = IDP_OK;
 		}
 		if (e == IDP_OK)
-			e = apply_one(c, &p[i], listed(rotate, nrotate,
-			    p[i].m.client_id), dry_run);
+			e = apply_one(c, &p[i], listed(rotate, a.nrotate,
+			    p[i].m.client_id), a.dry_run);
 		if (e != IDP_OK && e != IDP_ERR_NOT_FOUND)
 			ctl_err("client apply: %s: %s", p[i].m.path,
 			    ctl_db_msg(c, e));
 	}
-	if (e != IDP_OK || dry_run) {
+	if (e != IDP_OK || a.dry_run) {
 		idp_db_rollback(c->conn);
 		if (e != IDP_OK)
 			return ctl_err("client apply: nothing was changed");
 	} else if ((e = idp_db_commit(c->conn)) != IDP_OK) {
 		return ctl_err("client apply: %s", ctl_db_msg(c, e));
 	}
-	report(c, p, n, dry_run);
-	return CTL_OK;
+	return report(c, p, n, a.dry_run);
 }

@@ -81,61 +81,93 @@ add_array(json_t *doc, const char *key, const char *val)
 	json_array_append_new(a, json_string(val));
 }
 
+/* The options of client add as a metadata document; -1 to go on, or the
+ * exit code. */
 static int
-client_add_args(int argc, char **argv, json_t *doc, const char **manifest)
+client_add_args(struct ctl *c, int argc, char **argv, json_t *doc,
+    const char **manifest)
 {
-	for (int i = 2; i < argc; i++) {
-		const char *v, *why = NULL;
+	enum {
+		OPT_MANIFEST = 0x100 + 1, OPT_NAME, OPT_REDIRECT_URI,
+		OPT_POST_LOGOUT_URI, OPT_GRANT, OPT_AUTH_METHOD, OPT_SCOPE,
+		OPT_ORG, OPT_ID_TOKEN_ALG, OPT_AT_FORMAT, OPT_JWKS_URI,
+		OPT_JWKS, OPT_FIRST_PARTY,
+	};
+	static const struct option opts[] = {
+		{ "manifest", required_argument, NULL, OPT_MANIFEST },
+		{ "name", required_argument, NULL, OPT_NAME },
+		{ "redirect-uri", required_argument, NULL, OPT_REDIRECT_URI },
+		{ "post-logout-uri", required_argument, NULL,
+		    OPT_POST_LOGOUT_URI },
+		{ "grant", required_argument, NULL, OPT_GRANT },
+		{ "auth-method", required_argument, NULL, OPT_AUTH_METHOD },
+		{ "scope", required_argument, NULL, OPT_SCOPE },
+		{ "org", required_argument, NULL, OPT_ORG },
+		{ "id-token-alg", required_argument, NULL, OPT_ID_TOKEN_ALG },
+		{ "access-token-format", required_argument, NULL,
+		    OPT_AT_FORMAT },
+		{ "jwks-uri", required_argument, NULL, OPT_JWKS_URI },
+		{ "jwks", required_argument, NULL, OPT_JWKS },
+		{ "first-party", no_argument, NULL, OPT_FIRST_PARTY },
+		CTL_OPTS_COMMON
+	};
+	/* Members set from an option's value, by option. */
+	static const char *const member[] = {
+		[OPT_NAME - OPT_NAME] = "client_name",
+		[OPT_AUTH_METHOD - OPT_NAME] = "token_endpoint_auth_method",
+		[OPT_SCOPE - OPT_NAME] = "scope",
+		[OPT_ORG - OPT_NAME] = "owner_organisation",
+		[OPT_ID_TOKEN_ALG - OPT_NAME] = "id_token_signed_response_alg",
+		[OPT_AT_FORMAT - OPT_NAME] = "access_token_format",
+		[OPT_JWKS_URI - OPT_NAME] = "jwks_uri",
+	};
+	const char *why = NULL;
+	char **op;
+	json_t *j;
+	int ch, n;
 
-		if ((v = ctl_opt(argc, argv, &i, "--manifest")) != NULL)
-			*manifest = v;
-		else if ((v = ctl_opt(argc, argv, &i, "--name")) != NULL)
-			json_object_set_new(doc, "client_name", json_string(v));
-		else if ((v = ctl_opt(argc, argv, &i, "--redirect-uri")) != NULL)
-			add_array(doc, "redirect_uris", v);
-		else if ((v = ctl_opt(argc, argv, &i, "--post-logout-uri"))
-		    != NULL)
-			add_array(doc, "post_logout_redirect_uris", v);
-		else if ((v = ctl_opt(argc, argv, &i, "--grant")) != NULL)
-			add_array(doc, "grant_types", v);
-		else if ((v = ctl_opt(argc, argv, &i, "--auth-method")) != NULL)
-			json_object_set_new(doc, "token_endpoint_auth_method",
-			    json_string(v));
-		else if ((v = ctl_opt(argc, argv, &i, "--scope")) != NULL)
-			json_object_set_new(doc, "scope", json_string(v));
-		else if ((v = ctl_opt(argc, argv, &i, "--org")) != NULL)
-			json_object_set_new(doc, "owner_organisation",
-			    json_string(v));
-		else if ((v = ctl_opt(argc, argv, &i, "--id-token-alg")) != NULL)
-			json_object_set_new(doc, "id_token_signed_response_alg",
-			    json_string(v));
-		else if ((v = ctl_opt(argc, argv, &i, "--access-token-format"))
-		    != NULL)
-			json_object_set_new(doc, "access_token_format",
-			    json_string(v));
-		else if ((v = ctl_opt(argc, argv, &i, "--jwks-uri")) != NULL)
-			json_object_set_new(doc, "jwks_uri", json_string(v));
-		else if ((v = ctl_opt(argc, argv, &i, "--jwks")) != NULL) {
-			json_t *j = load_json_file(v, &why);
-
-			if (j == NULL) {
-				ctl_err("client add: --jwks %s: %s", v, why);
-				return -1;
-			}
+	while ((ch = ctl_getopt(c, argc, argv, opts)) != -1) {
+		switch (ch) {
+		case OPT_MANIFEST:
+			*manifest = optarg;
+			break;
+		case OPT_REDIRECT_URI:
+			add_array(doc, "redirect_uris", optarg);
+			break;
+		case OPT_POST_LOGOUT_URI:
+			add_array(doc, "post_logout_redirect_uris", optarg);
+			break;
+		case OPT_GRANT:
+			add_array(doc, "grant_types", optarg);
+			break;
+		case OPT_JWKS:
+			if ((j = load_json_file(optarg, &why)) == NULL)
+				return ctl_usage("client add: --jwks %s: %s",
+				    optarg, why);
 			json_object_set_new(doc, "jwks", j);
-		} else if (ctl_flag(argv, i, "--first-party"))
+			break;
+		case OPT_FIRST_PARTY:
 			json_object_set_new(doc, "first_party", json_true());
-		else if (ctl_flag(argv, i, "--json"))
-			continue;
-		else if (argv[i][0] != '-' &&
-		    json_object_get(doc, "client_id") == NULL)
-			json_object_set_new(doc, "client_id", json_string(argv[i]));
-		else {
-			ctl_err("client add: unexpected argument %s", argv[i]);
-			return -1;
+			break;
+		case OPT_NAME:
+		case OPT_AUTH_METHOD:
+		case OPT_SCOPE:
+		case OPT_ORG:
+		case OPT_ID_TOKEN_ALG:
+		case OPT_AT_FORMAT:
+		case OPT_JWKS_URI:
+			json_object_set_new(doc, member[ch - OPT_NAME],
+			    json_string(optarg));
+			break;
+		default:
+			return ctl_opt_exit(ch);
 		}
 	}
-	return 0;
+	if ((n = ctl_rest(c, argc, argv, 1, &op)) < 0)
+		return CTL_USAGE;
+	if (n == 1)
+		json_object_set_new(doc, "client_id", json_string(op[0]));
+	return -1;
 }
 
 static int
@@ -149,9 +181,9 @@ client_add(struct ctl *c, int argc, char **argv)
 	enum idp_err e;
 	int rc;
 
-	if (client_add_args(argc, argv, doc, &manifest) != 0) {
+	if ((rc = client_add_args(c, argc, argv, doc, &manifest)) != -1) {
 		json_decref(doc);
-		return CTL_USAGE;
+		return rc;
 	}
 	if (manifest != NULL) {
 		json_decref(doc);
@@ -166,7 +198,8 @@ client_add(struct ctl *c, int argc, char **argv)
 		return ctl_err("client add: %s", why);
 	if ((rc = ctl_connect(c, true)) != 0)
 		return rc;
-	manifest_to_row(c->arena, &m, "idpctl", &row);
+	if (manifest_to_row(c->arena, &m, "idpctl", &row) != IDP_OK)
+		return ctl_err("client add: cannot serialise the metadata");
 	if (needs_secret(m.auth_method))
 		secret = new_secret(c, &row);
 	e = idp_store_client_insert(c->conn, &row);
@@ -184,23 +217,25 @@ client_add(struct ctl *c, int argc, char **argv)
 		if (secret != NULL)
 			json_object_set_new(o, "client_secret",
 			    json_string(secret));
-		ctl_print_json(o);
-	} else {
-		printf("client %s created\n", m.client_id);
-		if (secret != NULL)
-			printf("client_secret: %s\n(shown once; the provider "
-			    "keeps only its hash)\n", secret);
+		return ctl_print_json(o);
 	}
+	printf("client %s created\n", m.client_id);
+	if (secret != NULL)
+		printf("client_secret: %s\n(shown once; the provider keeps "
+		    "only its hash)\n", secret);
 	return CTL_OK;
 }
 
 static int
-client_list(struct ctl *c)
+client_list(struct ctl *c, int argc, char **argv)
 {
 	struct idp_client_row *rows = NULL;
 	enum idp_err e;
+	char **op;
 	int n = 0, rc;
 
+	if ((rc = ctl_operands(c, argc, argv, 0, 0, "", &op)) != -1)
+		return rc;
 	if ((rc = ctl_connect(c, true)) != 0)
 		return rc;
 	if ((e = idp_store_client_list(c->conn, c->arena, &rows, &n)) != IDP_OK)
@@ -226,8 +261,7 @@ client_list(struct ctl *c)
 			json_decref(md);
 			json_array_append_new(a, o);
 		}
-		ctl_print_json(json_pack("{s:o}", "clients", a));
-		return CTL_OK;
+		return ctl_print_json(json_pack("{s:o}", "clients", a));
 	}
 	printf("%-28s %-20s %-8s %-6s %s\n", "CLIENT_ID", "AUTH", "STATE",
 	    "PARTY", "NAME");
@@ -251,17 +285,17 @@ client_show(struct ctl *c, int argc, char **argv)
 	struct idp_client_row *row = NULL;
 	json_t *o;
 	enum idp_err e;
+	char **op;
 	int rc;
 
-	if (argc < 3 || argv[2][0] == '-') {
-		ctl_err("client show: CLIENT_ID is required");
-		return CTL_USAGE;
-	}
+	if ((rc = ctl_operands(c, argc, argv, 1, 1, "CLIENT_ID is required",
+	    &op)) != -1)
+		return rc;
 	if ((rc = ctl_connect(c, true)) != 0)
 		return rc;
-	e = idp_store_client_get(c->conn, c->arena, argv[2], &row);
+	e = idp_store_client_get(c->conn, c->arena, op[0], &row);
 	if (e == IDP_ERR_NOT_FOUND)
-		return ctl_err("client show: no client %s", argv[2]);
+		return ctl_err("client show: no client %s", op[0]);
 	if (e != IDP_OK)
 		return ctl_err("client show: %s", ctl_db_msg(c, e));
 	o = json_loads(row->metadata, 0, NULL);
@@ -276,33 +310,30 @@ client_show(struct ctl *c, int argc, char **argv)
 	json_object_set_new(o, "has_secret", json_boolean(row->has_secret));
 	json_object_set_new(o, "created_at", json_integer(row->created_at));
 	json_object_set_new(o, "updated_at", json_integer(row->updated_at));
-	ctl_print_json(o);
-	return CTL_OK;
+	return ctl_print_json(o);
 }
 
 static int
 client_remove(struct ctl *c, int argc, char **argv)
 {
 	enum idp_err e;
+	char **op;
 	int rc;
 
-	if (argc < 3 || argv[2][0] == '-') {
-		ctl_err("client remove: CLIENT_ID is required");
-		return CTL_USAGE;
-	}
+	if ((rc = ctl_operands(c, argc, argv, 1, 1, "CLIENT_ID is required",
+	    &op)) != -1)
+		return rc;
 	if ((rc = ctl_connect(c, true)) != 0)
 		return rc;
-	e = idp_store_client_delete(c->conn, argv[2]);
+	e = idp_store_client_delete(c->conn, op[0]);
 	if (e == IDP_ERR_NOT_FOUND)
-		return ctl_err("client remove: no client %s", argv[2]);
+		return ctl_err("client remove: no client %s", op[0]);
 	if (e != IDP_OK)
 		return ctl_err("client remove: %s", ctl_db_msg(c, e));
 	if (c->json)
-		ctl_print_json(json_pack("{s:s, s:b}", "client_id", argv[2],
-		    "removed", 1));
-	else
-		printf("client %s removed; its tokens no longer work\n",
-		    argv[2]);
+		return ctl_print_json(json_pack("{s:s, s:b}", "client_id",
+		    op[0], "removed", 1));
+	printf("client %s removed; its tokens no longer work\n", op[0]);
 	return CTL_OK;
 }
 
@@ -312,54 +343,46 @@ client_secret(struct ctl *c, int argc, char **argv)
 	struct idp_client_row *row = NULL;
 	char *secret;
 	enum idp_err e;
+	char **op;
 	int rc;
 
-	if (argc < 3 || argv[2][0] == '-') {
-		ctl_err("client secret: CLIENT_ID is required");
-		return CTL_USAGE;
-	}
+	if ((rc = ctl_operands(c, argc, argv, 1, 1, "CLIENT_ID is required",
+	    &op)) != -1)
+		return rc;
 	if ((rc = ctl_connect(c, true)) != 0)
 		return rc;
-	e = idp_store_client_get(c->conn, c->arena, argv[2], &row);
+	e = idp_store_client_get(c->conn, c->arena, op[0], &row);
 	if (e == IDP_ERR_NOT_FOUND)
-		return ctl_err("client secret: no client %s", argv[2]);
+		return ctl_err("client secret: no client %s", op[0]);
 	if (e != IDP_OK)
 		return ctl_err("client secret: %s", ctl_db_msg(c, e));
 	if (!needs_secret(row->auth_method))
 		return ctl_err("client secret: %s authenticates with %s, not a "
-		    "secret", argv[2], row->auth_method);
+		    "secret", op[0], row->auth_method);
 	secret = new_secret(c, row);
 	e = idp_store_client_update(c->conn, row, false);
 	if (e != IDP_OK)
 		return ctl_err("client secret: %s", ctl_db_msg(c, e));
 	if (c->json)
-		ctl_print_json(json_pack("{s:s, s:s}", "client_id", argv[2],
-		    "client_secret", secret));
-	else
-		printf("client_secret: %s\n(shown once; the old secret no "
-		    "longer works)\n", secret);
+		return ctl_print_json(json_pack("{s:s, s:s}", "client_id",
+		    op[0], "client_secret", secret));
+	printf("client_secret: %s\n(shown once; the old secret no longer "
+	    "works)\n", secret);
 	return CTL_OK;
 }
 
-int
-ctl_client(struct ctl *c, int argc, char **argv)
-{
-	if (argc < 2 || ctl_wants_help(argc, argv)) {
-		client_usage();
-		return argc < 2 ? CTL_USAGE : CTL_OK;
-	}
-	if (!strcmp(argv[1], "add"))
-		return client_add(c, argc, argv);
-	if (!strcmp(argv[1], "list"))
-		return client_list(c);
-	if (!strcmp(argv[1], "show"))
-		return client_show(c, argc, argv);
-	if (!strcmp(argv[1], "remove"))
-		return client_remove(c, argc, argv);
-	if (!strcmp(argv[1], "secret"))
-		return client_secret(c, argc, argv);
-	if (!strcmp(argv[1], "apply"))
-		return ctl_client_apply(c, argc, argv);
-	ctl_err("client: unknown subcommand %s", argv[1]);
-	return CTL_USAGE;
-}
+static const struct ctl_cmd client_cmds[] = {
+	{ "add", client_add },
+	{ "list", client_list },
+	{ "show", client_show },
+	{ "remove", client_remove },
+	{ "secret", client_secret },
+	{ "apply", ctl_client_apply },
+	{ NULL, NULL },
+};
+
+const struct ctl_group ctl_client_group = {
+	.name = "client", .subs = "add|list|show|remove|secret|apply",
+	.summary = "manage relying parties",
+	.usage = client_usage, .cmds = client_cmds,
+};

@@ -1,7 +1,6 @@
 /* idpctl consent: what a person allowed third-party clients, and
  * withdrawing it for them (helpdesk). */
 #include <stdio.h>
-#include <string.h>
 
 #include "ctl/ctl.h"
 #include "store/consent.h"
@@ -29,45 +28,51 @@ find_user(struct ctl *c, const char *name, struct idp_user **u)
 	return 0;
 }
 
-int
-ctl_consent(struct ctl *c, int argc, char **argv)
+static int
+consent_revoke(struct ctl *c, int argc, char **argv)
+{
+	struct idp_user *u = NULL;
+	enum idp_err e;
+	char **op;
+	int rc;
+
+	if ((rc = ctl_operands(c, argc, argv, 2, 2,
+	    "USERNAME and CLIENT_ID are required", &op)) != -1)
+		return rc;
+	if ((rc = ctl_connect(c, true)) != 0)
+		return rc;
+	if (find_user(c, op[0], &u) != 0)
+		return CTL_FAIL;
+	e = idp_store_consent_withdraw(c->conn, u->id, op[1]);
+	if (e == IDP_ERR_NOT_FOUND)
+		return ctl_err("consent revoke: %s has no consent for %s",
+		    op[0], op[1]);
+	if (e != IDP_OK)
+		return ctl_err("consent revoke: %s", ctl_db_msg(c, e));
+	if (c->json)
+		return ctl_print_json(json_pack("{s:s, s:s, s:b}", "username",
+		    op[0], "client_id", op[1], "revoked", 1));
+	printf("consent of %s for %s withdrawn; its tokens are revoked\n",
+	    op[0], op[1]);
+	return CTL_OK;
+}
+
+static int
+consent_list(struct ctl *c, int argc, char **argv)
 {
 	struct idp_user *u = NULL;
 	struct idp_consent *list = NULL;
 	enum idp_err e;
+	char **op;
 	int n = 0, rc;
 
-	if (argc < 3 || ctl_wants_help(argc, argv)) {
-		consent_usage();
-		return argc < 3 ? CTL_USAGE : CTL_OK;
-	}
-	if (strcmp(argv[1], "list") && strcmp(argv[1], "revoke")) {
-		ctl_err("consent: unknown subcommand %s", argv[1]);
-		return CTL_USAGE;
-	}
-	if (!strcmp(argv[1], "revoke") && (argc < 4 || argv[3][0] == '-')) {
-		ctl_err("consent revoke: USERNAME and CLIENT_ID are required");
-		return CTL_USAGE;
-	}
+	if ((rc = ctl_operands(c, argc, argv, 1, 1, "USERNAME is required",
+	    &op)) != -1)
+		return rc;
 	if ((rc = ctl_connect(c, true)) != 0)
 		return rc;
-	if (find_user(c, argv[2], &u) != 0)
+	if (find_user(c, op[0], &u) != 0)
 		return CTL_FAIL;
-	if (!strcmp(argv[1], "revoke")) {
-		e = idp_store_consent_withdraw(c->conn, u->id, argv[3]);
-		if (e == IDP_ERR_NOT_FOUND)
-			return ctl_err("consent revoke: %s has no consent for "
-			    "%s", argv[2], argv[3]);
-		if (e != IDP_OK)
-			return ctl_err("consent revoke: %s", ctl_db_msg(c, e));
-		if (c->json)
-			ctl_print_json(json_pack("{s:s, s:s, s:b}", "username",
-			    argv[2], "client_id", argv[3], "revoked", 1));
-		else
-			printf("consent of %s for %s withdrawn; its tokens are "
-			    "revoked\n", argv[2], argv[3]);
-		return CTL_OK;
-	}
 	if ((e = idp_store_consent_list(c->conn, c->arena, u->id, &list, &n))
 	    != IDP_OK)
 		return ctl_err("consent list: %s", ctl_db_msg(c, e));
@@ -79,11 +84,22 @@ ctl_consent(struct ctl *c, int argc, char **argv)
 			    "client_id", list[i].client_id, "scope",
 			    list[i].scopes, "granted_at",
 			    (json_int_t)list[i].granted_at));
-		ctl_print_json(json_pack("{s:o}", "consents", a));
-		return CTL_OK;
+		return ctl_print_json(json_pack("{s:o}", "consents", a));
 	}
 	printf("%-32s %s\n", "CLIENT_ID", "SCOPES");
 	for (int i = 0; i < n; i++)
 		printf("%-32s %s\n", list[i].client_id, list[i].scopes);
 	return CTL_OK;
 }
+
+static const struct ctl_cmd consent_cmds[] = {
+	{ "list", consent_list },
+	{ "revoke", consent_revoke },
+	{ NULL, NULL },
+};
+
+const struct ctl_group ctl_consent_group = {
+	.name = "consent", .subs = "list|revoke",
+	.summary = "a person's consents to third parties",
+	.usage = consent_usage, .cmds = consent_cmds,
+};

@@ -1,6 +1,5 @@
 /* idpctl iat: initial access tokens for dynamic client registration. */
 #include <stdio.h>
-#include <string.h>
 #include <time.h>
 
 #include "crypto/digest.h"
@@ -25,36 +24,40 @@ iat_usage(void)
 static int
 iat_create(struct ctl *c, int argc, char **argv)
 {
+	enum { OPT_DESC = 0x100 + 1, OPT_ORG, OPT_USES, OPT_TTL };
+	static const struct option opts[] = {
+		{ "description", required_argument, NULL, OPT_DESC },
+		{ "org", required_argument, NULL, OPT_ORG },
+		{ "uses", required_argument, NULL, OPT_USES },
+		{ "ttl", required_argument, NULL, OPT_TTL },
+		CTL_OPTS_COMMON
+	};
 	const char *desc = "", *org = NULL;
 	int64_t uses = 1, ttl = 7 * 86400;
 	unsigned char d[IDP_SHA256_LEN];
-	char *token;
+	char *token, **op;
 	long long id = 0;
 	enum idp_err e;
-	int rc;
+	int ch, rc;
 
-	for (int i = 2; i < argc; i++) {
-		const char *v;
-
-		if ((v = ctl_opt(argc, argv, &i, "--description")) != NULL)
-			desc = v;
-		else if ((v = ctl_opt(argc, argv, &i, "--org")) != NULL)
-			org = v;
-		else if ((v = ctl_opt(argc, argv, &i, "--uses")) != NULL) {
-			if (idp_parse_i64(v, 0, 1000000, &uses) != 0) {
-				ctl_err("iat create: --uses must be 0-1000000");
-				return CTL_USAGE;
-			}
-		} else if ((v = ctl_opt(argc, argv, &i, "--ttl")) != NULL) {
-			if (idp_parse_i64(v, 60, 31536000, &ttl) != 0) {
-				ctl_err("iat create: --ttl must be 60-31536000");
-				return CTL_USAGE;
-			}
-		} else if (!ctl_flag(argv, i, "--json")) {
-			ctl_err("iat create: unexpected argument %s", argv[i]);
-			return CTL_USAGE;
-		}
+	while ((ch = ctl_getopt(c, argc, argv, opts)) != -1) {
+		if (ch == OPT_DESC)
+			desc = optarg;
+		else if (ch == OPT_ORG)
+			org = optarg;
+		else if (ch == OPT_USES) {
+			if (idp_parse_i64(optarg, 0, 1000000, &uses) != 0)
+				return ctl_usage("iat create: --uses must be "
+				    "0-1000000");
+		} else if (ch == OPT_TTL) {
+			if (idp_parse_i64(optarg, 60, 31536000, &ttl) != 0)
+				return ctl_usage("iat create: --ttl must be "
+				    "60-31536000");
+		} else
+			return ctl_opt_exit(ch);
 	}
+	if (ctl_rest(c, argc, argv, 0, &op) < 0)
+		return CTL_USAGE;
 	if ((rc = ctl_connect(c, true)) != 0)
 		return rc;
 	token = idp_random_token(c->arena);
@@ -66,21 +69,23 @@ iat_create(struct ctl *c, int argc, char **argv)
 	if (e != IDP_OK)
 		return ctl_err("iat create: %s", ctl_db_msg(c, e));
 	if (c->json)
-		ctl_print_json(json_pack("{s:I, s:s}", "id", (json_int_t)id,
-		    "initial_access_token", token));
-	else
-		printf("initial access token %lld: %s\n(shown once; send it as "
-		    "'Authorization: Bearer ...' to /register)\n", id, token);
+		return ctl_print_json(json_pack("{s:I, s:s}", "id",
+		    (json_int_t)id, "initial_access_token", token));
+	printf("initial access token %lld: %s\n(shown once; send it as "
+	    "'Authorization: Bearer ...' to /register)\n", id, token);
 	return CTL_OK;
 }
 
 static int
-iat_list(struct ctl *c)
+iat_list(struct ctl *c, int argc, char **argv)
 {
 	struct idp_iat *t = NULL;
 	enum idp_err e;
+	char **op;
 	int n = 0, rc;
 
+	if ((rc = ctl_operands(c, argc, argv, 0, 0, "", &op)) != -1)
+		return rc;
 	if ((rc = ctl_connect(c, true)) != 0)
 		return rc;
 	if ((e = idp_store_iat_list(c->conn, c->arena, &t, &n)) != IDP_OK)
@@ -95,8 +100,8 @@ iat_list(struct ctl *c)
 			    "organisation", t[i].owner_org, "uses_left",
 			    t[i].uses_left, "expires_at",
 			    (json_int_t)t[i].expires_at, "revoked", t[i].revoked));
-		ctl_print_json(json_pack("{s:o}", "initial_access_tokens", a));
-		return CTL_OK;
+		return ctl_print_json(json_pack("{s:o}",
+		    "initial_access_tokens", a));
 	}
 	printf("%-6s %-9s %-10s %-20s %s\n", "ID", "STATE", "USES LEFT",
 	    "ORGANISATION", "DESCRIPTION");
@@ -118,12 +123,14 @@ iat_revoke(struct ctl *c, int argc, char **argv)
 {
 	int64_t id;
 	enum idp_err e;
+	char **op;
 	int rc;
 
-	if (argc < 3 || idp_parse_i64(argv[2], 1, INT64_MAX, &id) != 0) {
-		ctl_err("iat revoke: ID is required");
-		return CTL_USAGE;
-	}
+	if ((rc = ctl_operands(c, argc, argv, 1, 1, "ID is required", &op))
+	    != -1)
+		return rc;
+	if (idp_parse_i64(op[0], 1, INT64_MAX, &id) != 0)
+		return ctl_usage("iat revoke: ID must be a number");
 	if ((rc = ctl_connect(c, true)) != 0)
 		return rc;
 	e = idp_store_iat_revoke(c->conn, id);
@@ -133,26 +140,21 @@ iat_revoke(struct ctl *c, int argc, char **argv)
 	if (e != IDP_OK)
 		return ctl_err("iat revoke: %s", ctl_db_msg(c, e));
 	if (c->json)
-		ctl_print_json(json_pack("{s:I, s:b}", "id", (json_int_t)id,
-		    "revoked", 1));
-	else
-		printf("initial access token %lld revoked\n", (long long)id);
+		return ctl_print_json(json_pack("{s:I, s:b}", "id",
+		    (json_int_t)id, "revoked", 1));
+	printf("initial access token %lld revoked\n", (long long)id);
 	return CTL_OK;
 }
 
-int
-ctl_iat(struct ctl *c, int argc, char **argv)
-{
-	if (argc < 2 || ctl_wants_help(argc, argv)) {
-		iat_usage();
-		return argc < 2 ? CTL_USAGE : CTL_OK;
-	}
-	if (!strcmp(argv[1], "create"))
-		return iat_create(c, argc, argv);
-	if (!strcmp(argv[1], "list"))
-		return iat_list(c);
-	if (!strcmp(argv[1], "revoke"))
-		return iat_revoke(c, argc, argv);
-	ctl_err("iat: unknown subcommand %s", argv[1]);
-	return CTL_USAGE;
-}
+static const struct ctl_cmd iat_cmds[] = {
+	{ "create", iat_create },
+	{ "list", iat_list },
+	{ "revoke", iat_revoke },
+	{ NULL, NULL },
+};
+
+const struct ctl_group ctl_iat_group = {
+	.name = "iat", .subs = "create|list|revoke",
+	.summary = "initial access tokens for /register",
+	.usage = iat_usage, .cmds = iat_cmds,
+};

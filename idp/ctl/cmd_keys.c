@@ -88,26 +88,27 @@ new_key(struct ctl *c, enum idp_alg alg, json_t *out)
 	return 0;
 }
 
+/* [--alg ALG]: -1 to go on, or the exit code. */
 static int
-parse_alg(int argc, char **argv, enum idp_alg *alg)
+parse_alg(struct ctl *c, int argc, char **argv, enum idp_alg *alg)
 {
-	*alg = IDP_ALG_NONE;
-	for (int i = 2; i < argc; i++) {
-		const char *v;
+	enum { OPT_ALG = 0x100 + 1 };
+	static const struct option opts[] = {
+		{ "alg", required_argument, NULL, OPT_ALG },
+		CTL_OPTS_COMMON
+	};
+	char **ops;
+	int ch;
 
-		if ((v = ctl_opt(argc, argv, &i, "--alg")) != NULL) {
-			*alg = idp_alg_parse(v);
-			if (*alg == IDP_ALG_NONE) {
-				ctl_err("keys: --alg must be RS256, ES256 or "
-				    "PS256");
-				return -1;
-			}
-		} else if (strcmp(argv[i], "--json") != 0) {
-			ctl_err("keys: unexpected argument %s", argv[i]);
-			return -1;
-		}
+	*alg = IDP_ALG_NONE;
+	while ((ch = ctl_getopt(c, argc, argv, opts)) != -1) {
+		if (ch != OPT_ALG)
+			return ctl_opt_exit(ch);
+		if ((*alg = idp_alg_parse(optarg)) == IDP_ALG_NONE)
+			return ctl_usage("%s: --alg must be RS256, ES256 or "
+			    "PS256", c->cmd);
 	}
-	return 0;
+	return ctl_rest(c, argc, argv, 0, &ops) < 0 ? CTL_USAGE : -1;
 }
 
 static bool
@@ -123,19 +124,20 @@ static int
 keys_make(struct ctl *c, int argc, char **argv, bool rotate)
 {
 	struct idp_key_meta *m = NULL;
-	json_t *out = c->json ? json_array() : NULL;
+	json_t *out;
 	enum idp_alg alg;
 	enum idp_err e;
 	int n = 0, made = 0, rc;
 
-	if (parse_alg(argc, argv, &alg) != 0)
-		return CTL_USAGE;
+	if ((rc = parse_alg(c, argc, argv, &alg)) != -1)
+		return rc;
 	if ((rc = ctl_connect(c, true)) != 0)
 		return rc;
 	if (ensure_dir(c->cfg.key_dir) != 0)
 		return CTL_FAIL;
 	if ((e = idp_store_keys_all(c->conn, c->arena, &m, &n)) != IDP_OK)
 		return ctl_err("keys: %s", ctl_db_msg(c, e));
+	out = c->json ? json_array() : NULL;
 	for (size_t i = 0; i < 2 || alg != IDP_ALG_NONE; i++) {
 		enum idp_alg a = alg != IDP_ALG_NONE ? alg : default_algs[i];
 
@@ -153,12 +155,24 @@ keys_make(struct ctl *c, int argc, char **argv, bool rotate)
 			break;
 	}
 	if (c->json)
-		ctl_print_json(json_pack("{s:o}", "created", out));
-	else if (made > 0)
+		return ctl_print_json(json_pack("{s:o}", "created", out));
+	if (made > 0)
 		printf("running idp instances pick the new keys up within "
 		    "key_reload_interval (%d s) or on SIGHUP\n",
 		    c->cfg.key_reload_interval);
 	return CTL_OK;
+}
+
+static int
+keys_generate(struct ctl *c, int argc, char **argv)
+{
+	return keys_make(c, argc, argv, false);
+}
+
+static int
+keys_rotate(struct ctl *c, int argc, char **argv)
+{
+	return keys_make(c, argc, argv, true);
 }
 
 static const char *
@@ -176,12 +190,15 @@ fmt_time(struct ctl *c, int64_t t)
 }
 
 static int
-keys_list(struct ctl *c)
+keys_list(struct ctl *c, int argc, char **argv)
 {
 	struct idp_key_meta *m = NULL;
 	enum idp_err e;
+	char **ops;
 	int n = 0, rc;
 
+	if ((rc = ctl_operands(c, argc, argv, 0, 0, "", &ops)) != -1)
+		return rc;
 	if ((rc = ctl_connect(c, true)) != 0)
 		return rc;
 	if ((e = idp_store_keys_all(c->conn, c->arena, &m, &n)) != IDP_OK)
@@ -196,8 +213,7 @@ keys_list(struct ctl *c)
 			    m[i].active ? "active" : "retired", "created_at",
 			    fmt_time(c, m[i].created_at), "publish_until",
 			    fmt_time(c, m[i].publish_until)));
-		ctl_print_json(json_pack("{s:o}", "keys", a));
-		return CTL_OK;
+		return ctl_print_json(json_pack("{s:o}", "keys", a));
 	}
 	printf("%-44s %-6s %-8s %-21s %s\n", "KID", "ALG", "STATE", "CREATED",
 	    "PUBLISHED UNTIL");
@@ -209,19 +225,15 @@ keys_list(struct ctl *c)
 	return CTL_OK;
 }
 
-int
-ctl_keys(struct ctl *c, int argc, char **argv)
-{
-	if (argc < 2 || ctl_wants_help(argc, argv)) {
-		keys_usage();
-		return argc < 2 ? CTL_USAGE : CTL_OK;
-	}
-	if (!strcmp(argv[1], "generate"))
-		return keys_make(c, argc, argv, false);
-	if (!strcmp(argv[1], "rotate"))
-		return keys_make(c, argc, argv, true);
-	if (!strcmp(argv[1], "list"))
-		return keys_list(c);
-	ctl_err("keys: unknown subcommand %s", argv[1]);
-	return CTL_USAGE;
-}
+static const struct ctl_cmd keys_cmds[] = {
+	{ "generate", keys_generate },
+	{ "rotate", keys_rotate },
+	{ "list", keys_list },
+	{ NULL, NULL },
+};
+
+const struct ctl_group ctl_keys_group = {
+	.name = "keys", .subs = "generate|list|rotate",
+	.summary = "manage signing keys",
+	.usage = keys_usage, .cmds = keys_cmds,
+};

@@ -1,5 +1,4 @@
 #include <stdio.h>
-#include <string.h>
 
 #include "ctl/ctl.h"
 #include "store/migrate.h"
@@ -10,27 +9,25 @@ report(const char *line)
 	printf("%s\n", line);
 }
 
-int
-ctl_migrate(struct ctl *c, int argc, char **argv)
+static void
+migrate_usage(void)
+{
+	printf("usage: idpctl migrate\n\n"
+	    "Apply the migrations in sql_dir that the database has not "
+	    "seen, each in\na transaction of its own, in version order. "
+	    "Running it again changes\nnothing.\n");
+}
+
+static int
+migrate(struct ctl *c, int argc, char **argv)
 {
 	struct idp_migration *m = NULL;
 	size_t n = 0;
-	char why[1024];
+	char why[1024], **ops;
 	int applied = 0, rc;
 
-	if (ctl_wants_help(argc, argv)) {
-		printf("usage: idpctl migrate\n\n"
-		    "Apply the migrations in sql_dir that the database has not "
-		    "seen, each in\na transaction of its own, in version order. "
-		    "Running it again changes\nnothing.\n");
-		return CTL_OK;
-	}
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--json") != 0) {
-			ctl_err("migrate: unexpected argument %s", argv[i]);
-			return CTL_USAGE;
-		}
-	}
+	if ((rc = ctl_operands(c, argc, argv, 0, 0, "", &ops)) != -1)
+		return rc;
 	if (ctl_config(c) != 0)
 		return CTL_FAIL;
 	if (idp_migrations_scan(c->arena, c->cfg.sql_dir, &m, &n, why,
@@ -44,10 +41,15 @@ ctl_migrate(struct ctl *c, int argc, char **argv)
 	    c->json ? NULL : report, why, sizeof(why)) != IDP_OK)
 		return ctl_err("migrate: %s", why);
 	if (c->json)
-		ctl_print_json(json_pack("{s:i, s:i}", "applied", applied,
-		    "version", m[n - 1].version));
-	else
-		printf("database at version %03d (%d applied)\n",
-		    m[n - 1].version, applied);
+		return ctl_print_json(json_pack("{s:i, s:i}", "applied",
+		    applied, "version", m[n - 1].version));
+	printf("database at version %03d (%d applied)\n", m[n - 1].version,
+	    applied);
 	return CTL_OK;
 }
+
+const struct ctl_group ctl_migrate_group = {
+	.name = "migrate", .subs = "",
+	.summary = "apply missing database migrations",
+	.usage = migrate_usage, .run = migrate,
+};

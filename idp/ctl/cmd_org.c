@@ -22,38 +22,38 @@ org_usage(void)
 static int
 org_add(struct ctl *c, int argc, char **argv)
 {
-	const char *code = NULL, *name = NULL, *kind = NULL, *parent = NULL;
+	enum { OPT_NAME = 0x100 + 1, OPT_KIND, OPT_PARENT };
+	static const struct option opts[] = {
+		{ "name", required_argument, NULL, OPT_NAME },
+		{ "kind", required_argument, NULL, OPT_KIND },
+		{ "parent", required_argument, NULL, OPT_PARENT },
+		CTL_OPTS_COMMON
+	};
+	const char *name = NULL, *kind = NULL, *parent = NULL;
 	bool created = false;
+	char **op, *code;
 	enum idp_err e;
-	int rc;
+	int ch, n, rc;
 
-	for (int i = 2; i < argc; i++) {
-		const char *v;
-
-		if ((v = ctl_opt(argc, argv, &i, "--name")) != NULL)
-			name = v;
-		else if ((v = ctl_opt(argc, argv, &i, "--kind")) != NULL)
-			kind = v;
-		else if ((v = ctl_opt(argc, argv, &i, "--parent")) != NULL)
-			parent = v;
-		else if (!strcmp(argv[i], "--json"))
-			continue;
-		else if (argv[i][0] != '-' && code == NULL)
-			code = argv[i];
-		else {
-			ctl_err("org add: unexpected argument %s", argv[i]);
-			return CTL_USAGE;
-		}
+	while ((ch = ctl_getopt(c, argc, argv, opts)) != -1) {
+		if (ch == OPT_NAME)
+			name = optarg;
+		else if (ch == OPT_KIND)
+			kind = optarg;
+		else if (ch == OPT_PARENT)
+			parent = optarg;
+		else
+			return ctl_opt_exit(ch);
 	}
-	if (code == NULL || name == NULL || kind == NULL) {
-		ctl_err("org add: CODE, --name and --kind are required");
+	if ((n = ctl_rest(c, argc, argv, 1, &op)) < 0)
 		return CTL_USAGE;
-	}
-	if (!idp_org_kind_valid(kind)) {
-		ctl_err("org add: --kind %s is not a known kind (see --help)",
-		    kind);
-		return CTL_USAGE;
-	}
+	if (n == 0 || name == NULL || kind == NULL)
+		return ctl_usage("org add: CODE, --name and --kind are "
+		    "required");
+	code = op[0];
+	if (!idp_org_kind_valid(kind))
+		return ctl_usage("org add: --kind %s is not a known kind (see "
+		    "--help)", kind);
 	if ((rc = ctl_connect(c, true)) != 0)
 		return rc;
 	e = idp_store_org_upsert(c->conn, code, name, kind, parent, &created);
@@ -62,21 +62,22 @@ org_add(struct ctl *c, int argc, char **argv)
 	if (e != IDP_OK)
 		return ctl_err("org add: %s", ctl_db_msg(c, e));
 	if (c->json)
-		ctl_print_json(json_pack("{s:s, s:b}", "code", code, "created",
-		    created));
-	else
-		printf("organisation %s %s\n", code,
-		    created ? "created" : "updated");
+		return ctl_print_json(json_pack("{s:s, s:b}", "code", code,
+		    "created", created));
+	printf("organisation %s %s\n", code, created ? "created" : "updated");
 	return CTL_OK;
 }
 
 static int
-org_list(struct ctl *c)
+org_list(struct ctl *c, int argc, char **argv)
 {
 	struct idp_org *o = NULL;
 	enum idp_err e;
+	char **op;
 	int n = 0, rc;
 
+	if ((rc = ctl_operands(c, argc, argv, 0, 0, "", &op)) != -1)
+		return rc;
 	if ((rc = ctl_connect(c, true)) != 0)
 		return rc;
 	if ((e = idp_store_org_list(c->conn, c->arena, &o, &n)) != IDP_OK)
@@ -92,8 +93,7 @@ org_list(struct ctl *c)
 			    json_string(o[i].parent_code) : json_null());
 			json_array_append_new(a, r);
 		}
-		ctl_print_json(json_pack("{s:o}", "organisations", a));
-		return CTL_OK;
+		return ctl_print_json(json_pack("{s:o}", "organisations", a));
 	}
 	printf("%-28s %-18s %-24s %s\n", "CODE", "KIND", "PARENT", "NAME");
 	for (int i = 0; i < n; i++)
@@ -106,19 +106,17 @@ static int
 org_import(struct ctl *c, int argc, char **argv)
 {
 	long long rows = 0;
-	char why[1024];
+	char why[1024], **op;
 	enum idp_err e;
 	FILE *f;
 	int rc;
 
-	if (argc < 3)
-	{
-		ctl_err("org import: FILE.csv is required");
-		return CTL_USAGE;
-	}
-	f = fopen(argv[2], "r");
+	if ((rc = ctl_operands(c, argc, argv, 1, 1, "FILE.csv is required",
+	    &op)) != -1)
+		return rc;
+	f = fopen(op[0], "r");
 	if (f == NULL)
-		return ctl_err("org import: cannot open %s: %s", argv[2],
+		return ctl_err("org import: cannot open %s: %s", op[0],
 		    strerror(errno));
 	if ((rc = ctl_connect(c, true)) != 0) {
 		fclose(f);
@@ -129,25 +127,21 @@ org_import(struct ctl *c, int argc, char **argv)
 	if (e != IDP_OK)
 		return ctl_err("org import: %s", why);
 	if (c->json)
-		ctl_print_json(json_pack("{s:I}", "imported", (json_int_t)rows));
-	else
-		printf("%lld organisations imported or updated\n", rows);
+		return ctl_print_json(json_pack("{s:I}", "imported",
+		    (json_int_t)rows));
+	printf("%lld organisations imported or updated\n", rows);
 	return CTL_OK;
 }
 
-int
-ctl_org(struct ctl *c, int argc, char **argv)
-{
-	if (argc < 2 || ctl_wants_help(argc, argv)) {
-		org_usage();
-		return argc < 2 ? CTL_USAGE : CTL_OK;
-	}
-	if (!strcmp(argv[1], "add"))
-		return org_add(c, argc, argv);
-	if (!strcmp(argv[1], "list"))
-		return org_list(c);
-	if (!strcmp(argv[1], "import"))
-		return org_import(c, argc, argv);
-	ctl_err("org: unknown subcommand %s", argv[1]);
-	return CTL_USAGE;
-}
+static const struct ctl_cmd org_cmds[] = {
+	{ "add", org_add },
+	{ "list", org_list },
+	{ "import", org_import },
+	{ NULL, NULL },
+};
+
+const struct ctl_group ctl_org_group = {
+	.name = "org", .subs = "add|list|import",
+	.summary = "manage organisations",
+	.usage = org_usage, .cmds = org_cmds,
+};

@@ -66,6 +66,65 @@ out:
 	return rc;
 }
 
+enum {
+	OPT_NAME = 0x100 + 1, OPT_ORG, OPT_EMAIL, OPT_PHONE, OPT_NIP,
+	OPT_JOB_TITLE, OPT_GIVEN_NAME, OPT_FAMILY_NAME, OPT_LOCALE,
+	OPT_EMAIL_VERIFIED, OPT_PASSWORD_STDIN, OPT_PASSWORD, OPT_LIMIT,
+	OPT_OFFSET,
+};
+
+/* The options of user add; -1 to go on, or the exit code. */
+static int
+user_add_args(struct ctl *c, int argc, char **argv, struct idp_user_new *u,
+    bool *pw_stdin)
+{
+	static const struct option opts[] = {
+		{ "name", required_argument, NULL, OPT_NAME },
+		{ "org", required_argument, NULL, OPT_ORG },
+		{ "email", required_argument, NULL, OPT_EMAIL },
+		{ "phone", required_argument, NULL, OPT_PHONE },
+		{ "nip", required_argument, NULL, OPT_NIP },
+		{ "job-title", required_argument, NULL, OPT_JOB_TITLE },
+		{ "given-name", required_argument, NULL, OPT_GIVEN_NAME },
+		{ "family-name", required_argument, NULL, OPT_FAMILY_NAME },
+		{ "locale", required_argument, NULL, OPT_LOCALE },
+		{ "email-verified", no_argument, NULL, OPT_EMAIL_VERIFIED },
+		{ "password-stdin", no_argument, NULL, OPT_PASSWORD_STDIN },
+		/* Known, so that it is refused with the reason. */
+		{ "password", optional_argument, NULL, OPT_PASSWORD },
+		CTL_OPTS_COMMON
+	};
+	char **op;
+	int ch, n;
+
+	while ((ch = ctl_getopt(c, argc, argv, opts)) != -1) {
+		switch (ch) {
+		case OPT_NAME: u->name = optarg; break;
+		case OPT_ORG: u->org_code = optarg; break;
+		case OPT_EMAIL: u->email = optarg; break;
+		case OPT_PHONE: u->phone_number = optarg; break;
+		case OPT_NIP: u->nip = optarg; break;
+		case OPT_JOB_TITLE: u->job_title = optarg; break;
+		case OPT_GIVEN_NAME: u->given_name = optarg; break;
+		case OPT_FAMILY_NAME: u->family_name = optarg; break;
+		case OPT_LOCALE: u->locale = optarg; break;
+		case OPT_EMAIL_VERIFIED: u->email_verified = true; break;
+		case OPT_PASSWORD_STDIN: *pw_stdin = true; break;
+		case OPT_PASSWORD:
+			return ctl_usage("user add: passwords are never taken "
+			    "from the command line; use --password-stdin");
+		default:
+			return ctl_opt_exit(ch);
+		}
+	}
+	if ((n = ctl_rest(c, argc, argv, 1, &op)) < 0)
+		return CTL_USAGE;
+	u->username = n == 1 ? op[0] : NULL;
+	if (u->username == NULL || u->name == NULL)
+		return ctl_usage("user add: USERNAME and --name are required");
+	return -1;
+}
+
 static int
 user_add(struct ctl *c, int argc, char **argv)
 {
@@ -76,53 +135,11 @@ user_add(struct ctl *c, int argc, char **argv)
 	enum idp_err e;
 	int rc;
 
-	for (int i = 2; i < argc; i++) {
-		const char *v;
-
-		if ((v = ctl_opt(argc, argv, &i, "--name")) != NULL)
-			u.name = v;
-		else if ((v = ctl_opt(argc, argv, &i, "--org")) != NULL)
-			u.org_code = v;
-		else if ((v = ctl_opt(argc, argv, &i, "--email")) != NULL)
-			u.email = v;
-		else if ((v = ctl_opt(argc, argv, &i, "--phone")) != NULL)
-			u.phone_number = v;
-		else if ((v = ctl_opt(argc, argv, &i, "--nip")) != NULL)
-			u.nip = v;
-		else if ((v = ctl_opt(argc, argv, &i, "--job-title")) != NULL)
-			u.job_title = v;
-		else if ((v = ctl_opt(argc, argv, &i, "--given-name")) != NULL)
-			u.given_name = v;
-		else if ((v = ctl_opt(argc, argv, &i, "--family-name")) != NULL)
-			u.family_name = v;
-		else if ((v = ctl_opt(argc, argv, &i, "--locale")) != NULL)
-			u.locale = v;
-		else if (ctl_flag(argv, i, "--email-verified"))
-			u.email_verified = true;
-		else if (ctl_flag(argv, i, "--password-stdin"))
-			pw_stdin = true;
-		else if (ctl_flag(argv, i, "--json"))
-			continue;
-		else if (argv[i][0] != '-' && u.username == NULL)
-			u.username = argv[i];
-		else if (!strcmp(argv[i], "--password") ||
-		    !strncmp(argv[i], "--password=", 11)) {
-			ctl_err("user add: passwords are never taken from the "
-			    "command line; use --password-stdin");
-			return CTL_USAGE;
-		} else {
-			ctl_err("user add: unexpected argument %s", argv[i]);
-			return CTL_USAGE;
-		}
-	}
-	if (u.username == NULL || u.name == NULL) {
-		ctl_err("user add: USERNAME and --name are required");
-		return CTL_USAGE;
-	}
-	if (u.locale != NULL && strcmp(u.locale, "id") && strcmp(u.locale, "en")) {
-		ctl_err("user add: --locale must be id or en");
-		return CTL_USAGE;
-	}
+	if ((rc = user_add_args(c, argc, argv, &u, &pw_stdin)) != -1)
+		return rc;
+	if (u.locale != NULL && strcmp(u.locale, "id") &&
+	    strcmp(u.locale, "en"))
+		return ctl_usage("user add: --locale must be id or en");
 	if (ctl_config(c) != 0)
 		return CTL_FAIL;
 	if (pw_stdin) {
@@ -146,40 +163,38 @@ user_add(struct ctl *c, int argc, char **argv)
 	if (e != IDP_OK)
 		return ctl_err("user add: %s", ctl_db_msg(c, e));
 	if (c->json)
-		ctl_print_json(json_pack("{s:s, s:s}", "username", u.username,
-		    "sub", sub));
-	else
-		printf("user %s created, sub %s%s\n", u.username, sub,
-		    pw_stdin ? "" : " (no password yet: idpctl user passwd)");
+		return ctl_print_json(json_pack("{s:s, s:s}", "username",
+		    u.username, "sub", sub));
+	printf("user %s created, sub %s%s\n", u.username, sub,
+	    pw_stdin ? "" : " (no password yet: idpctl user passwd)");
 	return CTL_OK;
 }
 
 static int
 user_passwd(struct ctl *c, int argc, char **argv)
 {
+	static const struct option opts[] = {
+		{ "password-stdin", no_argument, NULL, OPT_PASSWORD_STDIN },
+		CTL_OPTS_COMMON
+	};
 	char hash[IDP_PWHASH_STRMAX];
-	const char *username = NULL;
+	const char *username;
 	bool pw_stdin = false;
+	char **op;
 	enum idp_err e;
-	int rc;
+	int ch, n, rc;
 
-	for (int i = 2; i < argc; i++) {
-		if (ctl_flag(argv, i, "--password-stdin"))
-			pw_stdin = true;
-		else if (ctl_flag(argv, i, "--json"))
-			continue;
-		else if (argv[i][0] != '-' && username == NULL)
-			username = argv[i];
-		else {
-			ctl_err("user passwd: unexpected argument %s", argv[i]);
-			return CTL_USAGE;
-		}
+	while ((ch = ctl_getopt(c, argc, argv, opts)) != -1) {
+		if (ch != OPT_PASSWORD_STDIN)
+			return ctl_opt_exit(ch);
+		pw_stdin = true;
 	}
-	if (username == NULL || !pw_stdin) {
-		ctl_err("user passwd: USERNAME and --password-stdin are "
-		    "required");
+	if ((n = ctl_rest(c, argc, argv, 1, &op)) < 0)
 		return CTL_USAGE;
-	}
+	if (n == 0 || !pw_stdin)
+		return ctl_usage("user passwd: USERNAME and --password-stdin "
+		    "are required");
+	username = op[0];
 	if (ctl_config(c) != 0 || read_password_hash(c, hash) != 0)
 		return CTL_FAIL;
 	if ((rc = ctl_connect(c, true)) != 0)
@@ -190,67 +205,81 @@ user_passwd(struct ctl *c, int argc, char **argv)
 	if (e != IDP_OK)
 		return ctl_err("user passwd: %s", ctl_db_msg(c, e));
 	if (c->json)
-		ctl_print_json(json_pack("{s:s, s:b}", "username", username,
-		    "password_set", 1));
-	else
-		printf("password of %s changed\n", username);
+		return ctl_print_json(json_pack("{s:s, s:b}", "username",
+		    username, "password_set", 1));
+	printf("password of %s changed\n", username);
 	return CTL_OK;
 }
 
 static int
-user_disable(struct ctl *c, int argc, char **argv, bool disable)
+user_set_disabled(struct ctl *c, int argc, char **argv, bool disable)
 {
 	enum idp_err e;
+	char **op;
 	int rc;
 
-	if (argc < 3 || argv[2][0] == '-') {
-		ctl_err("user %s: USERNAME is required", argv[1]);
-		return CTL_USAGE;
-	}
+	if ((rc = ctl_operands(c, argc, argv, 1, 1, "USERNAME is required",
+	    &op)) != -1)
+		return rc;
 	if ((rc = ctl_connect(c, true)) != 0)
 		return rc;
-	e = idp_store_user_set_disabled(c->conn, argv[2], disable);
+	e = idp_store_user_set_disabled(c->conn, op[0], disable);
 	if (e == IDP_ERR_NOT_FOUND)
-		return ctl_err("user %s: no user %s", argv[1], argv[2]);
+		return ctl_err("%s: no user %s", c->cmd, op[0]);
 	if (e != IDP_OK)
-		return ctl_err("user %s: %s", argv[1], ctl_db_msg(c, e));
+		return ctl_err("%s: %s", c->cmd, ctl_db_msg(c, e));
 	if (c->json)
-		ctl_print_json(json_pack("{s:s, s:b}", "username", argv[2],
-		    "disabled", disable));
-	else
-		printf("user %s %s\n", argv[2], disable ? "disabled" : "enabled");
+		return ctl_print_json(json_pack("{s:s, s:b}", "username",
+		    op[0], "disabled", disable));
+	printf("user %s %s\n", op[0], disable ? "disabled" : "enabled");
 	return CTL_OK;
+}
+
+static int
+user_disable(struct ctl *c, int argc, char **argv)
+{
+	return user_set_disabled(c, argc, argv, true);
+}
+
+static int
+user_enable(struct ctl *c, int argc, char **argv)
+{
+	return user_set_disabled(c, argc, argv, false);
 }
 
 static int
 user_list(struct ctl *c, int argc, char **argv)
 {
+	static const struct option opts[] = {
+		{ "org", required_argument, NULL, OPT_ORG },
+		{ "limit", required_argument, NULL, OPT_LIMIT },
+		{ "offset", required_argument, NULL, OPT_OFFSET },
+		CTL_OPTS_COMMON
+	};
 	const char *org = NULL;
 	struct idp_user *u = NULL;
 	int64_t limit = 100, offset = 0;
 	enum idp_err e;
-	int n = 0, rc;
+	char **op;
+	int ch, n = 0, rc;
 
-	for (int i = 2; i < argc; i++) {
-		const char *v;
-
-		if ((v = ctl_opt(argc, argv, &i, "--org")) != NULL) {
-			org = v;
-		} else if ((v = ctl_opt(argc, argv, &i, "--limit")) != NULL) {
-			if (idp_parse_i64(v, 1, 100000, &limit) != 0) {
-				ctl_err("user list: --limit must be 1-100000");
-				return CTL_USAGE;
-			}
-		} else if ((v = ctl_opt(argc, argv, &i, "--offset")) != NULL) {
-			if (idp_parse_i64(v, 0, INT32_MAX, &offset) != 0) {
-				ctl_err("user list: --offset must be >= 0");
-				return CTL_USAGE;
-			}
-		} else if (!ctl_flag(argv, i, "--json")) {
-			ctl_err("user list: unexpected argument %s", argv[i]);
-			return CTL_USAGE;
+	while ((ch = ctl_getopt(c, argc, argv, opts)) != -1) {
+		if (ch == OPT_ORG) {
+			org = optarg;
+		} else if (ch == OPT_LIMIT) {
+			if (idp_parse_i64(optarg, 1, 100000, &limit) != 0)
+				return ctl_usage("user list: --limit must be "
+				    "1-100000");
+		} else if (ch == OPT_OFFSET) {
+			if (idp_parse_i64(optarg, 0, INT32_MAX, &offset) != 0)
+				return ctl_usage("user list: --offset must be "
+				    ">= 0");
+		} else {
+			return ctl_opt_exit(ch);
 		}
 	}
+	if (ctl_rest(c, argc, argv, 0, &op) < 0)
+		return CTL_USAGE;
 	if ((rc = ctl_connect(c, true)) != 0)
 		return rc;
 	e = idp_store_user_list(c->conn, c->arena, org, (int)limit,
@@ -272,8 +301,7 @@ user_list(struct ctl *c, int argc, char **argv)
 			    json_string(u[i].email) : json_null());
 			json_array_append_new(a, r);
 		}
-		ctl_print_json(json_pack("{s:o}", "users", a));
-		return CTL_OK;
+		return ctl_print_json(json_pack("{s:o}", "users", a));
 	}
 	printf("%-24s %-36s %-24s %-8s %s\n", "USERNAME", "SUB",
 	    "ORGANISATION", "STATE", "NAME");
@@ -288,18 +316,17 @@ static int
 user_import(struct ctl *c, int argc, char **argv)
 {
 	long long added = 0, skipped = 0;
-	char why[1024];
+	char why[1024], **op;
 	enum idp_err e;
 	FILE *f;
 	int rc;
 
-	if (argc < 3) {
-		ctl_err("user import: FILE.csv is required");
-		return CTL_USAGE;
-	}
-	f = fopen(argv[2], "r");
+	if ((rc = ctl_operands(c, argc, argv, 1, 1, "FILE.csv is required",
+	    &op)) != -1)
+		return rc;
+	f = fopen(op[0], "r");
 	if (f == NULL)
-		return ctl_err("user import: cannot open %s: %s", argv[2],
+		return ctl_err("user import: cannot open %s: %s", op[0],
 		    strerror(errno));
 	if ((rc = ctl_connect(c, true)) != 0) {
 		fclose(f);
@@ -311,33 +338,24 @@ user_import(struct ctl *c, int argc, char **argv)
 	if (e != IDP_OK)
 		return ctl_err("user import: %s", why);
 	if (c->json)
-		ctl_print_json(json_pack("{s:I, s:I}", "added",
+		return ctl_print_json(json_pack("{s:I, s:I}", "added",
 		    (json_int_t)added, "skipped", (json_int_t)skipped));
-	else
-		printf("%lld users added, %lld already present\n", added,
-		    skipped);
+	printf("%lld users added, %lld already present\n", added, skipped);
 	return CTL_OK;
 }
 
-int
-ctl_user(struct ctl *c, int argc, char **argv)
-{
-	if (argc < 2 || ctl_wants_help(argc, argv)) {
-		user_usage();
-		return argc < 2 ? CTL_USAGE : CTL_OK;
-	}
-	if (!strcmp(argv[1], "add"))
-		return user_add(c, argc, argv);
-	if (!strcmp(argv[1], "passwd"))
-		return user_passwd(c, argc, argv);
-	if (!strcmp(argv[1], "disable"))
-		return user_disable(c, argc, argv, true);
-	if (!strcmp(argv[1], "enable"))
-		return user_disable(c, argc, argv, false);
-	if (!strcmp(argv[1], "list"))
-		return user_list(c, argc, argv);
-	if (!strcmp(argv[1], "import"))
-		return user_import(c, argc, argv);
-	ctl_err("user: unknown subcommand %s", argv[1]);
-	return CTL_USAGE;
-}
+static const struct ctl_cmd user_cmds[] = {
+	{ "add", user_add },
+	{ "passwd", user_passwd },
+	{ "disable", user_disable },
+	{ "enable", user_enable },
+	{ "list", user_list },
+	{ "import", user_import },
+	{ NULL, NULL },
+};
+
+const struct ctl_group ctl_user_group = {
+	.name = "user", .subs = "add|list|passwd|disable|enable|import",
+	.summary = "manage people who sign in",
+	.usage = user_usage, .cmds = user_cmds,
+};

@@ -1,10 +1,13 @@
 /* idpctl: the operator's and service developer's command line. One file
- * per command group; each command parses its own options and prints
+ * per command group (cmd_*.c), each with a table of its subcommands; each
+ * subcommand parses its options with getopt_long (ctl_getopt) and prints
  * either a table (people) or JSON (--json, scripts). Errors are one line
- * on stderr and a non-zero exit. */
+ * on stderr and an exit code that travels back to main() as a return
+ * value: nothing below main() calls exit(). */
 #ifndef IDP_CTL_CTL_H
 #define IDP_CTL_CTL_H
 
+#include <getopt.h>
 #include <stdbool.h>
 
 #include <jansson.h>
@@ -21,6 +24,8 @@ struct ctl {
 	struct idp_db *db;
 	struct idp_dbconn *conn;
 	const char *cfgpath;
+	const char *cmd;	/* "user add": names the command in messages */
+	void (*usage)(void);	/* of the running command group */
 };
 
 /* Exit codes */
@@ -29,34 +34,87 @@ struct ctl {
 #define CTL_USAGE 2	/* bad arguments */
 #define CTL_DB 3	/* database unreachable */
 
+/* ---- common.c: what every command uses ---- */
+
+/* One line on stderr, "idpctl: " first; return CTL_FAIL / CTL_USAGE. */
 int ctl_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int ctl_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Load the configuration; database_url and issuer are checked only when
  * a command needs them. */
 int ctl_config(struct ctl *c);
 /* Connect (once); prepared=false for migrate. Returns 0 or the exit
  * code to return (CTL_FAIL for configuration, CTL_DB for the database). */
 int ctl_connect(struct ctl *c, bool prepared);
-/* Print JSON to stdout and take the reference. */
-void ctl_print_json(json_t *o);
+/* Release the connection, the pool and the configuration. */
+void ctl_close(struct ctl *c);
+/* Print JSON to stdout and take the reference: CTL_OK, or CTL_FAIL when
+ * o is NULL or cannot be serialised. */
+int ctl_print_json(json_t *o);
 /* Read one line (a password) from stdin without echoing it anywhere.
  * Returns -1 when stdin is empty or the line is too long. */
 int ctl_read_secret(char *buf, size_t len);
 /* A message for an idp_err from the store, naming what failed. */
 const char *ctl_db_msg(struct ctl *c, enum idp_err e);
 
-/* getopt_long-style helper: returns the value of --name VALUE or
- * --name=VALUE at argv[*i], advancing *i; NULL when argv[*i] is not it. */
-const char *ctl_opt(int argc, char **argv, int *i, const char *name);
-bool ctl_flag(char **argv, int i, const char *name);
-bool ctl_wants_help(int argc, char **argv);
+/* ---- args.c: command tables and options ---- */
 
-int ctl_migrate(struct ctl *c, int argc, char **argv);
-int ctl_keys(struct ctl *c, int argc, char **argv);
-int ctl_user(struct ctl *c, int argc, char **argv);
-int ctl_org(struct ctl *c, int argc, char **argv);
-int ctl_client(struct ctl *c, int argc, char **argv);
-int ctl_client_apply(struct ctl *c, int argc, char **argv);	/* cmd_apply.c */
-int ctl_iat(struct ctl *c, int argc, char **argv);
-int ctl_consent(struct ctl *c, int argc, char **argv);
+struct ctl_cmd {
+	const char *name;
+	int (*run)(struct ctl *c, int argc, char **argv);
+};
+
+/* A top-level command: a group of subcommands (cmds, ended by a NULL
+ * name), or a single command (cmds NULL, run). */
+struct ctl_group {
+	const char *name;
+	const char *subs;	/* "generate|list|rotate", for idpctl --help */
+	const char *summary;
+	void (*usage)(void);
+	const struct ctl_cmd *cmds;
+	int (*run)(struct ctl *c, int argc, char **argv);
+};
+
+/* Run argv[0] (the group's name) with argv[1] as its subcommand. The
+ * subcommand gets argv from its own name on, ready for ctl_getopt. */
+int ctl_run(struct ctl *c, const struct ctl_group *g, int argc, char **argv);
+
+/* The options every command takes; end each command's table with them. */
+#define CTL_OPT_HELP 'h'
+#define CTL_OPT_BAD '?'
+#define CTL_OPT_JSON 0x100
+#define CTL_OPTS_COMMON \
+	{ "help", no_argument, NULL, CTL_OPT_HELP }, \
+	{ "json", no_argument, NULL, CTL_OPT_JSON }, \
+	{ NULL, 0, NULL, 0 }
+
+/* getopt_long over a subcommand's argv: options and operands in any
+ * order, operands left at argv[optind..argc). Handles --json itself.
+ * Returns an option's val, -1 at the end, CTL_OPT_HELP after printing the
+ * group's usage, or CTL_OPT_BAD after naming the unknown option or the
+ * option without its value; for those two, return ctl_opt_exit(ch). */
+int ctl_getopt(struct ctl *c, int argc, char **argv,
+    const struct option *opts);
+int ctl_opt_exit(int ch);
+/* For a subcommand with no options of its own: parse the common ones,
+ * then take its operands (at least min, at most max; a usage error names
+ * what is missing or the first extra one). Returns -1 to go on (*ops set
+ * to the operands) or the exit code. */
+int ctl_operands(struct ctl *c, int argc, char **argv, int min, int max,
+    const char *need, char ***ops);
+/* The operands after a ctl_getopt loop, at most max of them. Returns their
+ * number, or -1 after a usage error naming the first extra one. */
+int ctl_rest(struct ctl *c, int argc, char **argv, int max, char ***ops);
+
+/* ---- the commands, one group per file ---- */
+
+extern const struct ctl_group ctl_migrate_group;	/* cmd_migrate.c */
+extern const struct ctl_group ctl_keys_group;		/* cmd_keys.c */
+extern const struct ctl_group ctl_org_group;		/* cmd_org.c */
+extern const struct ctl_group ctl_user_group;		/* cmd_user.c */
+extern const struct ctl_group ctl_client_group;		/* cmd_client.c */
+extern const struct ctl_group ctl_iat_group;		/* cmd_iat.c */
+extern const struct ctl_group ctl_consent_group;	/* cmd_consent.c */
+/* client apply, in a file of its own (cmd_apply.c) */
+int ctl_client_apply(struct ctl *c, int argc, char **argv);
 
 #endif

@@ -146,21 +146,24 @@ manifest_files(struct idp_arena *a, const char *dir, char ***out, size_t *n,
 	return 0;
 }
 
-void
+enum idp_err
 manifest_to_row(struct idp_arena *a, const struct manifest *m,
     const char *source, struct idp_client_row *row)
 {
 	char *s = json_dumps(m->metadata, JSON_COMPACT | JSON_SORT_KEYS);
 
 	memset(row, 0, sizeof(*row));
+	if (s == NULL)
+		return IDP_ERR_INTERNAL;
 	row->client_id = m->client_id;
 	row->auth_method = m->auth_method;
-	row->metadata = idp_arena_strdup(a, s ? s : "{}");
+	row->metadata = idp_arena_strdup(a, s);
 	free(s);
 	row->owner_org = m->owner_org;
 	row->first_party = m->first_party;
 	row->enabled = m->enabled;
 	row->source = idp_arena_strdup(a, source);
+	return IDP_OK;
 }
 
 bool

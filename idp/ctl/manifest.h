@@ -10,6 +10,7 @@
 
 #include "store/client.h"
 #include "util/arena.h"
+#include "util/err.h"
 
 struct manifest {
 	const char *path;		/* file, or "(command line)" */
@@ -30,8 +31,9 @@ int manifest_parse(struct idp_arena *a, json_t *doc, const char *path,
 int manifest_files(struct idp_arena *a, const char *dir, char ***out,
     size_t *n, const char **why);
 
-/* Row for the store; secret digest filled in by the caller. */
-void manifest_to_row(struct idp_arena *a, const struct manifest *m,
+/* Row for the store; secret digest filled in by the caller. IDP_OK, or
+ * IDP_ERR_INTERNAL when the metadata cannot be serialised. */
+enum idp_err manifest_to_row(struct idp_arena *a, const struct manifest *m,
     const char *source, struct idp_client_row *row);
 
 /* Does the stored row already say what the manifest says? */

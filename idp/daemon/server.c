@@ -175,6 +175,7 @@ uri_cb(void *cls, const char *uri, struct MHD_Connection *conn)
 	st->target = uri != NULL ? idp_arena_strdup(a, uri) : NULL;
 	rq->arena = a;
 	rq->ctx = srv->ctx;
+	rq->issuer = srv->ctx->cfg->issuer;
 	rq->conn = st;
 	rq->path = st->target != NULL ? st->target : "";
 	rq->start_ns = now_ns();
@@ -192,7 +193,6 @@ state_setup(struct conn_state *st, const char *method)
 
 	rq->method = method_of(method);
 	rq->method_str = idp_arena_strdup(rq->arena, method);
-	rq->issuer = srv->ctx->cfg->issuer;
 	rq->now = (int64_t)time(NULL);
 	snprintf(rq->id, sizeof(rq->id), "%08x%08x", srv->id_base,
 	    (unsigned)(seq & 0xffffffffu));

@@ -108,30 +108,25 @@ idp_authorize_handle(struct idp_req *rq, struct idp_resp *rs)
 	enum idp_err rc;
 	bool need_login;
 
-	if (rq->method == IDP_POST && !rq->has_form) {
-		rs->err_desc = "POST to the authorization endpoint must be a "
-		    "form (application/x-www-form-urlencoded).";
-		return IDP_ERR_INVALID_REQUEST;
-	}
+	if (rq->method == IDP_POST && !rq->has_form)
+		return idp_fail(rs, IDP_ERR_INVALID_REQUEST, "POST to the "
+		    "authorization endpoint must be a form "
+		    "(application/x-www-form-urlencoded).");
 	collect(rq, &raw);
 	rq->log_client = raw.client_id;
 	/* Stage 1: never redirect to an unverified URI (RFC 6749 §4.1.2.1). */
-	if (raw.client_id == NULL) {
-		rs->err_desc = "client_id is required.";
-		return IDP_ERR_INVALID_REQUEST;
-	}
+	if (raw.client_id == NULL)
+		return idp_fail(rs, IDP_ERR_INVALID_REQUEST,
+		    "client_id is required.");
 	rc = idp_clients_get(rq, raw.client_id, &c);
-	if (rc == IDP_ERR_NOT_FOUND || (rc == IDP_OK && !c->enabled)) {
-		rs->err_desc = "Unknown or disabled client_id.";
-		return IDP_ERR_INVALID_REQUEST;
-	}
+	if (rc == IDP_ERR_NOT_FOUND || (rc == IDP_OK && !c->enabled))
+		return idp_fail(rs, IDP_ERR_INVALID_REQUEST,
+		    "Unknown or disabled client_id.");
 	if (rc != IDP_OK)
 		return rc;
 	if ((rc = idp_authz_check_redirect(c, raw.redirect_uri, &why))
-	    != IDP_OK) {
-		rs->err_desc = why;
-		return rc;
-	}
+	    != IDP_OK)
+		return idp_fail(rs, rc, why);
 	/* Stage 2: errors go back to the client. */
 	rc = idp_authz_validate(rq->arena, c, &raw, &opts, &z, &why);
 	if (rc != IDP_OK) {
@@ -148,6 +143,9 @@ idp_authorize_handle(struct idp_req *rq, struct idp_resp *rs)
 			    "id_token_hint is not an ID token issued to this "
 			    "client.");
 	}
+	/* OIDC Dynamic Registration §2: max_age when the request has none. */
+	if (z.max_age < 0)
+		z.max_age = c->default_max_age;
 	if ((rc = idp_flow_session(rq, &s)) != IDP_OK)
 		return rc;
 	need_login = s == NULL || z.prompt_login || z.prompt_select_account ||

@@ -22,10 +22,9 @@ idp_consent_handle(struct idp_req *rq, struct idp_resp *rs)
 	struct idp_dbconn *c;
 	enum idp_err rc;
 
-	if (!rq->has_form) {
-		rs->err_desc = "The consent form must be posted as a form.";
-		return IDP_ERR_INVALID_REQUEST;
-	}
+	if (!rq->has_form)
+		return idp_fail(rs, IDP_ERR_INVALID_REQUEST,
+		    "The consent form must be posted as a form.");
 	rc = idp_flow_load_pending(rq, rs, true, &p);
 	if (rc != IDP_OK)
 		return rs->status ? IDP_OK : rc;

@@ -232,6 +232,9 @@ idp_flow_audit(struct idp_req *rq, const char *event, long long user_id,
 	struct idp_dbconn *c;
 	char *js = details ? json_dumps(details, JSON_COMPACT) : NULL;
 
+	if (details != NULL && js == NULL)
+		IDP_WARN("audit.details_lost", " req=%s event=%s", rq->id,
+		    event);
 	if (strcmp(rq->ip, "-") != 0)
 		ev.ip = rq->ip;
 	ev.details_json = js;

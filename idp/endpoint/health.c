@@ -2,7 +2,7 @@
 #include "core/reqdb.h"
 #include "endpoint/endpoints.h"
 #include "http/response.h"
-#include "store/audit.h"
+#include "store/db.h"
 
 /* Liveness: the process answers. Never touches the database, so an
  * orchestrator does not restart idp because PostgreSQL is down. */
@@ -24,7 +24,7 @@ idp_readyz_handle(struct idp_req *rq, struct idp_resp *rs)
 
 	rc = idp_reqdb(rq, &c);
 	if (rc == IDP_OK)
-		rc = idp_db_run(c, "health_ping", NULL, 0);
+		rc = idp_db_ping(c);
 	idp_resp_no_store(rs);
 	if (rc != IDP_OK) {
 		idp_resp_json(rs, 503, "{\"status\":\"unavailable\","

@@ -17,17 +17,19 @@
 #include "store/token.h"
 #include "util/str.h"
 
-static void
+static enum idp_err
 reply(struct idp_req *rq, struct idp_resp *rs, json_t *o)
 {
 	char *s = json_dumps(o, JSON_COMPACT);
 
 	json_decref(o);
-	idp_resp_json(rs, 200, idp_arena_strdup(rq->arena,
-	    s ? s : "{\"active\":false}"));
+	if (s == NULL)
+		return IDP_ERR_INTERNAL;
+	idp_resp_json(rs, 200, idp_arena_strdup(rq->arena, s));
 	free(s);
 	idp_resp_no_store(rs);
 	idp_resp_common_headers(rs, false);
+	return IDP_OK;
 }
 
 static json_t *
@@ -80,7 +82,8 @@ refresh_info(struct idp_req *rq, const char *token, const char *client_id,
 	    (json_int_t)f->expires_at, "iat", (json_int_t)f->issued_at,
 	    "sub", f->sub, "username", f->username, "iss",
 	    rq->ctx->cfg->issuer);
-	return IDP_OK;
+	/* NULL here would read as "not active": a bug must not hide. */
+	return *out != NULL ? IDP_OK : IDP_ERR_INTERNAL;
 }
 
 enum idp_err
@@ -92,24 +95,19 @@ idp_introspect_handle(struct idp_req *rq, struct idp_resp *rs)
 	json_t *out = NULL;
 	enum idp_err rc;
 
-	if (!rq->has_form) {
-		rs->err_desc = "The request must be a form.";
-		return IDP_ERR_INVALID_REQUEST;
-	}
-	if ((rc = idp_client_authenticate(rq, &c, &why)) != IDP_OK) {
-		rs->err_desc = why;
-		return rc;
-	}
-	if (c->auth == IDP_AUTH_NONE) {
-		/* A public client cannot prove who asks. */
-		rs->err_desc = "Public clients may not introspect tokens.";
-		return IDP_ERR_INVALID_CLIENT;
-	}
+	if (!rq->has_form)
+		return idp_fail(rs, IDP_ERR_INVALID_REQUEST,
+		    "The request must be a form.");
+	if ((rc = idp_client_authenticate(rq, &c, &why)) != IDP_OK)
+		return idp_fail(rs, rc, why);
+	/* A public client cannot prove who asks. */
+	if (c->auth == IDP_AUTH_NONE)
+		return idp_fail(rs, IDP_ERR_INVALID_CLIENT,
+		    "Public clients may not introspect tokens.");
 	token = idp_req_form(rq, "token");
-	if (token == NULL || *token == '\0') {
-		rs->err_desc = "token is required.";
-		return IDP_ERR_INVALID_REQUEST;
-	}
+	if (token == NULL || *token == '\0')
+		return idp_fail(rs, IDP_ERR_INVALID_REQUEST,
+		    "token is required.");
 	hint = idp_req_form(rq, "token_type_hint");
 	/* §2.1: the hint orders the search; it never limits it. */
 	if (idp_str_eq(hint, "refresh_token") &&
@@ -117,14 +115,13 @@ idp_introspect_handle(struct idp_req *rq, struct idp_resp *rs)
 		return rc;
 	if (out == NULL) {
 		rc = idp_bearer_lookup(rq, token, &t);
-		if (rc == IDP_OK)
-			out = access_info(rq, &t);
-		else if (rc != IDP_ERR_INVALID_TOKEN)
+		if (rc == IDP_OK && (out = access_info(rq, &t)) == NULL)
+			return IDP_ERR_INTERNAL;
+		if (rc != IDP_OK && rc != IDP_ERR_INVALID_TOKEN)
 			return rc;
 	}
 	if (out == NULL && !idp_str_eq(hint, "refresh_token") &&
 	    (rc = refresh_info(rq, token, c->client_id, &out)) != IDP_OK)
 		return rc;
-	reply(rq, rs, out ? out : json_pack("{s:b}", "active", 0));
-	return IDP_OK;
+	return reply(rq, rs, out ? out : json_pack("{s:b}", "active", 0));
 }

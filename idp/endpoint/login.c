@@ -87,8 +87,10 @@ check_password(void *arg)
 	idp_wipe(j->password, j->pwlen);
 }
 
+/* A wrong password, an unknown or a disabled user: counted for the
+ * throttle, audited, and answered with the form again (not an error). */
 static enum idp_err
-fail(struct idp_req *rq, struct idp_resp *rs, struct login_job *j,
+login_refused(struct idp_req *rq, struct idp_resp *rs, struct login_job *j,
     const char *reason)
 {
 	struct idp_dbconn *c;
@@ -109,6 +111,21 @@ fail(struct idp_req *rq, struct idp_resp *rs, struct login_job *j,
 	return IDP_OK;
 }
 
+/* A fresh password check gets a fresh session id; the session the browser
+ * had before ends, so a copy of its old cookie no longer works. */
+static enum idp_err
+end_previous_session(struct idp_req *rq, struct idp_dbconn *c,
+    long long new_id)
+{
+	const char *old = idp_req_cookie(rq, rq->ctx->cfg->cookie_name);
+	unsigned char d[IDP_SHA256_LEN];
+
+	if (old == NULL || strlen(old) != IDP_TOKEN_CHARS)
+		return IDP_OK;
+	idp_sha256_str(old, d);
+	return idp_store_session_replace(c, d, new_id);
+}
+
 /* Back on an HTTP worker after the hash: sign in, or say no. */
 static enum idp_err
 login_continue(struct idp_req *rq, struct idp_resp *rs)
@@ -123,10 +140,10 @@ login_continue(struct idp_req *rq, struct idp_resp *rs)
 	enum idp_err rc;
 
 	if (!j->ok || j->user == NULL)
-		return fail(rq, rs, j, j->user ? "wrong_password" :
+		return login_refused(rq, rs, j, j->user ? "wrong_password" :
 		    "unknown_user");
 	if (j->user->disabled)
-		return fail(rq, rs, j, "disabled");
+		return login_refused(rq, rs, j, "disabled");
 	if ((rc = idp_reqdb(rq, &c)) != IDP_OK)
 		return rc;
 	if ((rc = idp_store_login_succeeded(c, j->username)) != IDP_OK)
@@ -148,6 +165,8 @@ login_continue(struct idp_req *rq, struct idp_resp *rs)
 	if (sn.user_agent != NULL && strlen(sn.user_agent) > 512)
 		sn.user_agent = idp_arena_strndup(rq->arena, sn.user_agent, 512);
 	rc = idp_store_session_create(c, &sn, &s.id);
+	if (rc == IDP_OK)
+		rc = end_previous_session(rq, c, s.id);
 	if (rc != IDP_OK) {
 		idp_secret_wipe(&sess);
 		return rc;
@@ -178,10 +197,9 @@ login_post(struct idp_req *rq, struct idp_resp *rs)
 	bool throttled = false;
 	enum idp_err rc;
 
-	if (!rq->has_form) {
-		rs->err_desc = "The login form must be posted as a form.";
-		return IDP_ERR_INVALID_REQUEST;
-	}
+	if (!rq->has_form)
+		return idp_fail(rs, IDP_ERR_INVALID_REQUEST,
+		    "The login form must be posted as a form.");
 	rc = idp_flow_load_pending(rq, rs, true, &j->p);
 	if (rc != IDP_OK)
 		return rs->status ? IDP_OK : rc;

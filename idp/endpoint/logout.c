@@ -82,11 +82,9 @@ idp_logout_handle(struct idp_req *rq, struct idp_resp *rs)
 		idp_page_message(rq, rs, 400, locale, "bad_form");
 		return IDP_OK;
 	}
-	if (hint != NULL && hp == NULL) {
-		rs->err_desc = "id_token_hint is not an ID token of this "
-		    "provider.";
-		return IDP_ERR_INVALID_REQUEST;
-	}
+	if (hint != NULL && hp == NULL)
+		return idp_fail(rs, IDP_ERR_INVALID_REQUEST,
+		    "id_token_hint is not an ID token of this provider.");
 	if (client_id == NULL && hp != NULL)
 		client_id = json_string_value(json_object_get(hp, "aud"));
 	if (uri != NULL) {

@@ -44,19 +44,20 @@ bearer(struct idp_req *rq)
 	return strlen(h) == IDP_TOKEN_CHARS ? h : NULL;
 }
 
-static void
+static enum idp_err
 reply(struct idp_req *rq, struct idp_resp *rs, int status, json_t *o)
 {
 	char *s = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
 
 	json_decref(o);
-	idp_resp_json(rs, status, idp_arena_strdup(rq->arena, s ? s : "{}"));
-	if (s != NULL) {
-		idp_wipe(s, strlen(s));
-		free(s);
-	}
+	if (s == NULL)
+		return IDP_ERR_INTERNAL;
+	idp_resp_json(rs, status, idp_arena_strdup(rq->arena, s));
+	idp_wipe(s, strlen(s));
+	free(s);
 	idp_resp_no_store(rs);
 	idp_resp_common_headers(rs, false);
+	return IDP_OK;
 }
 
 static enum idp_err
@@ -126,33 +127,39 @@ confidential(json_t *md)
 static enum idp_err
 validate(struct idp_req *rq, struct idp_resp *rs, json_t *in, json_t **md)
 {
+	unsigned flags = IDP_META_DYNAMIC |
+	    (rq->ctx->cfg->outbound_allow_loopback ?
+	    IDP_META_OUTBOUND_LOOPBACK : 0);
 	const char *why = NULL;
 	enum idp_err rc;
 
 	for (const char *const *k = server_members; *k; k++)
 		json_object_del(in, *k);
-	rc = idp_client_metadata_validate(rq->arena, in, true, md, &why);
+	rc = idp_client_metadata_validate(rq->arena, in, flags, md, &why);
 	if (rc != IDP_OK)
 		return meta_error(rq, rs, rc, why);
 	return IDP_OK;
 }
 
-static void
+static enum idp_err
 fill_row(struct idp_req *rq, struct idp_client_row *row, const char *id,
     json_t *md, const char *owner)
 {
 	char *s = json_dumps(md, JSON_COMPACT | JSON_SORT_KEYS);
 
 	memset(row, 0, sizeof(*row));
+	if (s == NULL)
+		return IDP_ERR_INTERNAL;
 	row->client_id = idp_arena_strdup(rq->arena, id);
 	row->auth_method = idp_arena_strdup(rq->arena, json_string_value(
 	    json_object_get(md, "token_endpoint_auth_method")));
-	row->metadata = idp_arena_strdup(rq->arena, s ? s : "{}");
+	row->metadata = idp_arena_strdup(rq->arena, s);
 	free(s);
 	row->owner_org = idp_arena_strdup(rq->arena, owner);
 	row->enabled = true;
 	row->first_party = false;
 	row->source = "registration";
+	return IDP_OK;
 }
 
 enum idp_err
@@ -199,7 +206,8 @@ idp_register_handle(struct idp_req *rq, struct idp_resp *rs)
 	client_id = idp_arena_printf(rq->arena, "dcr.%s",
 	    idp_b64url_encode(rq->arena, id_raw, sizeof(id_raw)));
 	conf = confidential(md);
-	fill_row(rq, &row, client_id, md, owner);
+	if ((rc = fill_row(rq, &row, client_id, md, owner)) != IDP_OK)
+		goto out;
 	idp_mint_secret(&secret);
 	idp_mint_secret(&rat);
 	row.has_secret = conf;
@@ -210,7 +218,7 @@ idp_register_handle(struct idp_req *rq, struct idp_resp *rs)
 	if (rc == IDP_OK) {
 		idp_flow_audit(rq, "client.registered", 0, client_id,
 		    json_pack("{s:s?}", "owner", owner));
-		reply(rq, rs, 201, info(rq, md, client_id, rq->now,
+		rc = reply(rq, rs, 201, info(rq, md, client_id, rq->now,
 		    conf ? secret.value : NULL, rat.value));
 		rq->log_client = client_id;
 	}
@@ -291,7 +299,11 @@ manage_put(struct idp_req *rq, struct idp_resp *rs, const char *rat,
 	json_decref(in);
 	if (rc != IDP_OK)
 		return rc;
-	fill_row(rq, &row, old->client_id, md, old->owner_org);
+	if ((rc = fill_row(rq, &row, old->client_id, md, old->owner_org))
+	    != IDP_OK) {
+		json_decref(md);
+		return rc;
+	}
 	row.has_registration_token = true;
 	memcpy(row.registration_digest, old->registration_digest,
 	    IDP_SHA256_LEN);
@@ -308,8 +320,8 @@ manage_put(struct idp_req *rq, struct idp_resp *rs, const char *rat,
 		idp_clients_invalidate(rq->ctx->clients, old->client_id);
 		idp_flow_audit(rq, "client.updated", 0, old->client_id,
 		    json_pack("{s:b}", "secret_rotated", rotate));
-		reply(rq, rs, 200, info(rq, md, old->client_id, old->created_at,
-		    rotate ? secret.value : NULL, rat));
+		rc = reply(rq, rs, 200, info(rq, md, old->client_id,
+		    old->created_at, rotate ? secret.value : NULL, rat));
 	}
 	idp_secret_wipe(&secret);
 	json_decref(md);
@@ -345,8 +357,8 @@ idp_register_manage_handle(struct idp_req *rq, struct idp_resp *rs)
 	md = json_loads(row->metadata, 0, NULL);
 	if (md == NULL)
 		return IDP_ERR_INTERNAL;
-	reply(rq, rs, 200, info(rq, md, row->client_id, row->created_at, NULL,
-	    rat));
+	rc = reply(rq, rs, 200, info(rq, md, row->client_id, row->created_at,
+	    NULL, rat));
 	json_decref(md);
-	return IDP_OK;
+	return rc;
 }

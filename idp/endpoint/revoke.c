@@ -80,19 +80,15 @@ idp_revoke_handle(struct idp_req *rq, struct idp_resp *rs)
 	bool done = false;
 	enum idp_err rc;
 
-	if (!rq->has_form) {
-		rs->err_desc = "The request must be a form.";
-		return IDP_ERR_INVALID_REQUEST;
-	}
-	if ((rc = idp_client_authenticate(rq, &c, &why)) != IDP_OK) {
-		rs->err_desc = why;
-		return rc;
-	}
+	if (!rq->has_form)
+		return idp_fail(rs, IDP_ERR_INVALID_REQUEST,
+		    "The request must be a form.");
+	if ((rc = idp_client_authenticate(rq, &c, &why)) != IDP_OK)
+		return idp_fail(rs, rc, why);
 	token = idp_req_form(rq, "token");
-	if (token == NULL || *token == '\0') {
-		rs->err_desc = "token is required.";
-		return IDP_ERR_INVALID_REQUEST;
-	}
+	if (token == NULL || *token == '\0')
+		return idp_fail(rs, IDP_ERR_INVALID_REQUEST,
+		    "token is required.");
 	if ((rc = idp_reqdb(rq, &db)) != IDP_OK)
 		return rc;
 	idp_sha256_str(token, d);

@@ -30,14 +30,35 @@ struct issued {
 	int64_t expires_in;
 };
 
-static enum idp_err
-fail(struct idp_resp *rs, enum idp_err e, const char *why)
-{
-	rs->err_desc = why;
-	return e;
-}
+/* The facts of a grant that its tokens state: the client, the person, what
+ * was granted and how the person signed in. A code exchange reads them from
+ * the code, a refresh from the grant of its token, client_credentials from
+ * the request (no person: the client is the subject). All borrowed. */
+struct grant_facts {
+	const struct idp_client *client;
+	const struct idp_user *user;	/* NULL for client_credentials */
+	const char *id;			/* the grant; NULL without one */
+	const char *scope;		/* space-separated */
+	char **scopes;			/* the same, parsed */
+	const char *nonce;		/* from a code only (OIDC Core §12.2) */
+	const char *sid;
+	int64_t auth_time;		/* 0 without a person */
+	const char *acr;
+	const char *amr;		/* space-separated */
+	const char *audience;		/* RFC 8707 resource, or NULL */
+};
 
-static void
+/* The tokens of one answer, wiped once it is sent. The store keeps the
+ * digests: of the opaque access token (or of the JWT) and of the refresh
+ * token. */
+struct minted {
+	struct idp_secret at;
+	struct idp_secret rt;
+	const char *access_token;
+	bool refresh;
+};
+
+static enum idp_err
 respond(struct idp_req *rq, struct idp_resp *rs, const struct issued *is)
 {
 	json_t *o = json_pack("{s:s, s:s, s:I}", "access_token",
@@ -45,6 +66,8 @@ respond(struct idp_req *rq, struct idp_resp *rs, const struct issued *is)
 	    (json_int_t)is->expires_in);
 	char *s;
 
+	if (o == NULL)
+		return IDP_ERR_INTERNAL;
 	if (is->refresh_token != NULL)
 		json_object_set_new(o, "refresh_token",
 		    json_string(is->refresh_token));
@@ -54,22 +77,25 @@ respond(struct idp_req *rq, struct idp_resp *rs, const struct issued *is)
 		json_object_set_new(o, "scope", json_string(is->scope));
 	s = json_dumps(o, JSON_COMPACT);
 	json_decref(o);
+	if (s == NULL)
+		return IDP_ERR_INTERNAL;
 	idp_resp_json(rs, 200, idp_arena_strdup(rq->arena, s));
 	idp_wipe(s, strlen(s));
 	free(s);
 	idp_resp_no_store(rs);
 	idp_resp_common_headers(rs, false);
+	return IDP_OK;
 }
 
 /* An access token: opaque (only its digest is stored) or, when the client
  * registered for it, an RFC 9068 JWT (its digest is stored too when it
  * belongs to a grant, so revocation reaches it). */
 static enum idp_err
-make_access(struct idp_req *rq, const struct idp_client *c, const char *sub,
-    const char *scope, int64_t auth_time, const char *aud,
+make_access(struct idp_req *rq, const struct grant_facts *g,
     struct idp_secret *opaque, const char **token)
 {
 	const struct idp_config *cfg = rq->ctx->cfg;
+	const struct idp_client *c = g->client;
 	struct idp_jwt_at_in in = { 0 };
 	char jti[37];
 	json_t *claims;
@@ -82,14 +108,14 @@ make_access(struct idp_req *rq, const struct idp_client *c, const char *sub,
 	}
 	idp_random_uuid(jti);
 	in.issuer = cfg->issuer;
-	in.aud = aud ? aud : c->client_id;
-	in.sub = sub;
+	in.aud = g->audience ? g->audience : c->client_id;
+	in.sub = g->user ? g->user->sub : c->client_id;
 	in.client_id = c->client_id;
-	in.scope = scope;
+	in.scope = g->scope;
 	in.jti = jti;
 	in.iat = rq->now;
 	in.exp = rq->now + cfg->access_token_ttl;
-	in.auth_time = auth_time;
+	in.auth_time = g->auth_time;
 	claims = idp_jwt_at_claims(&in);
 	jwt = idp_mint_jwt(rq, c->access_token_alg, "at+jwt", claims);
 	json_decref(claims);
@@ -101,9 +127,7 @@ make_access(struct idp_req *rq, const struct idp_client *c, const char *sub,
 }
 
 static const char *
-make_id_token(struct idp_req *rq, const struct idp_client *c,
-    const struct idp_user *u, char **scopes, const char *nonce,
-    const char *sid, int64_t auth_time, const char *acr, const char *amr,
+make_id_token(struct idp_req *rq, const struct grant_facts *g,
     const char *access_token)
 {
 	const struct idp_config *cfg = rq->ctx->cfg;
@@ -113,138 +137,292 @@ make_id_token(struct idp_req *rq, const struct idp_client *c,
 	json_t *claims;
 	char *jwt;
 
-	if (amr == NULL || idp_split_spaces(rq->arena, amr, &amrv, &n) != 0)
+	if (g->amr == NULL ||
+	    idp_split_spaces(rq->arena, g->amr, &amrv, &n) != 0)
 		amrv = NULL;
 	in.issuer = cfg->issuer;
-	in.client_id = c->client_id;
-	in.sub = u->sub;
-	in.nonce = nonce;
-	in.sid = sid;
-	in.acr = acr;
+	in.client_id = g->client->client_id;
+	in.sub = g->user->sub;
+	in.nonce = g->nonce;
+	in.sid = g->sid;
+	in.acr = g->acr;
 	in.amr = amrv;
-	in.auth_time = auth_time;
+	in.auth_time = g->auth_time;
 	in.iat = rq->now;
 	in.exp = rq->now + cfg->id_token_ttl;
 	in.access_token = access_token;
-	in.user_claims = idp_claims_for_user(u, scopes);
+	in.user_claims = idp_claims_for_user(g->user, g->scopes);
 	claims = idp_id_token_claims(rq->arena, &in);
 	json_decref(in.user_claims);
-	jwt = idp_mint_jwt(rq, c->id_token_alg, "JWT", claims);
+	jwt = idp_mint_jwt(rq, g->client->id_token_alg, "JWT", claims);
 	json_decref(claims);
 	return jwt;
+}
+
+/* An access token, and a refresh token when the client may use them. */
+static enum idp_err
+mint_tokens(struct idp_req *rq, const struct grant_facts *g,
+    struct minted *t)
+{
+	t->refresh = (g->client->grants & IDP_GRANT_REFRESH) != 0;
+	if (t->refresh)
+		idp_mint_secret(&t->rt);
+	return make_access(rq, g, &t->at, &t->access_token);
+}
+
+static void
+minted_wipe(struct minted *t)
+{
+	idp_secret_wipe(&t->at);
+	idp_secret_wipe(&t->rt);
+}
+
+/* The answer to a code or refresh exchange (RFC 6749 §5.1, OIDC Core
+ * §3.1.3.3), once the store has recorded its tokens. */
+static enum idp_err
+answer(struct idp_req *rq, struct idp_resp *rs, const struct grant_facts *g,
+    const struct minted *t)
+{
+	struct issued out = { 0 };
+	enum idp_err rc;
+
+	out.access_token = t->access_token;
+	if (t->refresh)
+		out.refresh_token = idp_arena_strdup(rq->arena, t->rt.value);
+	if (idp_list_has(g->scopes, "openid") &&
+	    (out.id_token = make_id_token(rq, g, t->access_token)) == NULL)
+		return IDP_ERR_INTERNAL;
+	out.scope = g->scope;
+	out.expires_in = rq->ctx->cfg->access_token_ttl;
+	if ((rc = respond(rq, rs, &out)) == IDP_OK)
+		rq->log_extra = idp_arena_printf(rq->arena, "grant=%s", g->id);
+	return rc;
+}
+
+/* A code or refresh token came back after it was used: someone holds a
+ * copy, so everything issued under its grant ends (RFC 6749 §4.1.2, RFC
+ * 9700 §4.14.2). */
+static void
+revoke_on_reuse(struct idp_req *rq, struct idp_dbconn *db,
+    const struct idp_client *c, const char *event, const char *grant_id,
+    const char *reason)
+{
+	IDP_WARN(event, " req=%s client=%s grant=%s", rq->id, c->client_id,
+	    grant_id ? grant_id : "-");
+	if (idp_store_grant_revoke(db, grant_id, reason) == IDP_OK &&
+	    grant_id != NULL)
+		idp_flow_audit(rq, event, 0, c->client_id,
+		    json_pack("{s:s}", "grant", grant_id));
+}
+
+/* §4.1.3: issued to this client, not expired, the same redirect_uri, and
+ * the PKCE verifier of its challenge (RFC 7636 §4.6). */
+static enum idp_err
+check_code(struct idp_resp *rs, const struct idp_client *c,
+    const struct idp_code *k, const char *redirect_uri, const char *verifier)
+{
+	if (strcmp(k->client_id, c->client_id) != 0)
+		return idp_fail(rs, IDP_ERR_INVALID_GRANT,
+		    "The code was issued to another client.");
+	if (k->expired)
+		return idp_fail(rs, IDP_ERR_INVALID_GRANT,
+		    "The code has expired.");
+	if (strcmp(k->redirect_uri, redirect_uri) != 0)
+		return idp_fail(rs, IDP_ERR_INVALID_GRANT,
+		    "redirect_uri differs from the authorization request.");
+	if (k->code_challenge != NULL) {
+		if (verifier == NULL || !idp_pkce_verify(idp_pkce_method_parse(
+		    k->code_challenge_method), k->code_challenge, verifier))
+			return idp_fail(rs, IDP_ERR_INVALID_GRANT,
+			    "code_verifier does not match the code_challenge.");
+	} else if (verifier != NULL) {
+		/* No challenge was sent: a verifier now means a downgrade. */
+		return idp_fail(rs, IDP_ERR_INVALID_GRANT,
+		    "code_verifier without a code_challenge.");
+	}
+	return IDP_OK;
+}
+
+/* Use the code once; d receives its digest, which the store links to the
+ * grant it becomes. */
+static enum idp_err
+redeem_code(struct idp_req *rq, struct idp_resp *rs,
+    const struct idp_client *c, unsigned char d[IDP_SHA256_LEN],
+    struct idp_code **k)
+{
+	const char *code = idp_req_form(rq, "code");
+	const char *redirect_uri = idp_req_form(rq, "redirect_uri");
+	struct idp_dbconn *db;
+	enum idp_err rc;
+
+	if (code == NULL || redirect_uri == NULL)
+		return idp_fail(rs, IDP_ERR_INVALID_REQUEST,
+		    "code and redirect_uri are required.");
+	if (strlen(code) != IDP_TOKEN_CHARS)
+		return idp_fail(rs, IDP_ERR_INVALID_GRANT,
+		    "The code is not valid.");
+	if ((rc = idp_reqdb(rq, &db)) != IDP_OK)
+		return rc;
+	idp_sha256_str(code, d);
+	rc = idp_store_code_consume(db, rq->arena, d, k);
+	if (rc == IDP_ERR_CONFLICT) {
+		revoke_on_reuse(rq, db, c, "token.code_reuse", (*k)->grant_id,
+		    "code reuse");
+		return idp_fail(rs, IDP_ERR_INVALID_GRANT,
+		    "The code was already used.");
+	}
+	if (rc == IDP_ERR_NOT_FOUND)
+		return idp_fail(rs, IDP_ERR_INVALID_GRANT,
+		    "The code is not valid.");
+	if (rc != IDP_OK)
+		return rc;
+	return check_code(rs, c, *k, redirect_uri,
+	    idp_req_form(rq, "code_verifier"));
+}
+
+/* What the code stands for; its person must still be allowed in. */
+static enum idp_err
+code_facts(struct idp_req *rq, struct idp_resp *rs, const struct idp_code *k,
+    struct grant_facts *g)
+{
+	struct idp_user *u = NULL;
+	struct idp_dbconn *db;
+	size_t n;
+	enum idp_err rc;
+
+	if ((rc = idp_reqdb(rq, &db)) != IDP_OK)
+		return rc;
+	rc = idp_store_user_by_id(db, rq->arena, k->user_id, &u);
+	if (rc == IDP_ERR_NOT_FOUND || (rc == IDP_OK && u->disabled))
+		return idp_fail(rs, IDP_ERR_INVALID_GRANT,
+		    "The user is disabled.");
+	if (rc != IDP_OK)
+		return rc;
+	if (idp_scope_parse(rq->arena, k->scope, &g->scopes, &n) != IDP_OK)
+		return IDP_ERR_INTERNAL;
+	g->user = u;
+	g->scope = k->scope;
+	g->nonce = k->nonce;
+	g->sid = k->sid;
+	g->auth_time = k->auth_time;
+	g->acr = k->acr;
+	g->amr = k->amr;
+	return IDP_OK;
 }
 
 static enum idp_err
 grant_code(struct idp_req *rq, struct idp_resp *rs, const struct idp_client *c)
 {
 	const struct idp_config *cfg = rq->ctx->cfg;
-	const char *code = idp_req_form(rq, "code");
-	const char *redirect_uri = idp_req_form(rq, "redirect_uri");
-	const char *verifier = idp_req_form(rq, "code_verifier");
-	struct idp_secret at, rt;
+	struct grant_facts g = { .client = c };
+	struct minted t = { 0 };
 	struct idp_issue is = { 0 };
 	struct idp_code *k = NULL;
-	struct idp_user *u = NULL;
-	struct issued out = { 0 };
 	unsigned char d[IDP_SHA256_LEN];
 	struct idp_dbconn *db;
-	char *grant = NULL, **scopes;
-	size_t nscopes;
-	bool refresh;
+	char *grant = NULL;
 	enum idp_err rc;
 
 	if (!(c->grants & IDP_GRANT_CODE))
-		return fail(rs, IDP_ERR_UNAUTHORIZED_CLIENT,
+		return idp_fail(rs, IDP_ERR_UNAUTHORIZED_CLIENT,
 		    "This client may not use the authorization code grant.");
-	if (code == NULL || redirect_uri == NULL)
-		return fail(rs, IDP_ERR_INVALID_REQUEST,
-		    "code and redirect_uri are required.");
-	if (strlen(code) != IDP_TOKEN_CHARS)
-		return fail(rs, IDP_ERR_INVALID_GRANT, "The code is not valid.");
-	if ((rc = idp_reqdb(rq, &db)) != IDP_OK)
+	if ((rc = redeem_code(rq, rs, c, d, &k)) != IDP_OK ||
+	    (rc = code_facts(rq, rs, k, &g)) != IDP_OK)
 		return rc;
-	idp_sha256_str(code, d);
-	rc = idp_store_code_consume(db, rq->arena, d, &k);
-	if (rc == IDP_ERR_CONFLICT) {
-		/* RFC 6749 §4.1.2: a code used twice revokes what it issued. */
-		IDP_WARN("token.code_reuse", " req=%s client=%s grant=%s",
-		    rq->id, c->client_id, k->grant_id ? k->grant_id : "-");
-		if (idp_store_grant_revoke(db, k->grant_id, "code reuse")
-		    == IDP_OK && k->grant_id != NULL)
-			idp_flow_audit(rq, "token.code_reuse", 0, c->client_id,
-			    json_pack("{s:s}", "grant", k->grant_id));
-		return fail(rs, IDP_ERR_INVALID_GRANT,
-		    "The code was already used.");
-	}
-	if (rc == IDP_ERR_NOT_FOUND)
-		return fail(rs, IDP_ERR_INVALID_GRANT, "The code is not valid.");
-	if (rc != IDP_OK)
-		return rc;
-	if (strcmp(k->client_id, c->client_id) != 0)
-		return fail(rs, IDP_ERR_INVALID_GRANT,
-		    "The code was issued to another client.");
-	if (k->expired)
-		return fail(rs, IDP_ERR_INVALID_GRANT, "The code has expired.");
-	if (strcmp(k->redirect_uri, redirect_uri) != 0)
-		return fail(rs, IDP_ERR_INVALID_GRANT,
-		    "redirect_uri differs from the authorization request.");
-	if (k->code_challenge != NULL) {
-		if (verifier == NULL || !idp_pkce_verify(idp_pkce_method_parse(
-		    k->code_challenge_method), k->code_challenge, verifier))
-			return fail(rs, IDP_ERR_INVALID_GRANT,
-			    "code_verifier does not match the code_challenge.");
-	} else if (verifier != NULL) {
-		/* No challenge was sent: a verifier now means a downgrade. */
-		return fail(rs, IDP_ERR_INVALID_GRANT,
-		    "code_verifier without a code_challenge.");
-	}
-	rc = idp_store_user_by_id(db, rq->arena, k->user_id, &u);
-	if (rc == IDP_ERR_NOT_FOUND || (rc == IDP_OK && u->disabled))
-		return fail(rs, IDP_ERR_INVALID_GRANT, "The user is disabled.");
-	if (rc != IDP_OK)
-		return rc;
-	if (idp_scope_parse(rq->arena, k->scope, &scopes, &nscopes) != IDP_OK)
-		return IDP_ERR_INTERNAL;
-	if ((rc = make_access(rq, c, u->sub, k->scope, k->auth_time, NULL, &at,
-	    &out.access_token)) != IDP_OK)
-		return rc;
-	refresh = (c->grants & IDP_GRANT_REFRESH) != 0;
-	if (refresh)
-		idp_mint_secret(&rt);
+	if ((rc = mint_tokens(rq, &g, &t)) != IDP_OK ||
+	    (rc = idp_reqdb(rq, &db)) != IDP_OK)
+		goto out;
 	is.client_id = c->client_id;
-	is.user_id = u->id;
+	is.user_id = g.user->id;
 	is.session_id = k->session_id;
-	is.scope = k->scope;
-	is.auth_time = k->auth_time;
-	is.acr = k->acr;
-	is.amr = k->amr;
+	is.scope = g.scope;
+	is.auth_time = g.auth_time;
+	is.acr = g.acr;
+	is.amr = g.amr;
 	is.code_digest = d;
-	is.at_digest = at.digest;
+	is.at_digest = t.at.digest;
 	is.at_ttl = cfg->access_token_ttl;
-	is.rt_digest = refresh ? rt.digest : NULL;
+	is.rt_digest = t.refresh ? t.rt.digest : NULL;
 	is.rt_ttl = cfg->refresh_token_ttl;
 	rc = idp_store_issue_from_code(db, rq->arena, &is, &grant);
-	if (rc != IDP_OK)
-		goto out;
-	if (refresh)
-		out.refresh_token = idp_arena_strdup(rq->arena, rt.value);
-	if (idp_list_has(scopes, "openid")) {
-		out.id_token = make_id_token(rq, c, u, scopes, k->nonce, k->sid,
-		    k->auth_time, k->acr, k->amr, out.access_token);
-		if (out.id_token == NULL) {
-			rc = IDP_ERR_INTERNAL;
-			goto out;
-		}
+	if (rc == IDP_OK) {
+		g.id = grant;
+		rc = answer(rq, rs, &g, &t);
 	}
-	out.scope = k->scope;
-	out.expires_in = cfg->access_token_ttl;
-	respond(rq, rs, &out);
-	rq->log_extra = idp_arena_printf(rq->arena, "grant=%s", grant);
 out:
-	idp_secret_wipe(&at);
-	if (refresh)
-		idp_secret_wipe(&rt);
+	minted_wipe(&t);
 	return rc;
+}
+
+/* Use the refresh token once (§6). */
+static enum idp_err
+redeem_refresh(struct idp_req *rq, struct idp_resp *rs,
+    const struct idp_client *c, struct idp_refresh **f)
+{
+	const char *token = idp_req_form(rq, "refresh_token");
+	unsigned char d[IDP_SHA256_LEN];
+	struct idp_dbconn *db;
+	enum idp_err rc;
+
+	if (token == NULL)
+		return idp_fail(rs, IDP_ERR_INVALID_REQUEST,
+		    "refresh_token is required.");
+	if (strlen(token) != IDP_TOKEN_CHARS)
+		return idp_fail(rs, IDP_ERR_INVALID_GRANT,
+		    "The refresh token is not valid.");
+	if ((rc = idp_reqdb(rq, &db)) != IDP_OK)
+		return rc;
+	idp_sha256_str(token, d);
+	rc = idp_store_refresh_consume(db, rq->arena, d, f);
+	if (rc == IDP_ERR_CONFLICT) {
+		revoke_on_reuse(rq, db, c, "token.refresh_reuse",
+		    (*f)->grant_id, "refresh reuse");
+		return idp_fail(rs, IDP_ERR_INVALID_GRANT,
+		    "The refresh token was already used.");
+	}
+	if (rc == IDP_ERR_NOT_FOUND)
+		return idp_fail(rs, IDP_ERR_INVALID_GRANT,
+		    "The refresh token is not valid.");
+	if (rc != IDP_OK)
+		return rc;
+	if (strcmp((*f)->client_id, c->client_id) != 0)
+		return idp_fail(rs, IDP_ERR_INVALID_GRANT,
+		    "The refresh token was issued to another client.");
+	if ((*f)->grant_revoked || (*f)->user.disabled)
+		return idp_fail(rs, IDP_ERR_INVALID_GRANT,
+		    "The refresh token was revoked.");
+	return IDP_OK;
+}
+
+/* The grant of the refresh token, narrowed to the scope asked for: §6
+ * allows a narrower scope, never a wider one. OIDC Core §12.2: the same
+ * sub and auth_time, and no nonce. */
+static enum idp_err
+refresh_facts(struct idp_req *rq, struct idp_resp *rs,
+    const struct idp_refresh *f, struct grant_facts *g)
+{
+	const char *want = idp_req_form(rq, "scope");
+	char **asked;
+	size_t n, na;
+
+	if (idp_scope_parse(rq->arena, f->scope, &g->scopes, &n) != IDP_OK)
+		return IDP_ERR_INTERNAL;
+	g->scope = f->scope;
+	if (want != NULL) {
+		if (idp_scope_parse(rq->arena, want, &asked, &na) != IDP_OK ||
+		    !idp_scope_subset(asked, g->scopes))
+			return idp_fail(rs, IDP_ERR_INVALID_SCOPE,
+			    "The scope exceeds what was granted.");
+		g->scope = idp_scope_join(rq->arena, asked, na);
+		g->scopes = asked;
+	}
+	g->id = f->grant_id;
+	g->user = &f->user;
+	g->sid = f->sid;
+	g->auth_time = f->auth_time;
+	g->acr = f->acr;
+	g->amr = f->amr;
+	return IDP_OK;
 }
 
 static enum idp_err
@@ -252,124 +430,44 @@ grant_refresh(struct idp_req *rq, struct idp_resp *rs,
     const struct idp_client *c)
 {
 	const struct idp_config *cfg = rq->ctx->cfg;
-	const char *token = idp_req_form(rq, "refresh_token");
-	const char *want = idp_req_form(rq, "scope");
+	struct grant_facts g = { .client = c };
 	struct idp_refresh *f = NULL;
-	struct idp_secret at, rt;
-	struct issued out = { 0 };
-	unsigned char d[IDP_SHA256_LEN];
+	struct minted t = { 0 };
 	struct idp_dbconn *db;
-	char **granted, **asked;
-	size_t ng, na;
-	const char *scope;
 	enum idp_err rc;
 
 	if (!(c->grants & IDP_GRANT_REFRESH))
-		return fail(rs, IDP_ERR_UNAUTHORIZED_CLIENT,
+		return idp_fail(rs, IDP_ERR_UNAUTHORIZED_CLIENT,
 		    "This client may not use refresh tokens.");
-	if (token == NULL)
-		return fail(rs, IDP_ERR_INVALID_REQUEST,
-		    "refresh_token is required.");
-	if (strlen(token) != IDP_TOKEN_CHARS)
-		return fail(rs, IDP_ERR_INVALID_GRANT,
-		    "The refresh token is not valid.");
-	if ((rc = idp_reqdb(rq, &db)) != IDP_OK)
+	if ((rc = redeem_refresh(rq, rs, c, &f)) != IDP_OK ||
+	    (rc = refresh_facts(rq, rs, f, &g)) != IDP_OK)
 		return rc;
-	idp_sha256_str(token, d);
-	rc = idp_store_refresh_consume(db, rq->arena, d, &f);
-	if (rc == IDP_ERR_CONFLICT) {
-		/* A used refresh token came back: someone holds a copy.
-		 * End the whole family (RFC 9700 §4.14.2). */
-		IDP_WARN("token.refresh_reuse", " req=%s client=%s grant=%s",
-		    rq->id, c->client_id, f->grant_id);
-		if (idp_store_grant_revoke(db, f->grant_id, "refresh reuse")
-		    == IDP_OK)
-			idp_flow_audit(rq, "token.refresh_reuse", 0,
-			    c->client_id, json_pack("{s:s}", "grant",
-			    f->grant_id));
-		return fail(rs, IDP_ERR_INVALID_GRANT,
-		    "The refresh token was already used.");
-	}
+	if ((rc = mint_tokens(rq, &g, &t)) != IDP_OK ||
+	    (rc = idp_reqdb(rq, &db)) != IDP_OK)
+		goto out;
+	rc = idp_store_issue_refresh(db, g.id, g.scope, t.at.digest,
+	    cfg->access_token_ttl, t.rt.digest, cfg->refresh_token_ttl);
 	if (rc == IDP_ERR_NOT_FOUND)
-		return fail(rs, IDP_ERR_INVALID_GRANT,
-		    "The refresh token is not valid.");
-	if (rc != IDP_OK)
-		return rc;
-	if (strcmp(f->client_id, c->client_id) != 0)
-		return fail(rs, IDP_ERR_INVALID_GRANT,
-		    "The refresh token was issued to another client.");
-	if (f->grant_revoked || f->user.disabled)
-		return fail(rs, IDP_ERR_INVALID_GRANT,
+		rc = idp_fail(rs, IDP_ERR_INVALID_GRANT,
 		    "The refresh token was revoked.");
-	/* §6: a narrower scope may be asked for, never a wider one. */
-	scope = f->scope;
-	if (idp_scope_parse(rq->arena, f->scope, &granted, &ng) != IDP_OK)
-		return IDP_ERR_INTERNAL;
-	if (want != NULL) {
-		if (idp_scope_parse(rq->arena, want, &asked, &na) != IDP_OK ||
-		    !idp_scope_subset(asked, granted))
-			return fail(rs, IDP_ERR_INVALID_SCOPE,
-			    "The scope exceeds what was granted.");
-		scope = idp_scope_join(rq->arena, asked, na);
-		granted = asked;
-	}
-	if ((rc = make_access(rq, c, f->user.sub, scope, f->auth_time, NULL,
-	    &at, &out.access_token)) != IDP_OK)
-		return rc;
-	idp_mint_secret(&rt);
-	rc = idp_store_issue_refresh(db, f->grant_id, scope, at.digest,
-	    cfg->access_token_ttl, rt.digest, cfg->refresh_token_ttl);
-	if (rc == IDP_ERR_NOT_FOUND) {
-		rc = fail(rs, IDP_ERR_INVALID_GRANT,
-		    "The refresh token was revoked.");
-		goto out;
-	}
-	if (rc != IDP_OK)
-		goto out;
-	out.refresh_token = idp_arena_strdup(rq->arena, rt.value);
-	if (idp_list_has(granted, "openid")) {
-		/* OIDC Core §12.2: same sub and auth_time, no nonce. */
-		out.id_token = make_id_token(rq, c, &f->user, granted, NULL,
-		    f->sid, f->auth_time, f->acr, f->amr, out.access_token);
-		if (out.id_token == NULL) {
-			rc = IDP_ERR_INTERNAL;
-			goto out;
-		}
-	}
-	out.scope = scope;
-	out.expires_in = cfg->access_token_ttl;
-	respond(rq, rs, &out);
-	rq->log_extra = idp_arena_printf(rq->arena, "grant=%s", f->grant_id);
+	else if (rc == IDP_OK)
+		rc = answer(rq, rs, &g, &t);
 out:
-	idp_secret_wipe(&at);
-	idp_secret_wipe(&rt);
+	minted_wipe(&t);
 	return rc;
 }
 
+/* §4.4.2: the scopes asked for, or without any the client's allowed ones;
+ * identity scopes mean nothing without a person. */
 static enum idp_err
-grant_client_credentials(struct idp_req *rq, struct idp_resp *rs,
-    const struct idp_client *c)
+service_scope(struct idp_req *rq, struct idp_resp *rs,
+    const struct idp_client *c, const char **scope)
 {
-	const struct idp_config *cfg = rq->ctx->cfg;
 	const char *want = idp_req_form(rq, "scope");
-	const char *resource = idp_req_form(rq, "resource");
-	struct idp_secret at;
-	struct issued out = { 0 };
-	struct idp_dbconn *db;
 	char **asked = NULL;
 	size_t na = 0;
-	const char *why;
-	enum idp_err rc;
 
-	if (!(c->grants & IDP_GRANT_CLIENT_CREDENTIALS))
-		return fail(rs, IDP_ERR_UNAUTHORIZED_CLIENT,
-		    "This client may not use client_credentials.");
-	if (resource != NULL && idp_uri_check(resource, false, &why) != 0)
-		return fail(rs, IDP_ERR_INVALID_REQUEST,
-		    "resource must be an absolute https URI.");
 	if (want == NULL) {
-		/* §4.4.2: no scope asked, the client's allowed scopes apply
-		 * (identity scopes mean nothing without a person). */
 		for (char *const *s = c->scopes; *s != NULL; s++)
 			na++;
 		asked = idp_arena_zalloc(rq->arena, (na + 1) * sizeof(*asked));
@@ -380,29 +478,48 @@ grant_client_credentials(struct idp_req *rq, struct idp_resp *rs,
 	} else if (idp_scope_parse(rq->arena, want, &asked, &na) != IDP_OK ||
 	    idp_scope_check_allowed(asked, na, c->scopes) != IDP_OK ||
 	    idp_list_has(asked, "openid")) {
-		return fail(rs, IDP_ERR_INVALID_SCOPE,
+		return idp_fail(rs, IDP_ERR_INVALID_SCOPE,
 		    "A requested scope is not allowed for this client.");
 	}
-	out.scope = idp_scope_join(rq->arena, asked, na);
-	if ((rc = make_access(rq, c, c->client_id, out.scope, 0, resource, &at,
-	    &out.access_token)) != IDP_OK)
-		return rc;
-	/* A JWT for a service stands alone (RFC 9068): nothing to store. */
-	if (!c->jwt_access_tokens) {
-		if ((rc = idp_reqdb(rq, &db)) == IDP_OK)
-			rc = idp_store_access_insert(db, at.digest, c->client_id,
-			    out.scope, cfg->access_token_ttl);
-		if (rc != IDP_OK) {
-			idp_secret_wipe(&at);
-			return rc;
-		}
-	}
-	idp_secret_wipe(&at);
-	if (*out.scope == '\0')
-		out.scope = NULL;
-	out.expires_in = cfg->access_token_ttl;
-	respond(rq, rs, &out);
+	*scope = idp_scope_join(rq->arena, asked, na);
 	return IDP_OK;
+}
+
+static enum idp_err
+grant_client_credentials(struct idp_req *rq, struct idp_resp *rs,
+    const struct idp_client *c)
+{
+	const struct idp_config *cfg = rq->ctx->cfg;
+	struct grant_facts g = { .client = c };
+	struct idp_secret at;
+	struct issued out = { 0 };
+	struct idp_dbconn *db;
+	const char *why;
+	enum idp_err rc;
+
+	if (!(c->grants & IDP_GRANT_CLIENT_CREDENTIALS))
+		return idp_fail(rs, IDP_ERR_UNAUTHORIZED_CLIENT,
+		    "This client may not use client_credentials.");
+	g.audience = idp_req_form(rq, "resource");
+	if (g.audience != NULL && idp_uri_check(g.audience, false, &why) != 0)
+		return idp_fail(rs, IDP_ERR_INVALID_REQUEST,
+		    "resource must be an absolute https URI.");
+	if ((rc = service_scope(rq, rs, c, &g.scope)) != IDP_OK)
+		return rc;
+	if ((rc = make_access(rq, &g, &at, &out.access_token)) != IDP_OK)
+		goto out;
+	/* A JWT for a service stands alone (RFC 9068): nothing to store. */
+	if (!c->jwt_access_tokens &&
+	    ((rc = idp_reqdb(rq, &db)) != IDP_OK ||
+	    (rc = idp_store_access_insert(db, at.digest, c->client_id,
+	    g.scope, cfg->access_token_ttl)) != IDP_OK))
+		goto out;
+	out.scope = *g.scope != '\0' ? g.scope : NULL;
+	out.expires_in = cfg->access_token_ttl;
+	rc = respond(rq, rs, &out);
+out:
+	idp_secret_wipe(&at);
+	return rc;
 }
 
 enum idp_err
@@ -413,20 +530,20 @@ idp_token_handle(struct idp_req *rq, struct idp_resp *rs)
 	enum idp_err rc;
 
 	if (!rq->has_form)
-		return fail(rs, IDP_ERR_INVALID_REQUEST, "The request must be "
-		    "application/x-www-form-urlencoded.");
+		return idp_fail(rs, IDP_ERR_INVALID_REQUEST,
+		    "The request must be application/x-www-form-urlencoded.");
 	grant_type = idp_req_form(rq, "grant_type");
 	if (grant_type == NULL)
-		return fail(rs, IDP_ERR_INVALID_REQUEST,
+		return idp_fail(rs, IDP_ERR_INVALID_REQUEST,
 		    "grant_type is required.");
 	if ((rc = idp_client_authenticate(rq, &c, &why)) != IDP_OK)
-		return fail(rs, rc, why);
+		return idp_fail(rs, rc, why);
 	if (!strcmp(grant_type, "authorization_code"))
 		return grant_code(rq, rs, c);
 	if (!strcmp(grant_type, "refresh_token"))
 		return grant_refresh(rq, rs, c);
 	if (!strcmp(grant_type, "client_credentials"))
 		return grant_client_credentials(rq, rs, c);
-	return fail(rs, IDP_ERR_UNSUPPORTED_GRANT_TYPE,
+	return idp_fail(rs, IDP_ERR_UNSUPPORTED_GRANT_TYPE,
 	    "grant_type is not supported.");
 }

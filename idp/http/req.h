@@ -49,9 +49,9 @@ struct idp_req {
 	const char *method_str;
 	const char *path;	/* decoded; never holds NUL or control bytes */
 	size_t path_len;
-	const char *issuer;	/* for challenges and error redirects */
 	char id[IDP_REQ_ID_LEN + 1];
 	const char *ip;
+	const char *issuer;	/* set by the server: realms, iss of redirects */
 	int64_t now;		/* unix seconds at arrival */
 	uint64_t start_ns;
 
@@ -95,7 +95,8 @@ struct idp_resp {
 	struct idp_kv headers[IDP_MAX_RESP_HEADERS];
 	size_t nheaders;
 	bool suspend;		/* the endpoint queued async work */
-	const char *err_desc;	/* for error responses built by http/ */
+	const char *err_desc;	/* for error responses built by http/:
+				 * set it with idp_fail() */
 };
 
 /* Parameters: NULL when absent. */

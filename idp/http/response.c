@@ -2,30 +2,24 @@
 
 #include <jansson.h>
 
-#include "config.h"
 #include "http/response.h"
 #include "util/buf.h"
 #include "util/log.h"
 
-int
-idp_err_status(enum idp_err e)
+/* The issuer names the protection space of Basic and Bearer challenges
+ * (RFC 9110 §11.5) and is the iss of error redirects (RFC 9207). */
+static const char *
+issuer_of(const struct idp_req *rq)
 {
-	switch (e) {
-	case IDP_OK: return 200;
-	case IDP_ERR_UNAVAILABLE:
-	case IDP_ERR_TEMPORARILY_UNAVAILABLE: return 503;
-	case IDP_ERR_NOT_FOUND: return 404;
-	case IDP_ERR_METHOD: return 405;
-	case IDP_ERR_TOO_LARGE: return 413;
-	case IDP_ERR_INVALID_CLIENT:
-	case IDP_ERR_INVALID_TOKEN: return 401;
-	case IDP_ERR_INSUFFICIENT_SCOPE:
-	case IDP_ERR_FORBIDDEN: return 403;
-	case IDP_ERR_CONFLICT: return 409;
-	case IDP_ERR_INTERNAL:
-	case IDP_ERR_NOMEM: return 500;
-	default: return 400;
-	}
+	return rq->issuer != NULL ? rq->issuer : "";
+}
+
+/* RFC 9110 §10.2.3: a 503 says when to come back. */
+static void
+retry_after(struct idp_resp *rs, enum idp_err e)
+{
+	if (idp_err_status(e) == 503)
+		idp_resp_header(rs, "Retry-After", "1");
 }
 
 void
@@ -50,16 +44,6 @@ idp_resp_no_store(struct idp_resp *rs)
 	idp_resp_header(rs, "Pragma", "no-cache");
 }
 
-static const char *
-public_desc(enum idp_err e, const char *desc)
-{
-	if (e == IDP_ERR_INTERNAL || e == IDP_ERR_NOMEM)
-		return "The server could not complete the request.";
-	if (e == IDP_ERR_UNAVAILABLE)
-		return "The service is temporarily unavailable; retry shortly.";
-	return desc;
-}
-
 void
 idp_resp_oauth_error(struct idp_req *rq, struct idp_resp *rs, enum idp_err e,
     const char *desc)
@@ -67,10 +51,10 @@ idp_resp_oauth_error(struct idp_req *rq, struct idp_resp *rs, enum idp_err e,
 	json_t *o = json_pack("{s:s}", "error", idp_err_str(e));
 	char *s;
 
-	desc = public_desc(e, desc);
-	if (desc != NULL)
+	desc = idp_err_public_desc(e, desc);
+	if (o != NULL && desc != NULL)
 		json_object_set_new(o, "error_description", json_string(desc));
-	s = json_dumps(o, JSON_COMPACT);
+	s = o != NULL ? json_dumps(o, JSON_COMPACT) : NULL;
 	json_decref(o);
 	idp_resp_json(rs, idp_err_status(e),
 	    idp_arena_strdup(rq->arena, s ? s : "{\"error\":\"server_error\"}"));
@@ -78,9 +62,8 @@ idp_resp_oauth_error(struct idp_req *rq, struct idp_resp *rs, enum idp_err e,
 	idp_resp_no_store(rs);
 	if (e == IDP_ERR_INVALID_CLIENT)
 		idp_resp_header(rs, "WWW-Authenticate", idp_arena_printf(
-		    rq->arena, "Basic realm=\"%s\"", rq->issuer));
-	if (e == IDP_ERR_UNAVAILABLE)
-		idp_resp_header(rs, "Retry-After", "1");
+		    rq->arena, "Basic realm=\"%s\"", issuer_of(rq)));
+	retry_after(rs, e);
 }
 
 /* RFC 6750 §3: quoted-string values may not carry '"' or '\'. */
@@ -99,18 +82,18 @@ void
 idp_resp_bearer_error(struct idp_req *rq, struct idp_resp *rs, enum idp_err e,
     const char *desc)
 {
-	const char *realm = rq->issuer;
 	const char *chal;
 
 	idp_resp_oauth_error(rq, rs, e, desc);
-	if (e == IDP_ERR_UNAVAILABLE || e == IDP_ERR_INTERNAL)
+	if (idp_err_status(e) >= 500)
 		return;
 	if (desc == NULL && e == IDP_ERR_INVALID_TOKEN) {
 		/* No credentials at all: no error code (RFC 6750 §3.1). */
-		chal = idp_arena_printf(rq->arena, "Bearer realm=\"%s\"", realm);
+		chal = idp_arena_printf(rq->arena, "Bearer realm=\"%s\"",
+		    issuer_of(rq));
 	} else {
 		chal = idp_arena_printf(rq->arena, "Bearer realm=\"%s\", "
-		    "error=\"%s\", error_description=\"%s\"", realm,
+		    "error=\"%s\", error_description=\"%s\"", issuer_of(rq),
 		    idp_err_str(e), challenge_safe(rq->arena, desc ? desc : ""));
 	}
 	idp_resp_header(rs, "WWW-Authenticate", chal);
@@ -140,13 +123,13 @@ idp_resp_error_page(struct idp_req *rq, struct idp_resp *rs, enum idp_err e,
 	    "<p lang=\"en\">The request cannot be processed.</p><p><code>");
 	idp_buf_add_html(&b, idp_err_str(e));
 	idp_buf_adds(&b, "</code></p><p>");
-	idp_buf_add_html(&b, public_desc(e, desc) ? public_desc(e, desc) : "");
+	desc = idp_err_public_desc(e, desc);
+	idp_buf_add_html(&b, desc ? desc : "");
 	idp_buf_adds(&b, "</p><p class=\"muted\">ID permintaan / request id: ");
 	idp_buf_add_html(&b, rq->id);
 	idp_buf_adds(&b, "</p></main></body></html>\n");
 	idp_resp_html(rs, idp_err_status(e), b.data, b.len);
-	if (e == IDP_ERR_UNAVAILABLE)
-		idp_resp_header(rs, "Retry-After", "1");
+	retry_after(rs, e);
 }
 
 void
@@ -161,7 +144,7 @@ idp_resp_error_redirect(struct idp_req *rq, struct idp_resp *rs,
 	idp_buf_addc(&b, strchr(redirect_uri, '?') ? '&' : '?');
 	idp_buf_adds(&b, "error=");
 	idp_buf_add_urlenc(&b, idp_err_str(e));
-	desc = public_desc(e, desc);
+	desc = idp_err_public_desc(e, desc);
 	if (desc != NULL) {
 		idp_buf_adds(&b, "&error_description=");
 		idp_buf_add_urlenc(&b, desc);
@@ -171,7 +154,7 @@ idp_resp_error_redirect(struct idp_req *rq, struct idp_resp *rs,
 		idp_buf_add_urlenc(&b, state);
 	}
 	idp_buf_adds(&b, "&iss=");
-	idp_buf_add_urlenc(&b, rq->issuer);
+	idp_buf_add_urlenc(&b, issuer_of(rq));
 	if (b.overflow) {
 		idp_resp_error_page(rq, rs, IDP_ERR_INVALID_REQUEST,
 		    "The request is too long.");

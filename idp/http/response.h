@@ -8,7 +8,15 @@
 
 #include "http/req.h"
 
-int idp_err_status(enum idp_err e);
+/* How an endpoint fails with a sentence for the client: the description
+ * rendered (error_description, or the text of the error page) when the
+ * endpoint returns e without building a response itself. Statuses, OAuth
+ * names and the 5xx sentences come from the table in util/err.h. */
+static inline enum idp_err
+idp_fail(struct idp_resp *rs, enum idp_err e, const char *why)
+{
+	return idp_fail_why(&rs->err_desc, e, why);
+}
 
 /* Security headers every response carries; HTML gets a strict CSP. */
 void idp_resp_common_headers(struct idp_resp *rs, bool html);

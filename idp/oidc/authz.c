@@ -5,22 +5,15 @@
 #include "oidc/scope.h"
 #include "util/str.h"
 
-static enum idp_err
-fail(enum idp_err e, const char **why, const char *msg)
-{
-	*why = msg;
-	return e;
-}
-
 enum idp_err
 idp_authz_check_redirect(const struct idp_client *c, const char *uri,
     const char **why)
 {
 	if (uri == NULL)
-		return fail(IDP_ERR_INVALID_REQUEST, why,
+		return idp_fail_why(why, IDP_ERR_INVALID_REQUEST,
 		    "redirect_uri is required.");
 	if (!idp_client_redirect_registered(c, uri))
-		return fail(IDP_ERR_INVALID_REQUEST, why,
+		return idp_fail_why(why, IDP_ERR_INVALID_REQUEST,
 		    "redirect_uri is not registered for this client.");
 	return IDP_OK;
 }
@@ -35,7 +28,8 @@ parse_prompt(struct idp_arena *a, const char *s, struct idp_authz *z,
 	if (s == NULL)
 		return IDP_OK;
 	if (idp_split_spaces(a, s, &v, &n) != 0)
-		return fail(IDP_ERR_INVALID_REQUEST, why, "prompt is malformed.");
+		return idp_fail_why(why, IDP_ERR_INVALID_REQUEST,
+		    "prompt is malformed.");
 	for (size_t i = 0; i < n; i++) {
 		if (!strcmp(v[i], "none"))
 			z->prompt_none = true;
@@ -46,12 +40,12 @@ parse_prompt(struct idp_arena *a, const char *s, struct idp_authz *z,
 		else if (!strcmp(v[i], "select_account"))
 			z->prompt_select_account = true;
 		else
-			return fail(IDP_ERR_INVALID_REQUEST, why,
+			return idp_fail_why(why, IDP_ERR_INVALID_REQUEST,
 			    "prompt has an unsupported value.");
 	}
 	/* OIDC Core §3.1.2.1: none with any other value is an error. */
 	if (z->prompt_none && n > 1)
-		return fail(IDP_ERR_INVALID_REQUEST, why,
+		return idp_fail_why(why, IDP_ERR_INVALID_REQUEST,
 		    "prompt=none cannot be combined with other values.");
 	return IDP_OK;
 }
@@ -62,24 +56,24 @@ parse_pkce(const struct idp_client *c, const struct idp_authz_raw *raw,
 {
 	if (raw->code_challenge == NULL) {
 		if (raw->code_challenge_method != NULL)
-			return fail(IDP_ERR_INVALID_REQUEST, why,
+			return idp_fail_why(why, IDP_ERR_INVALID_REQUEST,
 			    "code_challenge_method without code_challenge.");
 		/* Public clients cannot keep a secret: PKCE is their only
 		 * protection against code interception. */
 		if (c->auth == IDP_AUTH_NONE)
-			return fail(IDP_ERR_INVALID_REQUEST, why,
+			return idp_fail_why(why, IDP_ERR_INVALID_REQUEST,
 			    "Public clients must use PKCE (code_challenge).");
 		return IDP_OK;
 	}
 	if (!idp_pkce_syntax_ok(raw->code_challenge))
-		return fail(IDP_ERR_INVALID_REQUEST, why,
+		return idp_fail_why(why, IDP_ERR_INVALID_REQUEST,
 		    "code_challenge must be 43-128 unreserved characters.");
 	/* RFC 7636 §4.3: the method defaults to plain. */
 	z->pkce = raw->code_challenge_method == NULL ? IDP_PKCE_PLAIN :
 	    idp_pkce_method_parse(raw->code_challenge_method);
 	if (z->pkce == IDP_PKCE_NONE ||
 	    (z->pkce == IDP_PKCE_PLAIN && !opts->allow_plain_pkce))
-		return fail(IDP_ERR_INVALID_REQUEST, why,
+		return idp_fail_why(why, IDP_ERR_INVALID_REQUEST,
 		    opts->allow_plain_pkce ? "code_challenge_method must be "
 		    "S256 or plain." : "code_challenge_method must be S256.");
 	z->code_challenge = raw->code_challenge;
@@ -100,49 +94,52 @@ idp_authz_validate(struct idp_arena *a, const struct idp_client *c,
 	z->max_age = -1;
 	/* state first, so every later error can carry it back. */
 	if (raw->state != NULL && strlen(raw->state) > IDP_STATE_MAX)
-		return fail(IDP_ERR_INVALID_REQUEST, why, "state is too long.");
+		return idp_fail_why(why, IDP_ERR_INVALID_REQUEST,
+		    "state is too long.");
 	z->state = raw->state;
 	if (raw->request != NULL)
-		return fail(IDP_ERR_REQUEST_NOT_SUPPORTED, why,
+		return idp_fail_why(why, IDP_ERR_REQUEST_NOT_SUPPORTED,
 		    "Request objects are not supported.");
 	if (raw->request_uri != NULL)
-		return fail(IDP_ERR_REQUEST_URI_NOT_SUPPORTED, why,
+		return idp_fail_why(why, IDP_ERR_REQUEST_URI_NOT_SUPPORTED,
 		    "request_uri is not supported.");
 	if (raw->registration != NULL)
-		return fail(IDP_ERR_INVALID_REQUEST, why,
+		return idp_fail_why(why, IDP_ERR_INVALID_REQUEST,
 		    "The registration parameter is not supported.");
 	if (raw->response_type == NULL)
-		return fail(IDP_ERR_INVALID_REQUEST, why,
+		return idp_fail_why(why, IDP_ERR_INVALID_REQUEST,
 		    "response_type is required.");
 	if (strcmp(raw->response_type, "code") != 0)
-		return fail(IDP_ERR_UNSUPPORTED_RESPONSE_TYPE, why,
+		return idp_fail_why(why, IDP_ERR_UNSUPPORTED_RESPONSE_TYPE,
 		    "Only response_type=code is supported.");
 	if (!(c->grants & IDP_GRANT_CODE))
-		return fail(IDP_ERR_UNAUTHORIZED_CLIENT, why,
+		return idp_fail_why(why, IDP_ERR_UNAUTHORIZED_CLIENT,
 		    "This client may not use the authorization code grant.");
 	if (raw->response_mode != NULL &&
 	    strcmp(raw->response_mode, "query") != 0)
-		return fail(IDP_ERR_INVALID_REQUEST, why,
+		return idp_fail_why(why, IDP_ERR_INVALID_REQUEST,
 		    "Only response_mode=query is supported.");
 	if (raw->scope == NULL)
-		return fail(IDP_ERR_INVALID_SCOPE, why, "scope is required.");
+		return idp_fail_why(why, IDP_ERR_INVALID_SCOPE,
+		    "scope is required.");
 	if (idp_scope_parse(a, raw->scope, &z->scopes, &z->nscopes) != IDP_OK)
-		return fail(IDP_ERR_INVALID_SCOPE, why, "scope is malformed.");
+		return idp_fail_why(why, IDP_ERR_INVALID_SCOPE,
+		    "scope is malformed.");
 	if (idp_scope_check_allowed(z->scopes, z->nscopes, c->scopes) != IDP_OK)
-		return fail(IDP_ERR_INVALID_SCOPE, why,
+		return idp_fail_why(why, IDP_ERR_INVALID_SCOPE,
 		    "A requested scope is not allowed for this client.");
 	z->scope = idp_scope_join(a, z->scopes, z->nscopes);
 	z->openid = idp_list_has(z->scopes, "openid");
 	if (raw->nonce != NULL && (strlen(raw->nonce) > IDP_NONCE_MAX ||
 	    *raw->nonce == '\0'))
-		return fail(IDP_ERR_INVALID_REQUEST, why,
+		return idp_fail_why(why, IDP_ERR_INVALID_REQUEST,
 		    "nonce must be 1-512 characters.");
 	z->nonce = raw->nonce;
 	if ((rc = parse_prompt(a, raw->prompt, z, why)) != IDP_OK)
 		return rc;
 	if (raw->max_age != NULL) {
 		if (idp_parse_i64(raw->max_age, 0, INT32_MAX, &age) != 0)
-			return fail(IDP_ERR_INVALID_REQUEST, why,
+			return idp_fail_why(why, IDP_ERR_INVALID_REQUEST,
 			    "max_age must be a non-negative integer.");
 		z->max_age = age;
 	}
@@ -151,7 +148,7 @@ idp_authz_validate(struct idp_arena *a, const struct idp_client *c,
 	if ((raw->login_hint && strlen(raw->login_hint) > 256) ||
 	    (raw->id_token_hint && strlen(raw->id_token_hint) > IDP_HINT_MAX) ||
 	    (raw->ui_locales && strlen(raw->ui_locales) > 256))
-		return fail(IDP_ERR_INVALID_REQUEST, why,
+		return idp_fail_why(why, IDP_ERR_INVALID_REQUEST,
 		    "A hint parameter is too long.");
 	z->login_hint = raw->login_hint;
 	z->id_token_hint = raw->id_token_hint;

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "oidc/client.h"
+#include "oidc/outbound.h"
 #include "oidc/scope.h"
 #include "util/str.h"
 
@@ -128,13 +129,6 @@ idp_uri_check(const char *uri, bool public_native, const char **why)
 	return -1;
 }
 
-static enum idp_err
-fail(enum idp_err e, const char **why, const char *msg)
-{
-	*why = msg;
-	return e;
-}
-
 /* An optional string member; copied when present and valid. */
 static int
 opt_string(json_t *in, json_t *out, const char *key, size_t max)
@@ -210,19 +204,19 @@ check_uris(json_t *in, json_t *out, const char *key, bool public_native,
 
 	if (v == NULL || json_is_null(v)) {
 		if (required)
-			return fail(IDP_ERR_INVALID_REDIRECT_URI, why,
+			return idp_fail_why(why, IDP_ERR_INVALID_REDIRECT_URI,
 			    "redirect_uris is required for the "
 			    "authorization_code grant");
 		return IDP_OK;
 	}
 	if (string_array(v, IDP_CLIENT_URIS_MAX, &arr) != 0)
-		return fail(!strcmp(key, "redirect_uris") ?
+		return idp_fail_why(why, !strcmp(key, "redirect_uris") ?
 		    IDP_ERR_INVALID_REDIRECT_URI :
-		    IDP_ERR_INVALID_CLIENT_METADATA, why,
+		    IDP_ERR_INVALID_CLIENT_METADATA,
 		    "URIs must be an array of at most 32 strings");
 	if (required && json_array_size(arr) == 0) {
 		json_decref(arr);
-		return fail(IDP_ERR_INVALID_REDIRECT_URI, why,
+		return idp_fail_why(why, IDP_ERR_INVALID_REDIRECT_URI,
 		    "redirect_uris must not be empty");
 	}
 	json_array_foreach(arr, i, e) {
@@ -249,13 +243,13 @@ check_grants(json_t *in, json_t *out, unsigned *grants, const char **why)
 		json_incref(v);
 	if (string_array(v, 8, &arr) != 0) {
 		json_decref(v);
-		return fail(IDP_ERR_INVALID_CLIENT_METADATA, why,
+		return idp_fail_why(why, IDP_ERR_INVALID_CLIENT_METADATA,
 		    "grant_types must be a non-empty array of strings");
 	}
 	json_decref(v);
 	if (json_array_size(arr) == 0) {
 		json_decref(arr);
-		return fail(IDP_ERR_INVALID_CLIENT_METADATA, why,
+		return idp_fail_why(why, IDP_ERR_INVALID_CLIENT_METADATA,
 		    "grant_types must be a non-empty array of strings");
 	}
 	*grants = 0;
@@ -270,13 +264,14 @@ check_grants(json_t *in, json_t *out, unsigned *grants, const char **why)
 			*grants |= IDP_GRANT_CLIENT_CREDENTIALS;
 		else {
 			json_decref(arr);
-			return fail(IDP_ERR_INVALID_CLIENT_METADATA, why,
+			return idp_fail_why(why,
+			    IDP_ERR_INVALID_CLIENT_METADATA,
 			    "grant_types names an unsupported grant type");
 		}
 	}
 	if ((*grants & IDP_GRANT_REFRESH) && !(*grants & IDP_GRANT_CODE)) {
 		json_decref(arr);
-		return fail(IDP_ERR_INVALID_CLIENT_METADATA, why,
+		return idp_fail_why(why, IDP_ERR_INVALID_CLIENT_METADATA,
 		    "refresh_token needs the authorization_code grant");
 	}
 	json_object_set_new(out, "grant_types", arr);
@@ -297,15 +292,33 @@ check_response_types(json_t *in, json_t *out, unsigned grants,
 	}
 	if (!json_is_array(v) || json_array_size(v) > (code ? 1 : 0) ||
 	    (code && (json_array_size(v) != 1 || !array_has(v, "code"))))
-		return fail(IDP_ERR_INVALID_CLIENT_METADATA, why,
+		return idp_fail_why(why, IDP_ERR_INVALID_CLIENT_METADATA,
 		    "response_types must be [\"code\"] with the "
 		    "authorization_code grant and [] without it");
 	json_object_set(out, "response_types", v);
 	return IDP_OK;
 }
 
+/* A URI the provider itself will call (oidc/outbound.h). */
 static enum idp_err
-check_auth(json_t *in, json_t *out, enum idp_auth_method *m, unsigned grants,
+check_outbound(struct idp_arena *a, json_t *v, const char *key,
+    unsigned flags, const char **why)
+{
+	if (!json_is_string(v)) {
+		*why = idp_arena_printf(a, "%s must be an https URI", key);
+		return IDP_ERR_INVALID_CLIENT_METADATA;
+	}
+	if (idp_outbound_uri_check(json_string_value(v),
+	    flags & IDP_META_OUTBOUND_LOOPBACK, NULL, why) != 0) {
+		*why = idp_arena_printf(a, "%s: %s", key, *why);
+		return IDP_ERR_INVALID_CLIENT_METADATA;
+	}
+	return IDP_OK;
+}
+
+static enum idp_err
+check_auth(struct idp_arena *a, json_t *in, json_t *out,
+    enum idp_auth_method *m, unsigned grants, unsigned flags,
     const char **why)
 {
 	json_t *v = json_object_get(in, "token_endpoint_auth_method");
@@ -315,15 +328,15 @@ check_auth(json_t *in, json_t *out, enum idp_auth_method *m, unsigned grants,
 	*m = v == NULL ? IDP_AUTH_BASIC :
 	    idp_auth_method_parse(json_string_value(v));
 	if (*m == 0)
-		return fail(IDP_ERR_INVALID_CLIENT_METADATA, why,
+		return idp_fail_why(why, IDP_ERR_INVALID_CLIENT_METADATA,
 		    "token_endpoint_auth_method is not supported");
 	json_object_set_new(out, "token_endpoint_auth_method",
 	    json_string(idp_auth_method_name(*m)));
 	if (*m == IDP_AUTH_NONE && (grants & IDP_GRANT_CLIENT_CREDENTIALS))
-		return fail(IDP_ERR_INVALID_CLIENT_METADATA, why,
+		return idp_fail_why(why, IDP_ERR_INVALID_CLIENT_METADATA,
 		    "public clients cannot use client_credentials");
 	if (jwks != NULL && jwks_uri != NULL)
-		return fail(IDP_ERR_INVALID_CLIENT_METADATA, why,
+		return idp_fail_why(why, IDP_ERR_INVALID_CLIENT_METADATA,
 		    "jwks and jwks_uri are mutually exclusive");
 	if (jwks != NULL) {
 		json_t *keys = json_object_get(jwks, "keys"), *k;
@@ -331,28 +344,29 @@ check_auth(json_t *in, json_t *out, enum idp_auth_method *m, unsigned grants,
 
 		if (!json_is_array(keys) || json_array_size(keys) == 0 ||
 		    json_array_size(keys) > 10)
-			return fail(IDP_ERR_INVALID_CLIENT_METADATA, why,
+			return idp_fail_why(why,
+			    IDP_ERR_INVALID_CLIENT_METADATA,
 			    "jwks must be {\"keys\": [...]} with 1 to 10 keys");
 		json_array_foreach(keys, i, k) {
 			struct idp_key *key = NULL;
 
 			if (idp_key_from_jwk(k, &key) != 0)
-				return fail(IDP_ERR_INVALID_CLIENT_METADATA,
-				    why, "jwks holds a key that is not a "
-				    "public RSA (2048+) or P-256 signing key");
+				return idp_fail_why(why,
+				    IDP_ERR_INVALID_CLIENT_METADATA,
+				    "jwks holds a key that is not a public "
+				    "RSA (2048+) or P-256 signing key");
 			idp_key_free(key);
 		}
 		json_object_set(out, "jwks", jwks);
 	}
 	if (jwks_uri != NULL) {
-		if (!json_is_string(jwks_uri) ||
-		    idp_uri_check(json_string_value(jwks_uri), false, why))
-			return fail(IDP_ERR_INVALID_CLIENT_METADATA, why,
-			    "jwks_uri must be an https URI");
+		if (check_outbound(a, jwks_uri, "jwks_uri", flags, why) !=
+		    IDP_OK)
+			return IDP_ERR_INVALID_CLIENT_METADATA;
 		json_object_set(out, "jwks_uri", jwks_uri);
 	}
 	if (*m == IDP_AUTH_PRIVATE_KEY_JWT && jwks == NULL && jwks_uri == NULL)
-		return fail(IDP_ERR_INVALID_CLIENT_METADATA, why,
+		return idp_fail_why(why, IDP_ERR_INVALID_CLIENT_METADATA,
 		    "private_key_jwt needs jwks or jwks_uri");
 	return IDP_OK;
 }
@@ -369,7 +383,8 @@ check_scope(json_t *in, json_t *out, struct idp_arena *a, unsigned grants,
 	if (v == NULL || json_is_null(v)) {
 		s = (grants & IDP_GRANT_CODE) ? "openid profile email" : "";
 		if (*s == '\0')
-			return fail(IDP_ERR_INVALID_CLIENT_METADATA, why,
+			return idp_fail_why(why,
+			    IDP_ERR_INVALID_CLIENT_METADATA,
 			    "scope is required for client_credentials-only "
 			    "clients");
 		json_object_set_new(out, "scope", json_string(s));
@@ -377,7 +392,7 @@ check_scope(json_t *in, json_t *out, struct idp_arena *a, unsigned grants,
 	}
 	s = json_string_value(v);
 	if (s == NULL || idp_scope_parse(a, s, &items, &n) != IDP_OK)
-		return fail(IDP_ERR_INVALID_CLIENT_METADATA, why,
+		return idp_fail_why(why, IDP_ERR_INVALID_CLIENT_METADATA,
 		    "scope must be space-separated scope tokens");
 	json_object_set_new(out, "scope",
 	    json_string(idp_scope_join(a, items, n)));
@@ -394,7 +409,7 @@ check_algs(json_t *in, json_t *out, const char **why)
 		json_object_set_new(out, "id_token_signed_response_alg",
 		    json_string("RS256"));
 	} else if (idp_alg_parse(json_string_value(v)) == IDP_ALG_NONE) {
-		return fail(IDP_ERR_INVALID_CLIENT_METADATA, why,
+		return idp_fail_why(why, IDP_ERR_INVALID_CLIENT_METADATA,
 		    "id_token_signed_response_alg must be RS256, ES256 or "
 		    "PS256");
 	} else {
@@ -403,12 +418,12 @@ check_algs(json_t *in, json_t *out, const char **why)
 	v = json_object_get(in, "access_token_format");
 	fmt = v == NULL ? "opaque" : json_string_value(v);
 	if (fmt == NULL || (strcmp(fmt, "opaque") && strcmp(fmt, "jwt")))
-		return fail(IDP_ERR_INVALID_CLIENT_METADATA, why,
+		return idp_fail_why(why, IDP_ERR_INVALID_CLIENT_METADATA,
 		    "access_token_format must be opaque or jwt");
 	json_object_set_new(out, "access_token_format", json_string(fmt));
 	v = json_object_get(in, "access_token_signed_response_alg");
 	if (v != NULL && idp_alg_parse(json_string_value(v)) == IDP_ALG_NONE)
-		return fail(IDP_ERR_INVALID_CLIENT_METADATA, why,
+		return idp_fail_why(why, IDP_ERR_INVALID_CLIENT_METADATA,
 		    "access_token_signed_response_alg must be RS256, ES256 "
 		    "or PS256");
 	json_object_set_new(out, "access_token_signed_response_alg",
@@ -422,7 +437,7 @@ check_descriptive(json_t *in, json_t *out, const char **why)
 	json_t *c = json_object_get(in, "contacts"), *arr;
 
 	if (opt_string(in, out, "client_name", 200) != 0)
-		return fail(IDP_ERR_INVALID_CLIENT_METADATA, why,
+		return idp_fail_why(why, IDP_ERR_INVALID_CLIENT_METADATA,
 		    "client_name must be a string of at most 200 characters");
 	if (opt_uri(in, out, "logo_uri", why) || opt_uri(in, out,
 	    "client_uri", why) || opt_uri(in, out, "policy_uri", why) ||
@@ -430,21 +445,53 @@ check_descriptive(json_t *in, json_t *out, const char **why)
 		return IDP_ERR_INVALID_CLIENT_METADATA;
 	if (c != NULL && !json_is_null(c)) {
 		if (string_array(c, 10, &arr) != 0)
-			return fail(IDP_ERR_INVALID_CLIENT_METADATA, why,
+			return idp_fail_why(why,
+			    IDP_ERR_INVALID_CLIENT_METADATA,
 			    "contacts must be an array of at most 10 strings");
 		json_object_set_new(out, "contacts", arr);
 	}
 	if (opt_string(in, out, "description", 1000) != 0 ||
 	    opt_string(in, out, "software_id", 200) != 0 ||
 	    opt_string(in, out, "software_version", 100) != 0)
-		return fail(IDP_ERR_INVALID_CLIENT_METADATA, why,
+		return idp_fail_why(why, IDP_ERR_INVALID_CLIENT_METADATA,
 		    "description, software_id and software_version must be "
 		    "short strings");
 	return IDP_OK;
 }
 
+/* OIDC Dynamic Registration §2: a whole number of seconds within reason,
+ * and true/false members that are really booleans. */
+static enum idp_err
+check_numbers(json_t *in, json_t *out, const char **why)
+{
+	static const char *const flags[] = { "require_auth_time",
+		"backchannel_logout_session_required", NULL };
+	json_t *v = json_object_get(in, "default_max_age");
+
+	if (v != NULL && !json_is_null(v)) {
+		if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+		    json_integer_value(v) > IDP_DEFAULT_MAX_AGE_MAX)
+			return idp_fail_why(why, IDP_ERR_INVALID_CLIENT_METADATA,
+			    "default_max_age must be a whole number of "
+			    "seconds from 0 to 31536000");
+		json_object_set(out, "default_max_age", v);
+	}
+	for (const char *const *k = flags; *k; k++) {
+		v = json_object_get(in, *k);
+		if (v == NULL || json_is_null(v))
+			continue;
+		if (!json_is_boolean(v))
+			return idp_fail_why(why, IDP_ERR_INVALID_CLIENT_METADATA,
+			    "require_auth_time and "
+			    "backchannel_logout_session_required must be "
+			    "true or false");
+		json_object_set(out, *k, v);
+	}
+	return IDP_OK;
+}
+
 enum idp_err
-idp_client_metadata_validate(struct idp_arena *a, json_t *in, bool dynamic,
+idp_client_metadata_validate(struct idp_arena *a, json_t *in, unsigned flags,
     json_t **out, const char **why)
 {
 	json_t *o;
@@ -455,39 +502,37 @@ idp_client_metadata_validate(struct idp_arena *a, json_t *in, bool dynamic,
 
 	*out = NULL;
 	if (!json_is_object(in))
-		return fail(IDP_ERR_INVALID_CLIENT_METADATA, why,
+		return idp_fail_why(why, IDP_ERR_INVALID_CLIENT_METADATA,
 		    "client metadata must be a JSON object");
 	o = json_object();
 	if ((rc = check_grants(in, o, &grants, why)) != IDP_OK ||
 	    (rc = check_response_types(in, o, grants, why)) != IDP_OK ||
-	    (rc = check_auth(in, o, &m, grants, why)) != IDP_OK ||
+	    (rc = check_auth(a, in, o, &m, grants, flags, why)) != IDP_OK ||
 	    (rc = check_uris(in, o, "redirect_uris", m == IDP_AUTH_NONE,
 	    grants & IDP_GRANT_CODE, why)) != IDP_OK ||
 	    (rc = check_uris(in, o, "post_logout_redirect_uris",
 	    m == IDP_AUTH_NONE, false, why)) != IDP_OK ||
 	    (rc = check_scope(in, o, a, grants, why)) != IDP_OK ||
 	    (rc = check_algs(in, o, why)) != IDP_OK ||
-	    (rc = check_descriptive(in, o, why)) != IDP_OK)
+	    (rc = check_descriptive(in, o, why)) != IDP_OK ||
+	    (rc = check_numbers(in, o, why)) != IDP_OK)
 		goto bad;
 	bcl = json_object_get(in, "backchannel_logout_uri");
 	if (bcl != NULL && !json_is_null(bcl)) {
-		if (!json_is_string(bcl) ||
-		    idp_uri_check(json_string_value(bcl), false, why) != 0 ||
-		    strncmp(json_string_value(bcl), "http", 4) != 0) {
-			rc = fail(IDP_ERR_INVALID_CLIENT_METADATA, why,
-			    "backchannel_logout_uri must be an https URI");
+		if ((rc = check_outbound(a, bcl, "backchannel_logout_uri",
+		    flags, why)) != IDP_OK)
 			goto bad;
-		}
 		json_object_set(o, "backchannel_logout_uri", bcl);
 	}
 	if (!(grants & IDP_GRANT_CODE) &&
 	    json_array_size(json_object_get(o, "redirect_uris")) > 0) {
-		rc = fail(IDP_ERR_INVALID_CLIENT_METADATA, why,
+		rc = idp_fail_why(why, IDP_ERR_INVALID_CLIENT_METADATA,
 		    "redirect_uris need the authorization_code grant");
 		goto bad;
 	}
-	if (dynamic && json_object_get(in, "first_party") != NULL) {
-		rc = fail(IDP_ERR_INVALID_CLIENT_METADATA, why,
+	if ((flags & IDP_META_DYNAMIC) &&
+	    json_object_get(in, "first_party") != NULL) {
+		rc = idp_fail_why(why, IDP_ERR_INVALID_CLIENT_METADATA,
 		    "first_party is set by an operator, not by registration");
 		goto bad;
 	}
@@ -576,6 +621,8 @@ idp_client_from_row(const struct idp_client_row *row)
 	c->client_uri = json_string_value(json_object_get(md, "client_uri"));
 	c->policy_uri = json_string_value(json_object_get(md, "policy_uri"));
 	c->tos_uri = json_string_value(json_object_get(md, "tos_uri"));
+	v = json_object_get(md, "default_max_age");
+	c->default_max_age = json_is_integer(v) ? json_integer_value(v) : -1;
 	c->first_party = row->first_party;
 	c->enabled = row->enabled;
 	c->has_secret = row->has_secret;

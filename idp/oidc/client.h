@@ -30,6 +30,11 @@ enum idp_auth_method {
 
 #define IDP_URI_MAX 2000
 #define IDP_CLIENT_URIS_MAX 32
+#define IDP_DEFAULT_MAX_AGE_MAX 31536000	/* one year, in seconds */
+
+/* Flags of idp_client_metadata_validate. */
+#define IDP_META_DYNAMIC 1u	/* submitted through /register */
+#define IDP_META_OUTBOUND_LOOPBACK 2u	/* outbound_allow_loopback is on */
 
 extern const char *const idp_grant_types_supported[];
 extern const char *const idp_auth_methods_supported[];
@@ -54,6 +59,7 @@ struct idp_client {
 	const char *client_uri;
 	const char *policy_uri;
 	const char *tos_uri;
+	int64_t default_max_age;	/* -1 when not registered */
 	bool first_party;
 	bool enabled;
 	bool has_secret;
@@ -63,12 +69,15 @@ struct idp_client {
 };
 
 /* Validate and normalise metadata (defaults filled in, unknown members
- * dropped). dynamic: submitted through /register, where the provider's own
- * extensions (first_party) are not accepted. On error returns
- * IDP_ERR_INVALID_REDIRECT_URI or IDP_ERR_INVALID_CLIENT_METADATA and sets
- * *why to a sentence for error_description. *out is a new reference. */
+ * dropped). IDP_META_DYNAMIC: submitted through /register, where the
+ * provider's own extensions (first_party) are not accepted. URIs the
+ * provider calls (jwks_uri, backchannel_logout_uri) follow
+ * oidc/outbound.h; IDP_META_OUTBOUND_LOOPBACK lets them name loopback.
+ * On error returns IDP_ERR_INVALID_REDIRECT_URI or
+ * IDP_ERR_INVALID_CLIENT_METADATA and sets *why to a sentence for
+ * error_description. *out is a new reference. */
 enum idp_err idp_client_metadata_validate(struct idp_arena *a, json_t *in,
-    bool dynamic, json_t **out, const char **why);
+    unsigned flags, json_t **out, const char **why);
 
 /* A single redirect-style URI: 0 when acceptable. public_native allows
  * private-use schemes (RFC 8252 §7.1) such as id.go.baliprov.app:/cb. */

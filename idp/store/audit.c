@@ -1,6 +1,7 @@
 #include <stdio.h>
 
 #include "store/audit.h"
+#include "store/statements.h"
 
 const struct idp_stmt idp_audit_stmts[] = {
 	{ "audit_insert",

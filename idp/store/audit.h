@@ -5,8 +5,6 @@
 
 #include "store/db.h"
 
-extern const struct idp_stmt idp_audit_stmts[];
-
 struct idp_audit {
 	const char *event;
 	long long user_id;	/* 0 for none */

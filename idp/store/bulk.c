@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "store/bulk.h"
+#include "store/sql.h"
 
 static int
 run(PGconn *pg, const char *sql, long long *rows, char *why, size_t whylen)

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "store/client.h"
+#include "store/statements.h"
 
 #define CLIENT_COLS "c.client_id, encode(c.secret_digest, 'hex'), " \
 	"c.token_endpoint_auth_method, c.metadata::text, o.code, " \

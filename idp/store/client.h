@@ -10,8 +10,6 @@
 #include "store/db.h"
 #include "util/arena.h"
 
-extern const struct idp_stmt idp_client_stmts[];
-
 struct idp_client_row {
 	char *client_id;
 	bool has_secret;

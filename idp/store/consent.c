@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "store/consent.h"
+#include "store/statements.h"
 
 const struct idp_stmt idp_consent_stmts[] = {
 	{ "consent_get",

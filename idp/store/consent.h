@@ -7,8 +7,6 @@
 #include "store/db.h"
 #include "util/arena.h"
 
-extern const struct idp_stmt idp_consent_stmts[];
-
 /* The scopes consented to, space-separated, or IDP_ERR_NOT_FOUND. */
 enum idp_err idp_store_consent_get(struct idp_dbconn *c, struct idp_arena *a,
     long long user_id, const char *client_id, char **scopes);

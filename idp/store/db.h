@@ -1,30 +1,28 @@
-/* The only place that talks to PostgreSQL. A fixed pool of connections,
- * each with every statement of store/ prepared once when it connects.
- * Callers borrow a connection for one request (one or two round trips),
- * run named statements with parameters, and give it back. A PGresult never
- * leaves store/: modules copy rows into the caller's arena.
+/* The database as the rest of the provider sees it: a pool of PostgreSQL
+ * connections behind opaque handles. Callers borrow a connection for one
+ * request (one or two round trips), call store/ functions with it, and
+ * give it back. Nothing here names libpq: PGresult, the statement helpers
+ * and the raw connection stay in store/ (store/sql.h); tests/lint.sh
+ * checks that no file outside store/ reaches <libpq-fe.h>.
  *
- * When PostgreSQL goes away, statements fail with IDP_ERR_UNAVAILABLE (the
- * HTTP layer answers 503); the pool reconnects by itself, at most once a
- * second, so a dead database costs a request microseconds, not a timeout. */
+ * When PostgreSQL goes away or stops answering, calls fail with
+ * IDP_ERR_UNAVAILABLE (the HTTP layer answers 503 with Retry-After). A
+ * borrow of the daemon has a deadline (idp_db_set_deadline): waiting for
+ * a free connection, connecting and every answer count against it, and a
+ * connection that did not answer in time is dropped. After a failure the
+ * pool refuses borrows at once for a second, then lets one at a time
+ * test the database until it answers, so a dead or frozen database costs
+ * most requests microseconds and holds at most one worker. */
 #ifndef IDP_STORE_DB_H
 #define IDP_STORE_DB_H
 
 #include <stdbool.h>
 #include <stddef.h>
 
-#include <libpq-fe.h>
-
 #include "util/err.h"
 
 struct idp_db;
 struct idp_dbconn;
-
-struct idp_stmt {
-	const char *name;
-	const char *sql;
-	int nparams;
-};
 
 /* prepare=false gives bare connections (idpctl migrate runs before the
  * tables the statements name exist). */
@@ -39,63 +37,34 @@ void idp_db_free(struct idp_db *db);
  * first acquire. idpctl keeps synchronous commits. */
 void idp_db_set_async_commit(struct idp_db *db, bool on);
 
+/* How long one borrow may take, in milliseconds, from the acquire to the
+ * release (0, the default: no bound, for idpctl's migrations and COPY).
+ * Statements also carry it as their statement_timeout. Call before the
+ * first acquire. */
+void idp_db_set_deadline(struct idp_db *db, int ms);
+
 /* Wait up to wait_seconds for the database to answer (start-up). */
 enum idp_err idp_db_wait_ready(struct idp_db *db, int wait_seconds,
     char *why, size_t whylen);
 
 enum idp_err idp_db_acquire(struct idp_db *db, struct idp_dbconn **out)
 	__attribute__((warn_unused_result));
+/* For work outside requests (housekeeping): each statement gets three
+ * request deadlines, so a slow one fails by the server's statement_timeout
+ * and a long series of quick ones is not cut short. */
+enum idp_err idp_db_acquire_background(struct idp_db *db,
+    struct idp_dbconn **out) __attribute__((warn_unused_result));
 void idp_db_release(struct idp_db *db, struct idp_dbconn *c);
 
 /* The message of the last failure on this connection (for logs only). */
 const char *idp_db_last_error(const struct idp_dbconn *c);
 
-/* Statement parameters: text, or binary when len > 0 (digests). */
-struct idp_param {
-	const char *v;		/* NULL is SQL NULL */
-	int len;		/* 0 = text */
-};
-#define P_TXT(s) ((struct idp_param){ (s), 0 })
-#define P_BIN(p, n) ((struct idp_param){ (const char *)(p), (n) })
-#define P_NULL ((struct idp_param){ NULL, 0 })
+/* One round trip that proves the database answers (readiness). */
+enum idp_err idp_db_ping(struct idp_dbconn *c);
 
-/* Run a prepared statement. On success *res holds the result (tuples or
- * command OK) and must be PQclear'ed by the caller in store/. Errors:
- * IDP_ERR_UNAVAILABLE (connection lost), IDP_ERR_CONFLICT (unique key),
- * IDP_ERR_INVALID_REQUEST (other constraint), IDP_ERR_INTERNAL. */
-enum idp_err idp_db_exec(struct idp_dbconn *c, const char *stmt,
-    const struct idp_param *params, int n, PGresult **res)
-	__attribute__((warn_unused_result));
-/* The same, committed durably even on an asynchronous connection: for
- * revocations, which must survive a crash of PostgreSQL. */
-enum idp_err idp_db_exec_durable(struct idp_dbconn *c, const char *stmt,
-    const struct idp_param *params, int n, PGresult **res)
-	__attribute__((warn_unused_result));
-/* The same, when exactly one row must come back: IDP_ERR_NOT_FOUND (and
- * no result to clear) otherwise. */
-enum idp_err idp_db_exec_row(struct idp_dbconn *c, const char *stmt,
-    const struct idp_param *params, int n, PGresult **res)
-	__attribute__((warn_unused_result));
-/* A statement that must change exactly one row; IDP_ERR_NOT_FOUND when it
- * changed none. */
-enum idp_err idp_db_run_one(struct idp_dbconn *c, const char *stmt,
-    const struct idp_param *params, int n);
-/* The same, for statements whose rows do not matter. */
-enum idp_err idp_db_run(struct idp_dbconn *c, const char *stmt,
-    const struct idp_param *params, int n);
-
+/* A transaction around several store/ calls (idpctl apply). */
 enum idp_err idp_db_begin(struct idp_dbconn *c);
 enum idp_err idp_db_commit(struct idp_dbconn *c);
 void idp_db_rollback(struct idp_dbconn *c);
-
-/* For idpctl: the raw connection (migrations run whole SQL files, COPY). */
-PGconn *idp_db_pgconn(struct idp_dbconn *c);
-
-/* Result helpers (store/ only). */
-const char *idp_db_val(const PGresult *r, int row, int col);	/* NULL if null */
-bool idp_db_bool(const PGresult *r, int row, int col);
-long long idp_db_ll(const PGresult *r, int row, int col);
-/* A digest the query returned as encode(x, 'hex'); -1 when NULL or bad. */
-int idp_db_hex32(const char *hex, unsigned char out[32]);
 
 #endif

@@ -3,6 +3,8 @@
 #include <string.h>
 
 #include "store/directory.h"
+#include "store/statements.h"
+#include "store/user_rows.h"
 
 #define USER_COLS IDP_USER_COLS
 #define USER_FROM "FROM users u " IDP_USER_JOIN

@@ -8,8 +8,6 @@
 #include "store/db.h"
 #include "util/arena.h"
 
-extern const struct idp_stmt idp_directory_stmts[];
-
 struct idp_org {
 	char *code;
 	char *name;
@@ -52,22 +50,6 @@ struct idp_user_new {
 	const char *org_code;
 	const char *locale;
 };
-
-/* The columns of a user row and their reader, for statements of other
- * store/ modules that join users (token lookups). Needs USER_FROM's
- * aliases: users u, organisations o (the user's), p (its parent). */
-#define IDP_USER_COLS \
-	"u.id, u.sub::text, u.username, u.password_hash, u.name, " \
-	"u.given_name, u.family_name, u.email, u.email_verified, " \
-	"u.phone_number, u.phone_number_verified, u.nip, u.job_title, " \
-	"u.locale, u.disabled, floor(extract(epoch from u.updated_at))::bigint, " \
-	"o.code, o.name, o.kind, p.code "
-#define IDP_USER_NCOLS 20
-#define IDP_USER_JOIN \
-	"LEFT JOIN organisations o ON o.id = u.organisation_id " \
-	"LEFT JOIN organisations p ON p.id = o.parent_id "
-void idp_store_user_read(struct idp_arena *a, const PGresult *r, int row,
-    int col, struct idp_user *u);
 
 bool idp_org_kind_valid(const char *kind);
 enum idp_err idp_store_org_upsert(struct idp_dbconn *c, const char *code,

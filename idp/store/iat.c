@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "store/iat.h"
+#include "store/statements.h"
 
 const struct idp_stmt idp_iat_stmts[] = {
 	{ "iat_create",

@@ -10,8 +10,6 @@
 #include "store/db.h"
 #include "util/arena.h"
 
-extern const struct idp_stmt idp_iat_stmts[];
-
 struct idp_iat {
 	long long id;
 	char *description;

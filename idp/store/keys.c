@@ -2,6 +2,7 @@
 #include <stdlib.h>
 
 #include "store/keys.h"
+#include "store/statements.h"
 
 #define KEY_COLS "kid, alg, state = 'active', " \
 	"floor(extract(epoch from created_at))::bigint, " \

@@ -8,8 +8,6 @@
 #include "store/db.h"
 #include "util/arena.h"
 
-extern const struct idp_stmt idp_keys_stmts[];
-
 struct idp_key_meta {
 	char *kid;
 	char *alg;

@@ -7,6 +7,7 @@
 
 #include "crypto/digest.h"
 #include "store/migrate.h"
+#include "store/sql.h"
 
 int
 idp_migration_version(const char *name)

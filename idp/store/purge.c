@@ -2,6 +2,7 @@
 #include <stdlib.h>
 
 #include "store/purge.h"
+#include "store/statements.h"
 
 /* Grace periods: a used code is kept 10 minutes past its expiry so a
  * replay is still recognised (and revokes what it issued); ended sessions

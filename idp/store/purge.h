@@ -5,8 +5,6 @@
 
 #include "store/db.h"
 
-extern const struct idp_stmt idp_purge_stmts[];
-
 /* One pass over every table, at most batch rows per statement, repeated
  * while a statement deleted a full batch (bounded by max_rounds).
  * *deleted counts all rows removed. */

@@ -2,6 +2,8 @@
 #include <string.h>
 
 #include "store/session.h"
+#include "store/statements.h"
+#include "store/user_rows.h"
 
 const struct idp_stmt idp_session_stmts[] = {
 	{ "session_get",
@@ -29,6 +31,15 @@ const struct idp_stmt idp_session_stmts[] = {
 	{ "session_end",
 	  "UPDATE sessions SET ended_at = now() WHERE id = $1 "
 	  "AND ended_at IS NULL", 1 },
+	/* The update runs whether or not any client row is carried over. */
+	{ "session_replace",
+	  "WITH old AS (UPDATE sessions SET ended_at = now() "
+	  "WHERE id_digest = $1 AND ended_at IS NULL RETURNING id, user_id) "
+	  "INSERT INTO session_clients (session_id, client_id, first_at, "
+	  "last_at) SELECT s.id, sc.client_id, sc.first_at, sc.last_at "
+	  "FROM old JOIN session_clients sc ON sc.session_id = old.id "
+	  "JOIN sessions s ON s.id = $2 AND s.user_id = old.user_id "
+	  "ON CONFLICT (session_id, client_id) DO NOTHING", 2 },
 	{ "login_create",
 	  "INSERT INTO login_requests (id_digest, browser_digest, client_id, "
 	  "params, expires_at) VALUES ($1, $2, $3, $4::jsonb, "
@@ -117,19 +128,38 @@ idp_store_session_touch(struct idp_dbconn *c, long long id,
 	return idp_db_run(c, "session_touch", p, 3);
 }
 
+/* Ending a session is a revocation: it must survive a crash. */
+static enum idp_err
+run_durable(struct idp_dbconn *c, const char *stmt,
+    const struct idp_param *p, int n)
+{
+	PGresult *r = NULL;
+	enum idp_err rc = idp_db_exec_durable(c, stmt, p, n, &r);
+
+	PQclear(r);
+	return rc;
+}
+
 enum idp_err
 idp_store_session_end(struct idp_dbconn *c, long long id)
 {
 	char sid[24];
 	struct idp_param p[1] = { P_TXT(sid) };
 
-	PGresult *r = NULL;
-	enum idp_err rc;
-
 	snprintf(sid, sizeof(sid), "%lld", id);
-	rc = idp_db_exec_durable(c, "session_end", p, 1, &r);
-	PQclear(r);
-	return rc;
+	return run_durable(c, "session_end", p, 1);
+}
+
+enum idp_err
+idp_store_session_replace(struct idp_dbconn *c,
+    const unsigned char old_digest[IDP_SHA256_LEN], long long new_id)
+{
+	char id[24];
+	struct idp_param p[2] = { P_BIN(old_digest, IDP_SHA256_LEN),
+		P_TXT(id) };
+
+	snprintf(id, sizeof(id), "%lld", new_id);
+	return run_durable(c, "session_replace", p, 2);
 }
 
 enum idp_err

@@ -12,8 +12,6 @@
 #include "store/directory.h"
 #include "util/arena.h"
 
-extern const struct idp_stmt idp_session_stmts[];
-
 struct idp_session {
 	long long id;
 	char *sid;
@@ -46,6 +44,11 @@ enum idp_err idp_store_session_create(struct idp_dbconn *c,
 enum idp_err idp_store_session_touch(struct idp_dbconn *c, long long id,
     const char *client_id, int64_t idle_ttl);
 enum idp_err idp_store_session_end(struct idp_dbconn *c, long long id);
+/* A new password check replaces the browser's session: end the one whose
+ * cookie digest is old_digest (if any) and carry the clients reached
+ * through it over to new_id when both belong to the same person. */
+enum idp_err idp_store_session_replace(struct idp_dbconn *c,
+    const unsigned char old_digest[IDP_SHA256_LEN], long long new_id);
 
 struct idp_login {
 	char *client_id;

@@ -1,12 +1,3 @@
-#include "store/audit.h"
-#include "store/client.h"
-#include "store/consent.h"
-#include "store/directory.h"
-#include "store/iat.h"
-#include "store/keys.h"
-#include "store/purge.h"
-#include "store/session.h"
-#include "store/token.h"
 #include "store/statements.h"
 
 const struct idp_stmt *const idp_stmt_tables[] = {

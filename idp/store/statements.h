@@ -1,9 +1,21 @@
-/* Every statement table of store/, prepared on each pooled connection. */
+/* For store/ only: the statement table of each store/ module, all
+ * prepared on every pooled connection when it connects. */
 #ifndef IDP_STORE_STATEMENTS_H
 #define IDP_STORE_STATEMENTS_H
 
-#include "store/db.h"
+#include "store/sql.h"
 
+extern const struct idp_stmt idp_audit_stmts[];
+extern const struct idp_stmt idp_client_stmts[];
+extern const struct idp_stmt idp_consent_stmts[];
+extern const struct idp_stmt idp_directory_stmts[];
+extern const struct idp_stmt idp_iat_stmts[];
+extern const struct idp_stmt idp_keys_stmts[];
+extern const struct idp_stmt idp_purge_stmts[];
+extern const struct idp_stmt idp_session_stmts[];
+extern const struct idp_stmt idp_token_stmts[];
+
+/* All of the above, NULL-terminated. */
 extern const struct idp_stmt *const idp_stmt_tables[];
 
 #endif

@@ -2,6 +2,8 @@
 #include <string.h>
 
 #include "store/token.h"
+#include "store/statements.h"
+#include "store/user_rows.h"
 
 #define SECS(n) "make_interval(secs => $" #n ")"
 

@@ -13,8 +13,6 @@
 #include "store/directory.h"
 #include "util/arena.h"
 
-extern const struct idp_stmt idp_token_stmts[];
-
 struct idp_code_new {
 	const unsigned char *digest;
 	const char *client_id;

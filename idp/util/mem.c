@@ -3,6 +3,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "util/mem.h"
 
 void
@@ -19,6 +21,12 @@ idp_wipe(void *p, size_t n)
 {
 	if (p != NULL && n > 0)
 		explicit_bzero(p, n);
+}
+
+void
+idp_mem_init(void)
+{
+	json_set_alloc_funcs(idp_xmalloc, free);
 }
 
 void *

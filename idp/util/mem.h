@@ -11,6 +11,11 @@ __attribute__((noreturn)) void idp_oom(void);
 /* Wipe memory that held a secret; the compiler may not elide it. */
 void idp_wipe(void *p, size_t n);
 
+/* Once, first thing in main(): jansson allocates through idp_xmalloc, so
+ * running out of memory in JSON ends the process like everywhere else and
+ * a json_* call never fails for want of memory. */
+void idp_mem_init(void);
+
 void *idp_xmalloc(size_t n);
 void *idp_xcalloc(size_t n, size_t m);
 char *idp_xstrdup(const char *s);

@@ -4,23 +4,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
-import { createPublicKey, generateKeyPairSync, randomUUID, sign, verify } from 'node:crypto';
-import { ISSUER, b64url, decodeJwt, formInputs, http, idpctl, psql } from './lib.mjs';
+import { createPublicKey, verify } from 'node:crypto';
+import { ISSUER, decodeJwt, formInputs, http, idpctl, psql } from './lib.mjs';
+import { assertion, iat, json, keyPair, pkjwt, reg } from './rp.mjs';
 import { authorizeUrl, basic, callback, exchange, makeClient, makeUser, newJar, refresh,
   signIn, submitLogin, userinfo } from './flow.mjs';
-
-const json = (body, token) => ({
-  body: JSON.stringify(body),
-  headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-});
-
-function iat(uses = '1') {
-  const r = idpctl(['--json', 'iat', 'create', '--description', 'e2e', '--uses', uses]);
-  assert.equal(r.status, 0, r.stderr);
-  return r.json.initial_access_token;
-}
-
-const reg = (body, token) => http('POST', '/register', json(body, token));
 
 test('registration needs a valid initial access token', async () => {
   const body = { client_name: 'Layanan Baru', redirect_uris: ['https://baru.example.go.id/cb'] };
@@ -85,6 +73,39 @@ test('every invalid metadata case is refused with the RFC 7591 error', async () 
   const broken = await http('POST', '/register', { body: '{"a":1,"a":2}',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${t}` } });
   assert.equal(broken.json.error, 'invalid_client_metadata');
+});
+
+test('default_max_age: negative or absurd values are refused, sane ones kept and honoured', async () => {
+  const t = iat('0');
+  for (const v of [-5, -1, 31536001, 1e12, 1.5, '3600', true, [60]]) {
+    const r = await reg({ redirect_uris: ['https://a.example/cb'], default_max_age: v }, t);
+    assert.equal(r.status, 400, JSON.stringify(v));
+    assert.equal(r.json.error, 'invalid_client_metadata', JSON.stringify(v));
+    assert.match(r.json.error_description, /default_max_age/);
+  }
+  for (const v of ['yes', 1]) {
+    const r = await reg({ redirect_uris: ['https://a.example/cb'], require_auth_time: v }, t);
+    assert.equal(r.json.error, 'invalid_client_metadata', JSON.stringify(v));
+  }
+  const ok = await reg({ redirect_uris: ['https://a.example/cb'], default_max_age: 600,
+    require_auth_time: true }, t);
+  assert.equal(ok.status, 201, ok.text);
+  assert.equal(ok.json.default_max_age, 600);
+  assert.equal(ok.json.require_auth_time, true);
+  // OIDC Registration §2: the max_age of requests that carry none.
+  const user = makeUser();
+  const client = makeClient();
+  psql(`UPDATE clients SET metadata = metadata || '{"default_max_age": 600}' WHERE client_id = '${client.id}'`);
+  const jar = newJar();
+  await signIn(jar, client, user);
+  assert.equal((await http('GET', authorizeUrl(client), { jar })).status, 302, 'a recent sign-in is enough');
+  psql(`UPDATE sessions SET auth_time = auth_time - interval '1 hour'
+    WHERE id_digest = sha256(convert_to('${jar.get('idp_session')}', 'UTF8'))`);
+  const page = await http('GET', authorizeUrl(client), { jar });
+  assert.equal(page.status, 200, 'older than default_max_age: the password again');
+  assert.match(page.text, /name="password"/);
+  assert.equal((await http('GET', authorizeUrl(client, { max_age: '86400' }), { jar })).status, 302,
+    'a max_age in the request wins');
 });
 
 test('RFC 7592: read, update with secret rotation, delete', async () => {
@@ -258,29 +279,6 @@ test('revocation: access tokens, refresh tokens end their access tokens, others 
 });
 
 // A service with its own key pair: private_key_jwt (RFC 7523).
-function keyPair() {
-  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const jwk = { ...publicKey.export({ format: 'jwk' }), kid: randomUUID(), use: 'sig', alg: 'ES256' };
-  return { privateKey, jwk };
-}
-
-function assertion(kp, clientId, claims = {}) {
-  const now = Math.floor(Date.now() / 1000);
-  const header = b64url(JSON.stringify({ alg: 'ES256', typ: 'JWT', kid: kp.jwk.kid }));
-  const payload = b64url(JSON.stringify({ iss: clientId, sub: clientId, aud: `${ISSUER}/token`,
-    jti: randomUUID(), iat: now, exp: now + 60, ...claims }));
-  const sig = sign('sha256', Buffer.from(`${header}.${payload}`), { key: kp.privateKey,
-    dsaEncoding: 'ieee-p1363' });
-  return `${header}.${payload}.${b64url(sig)}`;
-}
-
-const TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
-
-async function pkjwt(clientId, token, path = '/token', form = { grant_type: 'client_credentials' }) {
-  return http('POST', path, { form: { ...form, client_id: clientId, client_assertion_type: TYPE,
-    client_assertion: token } });
-}
-
 test('private_key_jwt: good assertion, replayed jti, wrong aud, expired, wrong key', async () => {
   const kp = keyPair();
   const t = iat('1');

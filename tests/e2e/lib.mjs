@@ -1,7 +1,8 @@
 // Helpers for the end-to-end suite: HTTP with a cookie jar (like a
 // browser), idpctl and psql runners, PKCE, JWT decoding, form scraping.
 // The stack (tests/lib/stack.sh) exports IDP_URL, IDP_CTL, PG_DIR, ...
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
 import { createHash, randomBytes } from 'node:crypto';
 
 export const env = process.env;
@@ -107,4 +108,49 @@ let seq = 0;
 export function unique(prefix) {
   seq += 1;
   return `${prefix}${process.pid}x${seq}`;
+}
+
+export async function freePort() {
+  const srv = createServer();
+  await new Promise((r) => srv.listen(0, '127.0.0.1', r));
+  const { port } = srv.address();
+  await new Promise((r) => srv.close(r));
+  return port;
+}
+
+// A second idp on the stack's database and keys, with settings of its own
+// (IDP_* values in extra). stop() checks, like the stack does, that it
+// exits 0 on SIGTERM and that the sanitizers stayed quiet.
+export async function startIdp(extra) {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = spawn(env.IDP_BIN, [], {
+    env: { ...process.env, IDP_LISTEN: `127.0.0.1:${port}`, IDP_ISSUER: url, ...extra },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let log = '';
+  child.stdout.on('data', (d) => { log += d; });
+  child.stderr.on('data', (d) => { log += d; });
+  const exited = new Promise((r) => child.on('exit', (code, sig) => r({ code, sig })));
+  let up = false;
+  for (let i = 0; i < 100 && !up && child.exitCode === null; i++) {
+    up = await fetch(`${url}/healthz`).then((r) => r.ok, () => false);
+    if (!up) await sleep(100);
+  }
+  if (!up) {
+    child.kill('SIGKILL');
+    throw new Error(`idp did not start:\n${log}`);
+  }
+  return {
+    url,
+    log: () => log,
+    async stop() {
+      child.kill('SIGTERM');
+      const { code, sig } = await exited;
+      if (code !== 0) throw new Error(`idp exited with ${code ?? sig}:\n${log}`);
+      if (/ERROR: (Address|Leak)Sanitizer|runtime error:/.test(log)) {
+        throw new Error(`sanitizer report:\n${log}`);
+      }
+    },
+  };
 }

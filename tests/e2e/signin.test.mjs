@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, createPublicKey, verify } from 'node:crypto';
-import { ISSUER, decodeJwt, formInputs, http, idpctl, psql, sleep } from './lib.mjs';
+import { CookieJar, ISSUER, decodeJwt, formInputs, http, idpctl, psql, sleep } from './lib.mjs';
 import { REDIRECT, authorizeUrl, callback, exchange, makeClient, makeUser, newJar,
   refresh, signIn, submitLogin, userinfo } from './flow.mjs';
 
@@ -219,6 +219,56 @@ test('max_age=1 after 2 s and prompt=login force a new password check', async ()
   const forced = await http('GET', authorizeUrl(client, { prompt: 'login' }), { jar });
   assert.equal(forced.status, 200);
   assert.match(forced.text, /name="password"/);
+});
+
+// The sessions row of a session cookie value (its id_digest is SHA-256).
+const session = (cookie, cols) => psql(`SELECT ${cols} FROM sessions
+  WHERE id_digest = sha256(convert_to('${cookie}', 'UTF8'))`);
+const sessionClients = (cookie) => psql(`SELECT string_agg(sc.client_id, ' ' ORDER BY sc.client_id)
+  FROM session_clients sc JOIN sessions s ON s.id = sc.session_id
+  WHERE s.id_digest = sha256(convert_to('${cookie}', 'UTF8'))`);
+
+test('a new password check rotates the session: the old cookie stops working', async () => {
+  const user = makeUser();
+  const client = makeClient();
+  const other = makeClient();
+  const jar = newJar();
+  const first = await signIn(jar, client, user);
+  const sid1 = decodeJwt((await exchange(client, first.params.code, first.verifier)).json.id_token).payload.sid;
+  assert.equal((await signIn(jar, other, user)).page, undefined, 'SSO to the second client');
+  const old = jar.get('idp_session');
+  const copy = new CookieJar();
+  copy.cookies.set('idp_session', { value: old, attrs: [] });
+  const again = await signIn(jar, client, user, { prompt: 'login' });
+  assert.ok(again.page, 'prompt=login asked for the password');
+  const fresh = jar.get('idp_session');
+  assert.notEqual(fresh, old, 'a new session id');
+  const sid2 = decodeJwt((await exchange(client, again.params.code, again.verifier)).json.id_token).payload.sid;
+  assert.notEqual(sid2, sid1);
+  const stale = await http('GET', authorizeUrl(client, { prompt: 'none' }), { jar: copy });
+  assert.equal(callback(stale.location).error, 'login_required', 'the old cookie signs nobody in');
+  assert.equal((await http('GET', '/account', { jar: copy })).status, 401);
+  const live = await http('GET', authorizeUrl(other, { prompt: 'none' }), { jar });
+  assert.ok(callback(live.location).code, 'the new cookie does');
+  assert.equal(session(old, 'ended_at IS NOT NULL'), 't');
+  assert.equal(session(fresh, 'ended_at IS NULL'), 't');
+  assert.equal(sessionClients(fresh), [client.id, other.id].sort().join(' '),
+    'the clients reached before are carried over, so a logout still reaches them');
+  // max_age asks for the password too, and rotates the same way.
+  psql(`UPDATE sessions SET auth_time = auth_time - interval '1 hour'
+    WHERE id_digest = sha256(convert_to('${fresh}', 'UTF8'))`);
+  const aged = await signIn(jar, client, user, { max_age: '600' });
+  assert.ok(aged.page);
+  assert.notEqual(jar.get('idp_session'), fresh);
+  assert.equal(session(fresh, 'ended_at IS NOT NULL'), 't');
+  // Another person signing in on this browser ends the first one's
+  // session, and takes none of its clients.
+  const someone = makeUser();
+  const before = jar.get('idp_session');
+  const switched = await signIn(jar, other, someone, { prompt: 'login' });
+  assert.ok(switched.page);
+  assert.equal(session(before, 'ended_at IS NOT NULL'), 't');
+  assert.equal(sessionClients(jar.get('idp_session')), other.id);
 });
 
 test('errors before the redirect URI is trusted show a page and never redirect', async () => {

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Fault tests: the provider under conditions that break naive servers,
-# each against a fresh stack with the settings that make it observable in
-# seconds (a 2 s head deadline instead of 10 s, a cap of 512 connections).
-#   tests/fault/run.sh BUILD_DIR SLOW_CLIENTS_BINARY
+# The fault suite, on the end-to-end harness (a private PostgreSQL and
+# stack from tests/lib/stack.sh): the tests stop, start and freeze that
+# PostgreSQL, and start, kill and restart idp processes of their own,
+# driving them over HTTP under load.
+#   tests/fault/run.sh BUILD_DIR [FILE.test.mjs...]
 set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
-export SLOW_CLIENTS=$2
-export IDP_REQUEST_HEAD_TIMEOUT=2 IDP_REQUEST_BODY_TIMEOUT=4
-export IDP_MAX_CONNECTIONS=512 IDP_MAX_CONNECTIONS_PER_IP=0
-exec "$root/tests/e2e/run.sh" "$1" "$root/tests/fault/slow_clients.test.mjs"
+build=$1
+shift
+files=("$@")
+[ ${#files[@]} -gt 0 ] || files=("$root"/tests/fault/*.test.mjs)
+exec "$root/tests/e2e/run.sh" "$build" "${files[@]}"

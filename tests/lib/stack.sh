@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # A throwaway provider for the e2e and interop suites: a private PostgreSQL
 # cluster, fresh keys, and a running idp on a free loopback port. Sourced.
 #
@@ -80,6 +81,9 @@ stack_up() {
 	export IDP_KEY_RELOAD_INTERVAL=${IDP_KEY_RELOAD_INTERVAL:-1}
 	export IDP_WORKER_THREADS=${IDP_WORKER_THREADS:-4}
 	export IDP_CODE_TTL=${IDP_CODE_TTL:-30}
+	# The suites' relying parties listen on loopback; tests/e2e/outbound
+	# starts a second idp without this to show the refusals.
+	export IDP_OUTBOUND_ALLOW_LOOPBACK=${IDP_OUTBOUND_ALLOW_LOOPBACK:-true}
 	export IDP_BIN=$build/idp/idp
 	export IDP_CTL=$build/idp/ctl/idpctl
 	export IDP_BUILD_DIR=$build

@@ -111,12 +111,40 @@ START_TEST(defaults)
 	ck_assert_int_eq(cfg.rsa_bits, 2048);
 	ck_assert_str_eq(cfg.default_locale, "id");
 	ck_assert_int_eq(cfg.db_connect_timeout, 3);
+	ck_assert_int_eq(cfg.db_request_deadline_ms, 2000);
 	ck_assert_int_eq(cfg.hash_queue, 64);
 	/* 0 means "derive from the machine": never left at 0 */
 	ck_assert_int_ge(cfg.worker_threads, 1);
 	ck_assert_int_le(cfg.worker_threads, 64);
 	ck_assert_int_eq(cfg.db_pool_size, cfg.worker_threads);
 	ck_assert_int_ge(cfg.hash_threads, 1);
+	ck_assert(!cfg.outbound_allow_loopback);
+	ck_assert_int_eq(cfg.outbound_timeout, 5);
+	ck_assert_int_eq(cfg.outbound_max_in_flight,
+	    cfg.worker_threads / 4 < 2 ? 2 : cfg.worker_threads / 4);
+}
+END_TEST
+
+START_TEST(outbound_settings)
+{
+	load_ok(BASE "worker_threads = 40\noutbound_allow_loopback = true\n"
+	    "outbound_timeout = 60\n");
+	ck_assert(cfg.outbound_allow_loopback);
+	ck_assert_int_eq(cfg.outbound_timeout, 60);
+	ck_assert_int_eq(cfg.outbound_max_in_flight, 10);
+	idp_config_free(&cfg);
+	load_ok(BASE "worker_threads = 4\noutbound_max_in_flight = 0\n");
+	ck_assert_int_eq(cfg.outbound_max_in_flight, 2);
+	idp_config_free(&cfg);
+	load_ok(BASE "outbound_max_in_flight = 1024\n");
+	ck_assert_int_eq(cfg.outbound_max_in_flight, 1024);
+	idp_config_free(&cfg);
+	bad_line("outbound_allow_loopback = sometimes",
+	    "outbound_allow_loopback");
+	bad_line("outbound_timeout = 0", "outbound_timeout");
+	bad_line("outbound_timeout = 61", "outbound_timeout");
+	bad_line("outbound_max_in_flight = -1", "outbound_max_in_flight");
+	bad_line("outbound_max_in_flight = 1025", "outbound_max_in_flight");
 }
 END_TEST
 
@@ -208,6 +236,8 @@ START_TEST(bad_numbers_name_their_key)
 	bad_line("argon2_parallelism = 17", "argon2_parallelism");
 	bad_line("max_body_bytes = 100", "max_body_bytes");
 	bad_line("hash_queue = 0", "hash_queue");
+	bad_line("db_request_deadline_ms = 99", "db_request_deadline_ms");
+	bad_line("db_request_deadline_ms = 60001", "db_request_deadline_ms");
 }
 END_TEST
 
@@ -464,6 +494,7 @@ suite(void)
 	tc = unit_tcase(s, "load");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, defaults);
+	tcase_add_test(tc, outbound_settings);
 	tcase_add_test(tc, every_entry_has_a_usable_default);
 	tcase_add_test(tc, values_from_file);
 	tcase_add_test(tc, loopback_http_issuer);

@@ -184,14 +184,14 @@ END_TEST
 /* ---- idp_client_metadata_validate ---- */
 
 static json_t *
-validate_ok(const char *text, bool dynamic)
+validate_ok(const char *text, unsigned flags)
 {
 	json_t *in = json_loads(text, JSON_DECODE_ANY, NULL), *out = NULL;
 	const char *why = NULL;
 	enum idp_err rc;
 
 	ck_assert_msg(in != NULL, "bad test JSON: %s", text);
-	rc = idp_client_metadata_validate(a, in, dynamic, &out, &why);
+	rc = idp_client_metadata_validate(a, in, flags, &out, &why);
 	ck_assert_msg(rc == IDP_OK, "refused (%d, %s): %s", rc, why, text);
 	ck_assert_ptr_nonnull(out);
 	json_decref(in);
@@ -199,7 +199,7 @@ validate_ok(const char *text, bool dynamic)
 }
 
 static void
-validate_bad(const char *text, bool dynamic, enum idp_err want)
+validate_bad(const char *text, unsigned flags, enum idp_err want)
 {
 	json_t *in = json_loads(text, JSON_DECODE_ANY, NULL);
 	json_t *out = (json_t *)&out;	/* must be reset to NULL */
@@ -207,7 +207,7 @@ validate_bad(const char *text, bool dynamic, enum idp_err want)
 	enum idp_err rc;
 
 	ck_assert_msg(in != NULL, "bad test JSON: %s", text);
-	rc = idp_client_metadata_validate(a, in, dynamic, &out, &why);
+	rc = idp_client_metadata_validate(a, in, flags, &out, &why);
 	ck_assert_msg(rc == want, "%s: got %d (%s), want %d", text, rc,
 	    why ? why : "-", want);
 	ck_assert_ptr_null(out);
@@ -524,6 +524,78 @@ START_TEST(scope_and_descriptive_errors)
 }
 END_TEST
 
+START_TEST(outbound_uris)
+{
+	const enum idp_err e = IDP_ERR_INVALID_CLIENT_METADATA;
+	const unsigned dev = IDP_META_DYNAMIC | IDP_META_OUTBOUND_LOOPBACK;
+	json_t *o;
+
+#define PKJ(uri) "{" CC ",\"token_endpoint_auth_method\":" \
+	"\"private_key_jwt\",\"jwks_uri\":\"" uri "\"}"
+	validate_bad(PKJ("http://127.0.0.1:8080/jwks"), true, e);
+	validate_bad(PKJ("http://localhost:8080/jwks"), true, e);
+	validate_bad(PKJ("https://127.0.0.1/jwks"), true, e);
+	validate_bad(PKJ("https://127.1/jwks"), true, e);
+	validate_bad(PKJ("https://10.0.0.1/jwks"), true, e);
+	validate_bad(PKJ("https://169.254.169.254/latest"), true, e);
+	validate_bad(PKJ("https://[fd00:ec2::254]/"), true, e);
+	validate_bad(PKJ("https://[::ffff:127.0.0.1]/"), true, e);
+	validate_bad(PKJ("http://127.0.0.1:8080/jwks"), false, e);
+	validate_bad(PKJ("http://rp.example.com/jwks"), dev, e);
+	validate_bad(PKJ("https://10.0.0.1/jwks"), dev, e);
+	json_decref(validate_ok(PKJ("http://127.0.0.1:8080/jwks"), dev));
+	json_decref(validate_ok(PKJ("https://[::1]:8443/jwks"), dev));
+	o = validate_ok(PKJ("https://keys.rp.example.com/jwks"), true);
+	ck_assert_str_eq(str_member(o, "jwks_uri"),
+	    "https://keys.rp.example.com/jwks");
+	json_decref(o);
+#undef PKJ
+	validate_bad("{" RU ",\"backchannel_logout_uri\":"
+	    "\"http://127.0.0.1:9/bcl\"}", true, e);
+	validate_bad("{" RU ",\"backchannel_logout_uri\":"
+	    "\"https://192.168.1.1/bcl\"}", true, e);
+	validate_bad("{" RU ",\"backchannel_logout_uri\":5}", true, e);
+	json_decref(validate_ok("{" RU ",\"backchannel_logout_uri\":"
+	    "\"http://127.0.0.1:9/bcl\"}", dev));
+}
+END_TEST
+
+START_TEST(integer_and_boolean_members)
+{
+	const enum idp_err e = IDP_ERR_INVALID_CLIENT_METADATA;
+	json_t *o;
+
+	validate_bad("{" RU ",\"default_max_age\":-5}", true, e);
+	validate_bad("{" RU ",\"default_max_age\":-1}", true, e);
+	validate_bad("{" RU ",\"default_max_age\":31536001}", true, e);
+	validate_bad("{" RU ",\"default_max_age\":9223372036854775807}",
+	    true, e);
+	validate_bad("{" RU ",\"default_max_age\":1.5}", true, e);
+	validate_bad("{" RU ",\"default_max_age\":\"60\"}", true, e);
+	validate_bad("{" RU ",\"default_max_age\":true}", true, e);
+	validate_bad("{" RU ",\"default_max_age\":[60]}", false, e);
+	validate_bad("{" RU ",\"require_auth_time\":\"yes\"}", true, e);
+	validate_bad("{" RU ",\"require_auth_time\":1}", true, e);
+	validate_bad("{" RU ",\"backchannel_logout_session_required\":0}",
+	    true, e);
+	o = validate_ok("{" RU ",\"default_max_age\":3600,"
+	    "\"require_auth_time\":true}", true);
+	ck_assert_int_eq(json_integer_value(json_object_get(o,
+	    "default_max_age")), 3600);
+	ck_assert(json_is_true(json_object_get(o, "require_auth_time")));
+	json_decref(o);
+	o = validate_ok("{" RU ",\"default_max_age\":0}", true);
+	ck_assert_int_eq(json_integer_value(json_object_get(o,
+	    "default_max_age")), 0);
+	json_decref(o);
+	o = validate_ok("{" RU ",\"default_max_age\":31536000,"
+	    "\"default_max_age_x\":-5,\"require_auth_time\":null}", true);
+	ck_assert_ptr_null(json_object_get(o, "default_max_age_x"));
+	ck_assert_ptr_null(json_object_get(o, "require_auth_time"));
+	json_decref(o);
+}
+END_TEST
+
 START_TEST(not_an_object)
 {
 	validate_bad("[]", true, IDP_ERR_INVALID_CLIENT_METADATA);
@@ -617,6 +689,10 @@ START_TEST(from_row_defaults)
 	ck_assert_ptr_null(c->post_logout_redirect_uris[0]);
 	ck_assert_ptr_null(c->jwks);
 	ck_assert_ptr_null(c->backchannel_logout_uri);
+	ck_assert_int_eq(c->default_max_age, -1);
+	idp_client_free(c);
+	c = client_of("{" RU ",\"default_max_age\":600}", "none");
+	ck_assert_int_eq(c->default_max_age, 600);
 	idp_client_free(c);
 }
 END_TEST
@@ -759,6 +835,8 @@ suite(void)
 	tcase_add_test(tc, jwks_with_private_key_refused);
 	tcase_add_test(tc, alg_errors);
 	tcase_add_test(tc, scope_and_descriptive_errors);
+	tcase_add_test(tc, outbound_uris);
+	tcase_add_test(tc, integer_and_boolean_members);
 	tcase_add_test(tc, not_an_object);
 
 	tc = unit_tcase(s, "rows");

@@ -1,0 +1,315 @@
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+
+#include <curl/curl.h>
+#include <jansson.h>
+
+#include "core/fetch.h"
+#include "idp_build.h"
+#include "oidc/outbound.h"
+#include "store/audit.h"
+#include "util/buf.h"
+#include "util/log.h"
+#include "util/mem.h"
+#include "util/str.h"
+
+struct idp_fetcher {
+	struct idp_fetch_limits lim;
+	atomic_int in_flight;		/* a pool of call slots */
+};
+
+/* One call's state, shared with libcurl's callbacks. */
+struct transfer {
+	bool https;
+	bool allow_loopback;
+	bool refused;			/* nothing more is connected to */
+	bool vetted;			/* addr holds the last address seen */
+	struct idp_netaddr addr;
+	bool head_only;			/* only the status is wanted */
+	bool stopped;			/* ... and the body was not read */
+	bool too_large;
+	struct idp_buf body;
+};
+
+struct idp_fetcher *
+idp_fetcher_new(const struct idp_fetch_limits *l)
+{
+	struct idp_fetcher *f = idp_xcalloc(1, sizeof(*f));
+
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	f->lim = *l;
+	if (f->lim.max_in_flight < 1)
+		f->lim.max_in_flight = 1;
+	atomic_init(&f->in_flight, 0);
+	return f;
+}
+
+void
+idp_fetcher_free(struct idp_fetcher *f)
+{
+	if (f == NULL)
+		return;
+	free(f);
+	curl_global_cleanup();
+}
+
+/* libcurl asks for a socket for each address it is about to connect to;
+ * the address is vetted here, so it is exactly the one connected to. */
+static curl_socket_t
+open_vetted(void *arg, curlsocktype purpose, struct curl_sockaddr *sa)
+{
+	struct transfer *x = arg;
+
+	if (x->refused)
+		return CURL_SOCKET_BAD;
+	if (purpose != CURLSOCKTYPE_IPCXN || idp_netaddr_from_sockaddr(
+	    &sa->addr, sa->addrlen, &x->addr) != 0) {
+		x->vetted = false;
+		x->refused = true;
+		return CURL_SOCKET_BAD;
+	}
+	x->vetted = true;
+	if (!idp_outbound_addr_ok(idp_netaddr_class(&x->addr), x->https,
+	    x->allow_loopback)) {
+		x->refused = true;
+		return CURL_SOCKET_BAD;
+	}
+	return socket(sa->family, sa->socktype | SOCK_CLOEXEC, sa->protocol);
+}
+
+static size_t
+on_body(char *p, size_t size, size_t n, void *arg)
+{
+	struct transfer *x = arg;
+
+	if (x->head_only) {
+		x->stopped = true;
+		return 0;
+	}
+	idp_buf_add(&x->body, p, size * n);
+	if (x->body.overflow) {
+		x->too_large = true;
+		return 0;
+	}
+	return size * n;
+}
+
+/* The host libcurl reads from the URI must be the host the rule checked:
+ * two URL parsers that disagree are a classic way around such rules. */
+static bool
+same_host(CURLU *u, const struct idp_outbound_target *t)
+{
+	struct idp_netaddr a;
+	char *host = NULL;
+	bool same;
+
+	if (curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK)
+		return false;
+	if (t->literal)
+		same = idp_netaddr_parse(host, strlen(host), &a) == 0 &&
+		    a.family == t->addr.family && !memcmp(a.b, t->addr.b, 16);
+	else
+		same = strcasecmp(host, t->host) == 0;
+	curl_free(host);
+	return same;
+}
+
+static CURLcode
+configure(CURL *h, CURLU *u, struct curl_slist *hdrs,
+    const struct idp_fetcher *f, const struct idp_fetch *call,
+    struct transfer *x)
+{
+	long ms = f->lim.timeout_ms;
+	const char *form = call->form != NULL ? call->form : "";
+	const struct { CURLoption opt; long v; } longs[] = {
+		{ CURLOPT_FOLLOWLOCATION, 0 }, { CURLOPT_MAXREDIRS, 0 },
+		{ CURLOPT_NOSIGNAL, 1 }, { CURLOPT_TIMEOUT_MS, ms },
+		{ CURLOPT_CONNECTTIMEOUT_MS, ms },
+		{ CURLOPT_SSL_VERIFYPEER, 1 }, { CURLOPT_SSL_VERIFYHOST, 2 },
+	};
+	/* No proxy: it would connect to an address nobody vetted. */
+	const struct { CURLoption opt; const void *v; } ptrs[] = {
+		{ CURLOPT_CURLU, u },
+		{ CURLOPT_PROTOCOLS_STR, x->https ? "https" : "http" },
+		{ CURLOPT_PROXY, "" }, { CURLOPT_NOPROXY, "*" },
+		{ CURLOPT_OPENSOCKETDATA, x }, { CURLOPT_WRITEDATA, x },
+		{ CURLOPT_USERAGENT, "idp/" IDP_VERSION },
+		{ CURLOPT_HTTPHEADER, hdrs },
+	};
+	CURLcode cc;
+
+	for (size_t i = 0; i < sizeof(longs) / sizeof(longs[0]); i++)
+		if ((cc = curl_easy_setopt(h, longs[i].opt, longs[i].v)) !=
+		    CURLE_OK)
+			return cc;
+	for (size_t i = 0; i < sizeof(ptrs) / sizeof(ptrs[0]); i++)
+		if ((cc = curl_easy_setopt(h, ptrs[i].opt, ptrs[i].v)) !=
+		    CURLE_OK)
+			return cc;
+	if ((cc = curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION,
+	    open_vetted)) != CURLE_OK ||
+	    (cc = curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body)) !=
+	    CURLE_OK)
+		return cc;
+	if (!x->head_only && (cc = curl_easy_setopt(h,
+	    CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)x->body.max)) != CURLE_OK)
+		return cc;
+	if (call->method == IDP_FETCH_POST_FORM && ((cc = curl_easy_setopt(h,
+	    CURLOPT_POSTFIELDSIZE, (long)strlen(form))) != CURLE_OK ||
+	    (cc = curl_easy_setopt(h, CURLOPT_POSTFIELDS, form)) != CURLE_OK))
+		return cc;
+	return CURLE_OK;
+}
+
+static struct curl_slist *
+headers(struct idp_arena *a, const struct idp_fetch *call)
+{
+	struct curl_slist *l = curl_slist_append(NULL, "Expect:");
+
+	if (l != NULL && call->accept != NULL &&
+	    curl_slist_append(l, idp_arena_printf(a, "Accept: %s",
+	    call->accept)) == NULL) {
+		curl_slist_free_all(l);
+		return NULL;
+	}
+	return l;
+}
+
+static enum idp_fetch_result
+perform(const struct idp_fetcher *f, struct idp_arena *a,
+    struct idp_fetch *call, const struct idp_outbound_target *t,
+    struct transfer *x)
+{
+	CURL *h = curl_easy_init();
+	CURLU *u = curl_url();
+	struct curl_slist *hdrs = headers(a, call);
+	enum idp_fetch_result res = IDP_FETCH_FAILED;
+	CURLcode cc;
+
+	call->why = "libcurl could not start";
+	if (h == NULL || u == NULL || hdrs == NULL)
+		goto out;
+	if (curl_url_set(u, CURLUPART_URL, call->uri, 0) != CURLUE_OK ||
+	    !same_host(u, t)) {
+		call->why = "libcurl reads another host from the URI";
+		x->refused = true;
+		goto out;
+	}
+	if ((cc = configure(h, u, hdrs, f, call, x)) != CURLE_OK) {
+		call->why = curl_easy_strerror(cc);
+		goto out;
+	}
+	cc = curl_easy_perform(h);
+	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &call->status);
+	if (cc == CURLE_OK || (cc == CURLE_WRITE_ERROR && x->stopped &&
+	    call->status > 0)) {
+		res = IDP_FETCH_OK;
+		call->why = NULL;
+		if (!x->head_only) {
+			call->body = x->body.data;
+			call->body_len = x->body.len;
+		}
+	} else if (x->too_large || cc == CURLE_FILESIZE_EXCEEDED) {
+		res = IDP_FETCH_TOO_LARGE;
+		call->why = "the response is larger than allowed";
+	} else {
+		call->why = curl_easy_strerror(cc);
+	}
+out:
+	curl_slist_free_all(hdrs);
+	curl_url_cleanup(u);
+	curl_easy_cleanup(h);
+	return res;
+}
+
+static void
+audit_refusal(const struct idp_fetch_caller *who, json_t *details)
+{
+	struct idp_dbconn *c = who->audit_db ? who->audit_db(who->arg) : NULL;
+	char *js = json_dumps(details, JSON_COMPACT);
+	struct idp_audit ev = { "outbound.refused", 0, who->client_id,
+		who->ip, who->request_id, js };
+
+	if (c == NULL || js == NULL || idp_store_audit(c, &ev) != IDP_OK)
+		IDP_WARN("audit.lost", " req=%s event=outbound.refused",
+		    who->request_id);
+	free(js);
+	json_decref(details);
+}
+
+static enum idp_fetch_result
+refuse(struct idp_arena *a, const struct idp_fetch_caller *who,
+    struct idp_fetch *call, const struct idp_outbound_target *t,
+    const struct transfer *x)
+{
+	const struct idp_netaddr *na = x != NULL && x->vetted ? &x->addr :
+	    t->literal ? &t->addr : NULL;
+	char addr[IDP_NETADDR_STRLEN] = "-";
+	const char *cls = "-", *host = t->host;
+	json_t *d;
+
+	if (!idp_utf8_valid(host, strlen(host)))
+		host = "?";	/* a stored URI nobody checked */
+	if (na != NULL) {
+		idp_netaddr_format(na, addr);
+		cls = idp_addr_class_name(idp_netaddr_class(na));
+	}
+	if (x != NULL && x->vetted)
+		call->why = "the address is not allowed";
+	IDP_WARN("outbound.refused", " req=%s client=%s purpose=%s host=%s "
+	    "addr=%s class=%s msg=%s", who->request_id,
+	    idp_logq(a, who->client_id), call->purpose, idp_logq(a, host),
+	    addr, cls, idp_logq(a, call->why));
+	d = json_pack("{s:s, s:s, s:s}", "purpose", call->purpose, "host",
+	    host, "reason", call->why);
+	if (strcmp(cls, "-") != 0) {
+		json_object_set_new(d, "address", json_string(addr));
+		json_object_set_new(d, "class", json_string(cls));
+	}
+	audit_refusal(who, d);
+	return IDP_FETCH_REFUSED;
+}
+
+enum idp_fetch_result
+idp_fetch(struct idp_fetcher *f, struct idp_arena *a,
+    const struct idp_fetch_caller *who, struct idp_fetch *call)
+{
+	struct idp_outbound_target t;
+	struct transfer x = { 0 };
+	enum idp_fetch_result res;
+	size_t max = call->max_bytes;
+
+	call->status = 0;
+	call->body = NULL;
+	call->body_len = 0;
+	call->why = NULL;
+	if (idp_outbound_uri_check(call->uri, f->lim.allow_loopback, &t,
+	    &call->why) != 0)
+		return refuse(a, who, call, &t, NULL);
+	if (atomic_fetch_add(&f->in_flight, 1) >= f->lim.max_in_flight) {
+		atomic_fetch_sub(&f->in_flight, 1);
+		call->why = "too many outbound calls in flight";
+		IDP_WARN("outbound.busy", " req=%s client=%s purpose=%s "
+		    "host=%s", who->request_id, idp_logq(a, who->client_id),
+		    call->purpose, idp_logq(a, t.host));
+		return IDP_FETCH_BUSY;
+	}
+	x.https = t.https;
+	x.allow_loopback = f->lim.allow_loopback;
+	x.head_only = max == 0;
+	idp_buf_init(&x.body, a, max < IDP_FETCH_BODY_MAX ? max :
+	    IDP_FETCH_BODY_MAX);
+	res = perform(f, a, call, &t, &x);
+	atomic_fetch_sub(&f->in_flight, 1);
+	if (x.refused)
+		return refuse(a, who, call, &t, &x);
+	if (res != IDP_FETCH_OK)
+		IDP_WARN("outbound.failed", " req=%s client=%s purpose=%s "
+		    "host=%s msg=%s", who->request_id,
+		    idp_logq(a, who->client_id), call->purpose,
+		    idp_logq(a, t.host), idp_logq(a, call->why));
+	return res;
+}

@@ -1,0 +1,80 @@
+/* The one way the provider calls out to an address someone else chose: a
+ * client's jwks_uri now; back-channel logout, sector identifiers and the
+ * mail relay later. The only user of libcurl.
+ *
+ * Every call: the URI passes idp_outbound_uri_check() (https; plain http
+ * only to loopback with the development setting); libcurl resolves the
+ * name, and each address it is about to connect to is vetted right there,
+ * in the socket callback, so the address checked is the address connected
+ * to and a DNS answer that changes in between cannot reach a refused
+ * range. No proxy, no redirects, no compression; the body is capped, the
+ * whole call has a deadline, and a process-wide number of calls may be in
+ * flight at once (the rest fail at once instead of waiting). A refusal is
+ * logged and written to the audit table. */
+#ifndef IDP_CORE_FETCH_H
+#define IDP_CORE_FETCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "store/db.h"
+#include "util/arena.h"
+
+#define IDP_FETCH_BODY_MAX (1024 * 1024)	/* ceiling of max_bytes */
+
+struct idp_fetcher;
+
+struct idp_fetch_limits {
+	bool allow_loopback;	/* outbound_allow_loopback (development) */
+	int timeout_ms;		/* resolving, connecting, TLS and transfer */
+	int max_in_flight;	/* calls at once, process-wide */
+};
+
+/* Once, before threads start (it initialises libcurl). */
+struct idp_fetcher *idp_fetcher_new(const struct idp_fetch_limits *l);
+void idp_fetcher_free(struct idp_fetcher *f);	/* accepts NULL */
+
+enum idp_fetch_method {
+	IDP_FETCH_GET,
+	IDP_FETCH_POST_FORM,	/* body: application/x-www-form-urlencoded */
+};
+
+enum idp_fetch_result {
+	IDP_FETCH_OK = 0,	/* a response came back (any status) */
+	IDP_FETCH_REFUSED,	/* the URI or an address it resolved to */
+	IDP_FETCH_BUSY,		/* max_in_flight calls already running */
+	IDP_FETCH_TOO_LARGE,	/* the body passed max_bytes */
+	IDP_FETCH_FAILED,	/* name, connection, TLS, deadline */
+};
+
+/* Who a call is for: its log lines and the audit row of a refusal. */
+struct idp_fetch_caller {
+	const char *request_id;	/* "-" outside a request */
+	const char *client_id;	/* whose URI it is; may be NULL */
+	const char *ip;		/* who caused the call; may be NULL */
+	/* The connection for an audit row, asked for only when a call is
+	 * refused. NULL, or returning NULL: the refusal is only logged. */
+	struct idp_dbconn *(*audit_db)(void *arg);
+	void *arg;
+};
+
+struct idp_fetch {
+	/* the call */
+	enum idp_fetch_method method;
+	const char *purpose;	/* "jwks_uri", ...: logs and audit */
+	const char *uri;
+	const char *form;	/* the body of IDP_FETCH_POST_FORM */
+	const char *accept;	/* Accept header, or NULL */
+	size_t max_bytes;	/* body kept, up to IDP_FETCH_BODY_MAX; 0: only
+				 * the status is wanted, the body is not read */
+	/* the answer */
+	long status;		/* HTTP status, 0 without a response */
+	char *body;		/* arena, NUL-terminated; NULL without one */
+	size_t body_len;
+	const char *why;	/* what went wrong, for logs (not clients) */
+};
+
+enum idp_fetch_result idp_fetch(struct idp_fetcher *f, struct idp_arena *a,
+    const struct idp_fetch_caller *who, struct idp_fetch *call);
+
+#endif
