@@ -54,6 +54,7 @@ struct idp_guard {
 	struct idp_guard_limits lim;
 	struct list waiting;	/* PH_HEAD and PH_BODY, oldest start first */
 	struct idp_addrcount *waiting_by_addr;
+	struct idp_addrcount *held_by_addr;	/* from reserve to close */
 	struct list lingering;
 	unsigned open;		/* connections not shed */
 	unsigned held;		/* reserved or open (shed ones do not count) */
@@ -208,6 +209,12 @@ idp_guard_reserve(struct idp_guard *g, const struct sockaddr *peer)
 	clock_gettime(CLOCK_MONOTONIC, &until);
 	until.tv_sec += RESERVE_WAIT_S;
 	pthread_mutex_lock(&g->mu);
+	if (g->lim.max_per_addr != 0 && idp_addrcount_get(g->held_by_addr,
+	    key.addr, key.addr_len) >= g->lim.max_per_addr) {
+		g->refused++;
+		pthread_mutex_unlock(&g->mu);
+		return false;
+	}
 	for (;;) {
 		if (!make_room(g, &key)) {
 			g->refused++;
@@ -215,6 +222,8 @@ idp_guard_reserve(struct idp_guard *g, const struct sockaddr *peer)
 		}
 		if (g->held < g->lim.max_held) {
 			g->held++;
+			idp_addrcount_add(g->held_by_addr, key.addr, key.addr_len,
+			    1);
 			ok = true;
 			break;
 		}
@@ -231,10 +240,14 @@ idp_guard_reserve(struct idp_guard *g, const struct sockaddr *peer)
 }
 
 void
-idp_guard_unreserve(struct idp_guard *g)
+idp_guard_unreserve(struct idp_guard *g, const struct sockaddr *peer)
 {
+	struct idp_guard_conn key = { .addr_len = 0 };
+
+	set_addr(&key, peer);
 	pthread_mutex_lock(&g->mu);
 	g->held--;
+	idp_addrcount_add(g->held_by_addr, key.addr, key.addr_len, -1);
 	pthread_cond_signal(&g->room);
 	pthread_mutex_unlock(&g->mu);
 }
@@ -331,6 +344,7 @@ idp_guard_close(struct idp_guard *g, struct idp_guard_conn *c)
 		g->held--;
 		pthread_cond_signal(&g->room);
 	}
+	idp_addrcount_add(g->held_by_addr, c->addr, c->addr_len, -1);
 	/* The owner closes its descriptor next; a duplicate keeps the
 	 * socket open, so unread input causes no reset before we drained. */
 	if (c->linger && c->phase != PH_SHED &&
@@ -483,6 +497,7 @@ idp_guard_new(const struct idp_guard_limits *lim)
 
 	g->lim = *lim;
 	g->waiting_by_addr = idp_addrcount_new(lim->max_held);
+	g->held_by_addr = idp_addrcount_new(2 * lim->max_held + 256);
 	pthread_mutex_init(&g->mu, NULL);
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
@@ -491,6 +506,7 @@ idp_guard_new(const struct idp_guard_limits *lim)
 	pthread_condattr_destroy(&ca);
 	if (pthread_create(&g->thread, NULL, watchdog, g) != 0) {
 		idp_addrcount_free(g->waiting_by_addr);
+		idp_addrcount_free(g->held_by_addr);
 		pthread_cond_destroy(&g->room);
 		pthread_cond_destroy(&g->cv);
 		pthread_mutex_destroy(&g->mu);
@@ -518,6 +534,7 @@ idp_guard_free(struct idp_guard *g)
 		free(c);
 	}
 	idp_addrcount_free(g->waiting_by_addr);
+	idp_addrcount_free(g->held_by_addr);
 	pthread_cond_destroy(&g->room);
 	pthread_cond_destroy(&g->cv);
 	pthread_mutex_destroy(&g->mu);

@@ -23,6 +23,7 @@
 struct idp_guard_limits {
 	unsigned max_connections;	/* past this, shed the oldest waiting */
 	unsigned max_held;		/* open and reserved: refuse past this */
+	unsigned max_per_addr;		/* open from one address; 0: no limit */
 	int head_ms;			/* request head complete within */
 	int body_ms;			/* request body complete within */
 	int linger_ms;			/* drain a closing socket for at most */
@@ -37,15 +38,16 @@ struct idp_guard *idp_guard_new(const struct idp_guard_limits *lim);
  * have been closed (idp_guard_close) before. Accepts NULL. */
 void idp_guard_free(struct idp_guard *g);
 
-/* Before a connection from peer is handed to its owner. At
- * max_connections, waiting connections are shed to make room (false,
- * refuse it, when peer's address already holds half of them or more but
- * not all); when max_held are open (shed ones still closing do not count)
- * or reserved, waits up to a second for room, then returns false. A reservation becomes
+/* Before a connection from peer is handed to its owner: false (refuse
+ * it) when peer's address holds max_per_addr connections. At
+ * max_connections, waiting connections are shed to make room (false when
+ * peer's address already holds half of them or more but not all); when
+ * max_held are open (shed ones still closing do not count) or reserved,
+ * waits up to a second for room, then returns false. A reservation becomes
  * the record of idp_guard_open, or is returned with idp_guard_unreserve
  * when the owner refused the socket. */
 bool idp_guard_reserve(struct idp_guard *g, const struct sockaddr *peer);
-void idp_guard_unreserve(struct idp_guard *g);
+void idp_guard_unreserve(struct idp_guard *g, const struct sockaddr *peer);
 
 /* A reserved connection from peer was accepted on fd (still owned by the
  * caller). */

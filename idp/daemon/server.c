@@ -24,8 +24,22 @@
 #include "util/mem.h"
 #include "util/str.h"
 
-struct idp_server {
+/* One libmicrohttpd daemon with one thread per worker, so the accept
+ * thread can hand a new connection to a worker that is not busy: a
+ * thread pool of one daemon would pick the worker by descriptor number,
+ * and a worker blocked in a slow request (a database deadline, an
+ * outbound call) would hold up connections that other workers could
+ * serve. */
+struct worker {
+	struct idp_server *srv;
 	struct MHD_Daemon *d;
+	atomic_int busy;	/* requests between head and completion */
+};
+
+struct idp_server {
+	struct worker *w;
+	unsigned nw;
+	atomic_uint next;	/* where the search for an idle worker starts */
 	struct idp_ctx *ctx;
 	struct idp_guard *guard;
 	struct idp_acceptor *acc;
@@ -37,6 +51,7 @@ struct idp_server {
 /* One request, from its request line to the completion notice. */
 struct conn_state {
 	struct idp_server *srv;
+	struct worker *w;
 	struct MHD_Connection *conn;
 	struct idp_guard_conn *gc;
 	struct idp_req *rq;
@@ -161,7 +176,8 @@ set_forwarded_ip(struct idp_req *rq)
 static void *
 uri_cb(void *cls, const char *uri, struct MHD_Connection *conn)
 {
-	struct idp_server *srv = cls;
+	struct worker *w = cls;
+	struct idp_server *srv = w->srv;
 	struct idp_arena *a = idp_arena_new(8192);
 	struct conn_state *st = idp_arena_zalloc(a, sizeof(*st));
 	struct idp_req *rq = idp_arena_zalloc(a, sizeof(*rq));
@@ -169,6 +185,7 @@ uri_cb(void *cls, const char *uri, struct MHD_Connection *conn)
 	    MHD_CONNECTION_INFO_SOCKET_CONTEXT);
 
 	st->srv = srv;
+	st->w = w;
 	st->conn = conn;
 	st->gc = ci != NULL ? ci->socket_context : NULL;
 	st->rq = rq;
@@ -423,7 +440,7 @@ access_cb(void *cls, struct MHD_Connection *conn, const char *url,
     const char *method, const char *version, const char *upload_data,
     size_t *upload_data_size, void **con_cls)
 {
-	struct idp_server *srv = cls;
+	struct idp_server *srv = ((struct worker *)cls)->srv;
 	struct conn_state *st = *con_cls;
 
 	(void)conn;
@@ -435,6 +452,7 @@ access_cb(void *cls, struct MHD_Connection *conn, const char *url,
 
 		st->started = true;
 		atomic_fetch_add(&srv->inflight, 1);
+		atomic_fetch_add(&st->w->busy, 1);
 		state_setup(st, method);
 		if (!target_whole(st, url, version))
 			st->target = NULL;
@@ -475,7 +493,7 @@ static void
 completed_cb(void *cls, struct MHD_Connection *conn, void **con_cls,
     enum MHD_RequestTerminationCode toe)
 {
-	struct idp_server *srv = cls;
+	struct idp_server *srv = ((struct worker *)cls)->srv;
 	struct conn_state *st = *con_cls;
 	struct idp_req *rq;
 	uint64_t us;
@@ -501,8 +519,10 @@ completed_cb(void *cls, struct MHD_Connection *conn, void **con_cls,
 	if (st->gc != NULL && toe == MHD_REQUEST_TERMINATED_COMPLETED_OK)
 		idp_guard_request_done(srv->guard, st->gc);
 	*con_cls = NULL;
-	if (st->started)
+	if (st->started) {
+		atomic_fetch_sub(&st->w->busy, 1);
 		atomic_fetch_sub(&srv->inflight, 1);
+	}
 	idp_arena_free(rq->arena);
 }
 
@@ -511,7 +531,7 @@ static void
 connection_cb(void *cls, struct MHD_Connection *conn, void **socket_context,
     enum MHD_ConnectionNotificationCode code)
 {
-	struct idp_server *srv = cls;
+	struct idp_server *srv = ((struct worker *)cls)->srv;
 	const union MHD_ConnectionInfo *fd, *peer;
 
 	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
@@ -527,12 +547,27 @@ connection_cb(void *cls, struct MHD_Connection *conn, void **socket_context,
 	}
 }
 
+/* The worker with the fewest requests in progress, searched from a
+ * rotating start so that idle workers share the new connections. */
+static struct worker *
+idle_worker(struct idp_server *srv)
+{
+	unsigned start = atomic_fetch_add(&srv->next, 1), best = start % srv->nw;
+
+	for (unsigned i = 0; i < srv->nw; i++) {
+		unsigned k = (start + i) % srv->nw;
+
+		if (atomic_load(&srv->w[k].busy) < atomic_load(&srv->w[best].busy))
+			best = k;
+	}
+	return &srv->w[best];
+}
+
 /* The accept thread hands over sockets whose first bytes look like HTTP.
- * The guard counts them first: libmicrohttpd 0.9.75 leaves a mutex locked
- * (a worker hangs for good) when a socket added with MHD_add_connection
- * finds its worker full, so MHD's own limit is set out of reach and ours
- * is enforced here. MHD closes the socket itself when it refuses one (the
- * per-address limit). */
+ * The guard counts them first (its cap, its per-address limit):
+ * libmicrohttpd 0.9.75 leaves a mutex locked (the worker hangs for good)
+ * when a socket added with MHD_add_connection finds its daemon full, so
+ * the daemons' own limit is set beyond the descriptor limit. */
 static void
 handoff(void *cls, int fd, const struct sockaddr *peer, socklen_t len)
 {
@@ -542,8 +577,8 @@ handoff(void *cls, int fd, const struct sockaddr *peer, socklen_t len)
 		close(fd);
 		return;
 	}
-	if (MHD_add_connection(srv->d, fd, peer, len) != MHD_YES)
-		idp_guard_unreserve(srv->guard);
+	if (MHD_add_connection(idle_worker(srv)->d, fd, peer, len) != MHD_YES)
+		idp_guard_unreserve(srv->guard, peer);
 }
 
 static void
@@ -578,6 +613,31 @@ fit_fd_limit(unsigned want)
 		    (unsigned long long)rl.rlim_cur, want);
 }
 
+static struct MHD_Daemon *
+start_worker(struct worker *w, unsigned limit)
+{
+	return MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
+	    MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG |
+	    MHD_USE_NO_LISTEN_SOCKET | MHD_USE_ITC, 0, NULL, NULL,
+	    access_cb, w,
+	    MHD_OPTION_CONNECTION_LIMIT, limit,
+	    MHD_OPTION_CONNECTION_TIMEOUT, 30u,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32 * 1024,
+	    MHD_OPTION_URI_LOG_CALLBACK, uri_cb, w,
+	    MHD_OPTION_NOTIFY_CONNECTION, connection_cb, w,
+	    MHD_OPTION_NOTIFY_COMPLETED, completed_cb, w,
+	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+	    MHD_OPTION_END);
+}
+
+static void
+stop_workers(struct idp_server *s)
+{
+	for (unsigned i = 0; i < s->nw; i++)
+		if (s->w[i].d != NULL)
+			MHD_stop_daemon(s->w[i].d);
+}
+
 struct idp_server *
 idp_server_start(struct idp_ctx *ctx, char *why, size_t whylen)
 {
@@ -585,45 +645,40 @@ idp_server_start(struct idp_ctx *ctx, char *why, size_t whylen)
 	struct idp_server *s = idp_xcalloc(1, sizeof(*s));
 	struct idp_guard_limits lim = {
 		.max_connections = (unsigned)cfg->max_connections,
+		.max_per_addr = (unsigned)cfg->max_connections_per_ip,
 		.head_ms = cfg->request_head_timeout * 1000,
 		.body_ms = cfg->request_body_timeout * 1000,
 		.linger_ms = 5000,
 	};
-	unsigned workers = (unsigned)cfg->worker_threads;
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
-	    MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG |
-	    MHD_USE_NO_LISTEN_SOCKET | MHD_USE_ITC;
+	unsigned fds;
 
 	/* Room above the cap for connections on their way in; shed ones
 	 * still closing need descriptors too. */
 	lim.max_held = lim.max_connections + lim.max_connections / 4 + 64;
+	fds = 2 * lim.max_held + 256;
 	s->ctx = ctx;
 	atomic_init(&s->inflight, 0);
 	atomic_init(&s->seq, 1);
+	atomic_init(&s->next, 0);
 	if (idp_random_bytes(&s->id_base, sizeof(s->id_base)) != 0)
 		s->id_base = (uint32_t)getpid();
-	fit_fd_limit(2 * lim.max_held + 256);
+	fit_fd_limit(fds);
 	s->guard = idp_guard_new(&lim);
 	if (s->guard == NULL) {
 		snprintf(why, whylen, "listen: cannot start the connection "
 		    "watchdog");
 		goto fail;
 	}
-	s->d = MHD_start_daemon(flags, 0, NULL, NULL, access_cb, s,
-	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->worker_threads,
-	    MHD_OPTION_CONNECTION_LIMIT, lim.max_held * workers,
-	    MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-	    (unsigned)cfg->max_connections_per_ip,
-	    MHD_OPTION_CONNECTION_TIMEOUT, 30u,
-	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32 * 1024,
-	    MHD_OPTION_URI_LOG_CALLBACK, uri_cb, s,
-	    MHD_OPTION_NOTIFY_CONNECTION, connection_cb, s,
-	    MHD_OPTION_NOTIFY_COMPLETED, completed_cb, s,
-	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
-	    MHD_OPTION_END);
-	if (s->d == NULL) {
-		snprintf(why, whylen, "listen: cannot start the HTTP server");
-		goto fail;
+	s->nw = (unsigned)cfg->worker_threads;
+	s->w = idp_xcalloc(s->nw, sizeof(*s->w));
+	for (unsigned i = 0; i < s->nw; i++) {
+		s->w[i].srv = s;
+		atomic_init(&s->w[i].busy, 0);
+		if ((s->w[i].d = start_worker(&s->w[i], fds + 64)) == NULL) {
+			snprintf(why, whylen, "listen: cannot start the HTTP "
+			    "server");
+			goto fail;
+		}
 	}
 	s->acc = idp_acceptor_start(cfg->listen_host, cfg->listen_port,
 	    s->guard, handoff, s, why, whylen);
@@ -631,8 +686,8 @@ idp_server_start(struct idp_ctx *ctx, char *why, size_t whylen)
 		goto fail;
 	return s;
 fail:
-	if (s->d != NULL)
-		MHD_stop_daemon(s->d);
+	stop_workers(s);
+	free(s->w);
 	idp_guard_free(s->guard);
 	free(s);
 	return NULL;
@@ -652,7 +707,8 @@ idp_server_stop(struct idp_server *s, int drain_seconds)
 	if (atomic_load(&s->inflight) > 0)
 		IDP_WARN("shutdown", " msg=\"requests still in flight\" n=%d",
 		    atomic_load(&s->inflight));
-	MHD_stop_daemon(s->d);
+	stop_workers(s);
+	free(s->w);
 	idp_guard_free(s->guard);
 	free(s);
 }
