@@ -3,12 +3,15 @@
 # tests against a private PostgreSQL and a running idp, interoperability
 # tests with third-party relying-party libraries, the pages in a real
 # browser (chromium, axe-core), fault tests (PostgreSQL stopped, started
-# and frozen, idp killed, the hash queue full, slow-client floods), and a
-# smoke run of the benchmark. Everything runs under AddressSanitizer and UBSan.
+# and frozen, idp killed, the hash queue full, slow-client floods), a smoke
+# run of the benchmark, and the libFuzzer targets for a bounded time.
+# Everything runs under AddressSanitizer and UBSan.
 #
-#   tests/run.sh            all suites
+#   tests/run.sh            all suites (fuzz: 270 s shared by the targets)
 #   tests/run.sh unit       one suite (unit, e2e, interop, browser, fault,
-#                           bench)
+#                           bench, fuzz)
+#   tests/run.sh fuzz       the fuzz targets, 300 s each, or
+#                           IDP_FUZZ_SECONDS each (tests/fuzz/run.sh)
 #
 # Exits non-zero on any failure.
 set -euo pipefail
@@ -17,7 +20,8 @@ cd "$root"
 # shellcheck source=../deploy/lib/deps.sh
 . deploy/lib/deps.sh
 # shellcheck disable=SC2086
-idp_install_deps $IDP_BUILD_PKGS $IDP_TEST_PKGS $IDP_BENCH_PKGS
+idp_install_deps $IDP_BUILD_PKGS $IDP_TEST_PKGS $IDP_BENCH_PKGS \
+	$IDP_FUZZ_PKGS
 
 build=${IDP_TEST_BUILD:-build-asan}
 if [ ! -f "$build/build.ninja" ]; then
@@ -29,15 +33,47 @@ ninja -C "$build" >/dev/null
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
 
+# The fuzz suite lives in a clang build dir of its own (tests/fuzz/).
+fuzz=0
+[ $# -gt 0 ] || fuzz=1
 suites=()
 for s in "${@:-unit e2e interop browser fault bench}"; do
-	for w in $s; do suites+=(--suite "$w"); done
+	for w in $s; do
+		if [ "$w" = fuzz ]; then
+			fuzz=1
+			export IDP_FUZZ_SECONDS=${IDP_FUZZ_SECONDS:-300}
+		else
+			suites+=(--suite "$w")
+		fi
+	done
 done
 status=0
-meson test -C "$build" --print-errorlogs --num-processes 1 "${suites[@]}" || status=$?
+if [ ${#suites[@]} -gt 0 ]; then
+	meson test -C "$build" --print-errorlogs --num-processes 1 \
+		"${suites[@]}" || status=$?
+fi
+if [ $fuzz -eq 1 ]; then
+	fbuild=${IDP_FUZZ_BUILD:-build-fuzz}
+	if [ ! -f "$fbuild/build.ninja" ]; then
+		CC=clang meson setup "$fbuild" -Dfuzz=enabled >/dev/null
+	fi
+	ninja -C "$fbuild" >/dev/null
+	SECONDS=0
+	meson test -C "$fbuild" --print-errorlogs --num-processes 1 \
+		--suite fuzz || status=$?
+	echo "fuzz suite: $SECONDS s"
+fi
 echo
-echo "Check summaries:"
-grep -hE '^[0-9]+%: Checks: ' "$build/meson-logs/testlog.txt" || true
-echo "End-to-end, interoperability and fault summaries:"
-grep -hE '^# (tests|pass|fail|skipped) ' "$build/meson-logs/testlog.txt" || true
+if [ ${#suites[@]} -gt 0 ]; then
+	echo "Check summaries:"
+	grep -hE '^[0-9]+%: Checks: ' "$build/meson-logs/testlog.txt" || true
+	echo "End-to-end, interoperability, browser and fault summaries:"
+	grep -hE '^# (tests|pass|fail|skipped) ' \
+		"$build/meson-logs/testlog.txt" || true
+fi
+if [ $fuzz -eq 1 ]; then
+	echo "Fuzz summaries:"
+	grep -hE '^fuzz [a-z_]+: (ok|FAILED)' \
+		"$fbuild/meson-logs/testlog.txt" || true
+fi
 exit $status

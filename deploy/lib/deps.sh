@@ -9,6 +9,8 @@ libmicrohttpd-dev libpq-dev libjansson-dev libargon2-dev libcurl4-openssl-dev
 check postgresql-15 postgresql-client-15 curl ca-certificates"
 IDP_TEST_PKGS="nodejs npm jq shellcheck chromium"
 IDP_BENCH_PKGS="wrk"
+# The fuzz suite (tests/fuzz/) builds with clang and links libFuzzer.
+IDP_FUZZ_PKGS="clang libclang-rt-14-dev"
 
 idp_install_deps() {
 	local missing=() p

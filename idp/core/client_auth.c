@@ -1,5 +1,4 @@
 #include <string.h>
-#include <strings.h>
 
 #include "config.h"
 #include "core/client_auth.h"
@@ -7,125 +6,24 @@
 #include "core/ctx.h"
 #include "core/jwks_uri.h"
 #include "core/reqdb.h"
-#include "crypto/b64url.h"
 #include "crypto/digest.h"
 #include "crypto/jws.h"
+#include "oidc/client_auth.h"
 #include "store/client.h"
 #include "util/log.h"
 #include "util/str.h"
 
-#define ASSERTION_TYPE "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
-#define ASSERTION_MAX_LIFETIME 3600
-#define SKEW 60
-
-struct creds {
-	enum idp_auth_method method;
-	const char *client_id;
-	const char *secret;
-	const char *assertion;
-};
-
-/* RFC 6749 §2.3.1: both parts are form-encoded before base64. */
-static enum idp_err
-parse_basic(struct idp_req *rq, const char *h, struct creds *cr)
-{
-	unsigned char *raw;
-	const char *colon;
-	size_t n;
-
-	while (*h == ' ')
-		h++;
-	raw = idp_b64_decode(rq->arena, h, strlen(h), &n);
-	if (raw == NULL || memchr(raw, '\0', n) != NULL)
-		return IDP_ERR_INVALID_REQUEST;
-	colon = memchr(raw, ':', n);
-	if (colon == NULL)
-		return IDP_ERR_INVALID_REQUEST;
-	cr->client_id = idp_form_decode(rq->arena, (const char *)raw,
-	    (size_t)(colon - (const char *)raw), NULL);
-	cr->secret = idp_form_decode(rq->arena, colon + 1,
-	    n - (size_t)(colon - (const char *)raw) - 1, NULL);
-	if (cr->client_id == NULL || cr->secret == NULL ||
-	    *cr->client_id == '\0')
-		return IDP_ERR_INVALID_REQUEST;
-	cr->method = IDP_AUTH_BASIC;
-	return IDP_OK;
-}
-
-static enum idp_err
-gather(struct idp_req *rq, struct creds *cr, const char **why)
-{
-	const char *h = idp_req_header(rq, "Authorization");
-	const char *form_id = idp_req_form(rq, "client_id");
-	const char *secret = idp_req_form(rq, "client_secret");
-	const char *atype = idp_req_form(rq, "client_assertion_type");
-	const char *assertion = idp_req_form(rq, "client_assertion");
-	int methods = 0;
-
-	memset(cr, 0, sizeof(*cr));
-	if (h != NULL && !strncasecmp(h, "Basic ", 6)) {
-		methods++;
-		if (parse_basic(rq, h + 6, cr) != IDP_OK) {
-			*why = "Malformed Basic credentials.";
-			return IDP_ERR_INVALID_CLIENT;
-		}
-		if (form_id != NULL && strcmp(form_id, cr->client_id) != 0) {
-			*why = "client_id differs from the Basic credentials.";
-			return IDP_ERR_INVALID_REQUEST;
-		}
-	}
-	if (secret != NULL) {
-		methods++;
-		cr->method = IDP_AUTH_POST;
-		cr->client_id = form_id;
-		cr->secret = secret;
-	}
-	if (assertion != NULL || atype != NULL) {
-		methods++;
-		if (atype == NULL || strcmp(atype, ASSERTION_TYPE) != 0 ||
-		    assertion == NULL) {
-			*why = "client_assertion_type must be "
-			    ASSERTION_TYPE ".";
-			return IDP_ERR_INVALID_REQUEST;
-		}
-		cr->method = IDP_AUTH_PRIVATE_KEY_JWT;
-		cr->assertion = assertion;
-		cr->client_id = form_id;
-	}
-	if (methods > 1) {
-		*why = "Use exactly one client authentication method.";
-		return IDP_ERR_INVALID_REQUEST;
-	}
-	if (methods == 0) {
-		cr->method = IDP_AUTH_NONE;
-		cr->client_id = form_id;
-	}
-	return IDP_OK;
-}
-
-static bool
-aud_ok(struct idp_req *rq, json_t *aud)
+/* RFC 7523 §3: the token endpoint URL; OIDC also names the issuer.
+ * Introspection and revocation accept their own URL too. */
+static void
+audiences(struct idp_req *rq, const char *out[4])
 {
 	const char *iss = rq->ctx->cfg->issuer;
-	char *here = idp_arena_printf(rq->arena, "%s%s", iss, rq->path);
-	char *token = idp_arena_printf(rq->arena, "%s/token", iss);
-	size_t i;
-	json_t *v;
 
-	/* RFC 7523 §3: the token endpoint URL; OIDC also names the issuer.
-	 * Introspection and revocation accept their own URL too. */
-	if (json_is_string(aud))
-		return idp_str_eq(json_string_value(aud), iss) ||
-		    idp_str_eq(json_string_value(aud), token) ||
-		    idp_str_eq(json_string_value(aud), here);
-	json_array_foreach(aud, i, v) {
-		const char *s = json_string_value(v);
-
-		if (idp_str_eq(s, iss) || idp_str_eq(s, token) ||
-		    idp_str_eq(s, here))
-			return true;
-	}
-	return false;
+	out[0] = iss;
+	out[1] = idp_arena_printf(rq->arena, "%s/token", iss);
+	out[2] = idp_arena_printf(rq->arena, "%s%s", iss, rq->path);
+	out[3] = NULL;
 }
 
 /* *found: a key of the client's JWKS verifies the assertion. Fails only
@@ -173,9 +71,9 @@ static enum idp_err
 check_assertion(struct idp_req *rq, const struct idp_client *c,
     const char *assertion, const char **why)
 {
+	struct idp_assertion_claims claims;
+	const char *auds[4];
 	struct idp_jws j;
-	json_t *exp, *nbf;
-	const char *iss, *sub, *jti;
 	struct idp_dbconn *db;
 	enum idp_err rc;
 	bool ok;
@@ -192,37 +90,15 @@ check_assertion(struct idp_req *rq, const struct idp_client *c,
 		    "msg=\"bad signature or no key\"", rq->id, c->client_id);
 		return IDP_ERR_INVALID_CLIENT;
 	}
-	iss = json_string_value(json_object_get(j.payload, "iss"));
-	sub = json_string_value(json_object_get(j.payload, "sub"));
-	jti = json_string_value(json_object_get(j.payload, "jti"));
-	exp = json_object_get(j.payload, "exp");
-	nbf = json_object_get(j.payload, "nbf");
-	if (!idp_str_eq(iss, c->client_id) || !idp_str_eq(sub, c->client_id)) {
-		*why = "iss and sub of the assertion must be the client_id.";
-		return IDP_ERR_INVALID_CLIENT;
-	}
-	if (!aud_ok(rq, json_object_get(j.payload, "aud"))) {
-		*why = "The assertion's aud must name this endpoint.";
-		return IDP_ERR_INVALID_CLIENT;
-	}
-	if (!json_is_integer(exp) || json_integer_value(exp) + SKEW <= rq->now ||
-	    json_integer_value(exp) > rq->now + ASSERTION_MAX_LIFETIME) {
-		*why = "The assertion is expired or lives too long.";
-		return IDP_ERR_INVALID_CLIENT;
-	}
-	if (nbf != NULL && (!json_is_integer(nbf) ||
-	    json_integer_value(nbf) > rq->now + SKEW)) {
-		*why = "The assertion is not valid yet.";
-		return IDP_ERR_INVALID_CLIENT;
-	}
-	if (jti == NULL || *jti == '\0' || strlen(jti) > 256) {
-		*why = "The assertion needs a jti.";
-		return IDP_ERR_INVALID_CLIENT;
-	}
+	audiences(rq, auds);
+	rc = idp_assertion_check_claims(j.payload, c->client_id, auds, rq->now,
+	    &claims, why);
+	if (rc != IDP_OK)
+		return rc;
 	if ((rc = idp_reqdb(rq, &db)) != IDP_OK)
 		return rc;
-	rc = idp_store_assertion_jti(db, c->client_id, jti,
-	    json_integer_value(exp) + SKEW);
+	rc = idp_store_assertion_jti(db, c->client_id, claims.jti,
+	    claims.exp + IDP_ASSERTION_SKEW);
 	if (rc == IDP_ERR_CONFLICT) {
 		IDP_WARN("client_auth.replay", " req=%s client=%s", rq->id,
 		    c->client_id);
@@ -237,11 +113,18 @@ idp_client_authenticate(struct idp_req *rq, const struct idp_client **out,
     const char **why)
 {
 	const struct idp_client *c = NULL;
-	struct creds cr;
+	struct idp_client_creds_in in = {
+		.authorization = idp_req_header(rq, "Authorization"),
+		.client_id = idp_req_form(rq, "client_id"),
+		.client_secret = idp_req_form(rq, "client_secret"),
+		.assertion_type = idp_req_form(rq, "client_assertion_type"),
+		.assertion = idp_req_form(rq, "client_assertion"),
+	};
+	struct idp_client_creds cr;
 	unsigned char d[IDP_SHA256_LEN];
 	enum idp_err rc;
 
-	if ((rc = gather(rq, &cr, why)) != IDP_OK)
+	if ((rc = idp_client_creds_parse(rq->arena, &in, &cr, why)) != IDP_OK)
 		return rc;
 	if (cr.client_id == NULL) {
 		*why = "Client authentication is required.";

@@ -1,5 +1,6 @@
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <openssl/rand.h>
 
@@ -41,6 +42,18 @@ idp_random_token(struct idp_arena *a)
 
 	idp_random_token_to(out);
 	return out;
+}
+
+bool
+idp_token_syntax_ok(const char *s)
+{
+	size_t n;
+
+	if (s == NULL)
+		return false;
+	n = strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	    "0123456789-_");
+	return n == IDP_TOKEN_CHARS && s[n] == '\0';
 }
 
 void

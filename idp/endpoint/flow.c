@@ -30,13 +30,13 @@ cookie_attrs(struct idp_req *rq)
 enum idp_err
 idp_flow_session(struct idp_req *rq, struct idp_session **out)
 {
-	const char *v = idp_req_cookie(rq, rq->ctx->cfg->cookie_name);
+	const char *v = idp_req_cookie_token(rq, rq->ctx->cfg->cookie_name);
 	unsigned char d[IDP_SHA256_LEN];
 	struct idp_dbconn *c;
 	enum idp_err rc;
 
 	*out = NULL;
-	if (v == NULL || strlen(v) != IDP_TOKEN_CHARS)
+	if (v == NULL)
 		return IDP_OK;
 	if ((rc = idp_reqdb(rq, &c)) != IDP_OK)
 		return rc;
@@ -69,9 +69,9 @@ const char *
 idp_flow_browser(struct idp_req *rq, struct idp_resp *rs,
     unsigned char digest[IDP_SHA256_LEN])
 {
-	const char *v = idp_req_cookie(rq, IDP_BROWSER_COOKIE);
+	const char *v = idp_req_cookie_token(rq, IDP_BROWSER_COOKIE);
 
-	if (v == NULL || strlen(v) != IDP_TOKEN_CHARS) {
+	if (v == NULL) {
 		v = idp_random_token(rq->arena);
 		/* A browser-session cookie: it only ties a login form to the
 		 * browser that opened it. */
@@ -97,11 +97,11 @@ idp_flow_csrf(struct idp_req *rq, const char *login_id, const char *browser)
 char *
 idp_flow_session_csrf(struct idp_req *rq, const char *purpose)
 {
-	const char *cookie = idp_req_cookie(rq, rq->ctx->cfg->cookie_name);
+	const char *cookie = idp_req_cookie_token(rq,
+	    rq->ctx->cfg->cookie_name);
 	unsigned char mac[IDP_SHA256_LEN];
 
-	if (cookie == NULL || strlen(cookie) != IDP_TOKEN_CHARS ||
-	    idp_hmac_sha256(cookie, strlen(cookie), purpose, strlen(purpose),
+	if (cookie == NULL || idp_hmac_sha256(cookie, strlen(cookie), purpose, strlen(purpose),
 	    mac) != 0)
 		return NULL;
 	return idp_b64url_encode(rq->arena, mac, sizeof(mac));
@@ -163,7 +163,7 @@ enum idp_err
 idp_flow_load_pending(struct idp_req *rq, struct idp_resp *rs,
     bool check_csrf, struct idp_pending *p)
 {
-	const char *browser = idp_req_cookie(rq, IDP_BROWSER_COOKIE);
+	const char *browser = idp_req_cookie_token(rq, IDP_BROWSER_COOKIE);
 	unsigned char bd[IDP_SHA256_LEN];
 	struct idp_dbconn *c;
 	json_t *params;
@@ -292,7 +292,7 @@ show_consent(struct idp_req *rq, struct idp_resp *rs,
 		/* The same page id continues, now tied to the session. */
 		login_id = pending->login_id;
 		csrf = idp_flow_csrf(rq, login_id,
-		    idp_req_cookie(rq, IDP_BROWSER_COOKIE));
+		    idp_req_cookie_token(rq, IDP_BROWSER_COOKIE));
 		if ((rc = idp_reqdb(rq, &db)) != IDP_OK ||
 		    (rc = idp_store_login_set_session(db, pending->digest,
 		    s->id)) != IDP_OK)

@@ -49,7 +49,7 @@ render(struct idp_req *rq, struct idp_resp *rs, struct idp_pending *p,
 	page.client = p->client;
 	page.login_id = p->login_id;
 	page.csrf_token = idp_flow_csrf(rq, p->login_id,
-	    idp_req_cookie(rq, IDP_BROWSER_COOKIE));
+	    idp_req_cookie_token(rq, IDP_BROWSER_COOKIE));
 	page.username = username ? username : p->authz.login_hint;
 	page.error = error;
 	idp_page_login(rq, rs, &page);

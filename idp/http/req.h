@@ -106,6 +106,10 @@ const char *idp_req_form(const struct idp_req *rq, const char *key);
 const char *idp_req_param(const struct idp_req *rq, const char *key);
 const char *idp_req_header(const struct idp_req *rq, const char *name);
 const char *idp_req_cookie(const struct idp_req *rq, const char *name);
+/* A cookie holding a token the provider issued (session, browser): the
+ * value when it has the shape of one (crypto/random.h), else NULL, so a
+ * malformed cookie counts as an absent one. */
+const char *idp_req_cookie_token(const struct idp_req *rq, const char *name);
 
 /* Parse an x-www-form-urlencoded string into kv (for bodies and tests).
  * Records duplicates and invalid (non-UTF-8, bad escape) parameters;

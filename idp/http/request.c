@@ -2,6 +2,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "crypto/random.h"
 #include "http/req.h"
 #include "util/str.h"
 
@@ -43,6 +44,14 @@ const char *
 idp_req_cookie(const struct idp_req *rq, const char *name)
 {
 	return kv_get(rq->cookies, rq->ncookies, name, false);
+}
+
+const char *
+idp_req_cookie_token(const struct idp_req *rq, const char *name)
+{
+	const char *v = idp_req_cookie(rq, name);
+
+	return idp_token_syntax_ok(v) ? v : NULL;
 }
 
 int

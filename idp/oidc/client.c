@@ -48,6 +48,21 @@ is_loopback(const char *host, size_t n)
 	    (n == 9 && !strncasecmp(host, "localhost", 9));
 }
 
+/* What follows the host in the authority: nothing, or ":" and a port of
+ * 1-5 digits (RFC 3986 §3.2.3), so "[::1]junk" is no loopback host. */
+static bool
+port_ok(const char *p, const char *end)
+{
+	size_t n;
+
+	if (p == end)
+		return true;
+	if (*p != ':')
+		return false;
+	n = (size_t)(end - p - 1);
+	return n >= 1 && n <= 5 && strspn(p + 1, "0123456789") >= n;
+}
+
 int
 idp_uri_check(const char *uri, bool public_native, const char **why)
 {
@@ -113,6 +128,10 @@ idp_uri_check(const char *uri, bool public_native, const char **why)
 		}
 		if (host_end == auth) {
 			*why = "URI has no host";
+			return -1;
+		}
+		if (!port_ok(host_end, auth_end)) {
+			*why = "URI port is malformed";
 			return -1;
 		}
 		if (!https && !is_loopback(auth, (size_t)(host_end - auth))) {

@@ -448,6 +448,31 @@ START_TEST(head_garbage)
 }
 END_TEST
 
+#define TOK "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA_"
+
+/* Only a value shaped like a token the provider issued is a session or
+ * browser cookie; the first of a name counts. */
+START_TEST(cookie_token_shape)
+{
+	struct idp_req rq;
+
+	memset(&rq, 0, sizeof(rq));
+	rq.cookies[0] = (struct idp_kv){ "idp_session", TOK, 43 };
+	rq.cookies[1] = (struct idp_kv){ "idp_session", "x", 1 };
+	rq.cookies[2] = (struct idp_kv){ "idp_browser", TOK "A", 44 };
+	rq.cookies[3] = (struct idp_kv){ "short", "AAAA", 4 };
+	rq.cookies[4] = (struct idp_kv){ "plus",
+	    "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA+", 43 };
+	rq.ncookies = 5;
+	ck_assert_str_eq(idp_req_cookie_token(&rq, "idp_session"), TOK);
+	ck_assert_ptr_null(idp_req_cookie_token(&rq, "idp_browser"));
+	ck_assert_ptr_null(idp_req_cookie_token(&rq, "short"));
+	ck_assert_ptr_null(idp_req_cookie_token(&rq, "plus"));
+	ck_assert_ptr_null(idp_req_cookie_token(&rq, "absent"));
+	ck_assert_str_eq(idp_req_cookie(&rq, "plus"), rq.cookies[4].val);
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -485,6 +510,8 @@ suite(void)
 	tc = unit_tcase(s, "head");
 	tcase_add_test(tc, head_good_and_partial);
 	tcase_add_test(tc, head_garbage);
+	tc = unit_tcase(s, "cookies");
+	tcase_add_test(tc, cookie_token_shape);
 	return s;
 }
 

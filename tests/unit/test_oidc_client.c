@@ -78,6 +78,25 @@ START_TEST(uri_http_only_loopback)
 }
 END_TEST
 
+/* Found by tests/fuzz (redirect_uri): text after a bracketed host made
+ * "[::1]89" pass as the loopback host. */
+START_TEST(uri_refuses_junk_after_host)
+{
+	uri_ok("https://rp.example.go.id:8443/cb", false);
+	uri_ok("http://[::1]:65535/cb", false);
+	uri_ok("https://[2001:db8::1]/cb", false);
+
+	uri_bad("http://[::1]89/cb", false);
+	uri_bad("http://[::1]evil.example/cb", false);
+	uri_bad("https://[2001:db8::1]x/cb", false);
+	uri_bad("http://127.0.0.1:/cb", false);
+	uri_bad("http://localhost:80x/cb", false);
+	uri_bad("https://rp.example.go.id:123456/cb", false);
+	uri_bad("https://rp.example.go.id:-1/cb", false);
+	uri_bad("http://[::1]:8080:1/cb", false);
+}
+END_TEST
+
 START_TEST(uri_refuses_fragments_and_wildcards)
 {
 	uri_bad("https://rp.example.com/cb#frag", false);
@@ -812,6 +831,7 @@ suite(void)
 	tc = unit_tcase(s, "uri_check");
 	tcase_add_test(tc, uri_https_ok);
 	tcase_add_test(tc, uri_http_only_loopback);
+	tcase_add_test(tc, uri_refuses_junk_after_host);
 	tcase_add_test(tc, uri_refuses_fragments_and_wildcards);
 	tcase_add_test(tc, uri_refuses_userinfo);
 	tcase_add_test(tc, uri_refuses_relative_and_hostless);
