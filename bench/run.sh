@@ -27,9 +27,11 @@
 #   --slow N         hold N slow clients open during every measurement:
 #                    connections from 127.0.0.2 (bench/slow_clients.c) that
 #                    send the start of a request head and then a byte every
-#                    10 s, reconnecting when cut; the legitimate load comes
-#                    from 127.0.0.1. E.g. --slow 4000 --only 'discovery|
-#                    client_credentials, opaque|userinfo'
+#                    10 s, reconnecting when cut (at most BENCH_SLOW_RATE
+#                    new connections a second, default 1000; 0: no cap);
+#                    the legitimate load comes from 127.0.0.1. E.g.
+#                    --slow 4000 --only 'discovery|client_credentials,
+#                    opaque|userinfo'
 #   --profile        also record, during every measurement, `perf record -a
 #                    -g` (CPU split between idp, PostgreSQL, wrk, kernel and
 #                    idp's hottest functions) and pg_stat_statements; prints
@@ -299,7 +301,7 @@ if [ "$slow" -gt 0 ]; then
 	ulimit -n "$(ulimit -Hn)"
 	[ "$(ulimit -n)" -gt $((slow + 256)) ] || die "--slow $slow needs more file descriptors (ulimit -Hn)"
 	"$work/slow_clients" 127.0.0.1 "${URL##*:}" 127.0.0.2 "$slow" 10 86400 \
-		>"$work/slow.out" 2>"$work/slow.log" &
+		"${BENCH_SLOW_RATE:-1000}" >"$work/slow.out" 2>"$work/slow.log" &
 	SLOW_PID=$!
 	sleep 6
 	say "slow clients: $(tail -1 "$work/slow.log")"
@@ -614,8 +616,9 @@ report() {
 		sed 's/^/Environment of this run: /' || true
 	[ $profile = 1 ] && echo "Profiled run (perf record -a -g during every measurement): figures are lower than usual."
 	[ "$slow" -gt 0 ] && echo "During every measurement $slow slow clients from 127.0.0.2 held" \
-		"connections open (bench/slow_clients.c: a partial head, then a byte every 10 s); the" \
-		"load came from 127.0.0.1. Flood at the end: $(tail -1 "$work/slow.log")."
+		"connections open (bench/slow_clients.c: a partial head, then a byte every 10 s;" \
+		"at most ${BENCH_SLOW_RATE:-1000} new connections a second); the load came from" \
+		"127.0.0.1. Flood at the end: $(tail -1 "$work/slow.log")."
 	echo
 	echo "| workload | conns | req/s | p50 ms | p99 ms | non-2xx | idp peak RSS MiB |"
 	echo "|---|---:|---:|---:|---:|---:|---:|"

@@ -12,8 +12,12 @@
  * for a second or more at one time (what the server let one address
  * hold); cut_after_ms: the mean time from connect to cut. Progress goes to stderr every 5 s.
  *
- *   slow_clients HOST PORT FROM CONNS INTERVAL DURATION
- *   e.g. slow_clients 127.0.0.1 8080 127.0.0.2 4000 10 60
+ *   slow_clients HOST PORT FROM CONNS INTERVAL DURATION [RATE]
+ *   e.g. slow_clients 127.0.0.1 8080 127.0.0.2 4000 10 60 1000
+ *
+ * RATE caps new connections per second (default: as fast as slots close),
+ * so that on a machine shared with the server the generator itself does
+ * not take the cores a remote attacker's machine would spend.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -150,11 +154,12 @@ main(int argc, char **argv)
 	struct slot *slots;
 	struct rlimit rl;
 	uint64_t end, next_report;
-	int conns, interval_ms, ep, max_held = 0;
+	int conns, interval_ms, ep, max_held = 0, rate, made_this_s = 0;
+	uint64_t second = 0;
 
-	if (argc != 7) {
+	if (argc != 7 && argc != 8) {
 		fprintf(stderr, "usage: slow_clients HOST PORT FROM CONNS "
-		    "INTERVAL_S DURATION_S\n");
+		    "INTERVAL_S DURATION_S [RATE]\n");
 		return 2;
 	}
 	memset(&to, 0, sizeof(to));
@@ -167,6 +172,7 @@ main(int argc, char **argv)
 		return 2;
 	}
 	conns = number(argv[4]);
+	rate = argc == 8 ? number(argv[7]) : 0;
 	interval_ms = number(argv[5]) * 1000;
 	end = now_ms() + (uint64_t)number(argv[6]) * 1000u;
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 &&
@@ -188,11 +194,19 @@ main(int argc, char **argv)
 		uint64_t now;
 		int n, open_now = 0, held_now = 0;
 
-		/* Refill closed slots, a few hundred per turn. */
-		for (int i = 0, made = 0; i < conns && made < 500; i++)
+		/* Refill closed slots, a few hundred per turn, at most RATE a
+		 * second. */
+		if (now_ms() / 1000 != second) {
+			second = now_ms() / 1000;
+			made_this_s = 0;
+		}
+		for (int i = 0, made = 0; i < conns && made < 500 &&
+		    (rate == 0 || made_this_s < rate); i++)
 			if (slots[i].fd < 0 && open_slot(ep, &slots[i],
-			    (uint32_t)i) == 0)
+			    (uint32_t)i) == 0) {
 				made++;
+				made_this_s++;
+			}
 		n = epoll_wait(ep, evs, 256, 100);
 		for (int i = 0; i < n; i++) {
 			struct slot *s = &slots[evs[i].data.u32];
