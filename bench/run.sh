@@ -24,6 +24,14 @@
 #   --keep           keep the work directory (PostgreSQL, logs, pools)
 #   --only REGEX     run only the workloads whose label matches (grep -E),
 #                    e.g. --only 'login|userinfo'
+#   --slow N         hold N slow clients open during every measurement:
+#                    connections from 127.0.0.2 (bench/slow_clients.c) that
+#                    send the start of a request head and then a byte every
+#                    10 s, reconnecting when cut (at most BENCH_SLOW_RATE
+#                    new connections a second, default 1000; 0: no cap);
+#                    the legitimate load comes from 127.0.0.1. E.g.
+#                    --slow 4000 --only 'discovery|client_credentials,
+#                    opaque|userinfo'
 #   --profile        also record, during every measurement, `perf record -a
 #                    -g` (CPU split between idp, PostgreSQL, wrk, kernel and
 #                    idp's hottest functions) and pg_stat_statements; prints
@@ -45,6 +53,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
 smoke=0 peer=0 keep=0 profile=0 only='' build='' duration='' conns='' outfile=''
+slow=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	--smoke) smoke=1 ;;
@@ -52,6 +61,7 @@ while [ $# -gt 0 ]; do
 	--keep) keep=1 ;;
 	--profile) profile=1 ;;
 	--only) only=$2; shift ;;
+	--slow) slow=$2; shift ;;
 	--build) build=$2; shift ;;
 	--duration) duration=$2; shift ;;
 	--conns) conns=$2; shift ;;
@@ -68,6 +78,7 @@ else
 	duration=${duration:-10} conns=${conns:-16 64}
 fi
 case $duration in '' | *[!0-9]*) echo "--duration: whole seconds" >&2; exit 2 ;; esac
+case $slow in '' | *[!0-9]*) echo "--slow: a number of connections" >&2; exit 2 ;; esac
 USERS=${BENCH_USERS:-33000}
 THREADS=2			# wrk threads (the machine of docs/ has 2 cores)
 MAXC=0
@@ -105,10 +116,14 @@ fi
 
 work=$(mktemp -d /tmp/idp-bench.XXXXXX)
 chmod 755 "$work"
-IDP_PID='' PEER_PID=''
+IDP_PID='' PEER_PID='' SLOW_PID=''
 # shellcheck disable=SC2317 # reached through the EXIT trap
 cleanup() {
 	local rc=$?
+	if [ -n "$SLOW_PID" ]; then
+		kill -TERM "$SLOW_PID" 2>/dev/null || true
+		wait "$SLOW_PID" 2>/dev/null || true
+	fi
 	if [ -n "$PEER_PID" ]; then
 		kill -TERM "$PEER_PID" 2>/dev/null || true
 		wait "$PEER_PID" 2>/dev/null || true
@@ -278,6 +293,19 @@ status_kib() {	# PID KEY: summed over the process and its children
 }
 IDLE_KIB=$(status_kib "$IDP_PID" VmRSS)
 say "idp runs at $URL (pid $IDP_PID), idle RSS $((IDLE_KIB / 1024)) MiB"
+
+# --slow N: the slow-client flood, from another address than the load.
+if [ "$slow" -gt 0 ]; then
+	gcc -std=c17 -O2 -Wall -Wextra -D_GNU_SOURCE -o "$work/slow_clients" bench/slow_clients.c ||
+		die "cannot build bench/slow_clients.c"
+	ulimit -n "$(ulimit -Hn)"
+	[ "$(ulimit -n)" -gt $((slow + 256)) ] || die "--slow $slow needs more file descriptors (ulimit -Hn)"
+	"$work/slow_clients" 127.0.0.1 "${URL##*:}" 127.0.0.2 "$slow" 10 86400 \
+		"${BENCH_SLOW_RATE:-1000}" >"$work/slow.out" 2>"$work/slow.log" &
+	SLOW_PID=$!
+	sleep 6
+	say "slow clients: $(tail -1 "$work/slow.log")"
+fi
 
 # ---- 7. Measuring ---------------------------------------------------------------
 
@@ -584,9 +612,13 @@ report() {
 	echo "Directory: $(cat "$work/gen.log"); $NCLIENTS clients."
 	echo "Load average (1 min) before measuring: $LOAD_BEFORE."
 	[ -n "${BENCH_PG_SETTINGS:-}" ] && echo "PostgreSQL changed for this run: ${BENCH_PG_SETTINGS//$'\n'/; }."
-	env | grep -E '^(IDP_(WORKER_THREADS|HASH_THREADS|HASH_QUEUE|DB_POOL_SIZE|CLIENT_CACHE_TTL)|GLIBC_TUNABLES|MALLOC_)' |
+	env | grep -E '^(IDP_(WORKER_THREADS|HASH_THREADS|HASH_QUEUE|DB_POOL_SIZE|CLIENT_CACHE_TTL|MAX_CONNECTIONS|MAX_CONNECTIONS_PER_IP|REQUEST_HEAD_TIMEOUT|REQUEST_BODY_TIMEOUT)|GLIBC_TUNABLES|MALLOC_)' |
 		sed 's/^/Environment of this run: /' || true
 	[ $profile = 1 ] && echo "Profiled run (perf record -a -g during every measurement): figures are lower than usual."
+	[ "$slow" -gt 0 ] && echo "During every measurement $slow slow clients from 127.0.0.2 held" \
+		"connections open (bench/slow_clients.c: a partial head, then a byte every 10 s;" \
+		"at most ${BENCH_SLOW_RATE:-1000} new connections a second); the load came from" \
+		"127.0.0.1. Flood at the end: $(tail -1 "$work/slow.log")."
 	echo
 	echo "| workload | conns | req/s | p50 ms | p99 ms | non-2xx | idp peak RSS MiB |"
 	echo "|---|---:|---:|---:|---:|---:|---:|"

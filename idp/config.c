@@ -56,6 +56,16 @@ const struct idp_config_entry idp_config_entries[] = {
 	{ "log_level", "info", "debug, info, warn or error" },
 	{ "max_body_bytes", "65536", "largest request body accepted "
 	  "(1024-10485760)" },
+	{ "max_connections", "4096", "connections held at once; past this "
+	  "the oldest still sending a request head or body are closed "
+	  "(64-100000)" },
+	{ "max_connections_per_ip", "0", "connections from one client "
+	  "address; 0 = no limit (behind a proxy every client has the "
+	  "proxy's address) (0-100000)" },
+	{ "request_head_timeout", "10", "seconds to receive a request head, "
+	  "from connect or the end of the previous response (1-300)" },
+	{ "request_body_timeout", "30", "seconds to receive a request head "
+	  "and body, counted the same way (1-3600)" },
 	{ "pkce_allow_plain", "false", "accept code_challenge_method=plain" },
 	{ "client_cache_ttl", "30", "seconds a client registration is cached "
 	  "in memory (0-3600)" },
@@ -212,6 +222,10 @@ static const struct int_key int_keys[] = {
 	WK("session_max_ttl", session_max_ttl, 300, 2592000),
 	WK("login_ttl", login_ttl, 60, 3600),
 	WK("max_body_bytes", max_body_bytes, 1024, 10485760),
+	IK("max_connections", max_connections, 64, 100000),
+	IK("max_connections_per_ip", max_connections_per_ip, 0, 100000),
+	IK("request_head_timeout", request_head_timeout, 1, 300),
+	IK("request_body_timeout", request_body_timeout, 1, 3600),
 	IK("client_cache_ttl", client_cache_ttl, 0, 3600),
 	IK("key_reload_interval", key_reload_interval, 1, 3600),
 	IK("purge_interval", purge_interval, 1, 86400),
@@ -462,6 +476,11 @@ finish(struct idp_config *cfg, char *err, size_t errlen)
 	if (cfg->session_max_ttl < cfg->session_idle_ttl) {
 		snprintf(err, errlen, "session_max_ttl: must not be shorter "
 		    "than session_idle_ttl");
+		return -1;
+	}
+	if (cfg->request_body_timeout < cfg->request_head_timeout) {
+		snprintf(err, errlen, "request_body_timeout: must not be "
+		    "shorter than request_head_timeout");
 		return -1;
 	}
 	if (cfg->worker_threads == 0)

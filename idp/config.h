@@ -56,6 +56,10 @@ struct idp_config {
 	struct idp_pwhash_params argon2;
 	enum idp_log_level log_level;
 	int64_t max_body_bytes;
+	int max_connections;		/* soft cap, see daemon/guard.h */
+	int max_connections_per_ip;	/* 0: no limit */
+	int request_head_timeout;	/* seconds */
+	int request_body_timeout;	/* seconds, head included */
 	bool pkce_allow_plain;
 	int client_cache_ttl;
 	int key_reload_interval;

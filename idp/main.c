@@ -18,7 +18,8 @@
 #include "core/published.h"
 #include "crypto/pwhash.h"
 #include "crypto/random.h"
-#include "http/server.h"
+#include "daemon/router.h"
+#include "daemon/server.h"
 #include "idp_build.h"
 #include "page/when.h"
 #include "store/db.h"
@@ -94,6 +95,7 @@ main(int argc, char **argv)
 	struct idp_ctx ctx = { 0 };
 	struct idp_server *srv;
 	struct idp_housekeeping *hk;
+	const char **served = NULL;
 	char err[1024];
 	bool check_only = false;
 	sigset_t sigs;
@@ -168,6 +170,7 @@ main(int argc, char **argv)
 		rc = 3;
 		goto out_db;
 	}
+	ctx.served_paths = served = idp_router_paths_new();
 	ctx.pub = idp_pubring_new();
 	if (idp_keys_reload(&ctx, err, sizeof(err)) != IDP_OK) {
 		fprintf(stderr, "idp: key_dir: %s\n", err);
@@ -208,6 +211,7 @@ out_pub:
 	idp_pubring_free(ctx.pub);
 out_db:
 	idp_db_free(ctx.db);
+	free(served);
 out_cfg:
 	idp_jwks_uri_cleanup();
 	idp_fetcher_free(ctx.fetch);

@@ -18,7 +18,7 @@ check_only() {	# HEADER ALLOWED_DIRS...
 
 check_only 'openssl/' crypto/
 check_only 'libpq-fe.h' store/
-check_only 'microhttpd.h' http/
+check_only 'microhttpd.h' daemon/server.c
 check_only 'curl/' core/fetch.c
 check_only 'argon2.h' crypto/
 
@@ -28,6 +28,15 @@ hits=$(grep -rnE --include='*.[ch]' '\b(sprintf|vsprintf|strcpy|strcat|strncpy|s
 # Endpoint code talks to neither the database nor OpenSSL directly.
 hits=$(grep -rnE --include='*.c' '\bPQ[a-z]+\(|\bEVP_|\bMHD_' endpoint/ oidc/ || true)
 [ -z "$hits" ] || report "library calls in endpoint/ or oidc/" "$hits"
+
+# The HTTP vocabulary (http/) sits below everything that uses it: it may
+# not reach up into core/, endpoint/ or the daemon; and only main.c and the
+# daemon itself see daemon/ (the server and the router on top).
+hits=$(grep -rnE --include='*.[ch]' '#include "(core|endpoint|daemon)/' http/ || true)
+[ -z "$hits" ] || report "http/ includes a higher layer" "$hits"
+hits=$(grep -rnE --include='*.[ch]' '#include "daemon/' \
+	core/ endpoint/ oidc/ store/ crypto/ util/ http/ ctl/ || true)
+[ -z "$hits" ] || report "daemon/ included from below" "$hits"
 
 # ---- Shell scripts: shellcheck, every severity --------------------------
 # Every shell script of the repository (deploy/, tests/, bench/, .ci/ and

@@ -3,9 +3,9 @@
 # tests against a private PostgreSQL and a running idp, interoperability
 # tests with third-party relying-party libraries, the pages in a real
 # browser (chromium, axe-core), fault tests (PostgreSQL stopped, started
-# and frozen, idp killed, the hash queue full), a smoke run of the
-# benchmark, and the libFuzzer targets for a bounded time. Everything runs
-# under AddressSanitizer and UBSan.
+# and frozen, idp killed, the hash queue full, slow-client floods), a smoke
+# run of the benchmark, and the libFuzzer targets for a bounded time.
+# Everything runs under AddressSanitizer and UBSan.
 #
 #   tests/run.sh            all suites (fuzz: 270 s shared by the targets)
 #   tests/run.sh unit       one suite (unit, e2e, interop, browser, fault,

@@ -20,6 +20,9 @@ struct idp_ctx {
 	struct idp_client_cache *clients;
 	struct idp_hashq *hashq;
 	struct idp_fetcher *fetch;		/* every outbound call */
+	/* The paths the daemon routes, NULL-terminated: what discovery
+	 * advertises. Handed down at start; core never calls the router. */
+	const char *const *served_paths;
 	/* A hash of a random password at the configured cost: unknown users
 	 * are checked against it, so they cost the same time as known ones. */
 	char dummy_hash[IDP_PWHASH_STRMAX];

@@ -32,7 +32,8 @@ idp_keys_reload(struct idp_ctx *ctx, char *why, size_t whylen)
 		snprintf(why, whylen, "database unavailable");
 		return rc;
 	}
-	rc = idp_published_load(ctx->cfg, c, &p, why, whylen);
+	rc = idp_published_load(ctx->cfg, ctx->served_paths, c, &p, why,
+	    whylen);
 	idp_db_release(ctx->db, c);
 	if (rc != IDP_OK)
 		return rc;

@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "core/published.h"
-#include "http/router.h"
 #include "oidc/discovery.h"
 #include "store/keys.h"
 #include "util/mem.h"
@@ -86,7 +85,8 @@ load_key(const struct idp_config *cfg, const struct idp_key_meta *m,
 }
 
 enum idp_err
-idp_published_load(const struct idp_config *cfg, struct idp_dbconn *c,
+idp_published_load(const struct idp_config *cfg,
+    const char *const *served_paths, struct idp_dbconn *c,
     struct idp_published **out, char *why, size_t whylen)
 {
 	struct idp_arena *a = idp_arena_new(4096);
@@ -117,7 +117,7 @@ idp_published_load(const struct idp_config *cfg, struct idp_dbconn *c,
 		snprintf(why, whylen, "cannot serialise the JWKS");
 		goto out;
 	}
-	doc = idp_discovery_build(cfg, h->pub.keys, idp_router_has_path);
+	doc = idp_discovery_build(cfg, h->pub.keys, served_paths);
 	h->pub.discovery = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
 	json_decref(doc);
 	if (h->pub.discovery == NULL) {

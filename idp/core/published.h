@@ -24,10 +24,11 @@ struct idp_pubring *idp_pubring_new(void);
 void idp_pubring_free(struct idp_pubring *r);
 
 /* Read key metadata from the database, load the key files, build the
- * documents. why says what is wrong (missing file, no active key). */
+ * documents; discovery advertises the endpoints in served_paths
+ * (NULL-terminated). why says what is wrong (missing file, no active key). */
 enum idp_err idp_published_load(const struct idp_config *cfg,
-    struct idp_dbconn *c, struct idp_published **out, char *why,
-    size_t whylen);
+    const char *const *served_paths, struct idp_dbconn *c,
+    struct idp_published **out, char *why, size_t whylen);
 void idp_published_free(struct idp_published *p);
 
 /* Install p if its keys differ from the current ones (returns 1), else

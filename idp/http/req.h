@@ -47,7 +47,8 @@ struct idp_req {
 	struct idp_ctx *ctx;
 	enum idp_method method;
 	const char *method_str;
-	const char *path;
+	const char *path;	/* decoded; never holds NUL or control bytes */
+	size_t path_len;
 	char id[IDP_REQ_ID_LEN + 1];
 	const char *ip;
 	const char *issuer;	/* set by the server: realms, iss of redirects */
@@ -67,9 +68,11 @@ struct idp_req {
 	const char *body;
 	size_t body_len;
 
-	/* Set by the parser: the first parameter given twice, or invalid. */
+	/* Set by the parser: the first parameter given twice, or invalid;
+	 * a header that may appear once (Authorization...) but came twice. */
 	const char *dup_param;
 	const char *bad_param;
+	const char *dup_header;
 
 	/* Endpoints note who the request was for, for the access log. */
 	const char *log_client;
@@ -114,6 +117,20 @@ const char *idp_req_cookie_token(const struct idp_req *rq, const char *name);
 int idp_parse_form(struct idp_arena *a, const char *s, size_t n,
     struct idp_kv *kv, size_t max, size_t *count, const char **dup,
     const char **bad);
+
+/* Split a raw request target (origin-form, RFC 9112 §3.2.1) into rq->path
+ * (decoded) and rq->query. The path must be '/' followed by RFC 3986 path
+ * characters; a bad %-escape, an escaped NUL or control byte, or invalid
+ * UTF-8 in it is IDP_ERR_INVALID_REQUEST. Query parameters are parsed like
+ * a form: bad ones (escape, NUL, control byte, UTF-8) set rq->bad_param,
+ * repeated ones rq->dup_param. */
+enum idp_err idp_parse_target(struct idp_req *rq, const char *raw, size_t len);
+
+/* Record a request header (borrowed: it must live as long as rq). At most
+ * IDP_MAX_HEADERS are kept; a second Authorization, Content-Type,
+ * Content-Length or Transfer-Encoding sets rq->dup_header. */
+void idp_req_add_header(struct idp_req *rq, const char *name,
+    const char *val);
 
 void idp_resp_header(struct idp_resp *rs, const char *name, const char *val);
 /* A body that lives at least until the request completes (arena or a

@@ -1,3 +1,4 @@
+#include <stdbool.h>
 #include <string.h>
 #include <strings.h>
 
@@ -97,6 +98,80 @@ idp_parse_form(struct idp_arena *a, const char *s, size_t n,
 		i = end + 1;
 	}
 	return 0;
+}
+
+/* RFC 3986 §3.3 pchar and '/', raw: unreserved, sub-delims, ':', '@',
+ * and '%' to start an escape. */
+static bool
+path_char(unsigned char c)
+{
+	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9'))
+		return true;
+	return c != '\0' && strchr("-._~!$&'()*+,;=:@/%", c) != NULL;
+}
+
+static bool
+control_byte(unsigned char c)
+{
+	return c < 0x20 || c == 0x7f;
+}
+
+enum idp_err
+idp_parse_target(struct idp_req *rq, const char *raw, size_t len)
+{
+	const char *q = memchr(raw, '?', len);
+	size_t plen = q ? (size_t)(q - raw) : len, dlen, i;
+	char *path;
+
+	if (plen == 0 || raw[0] != '/')
+		return IDP_ERR_INVALID_REQUEST;
+	for (i = 0; i < plen; i++)
+		if (!path_char((unsigned char)raw[i]))
+			return IDP_ERR_INVALID_REQUEST;
+	path = idp_pct_decode(rq->arena, raw, plen, false, &dlen);
+	if (path == NULL || !idp_utf8_valid(path, dlen))
+		return IDP_ERR_INVALID_REQUEST;
+	for (i = 0; i < dlen; i++)
+		if (control_byte((unsigned char)path[i]))
+			return IDP_ERR_INVALID_REQUEST;
+	rq->path = path;
+	rq->path_len = dlen;
+	if (q == NULL)
+		return IDP_OK;
+	q++;
+	len -= plen + 1;
+	for (i = 0; i < len; i++) {
+		if (control_byte((unsigned char)q[i]) || q[i] == ' ' ||
+		    q[i] == '#') {
+			rq->bad_param = "(query)";
+			return IDP_OK;
+		}
+	}
+	if (idp_parse_form(rq->arena, q, len, rq->query, IDP_MAX_PARAMS,
+	    &rq->nquery, &rq->dup_param, &rq->bad_param) != 0)
+		rq->bad_param = "(too many parameters)";
+	return IDP_OK;
+}
+
+void
+idp_req_add_header(struct idp_req *rq, const char *name, const char *val)
+{
+	/* Headers whose repetition would make the request ambiguous:
+	 * credentials, body type, message framing (RFC 9112 §6.3). */
+	static const char *const once[] = { "Authorization", "Content-Type",
+		"Content-Length", "Transfer-Encoding", NULL };
+
+	for (const char *const *o = once; *o != NULL; o++)
+		if (!strcasecmp(name, *o) && rq->dup_header == NULL &&
+		    idp_req_header(rq, name) != NULL)
+			rq->dup_header = *o;
+	if (rq->nheaders == IDP_MAX_HEADERS)
+		return;
+	rq->headers[rq->nheaders].key = name;
+	rq->headers[rq->nheaders].val = val ? val : "";
+	rq->headers[rq->nheaders].len = val ? strlen(val) : 0;
+	rq->nheaders++;
 }
 
 void

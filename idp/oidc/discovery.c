@@ -15,11 +15,20 @@ strings(const char *const *v)
 	return a;
 }
 
+static bool
+served_has(const char *const *served, const char *path)
+{
+	for (; served != NULL && *served != NULL; served++)
+		if (strcmp(*served, path) == 0)
+			return true;
+	return false;
+}
+
 static void
-endpoint(json_t *o, const struct idp_config *cfg, bool (*has)(const char *),
+endpoint(json_t *o, const struct idp_config *cfg, const char *const *served,
     const char *key, const char *path)
 {
-	if (has(path)) {
+	if (served_has(served, path)) {
 		size_t n = strlen(cfg->issuer) + strlen(path) + 1;
 		char *url = malloc(n);
 
@@ -47,22 +56,22 @@ signing_algs(const struct idp_keyset *ks)
 
 json_t *
 idp_discovery_build(const struct idp_config *cfg, const struct idp_keyset *ks,
-    bool (*has)(const char *path))
+    const char *const *served)
 {
 	static const char *const assertion_algs[] = { "RS256", "PS256",
 		"ES256", NULL };
 	json_t *o = json_object();
-	bool authz = has("/authorize");
+	bool authz = served_has(served, "/authorize");
 
 	json_object_set_new(o, "issuer", json_string(cfg->issuer));
-	endpoint(o, cfg, has, "authorization_endpoint", "/authorize");
-	endpoint(o, cfg, has, "token_endpoint", "/token");
-	endpoint(o, cfg, has, "userinfo_endpoint", "/userinfo");
-	endpoint(o, cfg, has, "jwks_uri", "/jwks");
-	endpoint(o, cfg, has, "registration_endpoint", "/register");
-	endpoint(o, cfg, has, "introspection_endpoint", "/introspect");
-	endpoint(o, cfg, has, "revocation_endpoint", "/revoke");
-	endpoint(o, cfg, has, "end_session_endpoint", "/logout");
+	endpoint(o, cfg, served, "authorization_endpoint", "/authorize");
+	endpoint(o, cfg, served, "token_endpoint", "/token");
+	endpoint(o, cfg, served, "userinfo_endpoint", "/userinfo");
+	endpoint(o, cfg, served, "jwks_uri", "/jwks");
+	endpoint(o, cfg, served, "registration_endpoint", "/register");
+	endpoint(o, cfg, served, "introspection_endpoint", "/introspect");
+	endpoint(o, cfg, served, "revocation_endpoint", "/revoke");
+	endpoint(o, cfg, served, "end_session_endpoint", "/logout");
 
 	json_object_set_new(o, "scopes_supported", strings(idp_scopes_known));
 	json_object_set_new(o, "claims_supported", strings(idp_claims_known));
@@ -96,7 +105,7 @@ idp_discovery_build(const struct idp_config *cfg, const struct idp_keyset *ks,
 		json_object_set_new(o, "acr_values_supported",
 		    strings((const char *const[]){ "1", NULL }));
 	}
-	if (has("/token")) {
+	if (served_has(served, "/token")) {
 		json_object_set_new(o, "grant_types_supported",
 		    strings(idp_grant_types_supported));
 		json_object_set_new(o, "token_endpoint_auth_methods_supported",
@@ -105,7 +114,7 @@ idp_discovery_build(const struct idp_config *cfg, const struct idp_keyset *ks,
 		    "token_endpoint_auth_signing_alg_values_supported",
 		    strings(assertion_algs));
 	}
-	if (has("/introspect")) {
+	if (served_has(served, "/introspect")) {
 		json_object_set_new(o,
 		    "introspection_endpoint_auth_methods_supported",
 		    strings(idp_auth_methods_supported));
@@ -113,7 +122,7 @@ idp_discovery_build(const struct idp_config *cfg, const struct idp_keyset *ks,
 		    "introspection_endpoint_auth_signing_alg_values_supported",
 		    strings(assertion_algs));
 	}
-	if (has("/revoke")) {
+	if (served_has(served, "/revoke")) {
 		json_object_set_new(o,
 		    "revocation_endpoint_auth_methods_supported",
 		    strings(idp_auth_methods_supported));

@@ -11,8 +11,9 @@
 #include "config.h"
 #include "crypto/keyset.h"
 
-/* has_route(path) tells whether the provider serves path. */
+/* served: the paths the provider routes, NULL-terminated (handed down by
+ * the daemon at start, so this layer never calls up into the router). */
 json_t *idp_discovery_build(const struct idp_config *cfg,
-    const struct idp_keyset *ks, bool (*has_route)(const char *path));
+    const struct idp_keyset *ks, const char *const *served);
 
 #endif

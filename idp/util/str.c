@@ -95,7 +95,8 @@ hexval(char c)
 }
 
 char *
-idp_form_decode(struct idp_arena *a, const char *s, size_t n, size_t *outlen)
+idp_pct_decode(struct idp_arena *a, const char *s, size_t n, bool plus_space,
+    size_t *outlen)
 {
 	char *out = idp_arena_alloc(a, n + 1);
 	size_t i, o = 0;
@@ -103,7 +104,7 @@ idp_form_decode(struct idp_arena *a, const char *s, size_t n, size_t *outlen)
 	for (i = 0; i < n; i++) {
 		char c = s[i];
 
-		if (c == '+') {
+		if (c == '+' && plus_space) {
 			c = ' ';
 		} else if (c == '%') {
 			int h, l;
@@ -125,6 +126,12 @@ idp_form_decode(struct idp_arena *a, const char *s, size_t n, size_t *outlen)
 	if (outlen != NULL)
 		*outlen = o;
 	return out;
+}
+
+char *
+idp_form_decode(struct idp_arena *a, const char *s, size_t n, size_t *outlen)
+{
+	return idp_pct_decode(a, s, n, true, outlen);
 }
 
 int

@@ -20,6 +20,10 @@ bool idp_utf8_valid(const char *s, size_t n);
  * on a bad %-escape or when the result contains NUL. */
 char *idp_form_decode(struct idp_arena *a, const char *s, size_t n,
     size_t *outlen);
+/* The same for other %-encoded text; '+' is a space only when plus_space
+ * (forms), not in a URI path. */
+char *idp_pct_decode(struct idp_arena *a, const char *s, size_t n,
+    bool plus_space, size_t *outlen);
 
 /* Split on single spaces (RFC 6749 scope syntax). Empty items are an error
  * (returns -1); *out is NULL-terminated. */

@@ -1,7 +1,10 @@
 /* http/request.c idp_parse_form: decoding, duplicates (RFC 6749 §3.1),
- * invalid parameters, empty pairs and the parameter limit. */
+ * invalid parameters, empty pairs and the parameter limit; idp_parse_target
+ * (path and query of the request line), header recording, and http/head.c
+ * (the first bytes of a connection). */
 #include <string.h>
 
+#include "http/head.h"
 #include "http/req.h"
 #include "unit.h"
 
@@ -285,6 +288,166 @@ START_TEST(many_parameters_up_to_max)
 }
 END_TEST
 
+/* ---- idp_parse_target ---- */
+
+static struct idp_req *
+target(const char *raw, size_t len, enum idp_err *rc)
+{
+	struct idp_req *rq = idp_arena_zalloc(a, sizeof(*rq));
+
+	rq->arena = a;
+	*rc = idp_parse_target(rq, raw, len);
+	return rq;
+}
+
+START_TEST(target_path_and_query)
+{
+	enum idp_err rc;
+	struct idp_req *rq = target("/logout?a=1&b=x+y", 17, &rc);
+
+	ck_assert_int_eq(rc, IDP_OK);
+	ck_assert_str_eq(rq->path, "/logout");
+	ck_assert_uint_eq(rq->path_len, 7);
+	ck_assert_str_eq(idp_req_query(rq, "a"), "1");
+	ck_assert_str_eq(idp_req_query(rq, "b"), "x y");
+	ck_assert_ptr_null(rq->bad_param);
+}
+END_TEST
+
+START_TEST(target_path_is_decoded)
+{
+	enum idp_err rc;
+	struct idp_req *rq = target("/tok%65n+", 9, &rc);
+
+	ck_assert_int_eq(rc, IDP_OK);
+	ck_assert_str_eq(rq->path, "/token+");	/* '+' is no space here */
+}
+END_TEST
+
+START_TEST(target_bad_paths_refused)
+{
+	static const char *const bad[] = { "/token%00x", "/jwks%00.json",
+		"/static/idp.css%00.png", "/a%zz", "/a%4", "/a%", "/a%0a",
+		"/a%7f", "/a%c3%28", "/a b", "/a\x01", "/a\x7f", "/a\xc3\xa9",
+		"/a#b", "/a\"b", "token", "*", "http://x/token", "", NULL };
+	enum idp_err rc;
+
+	for (const char *const *p = bad; *p != NULL; p++) {
+		(void)target(*p, strlen(*p), &rc);
+		ck_assert_msg(rc == IDP_ERR_INVALID_REQUEST, "%s passed", *p);
+	}
+}
+END_TEST
+
+START_TEST(target_length_not_nul)
+{
+	enum idp_err rc;
+
+	(void)target("/jwks\0.json", 11, &rc);
+	ck_assert_int_eq(rc, IDP_ERR_INVALID_REQUEST);
+}
+END_TEST
+
+START_TEST(target_bad_query_escapes)
+{
+	static const char *const bad[] = { "/logout?a=%zz", "/logout?a=%",
+		"/logout?a=%4", "/logout?%zz=1", "/logout?a=%00",
+		"/logout?a=b\x01", "/logout?a=b c", "/logout?a=%c3%28", NULL };
+	enum idp_err rc;
+
+	for (const char *const *p = bad; *p != NULL; p++) {
+		struct idp_req *rq = target(*p, strlen(*p), &rc);
+
+		ck_assert_int_eq(rc, IDP_OK);
+		ck_assert_msg(rq->bad_param != NULL, "%s passed", *p);
+	}
+}
+END_TEST
+
+START_TEST(target_repeated_query_parameter)
+{
+	enum idp_err rc;
+	struct idp_req *rq = target("/authorize?state=a&state=b", 26, &rc);
+
+	ck_assert_int_eq(rc, IDP_OK);
+	ck_assert_str_eq(rq->dup_param, "state");
+}
+END_TEST
+
+/* ---- idp_req_add_header ---- */
+
+START_TEST(header_repeated_authorization)
+{
+	struct idp_req *rq = idp_arena_zalloc(a, sizeof(*rq));
+
+	idp_req_add_header(rq, "Authorization", "Bearer a");
+	idp_req_add_header(rq, "Accept", "*/*");
+	ck_assert_ptr_null(rq->dup_header);
+	idp_req_add_header(rq, "authorization", "Bearer b");
+	ck_assert_str_eq(rq->dup_header, "Authorization");
+	ck_assert_str_eq(idp_req_header(rq, "Authorization"), "Bearer a");
+}
+END_TEST
+
+START_TEST(header_others_may_repeat)
+{
+	struct idp_req *rq = idp_arena_zalloc(a, sizeof(*rq));
+
+	idp_req_add_header(rq, "Accept", "a");
+	idp_req_add_header(rq, "Accept", "b");
+	ck_assert_ptr_null(rq->dup_header);
+	idp_req_add_header(rq, "Content-Length", "1");
+	idp_req_add_header(rq, "Content-Length", "1");
+	ck_assert_str_eq(rq->dup_header, "Content-Length");
+}
+END_TEST
+
+/* ---- idp_head_plausible ---- */
+
+START_TEST(head_good_and_partial)
+{
+	static const char *const good[] = {
+		"GET / HTTP/1.1\r\nHost: a\r\n\r\n",
+		"GET / HTTP/1.1\nHost: a\n\n",
+		"\r\nPOST /token HTTP/1.1\r\nContent-Length: 3\r\n\r\n\0\0\0",
+		"GET /.well-known/openid-configuration HTTP/1.1\r\nX-Slow: ",
+		"GE", "GET / HTTP/1.", "GET / HTTP/1.1\r",
+		"GET /?a=%C3%A9 HTTP/1.1\r\nX: \xc3\xa9\t\r\n folded\r\n",
+		"", NULL };
+
+	for (const char *const *p = good; *p != NULL; p++)
+		ck_assert_msg(idp_head_plausible(*p, strlen(*p)), "%s refused",
+		    *p);
+	ck_assert(idp_head_plausible(good[2], strlen(good[2]) + 3));
+}
+END_TEST
+
+START_TEST(head_garbage)
+{
+	static const char *const bad[] = {
+		"GET / HTTP/1.1\rHost: a\r\r",	/* bare CR line ends */
+		"GET / HTTP/1.1\r\rHost: a",
+		"GET /a\x01 HTTP/1.1\r\n",
+		"GET  / HTTP/1.1\r\n",
+		"GET / HTTP/1.1 \r\n",
+		"GET / FTP/1.1\r\n",
+		"GET /\r\n",
+		"G(T / HTTP/1.1\r\n",
+		"\x16\x03\x01\x02\x00",		/* TLS to a plain port */
+		"GET / HTTP/1.1\r\nBad Name: x\r\n",
+		"GET / HTTP/1.1\r\nX: a\x7f\r\n",
+		NULL };
+	char nuls[100] = { 0 };
+
+	ck_assert(!idp_head_plausible(nuls, sizeof(nuls)));
+	ck_assert(!idp_head_plausible("GET /a\0b HTTP/1.1\r\n", 20));
+	ck_assert(!idp_head_plausible("GET / HTTP/1.1\r\nX: a\0b\r\n", 26));
+	for (const char *const *p = bad; *p != NULL; p++)
+		ck_assert_msg(!idp_head_plausible(*p, strlen(*p)),
+		    "%s passed", *p);
+}
+END_TEST
+
 #define TOK "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA_"
 
 /* Only a value shaped like a token the provider issued is a session or
@@ -334,6 +497,19 @@ suite(void)
 	tcase_add_test(tc, honours_length);
 	tcase_add_test(tc, parameter_limit);
 	tcase_add_test(tc, many_parameters_up_to_max);
+	tc = unit_tcase(s, "parse_target");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, target_path_and_query);
+	tcase_add_test(tc, target_path_is_decoded);
+	tcase_add_test(tc, target_bad_paths_refused);
+	tcase_add_test(tc, target_length_not_nul);
+	tcase_add_test(tc, target_bad_query_escapes);
+	tcase_add_test(tc, target_repeated_query_parameter);
+	tcase_add_test(tc, header_repeated_authorization);
+	tcase_add_test(tc, header_others_may_repeat);
+	tc = unit_tcase(s, "head");
+	tcase_add_test(tc, head_good_and_partial);
+	tcase_add_test(tc, head_garbage);
 	tc = unit_tcase(s, "cookies");
 	tcase_add_test(tc, cookie_token_shape);
 	return s;

@@ -1,8 +1,8 @@
 /* The libmicrohttpd adapter: a thread pool sized from the configuration,
  * request limits, one arena per request, dispatch through the router,
  * suspension for password hashing, and a drain on shutdown. */
-#ifndef IDP_HTTP_SERVER_H
-#define IDP_HTTP_SERVER_H
+#ifndef IDP_DAEMON_SERVER_H
+#define IDP_DAEMON_SERVER_H
 
 #include "core/ctx.h"
 

@@ -1,9 +1,10 @@
 /* The route table: {path, methods, handler, kind}. Unknown paths get 404,
  * known paths with another method 405 with an Allow header. */
-#ifndef IDP_HTTP_ROUTER_H
-#define IDP_HTTP_ROUTER_H
+#ifndef IDP_DAEMON_ROUTER_H
+#define IDP_DAEMON_ROUTER_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "http/req.h"
 
@@ -22,8 +23,11 @@ struct idp_route {
 	enum idp_route_kind kind;
 };
 
-const struct idp_route *idp_router_find(const char *path);
-bool idp_router_has_path(const char *path);
+/* The route for the len bytes of path, or NULL. */
+const struct idp_route *idp_router_find(const char *path, size_t len);
+/* Every route's path, NULL-terminated, for discovery (core/ctx.h
+ * served_paths); the strings are static, free only the array. */
+const char **idp_router_paths_new(void);
 /* "GET, POST" for an Allow header, in the arena. */
 const char *idp_router_allow(struct idp_arena *a, const struct idp_route *r);
 

@@ -1,8 +1,10 @@
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "endpoint/endpoints.h"
-#include "http/router.h"
+#include "daemon/router.h"
+#include "util/mem.h"
 
 static const struct idp_route routes[] = {
 	{ "/.well-known/openid-configuration", IDP_GET | IDP_HEAD,
@@ -30,30 +32,40 @@ static const struct idp_route routes[] = {
 	{ NULL, 0, NULL, IDP_ROUTE_API },
 };
 
-/* Exact paths, or a prefix when the route ends in '*' (/register/ *). */
+/* Exact paths, or a prefix when the route ends in '*' (/register/ *).
+ * Lengths are compared, never C strings: a path is bytes, and a NUL in it
+ * must not end the comparison early (http/request.c refuses one anyway). */
 static bool
-matches(const char *route, const char *path)
+matches(const char *route, const char *path, size_t len)
 {
 	size_t n = strlen(route);
 
 	if (n > 0 && route[n - 1] == '*')
-		return strncmp(route, path, n - 1) == 0 && path[n - 1] != '\0';
-	return strcmp(route, path) == 0;
+		return len > n - 1 && memcmp(route, path, n - 1) == 0;
+	return len == n && memcmp(route, path, n) == 0;
 }
 
 const struct idp_route *
-idp_router_find(const char *path)
+idp_router_find(const char *path, size_t len)
 {
 	for (const struct idp_route *r = routes; r->path; r++)
-		if (matches(r->path, path))
+		if (matches(r->path, path, len))
 			return r;
 	return NULL;
 }
 
-bool
-idp_router_has_path(const char *path)
+const char **
+idp_router_paths_new(void)
 {
-	return idp_router_find(path) != NULL;
+	size_t n = 0, i;
+	const char **v;
+
+	while (routes[n].path != NULL)
+		n++;
+	v = idp_xcalloc(n + 1, sizeof(*v));
+	for (i = 0; i < n; i++)
+		v[i] = routes[i].path;
+	return v;
 }
 
 const char *
