@@ -95,7 +95,7 @@ test('every bad %-escape in a query string is 400', async () => {
   for (const q of ['a=%zz', 'a=%', 'a=%4', '%zz=1', 'a=%00', 'a=b%c3%28', 'a=1&b=%g0']) {
     const r = await raw(get(`/logout?${q}`));
     assertAnswered(r, 400, `GET /logout?${q}`);
-    assert.match(r.body, /malformed/);
+    assert.match(r.body, /invalid_request/, 'the error page names the code for the helpdesk');
   }
   assertAnswered(await raw(get('/healthz?a=%zz')), 400, 'GET /healthz?a=%zz');
 });
