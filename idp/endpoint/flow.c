@@ -228,7 +228,17 @@ void
 idp_flow_audit(struct idp_req *rq, const char *event, long long user_id,
     const char *client_id, json_t *details)
 {
-	struct idp_audit ev = { event, user_id, client_id, NULL, rq->id, NULL };
+	idp_flow_audit_by(rq, event, user_id, client_id, NULL, 0, details);
+}
+
+void
+idp_flow_audit_by(struct idp_req *rq, const char *event, long long user_id,
+    const char *client_id, const char *actor, long long actor_user_id,
+    json_t *details)
+{
+	struct idp_audit ev = { .event = event, .user_id = user_id,
+		.client_id = client_id, .request_id = rq->id, .actor = actor,
+		.actor_user_id = actor_user_id };
 	struct idp_dbconn *c;
 	char *js = details ? json_dumps(details, JSON_COMPACT) : NULL;
 

@@ -75,5 +75,11 @@ enum idp_err idp_flow_error(struct idp_req *rq, struct idp_resp *rs,
 /* Audit a security event; failures to audit are logged, not fatal. */
 void idp_flow_audit(struct idp_req *rq, const char *event, long long user_id,
     const char *client_id, json_t *details);
+/* The same for a change someone made: actor names them (store/audit.h:
+ * "iat:<id>" for a registration, a username for a person, whose id is
+ * actor_user_id). */
+void idp_flow_audit_by(struct idp_req *rq, const char *event,
+    long long user_id, const char *client_id, const char *actor,
+    long long actor_user_id, json_t *details);
 
 #endif
