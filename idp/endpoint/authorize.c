@@ -11,6 +11,7 @@
 #include "endpoint/flow.h"
 #include "endpoint/pages.h"
 #include "http/response.h"
+#include "oidc/scope.h"
 #include "util/log.h"
 #include "util/str.h"
 
@@ -34,6 +35,29 @@ collect(struct idp_req *rq, struct idp_authz_raw *r)
 	r->request = idp_req_param(rq, "request");
 	r->request_uri = idp_req_param(rq, "request_uri");
 	r->registration = idp_req_param(rq, "registration");
+	r->resource = idp_req_param(rq, "resource");
+}
+
+/* A self-registered client an operator has not approved (or rejected)
+ * gets an error page, never a redirect: its redirect URIs were not
+ * reviewed yet. The page speaks both languages, the person's first. */
+static enum idp_err
+not_approved(struct idp_req *rq, struct idp_resp *rs,
+    const struct idp_client *c)
+{
+	bool pending = c->approval == IDP_APPROVAL_PENDING;
+
+	IDP_INFO("authorize.not_approved", " req=%s client=%s approval=%s",
+	    rq->id, idp_logq(rq->arena, c->client_id),
+	    pending ? "pending" : "rejected");
+	return idp_fail(rs, IDP_ERR_UNAUTHORIZED_CLIENT, pending ?
+	    "Aplikasi ini belum disetujui oleh pengelola SSO Provinsi Bali "
+	    "dan belum dapat dipakai untuk masuk. / This application has not "
+	    "been approved by the operators of the Bali Province SSO yet and "
+	    "cannot be used to sign in." :
+	    "Pendaftaran aplikasi ini ditolak oleh pengelola SSO Provinsi "
+	    "Bali. / The registration of this application was rejected by "
+	    "the operators of the Bali Province SSO.");
 }
 
 /* OIDC Core §3.1.2.1: an ID token we issued earlier to this client,
@@ -124,6 +148,8 @@ idp_authorize_handle(struct idp_req *rq, struct idp_resp *rs)
 		    "Unknown or disabled client_id.");
 	if (rc != IDP_OK)
 		return rc;
+	if (c->approval != IDP_APPROVAL_APPROVED)
+		return not_approved(rq, rs, c);
 	if ((rc = idp_authz_check_redirect(c, raw.redirect_uri, &why))
 	    != IDP_OK)
 		return idp_fail(rs, rc, why);
@@ -135,6 +161,11 @@ idp_authorize_handle(struct idp_req *rq, struct idp_resp *rs)
 		    IDP_STATE_MAX ? raw.state : NULL;
 		return idp_flow_error(rq, rs, &z, rc, why);
 	}
+	if (z.ndropped > 0)
+		IDP_INFO("scope.narrowed", " req=%s client=%s dropped=%s",
+		    rq->id, idp_logq(rq->arena, c->client_id),
+		    idp_logq(rq->arena, idp_scope_join(rq->arena,
+		    z.scopes_dropped, z.ndropped)));
 	if (z.id_token_hint != NULL) {
 		hint_sub = hint_subject(rq, z.id_token_hint, c->client_id);
 		if (hint_sub == NULL)
