@@ -68,6 +68,12 @@ enum idp_err idp_flow_finish(struct idp_req *rq, struct idp_resp *rs,
     const struct idp_session *s, struct idp_pending *pending,
     bool consent_done);
 
+/* OIDC Core §11: drop offline_access from z unless the client is
+ * first-party, the request has prompt=consent, or the person consented
+ * to offline access for this client before (oidc/scope.h). */
+enum idp_err idp_flow_offline(struct idp_req *rq, const struct idp_client *c,
+    struct idp_authz *z, long long user_id);
+
 /* The error redirect for z (RFC 6749 §4.1.2.1). */
 enum idp_err idp_flow_error(struct idp_req *rq, struct idp_resp *rs,
     const struct idp_authz *z, enum idp_err e, const char *desc);
