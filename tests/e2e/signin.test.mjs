@@ -295,7 +295,7 @@ test('every other authorization error goes back as error, error_description, sta
   const cases = [
     [client, { response_type: 'token' }, 'unsupported_response_type'],
     [client, { response_type: undefined }, 'invalid_request'],
-    [client, { scope: 'openid admin' }, 'invalid_scope'],
+    [client, { scope: 'admin idp:admin' }, 'invalid_scope'],
     [client, { scope: undefined }, 'invalid_scope'],
     [client, { code_challenge: 'a'.repeat(43), code_challenge_method: 'plain' }, 'invalid_request'],
     [client, { code_challenge: 'short', code_challenge_method: 'S256' }, 'invalid_request'],
