@@ -424,6 +424,20 @@ redeem_refresh(struct idp_req *rq, struct idp_resp *rs,
 	return IDP_OK;
 }
 
+/* The items of v that are in ceiling. */
+static char **
+within(struct idp_arena *a, char *const *v, char *const *ceiling, size_t *n)
+{
+	char **o = idp_arena_zalloc(a, (*n + 1) * sizeof(*o));
+	size_t k = 0;
+
+	for (size_t i = 0; i < *n; i++)
+		if (idp_list_has(ceiling, v[i]))
+			o[k++] = v[i];
+	*n = k;
+	return o;
+}
+
 /* The grant of the refresh token, narrowed to the scope asked for: §6
  * allows a narrower scope, never a wider one. OIDC Core §12.2: the same
  * sub and auth_time, and no nonce. */
@@ -439,9 +453,15 @@ refresh_facts(struct idp_req *rq, struct idp_resp *rs,
 	if (idp_scope_parse(rq->arena, f->scope, &g->scopes, &n) != IDP_OK)
 		return IDP_ERR_INTERNAL;
 	if (want != NULL) {
-		/* §6: never wider than granted (§5.2: invalid_scope). */
-		if (idp_scope_parse(rq->arena, want, &asked, &na) != IDP_OK ||
-		    !idp_scope_subset(asked, g->scopes))
+		/* Values the client may never have are left out, as at
+		 * /authorize (relying parties send their configured scope
+		 * again); what remains may not be wider than granted (§6,
+		 * §5.2: invalid_scope). */
+		if (idp_scope_parse(rq->arena, want, &asked, &na) != IDP_OK)
+			return idp_fail(rs, IDP_ERR_INVALID_SCOPE,
+			    "scope is malformed.");
+		asked = within(rq->arena, asked, g->client->scopes, &na);
+		if (na == 0 || !idp_scope_subset(asked, g->scopes))
 			return idp_fail(rs, IDP_ERR_INVALID_SCOPE,
 			    "The scope exceeds what was granted.");
 		g->scopes = asked;
