@@ -94,9 +94,9 @@ bool idp_scope_offline_ok(bool first_party, bool prompt_consent,
  * clients get one with the grant alone. */
 bool idp_scope_refresh_ok(const struct idp_client *c, char *const *granted);
 
-/* Registration (RFC 7591 §2, manifests). Check its API scopes as the store knows them (states[i]
- * for api[i]): IDP_ERR_INVALID_CLIENT_METADATA names the first value at
- * fault in *why. Standard scopes are checked with the rest of the
+/* Registration (RFC 7591 §2, manifests): check its API scopes as the
+ * store knows them (states[i] for api[i]); IDP_ERR_INVALID_CLIENT_METADATA
+ * names the first value at fault in *why. Standard scopes are checked with the rest of the
  * metadata (oidc/client.c). */
 enum idp_err idp_scope_registration_check(struct idp_arena *a,
     char *const *api, const enum idp_api_scope_state *states,
