@@ -231,7 +231,28 @@ JSON
 	j=$("$CTL" --json client add --manifest "$work/$id.json") || die "client add $id"
 	SECRET[$id]=$(jq -r '.client_secret // empty' <<<"$j")
 }
-# Services calling APIs (client_credentials) and a resource server.
+# A resource server offering api.read and api.write to the services
+# below (the API scopes of a service must exist and be allowed), and the
+# services calling it (client_credentials).
+cat >"$work/rs-api.json" <<JSON
+{
+  "client_id": "rs-api",
+  "client_name": "Bench resource server",
+  "first_party": true,
+  "grant_types": ["client_credentials"],
+  "token_endpoint_auth_method": "client_secret_basic",
+  "scope": "api.read",
+  "api": {
+    "resource": ["https://api.bench.baliprov.go.id/"],
+    "scopes": {
+      "api.read": {"clients": ["cc-opaque", "cc-jwt-es256", "cc-jwt-rs256", "cc-jwt-default"]},
+      "api.write": {"clients": ["cc-opaque", "cc-jwt-es256", "cc-jwt-rs256", "cc-jwt-default"]}
+    }
+  }
+}
+JSON
+j=$("$CTL" --json client add --manifest "$work/rs-api.json") || die "client add rs-api"
+SECRET[rs-api]=$(jq -r '.client_secret // empty' <<<"$j")
 add_client cc-opaque --name "Bench service (opaque tokens)" --grant client_credentials \
 	--scope "api.read api.write" --first-party
 add_manifest cc-jwt-es256 ES256
@@ -239,8 +260,6 @@ add_manifest cc-jwt-rs256 RS256
 add_client cc-jwt-default --name "Bench service (JWT, default alg)" \
 	--grant client_credentials --scope "api.read api.write" --first-party \
 	--access-token-format jwt
-add_client rs-api --name "Bench resource server" --grant client_credentials \
-	--scope "api.read" --first-party
 # 52 relying parties: RS256 and ES256 ID tokens, every fourth with JWT
 # access tokens. bench-rp-01 (RS256, opaque: the common case) carries the
 # code, refresh, userinfo and introspection workloads.
@@ -489,7 +508,9 @@ if want "userinfo" "introspection (opaque)"; then
 		BENCH_KIND=userinfo BENCH_POOL=$work/access.txt measure "userinfo" "$c" pool.lua "$URL"
 	done
 	for c in $conns; do
-		BENCH_KIND=introspect BENCH_POOL=$work/access.txt BENCH_AUTH=$(basic rs-api) \
+		# The tokens are bench-rp-01's (identity scopes): only it may
+		# introspect them (a resource server sees tokens for it alone).
+		BENCH_KIND=introspect BENCH_POOL=$work/access.txt BENCH_AUTH=$(basic $RP) \
 			measure "introspection (opaque)" "$c" pool.lua "$URL"
 	done
 fi

@@ -78,6 +78,9 @@ const struct idp_config_entry idp_config_entries[] = {
 	{ "rsa_bits", "2048", "RSA key size for new keys (2048-8192)" },
 	{ "default_locale", "id", "language of pages without ui_locales or "
 	  "Accept-Language: id or en" },
+	{ "operator_organisation", "baliprov.diskominfos", "code of the "
+	  "organisation whose members may hold the operator roles admin, "
+	  "helpdesk and auditor" },
 	{ "trust_x_forwarded_for", "false", "take the client address from the "
 	  "last X-Forwarded-For entry (only behind a proxy that sets it)" },
 	{ "outbound_allow_loopback", "false", "development only: calls to "
@@ -257,6 +260,22 @@ set_argon(struct idp_config *cfg, const char *key, const char *v, char *err,
 	return 0;
 }
 
+/* As organisations.code: ^[a-z0-9][a-z0-9._-]{0,62}$ */
+static bool
+is_org_code(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > 63 || !(islower((unsigned char)*s) ||
+	    isdigit((unsigned char)*s)))
+		return false;
+	for (; *s; s++)
+		if (!islower((unsigned char)*s) && !isdigit((unsigned char)*s) &&
+		    *s != '.' && *s != '_' && *s != '-')
+			return false;
+	return true;
+}
+
 static bool
 is_token_name(const char *s)
 {
@@ -314,6 +333,15 @@ idp_config_set(struct idp_config *cfg, const char *key, const char *v,
 			return -1;
 		}
 		set_str(&cfg->cookie_name, v);
+		return 0;
+	}
+	if (!strcmp(key, "operator_organisation")) {
+		if (!is_org_code(v)) {
+			snprintf(err, errlen, "operator_organisation: \"%s\" is "
+			    "not an organisation code", v);
+			return -1;
+		}
+		set_str(&cfg->operator_org, v);
 		return 0;
 	}
 	if (!strcmp(key, "cookie_secure")) {
@@ -531,5 +559,6 @@ idp_config_free(struct idp_config *cfg)
 	free(cfg->cookie_name);
 	free(cfg->default_locale);
 	idp_config_free_page(cfg);
+	free(cfg->operator_org);
 	memset(cfg, 0, sizeof(*cfg));
 }

@@ -67,6 +67,7 @@ struct idp_config {
 	int purge_batch;
 	int rsa_bits;
 	char *default_locale;
+	char *operator_org;	/* operator_organisation: its code */
 	bool trust_x_forwarded_for;
 	bool outbound_allow_loopback;	/* development only */
 	int outbound_timeout;		/* seconds for one outbound call */

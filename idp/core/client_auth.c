@@ -166,6 +166,16 @@ idp_client_authenticate(struct idp_req *rq, const struct idp_client **out,
 	case IDP_AUTH_NONE:
 		break;
 	}
+	/* Authenticated, but not allowed anything until an operator approves
+	 * the registration (RFC 6749 §5.2: unauthorized_client). */
+	if (c->approval != IDP_APPROVAL_APPROVED) {
+		IDP_INFO("client_auth.not_approved", " req=%s client=%s",
+		    rq->id, c->client_id);
+		*why = c->approval == IDP_APPROVAL_PENDING ?
+		    "The client's registration awaits an operator's approval." :
+		    "The client's registration was rejected.";
+		return IDP_ERR_UNAUTHORIZED_CLIENT;
+	}
 	*out = c;
 	return IDP_OK;
 }

@@ -9,7 +9,8 @@
 
 /* On failure returns IDP_ERR_INVALID_CLIENT (or IDP_ERR_INVALID_REQUEST
  * for a malformed request) with *why for error_description; the detail
- * goes to the log. */
+ * goes to the log. A client that authenticates but whose registration is
+ * pending or rejected gets IDP_ERR_UNAUTHORIZED_CLIENT. */
 enum idp_err idp_client_authenticate(struct idp_req *rq,
     const struct idp_client **out, const char **why);
 

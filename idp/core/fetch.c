@@ -230,8 +230,9 @@ audit_refusal(const struct idp_fetch_caller *who, json_t *details)
 {
 	struct idp_dbconn *c = who->audit_db ? who->audit_db(who->arg) : NULL;
 	char *js = json_dumps(details, JSON_COMPACT);
-	struct idp_audit ev = { "outbound.refused", 0, who->client_id,
-		who->ip, who->request_id, js };
+	struct idp_audit ev = { .event = "outbound.refused",
+		.client_id = who->client_id, .ip = who->ip,
+		.request_id = who->request_id, .details_json = js };
 
 	if (c == NULL || js == NULL || idp_store_audit(c, &ev) != IDP_OK)
 		IDP_WARN("audit.lost", " req=%s event=outbound.refused",

@@ -1,13 +1,18 @@
 /* idpctl client apply DIR: the declarative way to keep the province's
  * services registered. Every manifest is validated before anything is
- * written; then all changes go in one transaction. */
+ * written; then all changes go in one transaction: the clients, then the
+ * APIs they offer (scopes, resource URIs, who may have them), then the
+ * check that every client's API scopes exist and are allowed to it, and
+ * an audit row per change. A dry run does all of it and rolls back. */
 #include <stdio.h>
 #include <string.h>
 
 #include "crypto/digest.h"
 #include "crypto/random.h"
 #include "ctl/ctl.h"
+#include "core/registry.h"
 #include "ctl/manifest.h"
+#include "store/api.h"
 #include "store/client.h"
 
 struct plan {
@@ -107,16 +112,66 @@ apply_one(struct ctl *c, struct plan *p, bool rotate, bool dry_run)
 		idp_sha256_str(p->secret, row.secret_digest);
 		row.has_secret = true;
 	}
-	if (dry_run) {
-		p->secret = NULL;	/* nothing was stored */
-		return IDP_OK;
-	}
-	e = p->existing == NULL ? idp_store_client_insert(c->conn, &row) :
-	    idp_store_client_update(c->conn, &row, false);
+	e = p->existing == NULL ? idp_store_client_insert(c->conn, &row,
+	    ctl_actor(c)) : idp_store_client_update(c->conn, &row, false);
+	if (dry_run)
+		p->secret = NULL;	/* rolled back: nothing is stored */
 	if (e == IDP_ERR_NOT_FOUND)
 		ctl_err("client apply: %s: organisation %s does not exist",
 		    p->m.path, p->m.owner_org);
 	return e;
+}
+
+/* The API the manifest declares, made so in the store. */
+static enum idp_err
+apply_api(struct ctl *c, struct plan *p)
+{
+	const char *what = NULL;
+	char *stored = NULL;
+	enum idp_err e;
+
+	e = idp_store_api_decl_json(c->conn, c->arena, p->m.client_id, &stored);
+	if (e != IDP_OK || manifest_api_same(&p->m, stored))
+		return e;
+	e = idp_store_api_sync(c->conn, c->arena, p->m.client_id, &p->m.api,
+	    &what);
+	if (e == IDP_ERR_CONFLICT)
+		ctl_err("client apply: %s: %s belongs to another service",
+		    p->m.path, what);
+	else if (e == IDP_ERR_NOT_FOUND)
+		ctl_err("client apply: %s: organisation %s does not exist",
+		    p->m.path, what);
+	if (e == IDP_OK && !strcmp(p->action, "unchanged"))
+		p->action = "updated";
+	return e;
+}
+
+/* Every manifest's API scopes exist and are allowed to it, and each
+ * change is audited. -1 after a message. */
+static int
+check_and_audit(struct ctl *c, struct plan *p, size_t n)
+{
+	const char *why = NULL;
+	enum idp_err e;
+
+	for (size_t i = 0; i < n; i++) {
+		e = idp_registry_check_scopes(c->conn, c->arena,
+		    p[i].m.client_id, p[i].m.owner_org, p[i].m.metadata, &why);
+		if (e == IDP_ERR_INVALID_CLIENT_METADATA)
+			ctl_err("client apply: %s: %s", p[i].m.path, why);
+		else if (e != IDP_OK)
+			ctl_err("client apply: %s", ctl_db_msg(c, e));
+		if (e != IDP_OK)
+			return -1;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(p[i].action, "unchanged") != 0 && ctl_audit(c,
+		    !strcmp(p[i].action, "created") ? "client.created" :
+		    "client.updated", 0, p[i].m.client_id, json_pack(
+		    "{s:s, s:s, s:b}", "source", "manifest", "file",
+		    p[i].m.path, "secret_issued", p[i].secret != NULL)) != 0)
+			return -1;
+	return 0;
 }
 
 static int
@@ -237,6 +292,13 @@ ctl_client_apply(struct ctl *c, int argc, char **argv)
 			ctl_err("client apply: %s: %s", p[i].m.path,
 			    ctl_db_msg(c, e));
 	}
+	for (size_t i = 0; i < n && e == IDP_OK; i++)
+		if ((e = apply_api(c, &p[i])) != IDP_OK &&
+		    e != IDP_ERR_CONFLICT && e != IDP_ERR_NOT_FOUND)
+			ctl_err("client apply: %s: %s", p[i].m.path,
+			    ctl_db_msg(c, e));
+	if (e == IDP_OK && check_and_audit(c, p, n) != 0)
+		e = IDP_ERR_INVALID_REQUEST;
 	if (e != IDP_OK || a.dry_run) {
 		idp_db_rollback(c->conn);
 		if (e != IDP_OK)

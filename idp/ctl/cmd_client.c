@@ -8,7 +8,10 @@
 #include "crypto/digest.h"
 #include "crypto/random.h"
 #include "ctl/ctl.h"
+#include "core/registry.h"
+#include "core/roles.h"
 #include "ctl/manifest.h"
+#include "store/api.h"
 #include "store/client.h"
 #include "util/mem.h"
 
@@ -29,7 +32,11 @@ client_usage(void)
 	    "       idpctl client secret CLIENT_ID   (new secret, shown once)\n"
 	    "       idpctl client remove CLIENT_ID\n"
 	    "       idpctl client apply DIR [--dry-run] "
-	    "[--rotate-secret CLIENT_ID]...\n\n"
+	    "[--rotate-secret CLIENT_ID]...\n"
+	    "       idpctl client approve CLIENT_ID [--reason TEXT] "
+	    "[--as USERNAME]\n"
+	    "       idpctl client reject CLIENT_ID --reason TEXT "
+	    "[--as USERNAME]\n\n"
 	    "A new confidential client's secret is printed exactly once; the "
 	    "provider\nkeeps only its SHA-256. METHOD is client_secret_basic "
 	    "(default),\nclient_secret_post, private_key_jwt or none (public "
@@ -37,7 +44,12 @@ client_usage(void)
 	    "apply reads DIR/*.json and DIR/*/client.json, creates or updates "
 	    "those\nclients in one transaction, prints what changed, and never "
 	    "prints or\nreplaces an existing secret unless --rotate-secret "
-	    "names the client.\n");
+	    "names the client.\n"
+	    "A self-registered client is pending until approve; reject keeps "
+	    "it\nunusable. --as names the person deciding (an admin), for "
+	    "the audit log.\nA manifest's \"api\" member declares the API "
+	    "scopes a service offers\n(clients/README.md); its API scopes in "
+	    "\"scope\" must exist and be allowed.\n");
 }
 
 static bool
@@ -170,6 +182,39 @@ client_add_args(struct ctl *c, int argc, char **argv, json_t *doc,
 	return -1;
 }
 
+/* Insert, declare its API, check its API scopes, audit. */
+static int
+add_in_txn(struct ctl *c, const struct manifest *m,
+    const struct idp_client_row *row)
+{
+	const char *why = NULL, *what = NULL;
+	enum idp_err e;
+
+	e = idp_store_client_insert(c->conn, row, ctl_actor(c));
+	if (e == IDP_ERR_CONFLICT)
+		return ctl_err("client add: client %s already exists",
+		    m->client_id);
+	if (e == IDP_ERR_NOT_FOUND)
+		return ctl_err("client add: organisation %s does not exist",
+		    m->owner_org);
+	if (e == IDP_OK && m->api.nscopes > 0)
+		e = idp_store_api_sync(c->conn, c->arena, m->client_id, &m->api,
+		    &what);
+	if (e == IDP_ERR_CONFLICT || e == IDP_ERR_NOT_FOUND)
+		return ctl_err("client add: %s %s", what, e == IDP_ERR_CONFLICT ?
+		    "belongs to another service" : "is not an organisation");
+	if (e == IDP_OK)
+		e = idp_registry_check_scopes(c->conn, c->arena, m->client_id,
+		    m->owner_org, m->metadata, &why);
+	if (e == IDP_ERR_INVALID_CLIENT_METADATA)
+		return ctl_err("client add: %s", why);
+	if (e != IDP_OK)
+		return ctl_err("client add: %s", ctl_db_msg(c, e));
+	return ctl_audit(c, "client.created", 0, m->client_id,
+	    json_pack("{s:s, s:s?}", "source", "idpctl", "owner",
+	    m->owner_org));
+}
+
 static int
 client_add(struct ctl *c, int argc, char **argv)
 {
@@ -202,15 +247,15 @@ client_add(struct ctl *c, int argc, char **argv)
 		return ctl_err("client add: cannot serialise the metadata");
 	if (needs_secret(m.auth_method))
 		secret = new_secret(c, &row);
-	e = idp_store_client_insert(c->conn, &row);
-	if (e == IDP_ERR_CONFLICT)
-		return ctl_err("client add: client %s already exists",
-		    m.client_id);
-	if (e == IDP_ERR_NOT_FOUND)
-		return ctl_err("client add: organisation %s does not exist",
-		    m.owner_org);
-	if (e != IDP_OK)
+	if ((e = idp_db_begin(c->conn)) != IDP_OK)
 		return ctl_err("client add: %s", ctl_db_msg(c, e));
+	rc = add_in_txn(c, &m, &row);
+	if (rc == 0 && (e = idp_db_commit(c->conn)) != IDP_OK)
+		rc = ctl_err("client add: %s", ctl_db_msg(c, e));
+	if (rc != 0) {
+		idp_db_rollback(c->conn);
+		return rc;
+	}
 	if (c->json) {
 		json_t *o = json_pack("{s:s}", "client_id", m.client_id);
 
@@ -224,6 +269,15 @@ client_add(struct ctl *c, int argc, char **argv)
 		printf("client_secret: %s\n(shown once; the provider keeps "
 		    "only its hash)\n", secret);
 	return CTL_OK;
+}
+
+/* pending and rejected first: those are what an operator acts on. */
+static const char *
+state_of(const struct idp_client_row *r)
+{
+	if (strcmp(r->approval, "approved") != 0)
+		return r->approval;
+	return r->enabled ? "enabled" : "disabled";
 }
 
 static int
@@ -245,12 +299,13 @@ client_list(struct ctl *c, int argc, char **argv)
 
 		for (int i = 0; i < n; i++) {
 			json_t *md = json_loads(rows[i].metadata, 0, NULL);
-			json_t *o = json_pack("{s:s, s:s, s:b, s:b, s:s}",
+			json_t *o = json_pack("{s:s, s:s, s:b, s:b, s:s, s:s}",
 			    "client_id", rows[i].client_id,
 			    "token_endpoint_auth_method", rows[i].auth_method,
 			    "enabled", rows[i].enabled,
 			    "first_party", rows[i].first_party,
-			    "source", rows[i].source);
+			    "source", rows[i].source,
+			    "approval", rows[i].approval);
 
 			json_object_set(o, "client_name",
 			    json_object_get(md, "client_name") ?
@@ -271,8 +326,8 @@ client_list(struct ctl *c, int argc, char **argv)
 		    "client_name"));
 
 		printf("%-28s %-20s %-8s %-6s %s\n", rows[i].client_id,
-		    rows[i].auth_method, rows[i].enabled ? "enabled" :
-		    "disabled", rows[i].first_party ? "first" : "third",
+		    rows[i].auth_method, state_of(&rows[i]),
+		    rows[i].first_party ? "first" : "third",
 		    name ? name : "-");
 		json_decref(md);
 	}
@@ -308,6 +363,15 @@ client_show(struct ctl *c, int argc, char **argv)
 	json_object_set_new(o, "enabled", json_boolean(row->enabled));
 	json_object_set_new(o, "source", json_string(row->source));
 	json_object_set_new(o, "has_secret", json_boolean(row->has_secret));
+	json_object_set_new(o, "approval", json_string(row->approval));
+	json_object_set_new(o, "approval_reason", row->approval_reason ?
+	    json_string(row->approval_reason) : json_null());
+	json_object_set_new(o, "api_scopes_allowed", json_loads(
+	    row->api_json ? row->api_json : "[]", 0, NULL));
+	json_object_set_new(o, "api_scopes_offered", json_string(
+	    row->offered ? row->offered : ""));
+	json_object_set_new(o, "resources", json_string(
+	    row->resources ? row->resources : ""));
 	json_object_set_new(o, "created_at", json_integer(row->created_at));
 	json_object_set_new(o, "updated_at", json_integer(row->updated_at));
 	return ctl_print_json(o);
@@ -330,6 +394,8 @@ client_remove(struct ctl *c, int argc, char **argv)
 		return ctl_err("client remove: no client %s", op[0]);
 	if (e != IDP_OK)
 		return ctl_err("client remove: %s", ctl_db_msg(c, e));
+	if ((rc = ctl_audit(c, "client.deleted", 0, op[0], NULL)) != 0)
+		return rc;
 	if (c->json)
 		return ctl_print_json(json_pack("{s:s, s:b}", "client_id",
 		    op[0], "removed", 1));
@@ -363,12 +429,92 @@ client_secret(struct ctl *c, int argc, char **argv)
 	e = idp_store_client_update(c->conn, row, false);
 	if (e != IDP_OK)
 		return ctl_err("client secret: %s", ctl_db_msg(c, e));
+	if ((rc = ctl_audit(c, "client.secret_rotated", 0, op[0], NULL)) != 0)
+		return rc;
 	if (c->json)
 		return ctl_print_json(json_pack("{s:s, s:s}", "client_id",
 		    op[0], "client_secret", secret));
 	printf("client_secret: %s\n(shown once; the old secret no longer "
 	    "works)\n", secret);
 	return CTL_OK;
+}
+
+/* approve|reject CLIENT_ID [--reason TEXT] [--as USERNAME] */
+static int
+decide(struct ctl *c, int argc, char **argv, bool approve)
+{
+	enum { OPT_REASON = 0x100 + 1, OPT_AS };
+	static const struct option opts[] = {
+		{ "reason", required_argument, NULL, OPT_REASON },
+		{ "as", required_argument, NULL, OPT_AS },
+		CTL_OPTS_COMMON
+	};
+	const char *reason = NULL, *as = NULL;
+	char **op, *before = NULL;
+	enum idp_err e;
+	int ch, n, rc;
+
+	while ((ch = ctl_getopt(c, argc, argv, opts)) != -1) {
+		if (ch == OPT_REASON)
+			reason = optarg;
+		else if (ch == OPT_AS)
+			as = optarg;
+		else
+			return ctl_opt_exit(ch);
+	}
+	if ((n = ctl_rest(c, argc, argv, 1, &op)) < 0)
+		return CTL_USAGE;
+	if (n == 0)
+		return ctl_usage("%s: CLIENT_ID is required", c->cmd);
+	if (!approve && (reason == NULL || *reason == '\0'))
+		return ctl_usage("%s: --reason is required", c->cmd);
+	if (reason != NULL && strlen(reason) > 500)
+		return ctl_usage("%s: --reason is longer than 500 characters",
+		    c->cmd);
+	if ((rc = ctl_connect(c, true)) != 0 || (as != NULL &&
+	    (rc = ctl_as(c, as, IDP_ACT_CLIENT_APPROVE, NULL)) != 0))
+		return rc;
+	if ((e = idp_db_begin(c->conn)) != IDP_OK)
+		return ctl_err("%s: %s", c->cmd, ctl_db_msg(c, e));
+	e = idp_store_client_set_approval(c->conn, c->arena, op[0], approve ?
+	    "approved" : "rejected", reason, c->as_name ? c->as_name :
+	    ctl_actor(c), &before);
+	if (e == IDP_ERR_NOT_FOUND)
+		rc = ctl_err("%s: no client %s", c->cmd, op[0]);
+	else if (e == IDP_ERR_CONFLICT)
+		rc = ctl_err("%s: client %s is %s already", c->cmd, op[0],
+		    before);
+	else if (e != IDP_OK)
+		rc = ctl_err("%s: %s", c->cmd, ctl_db_msg(c, e));
+	else
+		rc = ctl_audit(c, approve ? "client.approved" :
+		    "client.rejected", 0, op[0], json_pack("{s:s, s:s?}",
+		    "before", before, "reason", reason));
+	if (rc == 0 && (e = idp_db_commit(c->conn)) != IDP_OK)
+		rc = ctl_err("%s: %s", c->cmd, ctl_db_msg(c, e));
+	if (rc != 0) {
+		idp_db_rollback(c->conn);
+		return rc;
+	}
+	if (c->json)
+		return ctl_print_json(json_pack("{s:s, s:s, s:s}", "client_id",
+		    op[0], "approval", approve ? "approved" : "rejected",
+		    "before", before));
+	printf("client %s %s (was %s)\n", op[0], approve ? "approved" :
+	    "rejected", before);
+	return CTL_OK;
+}
+
+static int
+client_approve(struct ctl *c, int argc, char **argv)
+{
+	return decide(c, argc, argv, true);
+}
+
+static int
+client_reject(struct ctl *c, int argc, char **argv)
+{
+	return decide(c, argc, argv, false);
 }
 
 static const struct ctl_cmd client_cmds[] = {
@@ -378,11 +524,14 @@ static const struct ctl_cmd client_cmds[] = {
 	{ "remove", client_remove },
 	{ "secret", client_secret },
 	{ "apply", ctl_client_apply },
+	{ "approve", client_approve },
+	{ "reject", client_reject },
 	{ NULL, NULL },
 };
 
 const struct ctl_group ctl_client_group = {
-	.name = "client", .subs = "add|list|show|remove|secret|apply",
+	.name = "client",
+	.subs = "add|list|show|remove|secret|apply|approve|reject",
 	.summary = "manage relying parties",
 	.usage = client_usage, .cmds = client_cmds,
 };

@@ -1,4 +1,5 @@
 /* idpctl iat: initial access tokens for dynamic client registration. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <time.h>
 
@@ -13,26 +14,31 @@ iat_usage(void)
 {
 	printf("usage: idpctl iat create [--description TEXT] [--org CODE] "
 	    "[--uses N] [--ttl SECONDS]\n"
+	    "                         [--auto-approve]\n"
 	    "       idpctl iat list\n"
 	    "       idpctl iat revoke ID\n\n"
 	    "An initial access token lets a service developer register clients "
 	    "at\n/register (RFC 7591). It is printed once; the provider keeps "
 	    "its SHA-256.\nDefaults: 1 use, valid 7 days. --uses 0 means "
-	    "unlimited. Clients\nregistered with it belong to --org.\n");
+	    "unlimited. Clients\nregistered with it belong to --org and wait "
+	    "for an operator's approval\n(idpctl client approve) unless "
+	    "--auto-approve.\n");
 }
 
 static int
 iat_create(struct ctl *c, int argc, char **argv)
 {
-	enum { OPT_DESC = 0x100 + 1, OPT_ORG, OPT_USES, OPT_TTL };
+	enum { OPT_DESC = 0x100 + 1, OPT_ORG, OPT_USES, OPT_TTL, OPT_AUTO };
 	static const struct option opts[] = {
 		{ "description", required_argument, NULL, OPT_DESC },
+		{ "auto-approve", no_argument, NULL, OPT_AUTO },
 		{ "org", required_argument, NULL, OPT_ORG },
 		{ "uses", required_argument, NULL, OPT_USES },
 		{ "ttl", required_argument, NULL, OPT_TTL },
 		CTL_OPTS_COMMON
 	};
 	const char *desc = "", *org = NULL;
+	bool auto_approve = false;
 	int64_t uses = 1, ttl = 7 * 86400;
 	unsigned char d[IDP_SHA256_LEN];
 	char *token, **op;
@@ -45,6 +51,8 @@ iat_create(struct ctl *c, int argc, char **argv)
 			desc = optarg;
 		else if (ch == OPT_ORG)
 			org = optarg;
+		else if (ch == OPT_AUTO)
+			auto_approve = true;
 		else if (ch == OPT_USES) {
 			if (idp_parse_i64(optarg, 0, 1000000, &uses) != 0)
 				return ctl_usage("iat create: --uses must be "
@@ -63,11 +71,15 @@ iat_create(struct ctl *c, int argc, char **argv)
 	token = idp_random_token(c->arena);
 	idp_sha256_str(token, d);
 	e = idp_store_iat_create(c->conn, d, desc, org, uses == 0 ? -1 :
-	    (int)uses, ttl, &id);
+	    (int)uses, ttl, auto_approve, &id);
 	if (e == IDP_ERR_NOT_FOUND)
 		return ctl_err("iat create: organisation %s does not exist", org);
 	if (e != IDP_OK)
 		return ctl_err("iat create: %s", ctl_db_msg(c, e));
+	if ((rc = ctl_audit(c, "iat.created", 0, NULL, json_pack(
+	    "{s:I, s:s, s:s?, s:b}", "iat", (json_int_t)id, "description",
+	    desc, "owner", org, "auto_approve", auto_approve))) != 0)
+		return rc;
 	if (c->json)
 		return ctl_print_json(json_pack("{s:I, s:s}", "id",
 		    (json_int_t)id, "initial_access_token", token));
@@ -95,11 +107,12 @@ iat_list(struct ctl *c, int argc, char **argv)
 
 		for (int i = 0; i < n; i++)
 			json_array_append_new(a, json_pack(
-			    "{s:I, s:s, s:s?, s:i, s:I, s:b}", "id",
+			    "{s:I, s:s, s:s?, s:i, s:I, s:b, s:b}", "id",
 			    (json_int_t)t[i].id, "description", t[i].description,
 			    "organisation", t[i].owner_org, "uses_left",
 			    t[i].uses_left, "expires_at",
-			    (json_int_t)t[i].expires_at, "revoked", t[i].revoked));
+			    (json_int_t)t[i].expires_at, "revoked", t[i].revoked,
+			    "auto_approve", t[i].auto_approve));
 		return ctl_print_json(json_pack("{s:o}",
 		    "initial_access_tokens", a));
 	}
@@ -139,6 +152,9 @@ iat_revoke(struct ctl *c, int argc, char **argv)
 		    (long long)id);
 	if (e != IDP_OK)
 		return ctl_err("iat revoke: %s", ctl_db_msg(c, e));
+	if ((rc = ctl_audit(c, "iat.revoked", 0, NULL, json_pack("{s:I}",
+	    "iat", (json_int_t)id))) != 0)
+		return rc;
 	if (c->json)
 		return ctl_print_json(json_pack("{s:I, s:b}", "id",
 		    (json_int_t)id, "revoked", 1));

@@ -4,7 +4,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <pwd.h>
+#include <unistd.h>
+
+#include "core/roles.h"
 #include "ctl/ctl.h"
+#include "store/audit.h"
+#include "store/directory.h"
 
 static void
 verr(const char *fmt, va_list ap)
@@ -133,4 +139,88 @@ ctl_db_msg(struct ctl *c, enum idp_err e)
 		return idp_arena_printf(c->arena, "database error: %s",
 		    c->conn ? idp_db_last_error(c->conn) : "");
 	}
+}
+
+/* A user name fit for the audit log: short, printable, no spaces. */
+static bool
+name_ok(const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	if (n == 0 || n > 64)
+		return false;
+	for (; *s; s++)
+		if ((unsigned char)*s <= 0x20 || (unsigned char)*s >= 0x7f)
+			return false;
+	return true;
+}
+
+const char *
+ctl_actor(struct ctl *c)
+{
+	const char *sudo = getenv("SUDO_USER");
+	struct passwd *pw;
+
+	if (name_ok(sudo))
+		return idp_arena_printf(c->arena, "idpctl:%s", sudo);
+	pw = getpwuid(getuid());
+	if (pw != NULL && name_ok(pw->pw_name))
+		return idp_arena_printf(c->arena, "idpctl:%s", pw->pw_name);
+	return idp_arena_printf(c->arena, "idpctl:uid%ld", (long)getuid());
+}
+
+int
+ctl_audit(struct ctl *c, const char *event, long long user_id,
+    const char *client_id, json_t *details)
+{
+	struct idp_audit ev = { .event = event, .user_id = user_id,
+		.client_id = client_id };
+	char *js;
+	enum idp_err e;
+
+	if (details == NULL)
+		details = json_object();
+	if (c->as_name != NULL) {
+		json_object_set_new(details, "via", json_string(ctl_actor(c)));
+		ev.actor = c->as_name;
+		ev.actor_user_id = c->as_user_id;
+	} else {
+		ev.actor = ctl_actor(c);
+	}
+	js = json_dumps(details, JSON_COMPACT);
+	json_decref(details);
+	if (js == NULL)
+		return ctl_err("%s: cannot record the audit event", c->cmd);
+	ev.details_json = js;
+	e = idp_store_audit(c->conn, &ev);
+	free(js);
+	if (e != IDP_OK)
+		return ctl_err("%s: cannot record the audit event: %s", c->cmd,
+		    ctl_db_msg(c, e));
+	return 0;
+}
+
+int
+ctl_as(struct ctl *c, const char *username, int act, const char *org)
+{
+	struct idp_user *u = NULL;
+	struct idp_roles roles;
+	enum idp_err e;
+
+	e = idp_store_user_by_username(c->conn, c->arena, username, &u);
+	if (e == IDP_ERR_NOT_FOUND || (e == IDP_OK && u->disabled))
+		return ctl_err("%s: --as %s: no such person (or disabled)",
+		    c->cmd, username);
+	if (e == IDP_OK)
+		e = idp_roles_of(c->conn, c->arena, c->cfg.operator_org, u->id,
+		    &roles);
+	if (e != IDP_OK)
+		return ctl_err("%s: %s", c->cmd, ctl_db_msg(c, e));
+	if (!idp_role_check(&roles, (enum idp_action)act, org))
+		return ctl_err("%s: --as %s: not allowed (needs a developer of "
+		    "%s or an admin)", c->cmd, username, org ? org : "the "
+		    "organisation");
+	c->as_name = idp_arena_strdup(c->arena, u->username);
+	c->as_user_id = u->id;
+	return 0;
 }

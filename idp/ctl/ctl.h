@@ -26,6 +26,10 @@ struct ctl {
 	const char *cfgpath;
 	const char *cmd;	/* "user add": names the command in messages */
 	void (*usage)(void);	/* of the running command group */
+	/* --as USERNAME: the person a decision is made for (audited as
+	 * the actor, roles checked); NULL when the operator acts. */
+	const char *as_name;
+	long long as_user_id;
 };
 
 /* Exit codes */
@@ -55,6 +59,21 @@ int ctl_print_json(json_t *o);
 int ctl_read_secret(char *buf, size_t len);
 /* A message for an idp_err from the store, naming what failed. */
 const char *ctl_db_msg(struct ctl *c, enum idp_err e);
+/* Who runs idpctl, for the audit log: "idpctl:<name>", name being the
+ * user sudo was run by (SUDO_USER) when set, else the login name of the
+ * real uid. */
+const char *ctl_actor(struct ctl *c);
+/* Record a change idpctl made in the audit log (store/audit.h), inside
+ * the command's transaction when it has one: the actor is the --as
+ * person when given (ctl_actor then goes in details.via), else
+ * ctl_actor. Takes the reference to details. 0, or CTL_FAIL after a
+ * message: a change that cannot be audited is not made. */
+int ctl_audit(struct ctl *c, const char *event, long long user_id,
+    const char *client_id, json_t *details);
+/* --as USERNAME: look the person up, check they may do act on org
+ * (core/roles.h), and make them the actor. 0, or the exit code after a
+ * message. */
+int ctl_as(struct ctl *c, const char *username, int act, const char *org);
 
 /* ---- args.c: command tables and options ---- */
 
@@ -114,6 +133,8 @@ extern const struct ctl_group ctl_user_group;		/* cmd_user.c */
 extern const struct ctl_group ctl_client_group;		/* cmd_client.c */
 extern const struct ctl_group ctl_iat_group;		/* cmd_iat.c */
 extern const struct ctl_group ctl_consent_group;	/* cmd_consent.c */
+extern const struct ctl_group ctl_scope_group;		/* cmd_scope.c */
+extern const struct ctl_group ctl_member_group;		/* cmd_member.c */
 /* client apply, in a file of its own (cmd_apply.c) */
 int ctl_client_apply(struct ctl *c, int argc, char **argv);
 

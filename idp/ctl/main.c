@@ -16,6 +16,8 @@ static const struct ctl_group *const commands[] = {
 	&ctl_client_group,
 	&ctl_iat_group,
 	&ctl_consent_group,
+	&ctl_scope_group,
+	&ctl_member_group,
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -12,6 +12,7 @@
 #include "endpoint/pages.h"
 #include "http/response.h"
 #include "page/trouble.h"
+#include "oidc/scope.h"
 #include "util/log.h"
 #include "util/str.h"
 
@@ -35,7 +36,9 @@ collect(struct idp_req *rq, struct idp_authz_raw *r)
 	r->request = idp_req_param(rq, "request");
 	r->request_uri = idp_req_param(rq, "request_uri");
 	r->registration = idp_req_param(rq, "registration");
+	r->resource = idp_req_param(rq, "resource");
 }
+
 
 /* OIDC Core §3.1.2.1: an ID token we issued earlier to this client,
  * possibly expired. Returns its sub, or NULL when it is not ours. */
@@ -115,6 +118,23 @@ refuse(struct idp_req *rq, struct idp_resp *rs, const struct idp_client *c,
 	return idp_page_trouble(rq, rs, &t);
 }
 
+/* A self-registered client an operator has not approved (or rejected)
+ * gets an error page, never a redirect: its redirect URIs were not
+ * reviewed yet. The page speaks both languages, the person's first. */
+static enum idp_err
+not_approved(struct idp_req *rq, struct idp_resp *rs,
+    const struct idp_client *c)
+{
+	bool pending = c->approval == IDP_APPROVAL_PENDING;
+
+	IDP_INFO("authorize.not_approved", " req=%s client=%s approval=%s",
+	    rq->id, idp_logq(rq->arena, c->client_id),
+	    pending ? "pending" : "rejected");
+	return refuse(rq, rs, c, IDP_TROUBLE_NOT_APPROVED,
+	    IDP_ERR_UNAUTHORIZED_CLIENT, pending ? "The client is pending "
+	    "approval." : "The client's registration was rejected.");
+}
+
 enum idp_err
 idp_authorize_handle(struct idp_req *rq, struct idp_resp *rs)
 {
@@ -144,6 +164,8 @@ idp_authorize_handle(struct idp_req *rq, struct idp_resp *rs)
 		    IDP_ERR_INVALID_REQUEST, "Unknown or disabled client_id.");
 	if (rc != IDP_OK)
 		return rc;
+	if (c->approval != IDP_APPROVAL_APPROVED)
+		return not_approved(rq, rs, c);
 	if ((rc = idp_authz_check_redirect(c, raw.redirect_uri, &why))
 	    != IDP_OK)
 		return refuse(rq, rs, c, raw.redirect_uri ?
@@ -156,6 +178,11 @@ idp_authorize_handle(struct idp_req *rq, struct idp_resp *rs)
 		    IDP_STATE_MAX ? raw.state : NULL;
 		return idp_flow_error(rq, rs, &z, rc, why);
 	}
+	if (z.ndropped > 0)
+		IDP_INFO("scope.narrowed", " req=%s client=%s dropped=%s",
+		    rq->id, idp_logq(rq->arena, c->client_id),
+		    idp_logq(rq->arena, idp_scope_join(rq->arena,
+		    z.scopes_dropped, z.ndropped)));
 	if (z.id_token_hint != NULL) {
 		hint_sub = hint_subject(rq, z.id_token_hint, c->client_id);
 		if (hint_sub == NULL)

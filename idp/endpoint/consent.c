@@ -55,6 +55,10 @@ idp_consent_handle(struct idp_req *rq, struct idp_resp *rs)
 		return idp_flow_error(rq, rs, &p.authz, IDP_ERR_ACCESS_DENIED,
 		    "The user denied the request.");
 	}
+	/* What the page asked for: offline_access only when §11 allows it. */
+	if ((rc = idp_flow_offline(rq, p.client, &p.authz, s->user.id))
+	    != IDP_OK)
+		return rc;
 	if ((rc = idp_store_consent_put(c, s->user.id, p.client->client_id,
 	    p.authz.scope)) != IDP_OK)
 		return rc;

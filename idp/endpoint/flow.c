@@ -243,7 +243,8 @@ read_target(struct idp_req *rq, struct idp_resp *rs, struct idp_pending *p)
 	}
 	json_decref(params);
 	rc = idp_clients_get(rq, p->login->client_id, &p->client);
-	if (rc == IDP_OK && p->client->enabled)
+	if (rc == IDP_OK && p->client->enabled &&
+	    p->client->approval == IDP_APPROVAL_APPROVED)
 		return IDP_OK;
 	if (rc != IDP_OK && rc != IDP_ERR_NOT_FOUND)
 		return rc;
@@ -334,7 +335,17 @@ void
 idp_flow_audit(struct idp_req *rq, const char *event, long long user_id,
     const char *client_id, json_t *details)
 {
-	struct idp_audit ev = { event, user_id, client_id, NULL, rq->id, NULL };
+	idp_flow_audit_by(rq, event, user_id, client_id, NULL, 0, details);
+}
+
+void
+idp_flow_audit_by(struct idp_req *rq, const char *event, long long user_id,
+    const char *client_id, const char *actor, long long actor_user_id,
+    json_t *details)
+{
+	struct idp_audit ev = { .event = event, .user_id = user_id,
+		.client_id = client_id, .request_id = rq->id, .actor = actor,
+		.actor_user_id = actor_user_id };
 	struct idp_dbconn *c;
 	char *js = details ? json_dumps(details, JSON_COMPACT) : NULL;
 
@@ -351,13 +362,59 @@ idp_flow_audit(struct idp_req *rq, const char *event, long long user_id,
 	json_decref(details);
 }
 
+/* The scopes the person consented to for this client; *items NULL when
+ * there is no consent on record. */
+static enum idp_err
+consented(struct idp_req *rq, const struct idp_client *c, long long user_id,
+    char ***items)
+{
+	struct idp_dbconn *db;
+	char *have = NULL;
+	size_t n = 0;
+	enum idp_err rc;
+
+	*items = NULL;
+	if ((rc = idp_reqdb(rq, &db)) != IDP_OK)
+		return rc;
+	rc = idp_store_consent_get(db, rq->arena, user_id, c->client_id,
+	    &have);
+	if (rc == IDP_ERR_NOT_FOUND)
+		return IDP_OK;
+	if (rc != IDP_OK)
+		return rc;
+	if (*have == '\0') {
+		*items = idp_arena_zalloc(rq->arena, sizeof(char *));
+		return IDP_OK;
+	}
+	return idp_scope_parse(rq->arena, have, items, &n) == IDP_OK ? IDP_OK :
+	    IDP_ERR_INTERNAL;
+}
+
+enum idp_err
+idp_flow_offline(struct idp_req *rq, const struct idp_client *c,
+    struct idp_authz *z, long long user_id)
+{
+	char **have = NULL;
+	enum idp_err rc;
+
+	if (!idp_list_has(z->scopes, IDP_SCOPE_OFFLINE) || c->first_party ||
+	    z->prompt_consent)
+		return IDP_OK;
+	if ((rc = consented(rq, c, user_id, &have)) != IDP_OK)
+		return rc;
+	if (idp_scope_offline_ok(c->first_party, z->prompt_consent, have))
+		return IDP_OK;
+	z->scopes = idp_scope_without(rq->arena, z->scopes, IDP_SCOPE_OFFLINE,
+	    &z->nscopes);
+	z->scope = idp_scope_join(rq->arena, z->scopes, z->nscopes);
+	return IDP_OK;
+}
+
 static enum idp_err
 need_consent(struct idp_req *rq, const struct idp_client *c,
     const struct idp_authz *z, const struct idp_session *s, bool *need)
 {
-	struct idp_dbconn *db;
-	char *have = NULL, **items = NULL;
-	size_t n = 0;
+	char **items = NULL;
 	enum idp_err rc;
 
 	*need = false;
@@ -367,20 +424,9 @@ need_consent(struct idp_req *rq, const struct idp_client *c,
 		*need = true;
 		return IDP_OK;
 	}
-	if ((rc = idp_reqdb(rq, &db)) != IDP_OK)
+	if ((rc = consented(rq, c, s->user.id, &items)) != IDP_OK)
 		return rc;
-	rc = idp_store_consent_get(db, rq->arena, s->user.id, c->client_id,
-	    &have);
-	if (rc == IDP_ERR_NOT_FOUND) {
-		*need = true;
-		return IDP_OK;
-	}
-	if (rc != IDP_OK)
-		return rc;
-	if (*have != '\0' && idp_scope_parse(rq->arena, have, &items, &n)
-	    != IDP_OK)
-		return IDP_ERR_INTERNAL;
-	*need = !idp_scope_subset(z->scopes, items);
+	*need = items == NULL || !idp_scope_subset(z->scopes, items);
 	return IDP_OK;
 }
 
@@ -475,14 +521,21 @@ issue_code(struct idp_req *rq, struct idp_resp *rs, const struct idp_client *c,
 
 enum idp_err
 idp_flow_finish(struct idp_req *rq, struct idp_resp *rs,
-    const struct idp_client *c, const struct idp_authz *z,
+    const struct idp_client *c, const struct idp_authz *za,
     const struct idp_session *s, struct idp_pending *pending,
     bool consent_done)
 {
+	struct idp_authz zz = *za, *z = &zz;
 	struct idp_dbconn *db;
 	enum idp_err rc;
 	bool need = false;
 
+	/* OIDC Core §11: offline_access only with consent to it. */
+	if ((rc = idp_flow_offline(rq, c, z, s->user.id)) != IDP_OK)
+		return rc;
+	if (z->nscopes == 0)
+		return idp_flow_error(rq, rs, z, IDP_ERR_INVALID_SCOPE,
+		    "offline_access needs prompt=consent.");
 	if (!consent_done) {
 		if ((rc = need_consent(rq, c, z, s, &need)) != IDP_OK)
 			return rc;

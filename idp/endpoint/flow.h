@@ -92,6 +92,11 @@ enum idp_err idp_flow_finish(struct idp_req *rq, struct idp_resp *rs,
  * browser goes to its next path (303). */
 enum idp_err idp_flow_finish_local(struct idp_req *rq, struct idp_resp *rs,
     struct idp_pending *pending);
+/* OIDC Core §11: drop offline_access from z unless the client is
+ * first-party, the request has prompt=consent, or the person consented
+ * to offline access for this client before (oidc/scope.h). */
+enum idp_err idp_flow_offline(struct idp_req *rq, const struct idp_client *c,
+    struct idp_authz *z, long long user_id);
 
 /* The error redirect for z (RFC 6749 §4.1.2.1). */
 enum idp_err idp_flow_error(struct idp_req *rq, struct idp_resp *rs,
@@ -100,5 +105,11 @@ enum idp_err idp_flow_error(struct idp_req *rq, struct idp_resp *rs,
 /* Audit a security event; failures to audit are logged, not fatal. */
 void idp_flow_audit(struct idp_req *rq, const char *event, long long user_id,
     const char *client_id, json_t *details);
+/* The same for a change someone made: actor names them (store/audit.h:
+ * "iat:<id>" for a registration, a username for a person, whose id is
+ * actor_user_id). */
+void idp_flow_audit_by(struct idp_req *rq, const char *event,
+    long long user_id, const char *client_id, const char *actor,
+    long long actor_user_id, json_t *details);
 
 #endif

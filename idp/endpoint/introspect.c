@@ -1,19 +1,28 @@
-/* Token introspection, RFC 7662. Only authenticated clients may ask.
- * Access tokens: any authenticated client may introspect them (resource
- * servers exist to do so). Refresh tokens: only the client they were
- * issued to; for any other client they are simply inactive. Everything
- * unknown, expired, revoked or malformed is {"active": false}. */
+/* Token introspection, RFC 7662. Only authenticated clients may ask, and
+ * each sees only the tokens meant for it (§4 leaves this to the server):
+ *  - the client a token was issued to sees it (its own tokens);
+ *  - a resource server sees an access token that carries one of the API
+ *    scopes it offers (the token's audience, oidc/scope.h), and its
+ *    answer lists only those API scopes besides the standard ones, with
+ *    the server's own resource URIs as aud;
+ *  - a token with identity scopes only is the provider's own (for
+ *    userinfo): only its client sees it.
+ * Refresh tokens: only the client they were issued to. For anyone else,
+ * and for everything unknown, expired, revoked or malformed, the answer is
+ * {"active": false}. */
 #include <string.h>
 
 #include "config.h"
 #include "core/bearer.h"
 #include "core/client_auth.h"
+#include "core/clients.h"
 #include "core/ctx.h"
 #include "core/reqdb.h"
 #include "crypto/digest.h"
 #include "crypto/random.h"
 #include "endpoint/endpoints.h"
 #include "http/response.h"
+#include "oidc/scope.h"
 #include "store/token.h"
 #include "util/str.h"
 
@@ -33,15 +42,31 @@ reply(struct idp_req *rq, struct idp_resp *rs, json_t *o)
 }
 
 static json_t *
-access_info(struct idp_req *rq, const struct idp_token_info *t)
+strings_or_one(char *const *v, const char *fallback)
+{
+	json_t *a;
+
+	if (v == NULL || v[0] == NULL)
+		return json_string(fallback);
+	if (v[1] == NULL)
+		return json_string(v[0]);
+	a = json_array();
+	for (; *v != NULL; v++)
+		json_array_append_new(a, json_string(*v));
+	return a;
+}
+
+static json_t *
+access_info(struct idp_req *rq, const struct idp_token_info *t,
+    const char *scope, char *const *aud)
 {
 	json_t *o = json_pack("{s:b, s:s, s:s, s:I, s:I, s:s, s:s}",
 	    "active", 1, "client_id", t->client_id, "token_type", "Bearer",
 	    "exp", (json_int_t)t->exp, "iat", (json_int_t)t->iat,
 	    "sub", t->sub, "iss", rq->ctx->cfg->issuer);
 
-	if (*t->scope != '\0')
-		json_object_set_new(o, "scope", json_string(t->scope));
+	if (*scope != '\0')
+		json_object_set_new(o, "scope", json_string(scope));
 	if (t->has_user) {
 		json_object_set_new(o, "username", json_string(t->user.username));
 		if (t->auth_time > 0)
@@ -50,9 +75,44 @@ access_info(struct idp_req *rq, const struct idp_token_info *t)
 	}
 	if (t->jti != NULL)
 		json_object_set_new(o, "jti", json_string(t->jti));
-	json_object_set_new(o, "aud", json_string(t->aud ? t->aud :
-	    t->client_id));
+	json_object_set_new(o, "aud", strings_or_one(aud, t->client_id));
 	return o;
+}
+
+/* The rule above: the answer for client c about access token t, or NULL
+ * when c may not see it. */
+static enum idp_err
+visible_info(struct idp_req *rq, const struct idp_client *c,
+    const struct idp_token_info *t, json_t **out)
+{
+	const struct idp_client *owner = NULL;
+	char **mine;
+	size_t n = 0, theirs = 0;
+	enum idp_err rc;
+
+	*out = NULL;
+	if (!strcmp(t->client_id, c->client_id)) {
+		rc = idp_clients_get(rq, t->client_id, &owner);
+		if (rc != IDP_OK)
+			return rc == IDP_ERR_NOT_FOUND ? IDP_OK : rc;
+		*out = access_info(rq, t, t->scope,
+		    idp_scope_audience(rq->arena, owner, t->scopes));
+		return IDP_OK;
+	}
+	mine = idp_arena_zalloc(rq->arena, (IDP_SCOPE_MAX_ITEMS + 1) *
+	    sizeof(char *));
+	for (char **s = t->scopes; *s != NULL && n < IDP_SCOPE_MAX_ITEMS;
+	    s++) {
+		if (idp_list_has(c->offered, *s))
+			theirs++;
+		if (idp_list_has(c->offered, *s) || idp_scope_is_standard(*s))
+			mine[n++] = *s;
+	}
+	if (theirs == 0)
+		return IDP_OK;
+	*out = access_info(rq, t, idp_scope_join(rq->arena, mine, n),
+	    c->resources);
+	return IDP_OK;
 }
 
 static enum idp_err
@@ -115,8 +175,9 @@ idp_introspect_handle(struct idp_req *rq, struct idp_resp *rs)
 		return rc;
 	if (out == NULL) {
 		rc = idp_bearer_lookup(rq, token, &t);
-		if (rc == IDP_OK && (out = access_info(rq, &t)) == NULL)
-			return IDP_ERR_INTERNAL;
+		if (rc == IDP_OK && (rc = visible_info(rq, c, &t, &out))
+		    != IDP_OK)
+			return rc;
 		if (rc != IDP_OK && rc != IDP_ERR_INVALID_TOKEN)
 			return rc;
 	}

@@ -2,7 +2,14 @@
  * management (RFC 7592). Registration needs an initial access token that
  * an operator issued with `idpctl iat create`; management needs the
  * registration access token handed out at registration. Registered
- * clients are third-party (they get a consent screen).
+ * clients are third-party (they get a consent screen) and start pending:
+ * nothing works for them until an operator approves them (idpctl client
+ * approve), unless the initial access token was made --auto-approve.
+ * Their API scopes must exist and be allowed to them, and their name must
+ * not look like another organisation's service (core/registry.h). Every
+ * registration and change is audited with who made it: "iat:<id>" for a
+ * registration, "rat:<client_id>" for the holder of the registration
+ * access token.
  *
  * Secret rotation: a PUT that leaves client_secret out gets a new secret
  * in the response; a PUT that sends the current secret keeps it. */
@@ -13,6 +20,7 @@
 #include "core/clients.h"
 #include "core/ctx.h"
 #include "core/mint.h"
+#include "core/registry.h"
 #include "core/reqdb.h"
 #include "crypto/b64url.h"
 #include "endpoint/endpoints.h"
@@ -95,10 +103,13 @@ body_json(struct idp_req *rq, const char **why)
 /* The client information response (RFC 7591 §3.2.1, RFC 7592 §3). */
 static json_t *
 info(struct idp_req *rq, json_t *metadata, const char *client_id,
-    int64_t issued_at, const char *secret, const char *rat)
+    int64_t issued_at, const char *secret, const char *rat,
+    const char *approval)
 {
 	json_t *o = json_deep_copy(metadata);
 
+	/* The provider's own member: pending until an operator approves. */
+	json_object_set_new(o, "approval", json_string(approval));
 	json_object_set_new(o, "client_id", json_string(client_id));
 	json_object_set_new(o, "client_id_issued_at",
 	    json_integer((json_int_t)issued_at));
@@ -162,16 +173,68 @@ fill_row(struct idp_req *rq, struct idp_client_row *row, const char *id,
 	return IDP_OK;
 }
 
+/* What registration checks against the store: its API scopes and its
+ * name. Fails with an RFC 7591 error already in rs. */
+static enum idp_err
+check_registry(struct idp_req *rq, struct idp_resp *rs, struct idp_dbconn *c,
+    const char *client_id, const char *owner, json_t *md)
+{
+	const char *why = NULL;
+	enum idp_err rc;
+
+	if ((rc = idp_registry_check_scopes(c, rq->arena, client_id, owner, md,
+	    &why)) != IDP_OK || (rc = idp_registry_check_name(c, rq->arena,
+	    client_id, owner, md, &why)) != IDP_OK)
+		return why != NULL ? meta_error(rq, rs, rc, why) : rc;
+	return IDP_OK;
+}
+
+/* Spend a use of the initial access token, check, store: one transaction,
+ * so a refused registration costs no use. */
+static enum idp_err
+store_new(struct idp_req *rq, struct idp_resp *rs, const char *iat,
+    struct idp_client_row *row, json_t *md, struct idp_iat *t)
+{
+	unsigned char d[IDP_SHA256_LEN];
+	struct idp_dbconn *c;
+	enum idp_err rc;
+
+	if ((rc = idp_reqdb(rq, &c)) != IDP_OK ||
+	    (rc = idp_db_begin(c)) != IDP_OK)
+		return rc;
+	idp_sha256_str(iat, d);
+	rc = idp_store_iat_use(c, rq->arena, d, t);
+	if (rc == IDP_ERR_NOT_FOUND) {
+		idp_resp_bearer_error(rq, rs, IDP_ERR_INVALID_TOKEN,
+		    "The initial access token is invalid, expired or used up.");
+		rc = IDP_ERR_INVALID_TOKEN;
+	}
+	if (rc == IDP_OK)
+		rc = check_registry(rq, rs, c, row->client_id, t->owner_org,
+		    md);
+	if (rc == IDP_OK) {
+		row->owner_org = t->owner_org;
+		row->approval = t->auto_approve ? "approved" : "pending";
+		rc = idp_store_client_insert(c, row, idp_arena_printf(rq->arena,
+		    "iat:%lld", t->id));
+	}
+	if (rc == IDP_OK)
+		rc = idp_db_commit(c);
+	if (rc != IDP_OK)
+		idp_db_rollback(c);
+	return rc;
+}
+
 enum idp_err
 idp_register_handle(struct idp_req *rq, struct idp_resp *rs)
 {
 	const char *iat = bearer(rq), *why = NULL;
 	struct idp_secret secret, rat;
 	struct idp_client_row row;
-	unsigned char d[IDP_SHA256_LEN], id_raw[18];
-	char *owner = NULL, *client_id;
+	struct idp_iat t;
+	unsigned char id_raw[18];
+	char *client_id;
 	json_t *in, *md = NULL;
-	struct idp_dbconn *c;
 	enum idp_err rc;
 	bool conf;
 
@@ -187,18 +250,6 @@ idp_register_handle(struct idp_req *rq, struct idp_resp *rs)
 	json_decref(in);
 	if (rc != IDP_OK)
 		return rc;
-	if ((rc = idp_reqdb(rq, &c)) != IDP_OK)
-		goto out;
-	idp_sha256_str(iat, d);
-	rc = idp_store_iat_use(c, rq->arena, d, &owner);
-	if (rc == IDP_ERR_NOT_FOUND) {
-		idp_resp_bearer_error(rq, rs, IDP_ERR_INVALID_TOKEN,
-		    "The initial access token is invalid, expired or used up.");
-		rc = IDP_OK;
-		goto out;
-	}
-	if (rc != IDP_OK)
-		goto out;
 	if (idp_random_bytes(id_raw, sizeof(id_raw)) != 0) {
 		rc = IDP_ERR_INTERNAL;
 		goto out;
@@ -206,7 +257,7 @@ idp_register_handle(struct idp_req *rq, struct idp_resp *rs)
 	client_id = idp_arena_printf(rq->arena, "dcr.%s",
 	    idp_b64url_encode(rq->arena, id_raw, sizeof(id_raw)));
 	conf = confidential(md);
-	if ((rc = fill_row(rq, &row, client_id, md, owner)) != IDP_OK)
+	if ((rc = fill_row(rq, &row, client_id, md, NULL)) != IDP_OK)
 		goto out;
 	idp_mint_secret(&secret);
 	idp_mint_secret(&rat);
@@ -214,19 +265,31 @@ idp_register_handle(struct idp_req *rq, struct idp_resp *rs)
 	memcpy(row.secret_digest, secret.digest, IDP_SHA256_LEN);
 	row.has_registration_token = true;
 	memcpy(row.registration_digest, rat.digest, IDP_SHA256_LEN);
-	rc = idp_store_client_insert(c, &row);
+	rc = store_new(rq, rs, iat, &row, md, &t);
 	if (rc == IDP_OK) {
-		idp_flow_audit(rq, "client.registered", 0, client_id,
-		    json_pack("{s:s?}", "owner", owner));
+		idp_flow_audit_by(rq, "client.registered", 0, client_id,
+		    idp_arena_printf(rq->arena, "iat:%lld", t.id), 0,
+		    json_pack("{s:s?, s:s, s:s, s:s?}", "owner", t.owner_org,
+		    "approval", row.approval, "iat_description",
+		    t.description, "client_name", json_string_value(
+		    json_object_get(md, "client_name"))));
 		rc = reply(rq, rs, 201, info(rq, md, client_id, rq->now,
-		    conf ? secret.value : NULL, rat.value));
+		    conf ? secret.value : NULL, rat.value, row.approval));
 		rq->log_client = client_id;
+	} else if (rs->status != 0) {
+		rc = IDP_OK;	/* the refusal is in rs */
 	}
 	idp_secret_wipe(&secret);
 	idp_secret_wipe(&rat);
 out:
 	json_decref(md);
 	return rc;
+}
+
+static const char *
+approval_name(const char *stored)
+{
+	return stored != NULL ? stored : "approved";
 }
 
 /* The client a registration access token manages, if it is the one in the
@@ -314,14 +377,18 @@ manage_put(struct idp_req *rq, struct idp_resp *rs, const char *rat,
 		memcpy(row.secret_digest, rotate ? secret.digest :
 		    old->secret_digest, IDP_SHA256_LEN);
 	}
-	if ((rc = idp_reqdb(rq, &c)) == IDP_OK)
+	if ((rc = idp_reqdb(rq, &c)) == IDP_OK &&
+	    (rc = check_registry(rq, rs, c, old->client_id, old->owner_org,
+	    md)) == IDP_OK)
 		rc = idp_store_client_update(c, &row, false);
 	if (rc == IDP_OK) {
 		idp_clients_invalidate(rq->ctx->clients, old->client_id);
-		idp_flow_audit(rq, "client.updated", 0, old->client_id,
+		idp_flow_audit_by(rq, "client.updated", 0, old->client_id,
+		    idp_arena_printf(rq->arena, "rat:%s", old->client_id), 0,
 		    json_pack("{s:b}", "secret_rotated", rotate));
 		rc = reply(rq, rs, 200, info(rq, md, old->client_id,
-		    old->created_at, rotate ? secret.value : NULL, rat));
+		    old->created_at, rotate ? secret.value : NULL, rat,
+		    approval_name(old->approval)));
 	}
 	idp_secret_wipe(&secret);
 	json_decref(md);
@@ -349,7 +416,9 @@ idp_register_manage_handle(struct idp_req *rq, struct idp_resp *rs)
 		    (rc = idp_store_client_delete(c, row->client_id)) != IDP_OK)
 			return rc;
 		idp_clients_invalidate(rq->ctx->clients, row->client_id);
-		idp_flow_audit(rq, "client.deleted", 0, row->client_id, NULL);
+		idp_flow_audit_by(rq, "client.deleted", 0, row->client_id,
+		    idp_arena_printf(rq->arena, "rat:%s", row->client_id), 0,
+		    NULL);
 		idp_resp_body(rs, 204, NULL, "", 0);
 		idp_resp_no_store(rs);
 		return IDP_OK;
@@ -358,7 +427,7 @@ idp_register_manage_handle(struct idp_req *rq, struct idp_resp *rs)
 	if (md == NULL)
 		return IDP_ERR_INTERNAL;
 	rc = reply(rq, rs, 200, info(rq, md, row->client_id, row->created_at,
-	    NULL, rat));
+	    NULL, rat, approval_name(row->approval)));
 	json_decref(md);
 	return rc;
 }

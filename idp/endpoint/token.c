@@ -1,7 +1,10 @@
 /* The token endpoint: RFC 6749 §3.2, §4.1.3 (authorization_code with PKCE,
  * RFC 7636 §4.6), §6 (refresh_token, rotated, reuse revokes the family),
  * §4.4 (client_credentials); OIDC Core §3.1.3 (ID token). Every response
- * carries Cache-Control: no-store. */
+ * carries Cache-Control: no-store and the granted scope. Scopes follow
+ * the one rule of oidc/scope.h at every grant, so a scope its resource
+ * server no longer allows is dropped at the next refresh too; a refresh
+ * token is issued only as idp_scope_refresh_ok says (OIDC Core §11). */
 #include <string.h>
 
 #include "config.h"
@@ -45,7 +48,7 @@ struct grant_facts {
 	int64_t auth_time;		/* 0 without a person */
 	const char *acr;
 	const char *amr;		/* space-separated */
-	const char *audience;		/* RFC 8707 resource, or NULL */
+	char **audience;		/* resource URIs (RFC 8707), maybe none */
 };
 
 /* The tokens of one answer, wiped once it is sent. The store keeps the
@@ -108,7 +111,7 @@ make_access(struct idp_req *rq, const struct grant_facts *g,
 	}
 	idp_random_uuid(jti);
 	in.issuer = cfg->issuer;
-	in.aud = g->audience ? g->audience : c->client_id;
+	in.aud = g->audience;
 	in.sub = g->user ? g->user->sub : c->client_id;
 	in.client_id = c->client_id;
 	in.scope = g->scope;
@@ -164,7 +167,7 @@ static enum idp_err
 mint_tokens(struct idp_req *rq, const struct grant_facts *g,
     struct minted *t)
 {
-	t->refresh = (g->client->grants & IDP_GRANT_REFRESH) != 0;
+	t->refresh = idp_scope_refresh_ok(g->client, g->scopes);
 	if (t->refresh)
 		idp_mint_secret(&t->rt);
 	return make_access(rq, g, &t->at, &t->access_token);
@@ -280,6 +283,32 @@ redeem_code(struct idp_req *rq, struct idp_resp *rs,
 	    idp_req_form(rq, "code_verifier"));
 }
 
+/* The scopes of a code or refresh token, under the client's policy as it
+ * is now (a scope whose server withdrew it is dropped), and the resource
+ * the request may name: one the grant's audience covers (RFC 8707 §2.2;
+ * the grant was narrowed to a resource at /authorize). */
+static enum idp_err
+regrant(struct idp_req *rq, struct idp_resp *rs, struct grant_facts *g,
+    size_t n)
+{
+	const char *resource = idp_req_form(rq, "resource");
+	struct idp_scope_grant sg;
+	const char *why = NULL;
+	enum idp_err rc;
+
+	rc = idp_scope_grant(rq->arena, g->client, g->scopes, n, true, NULL,
+	    &sg, &why);
+	if (rc != IDP_OK)
+		return idp_fail(rs, rc, why);
+	if (idp_scope_resource_covered(sg.audience, resource) != 0)
+		return idp_fail(rs, IDP_ERR_INVALID_TARGET,
+		    "resource is not an audience of this grant.");
+	g->scopes = sg.scopes;
+	g->scope = sg.scope;
+	g->audience = sg.audience;
+	return IDP_OK;
+}
+
 /* What the code stands for; its person must still be allowed in. */
 static enum idp_err
 code_facts(struct idp_req *rq, struct idp_resp *rs, const struct idp_code *k,
@@ -300,8 +329,9 @@ code_facts(struct idp_req *rq, struct idp_resp *rs, const struct idp_code *k,
 		return rc;
 	if (idp_scope_parse(rq->arena, k->scope, &g->scopes, &n) != IDP_OK)
 		return IDP_ERR_INTERNAL;
+	if ((rc = regrant(rq, rs, g, n)) != IDP_OK)
+		return rc;
 	g->user = u;
-	g->scope = k->scope;
 	g->nonce = k->nonce;
 	g->sid = k->sid;
 	g->auth_time = k->auth_time;
@@ -394,6 +424,20 @@ redeem_refresh(struct idp_req *rq, struct idp_resp *rs,
 	return IDP_OK;
 }
 
+/* The items of v that are in ceiling. */
+static char **
+within(struct idp_arena *a, char *const *v, char *const *ceiling, size_t *n)
+{
+	char **o = idp_arena_zalloc(a, (*n + 1) * sizeof(*o));
+	size_t k = 0;
+
+	for (size_t i = 0; i < *n; i++)
+		if (idp_list_has(ceiling, v[i]))
+			o[k++] = v[i];
+	*n = k;
+	return o;
+}
+
 /* The grant of the refresh token, narrowed to the scope asked for: §6
  * allows a narrower scope, never a wider one. OIDC Core §12.2: the same
  * sub and auth_time, and no nonce. */
@@ -404,18 +448,27 @@ refresh_facts(struct idp_req *rq, struct idp_resp *rs,
 	const char *want = idp_req_form(rq, "scope");
 	char **asked;
 	size_t n, na;
+	enum idp_err rc;
 
 	if (idp_scope_parse(rq->arena, f->scope, &g->scopes, &n) != IDP_OK)
 		return IDP_ERR_INTERNAL;
-	g->scope = f->scope;
 	if (want != NULL) {
-		if (idp_scope_parse(rq->arena, want, &asked, &na) != IDP_OK ||
-		    !idp_scope_subset(asked, g->scopes))
+		/* Values the client may never have are left out, as at
+		 * /authorize (relying parties send their configured scope
+		 * again); what remains may not be wider than granted (§6,
+		 * §5.2: invalid_scope). */
+		if (idp_scope_parse(rq->arena, want, &asked, &na) != IDP_OK)
+			return idp_fail(rs, IDP_ERR_INVALID_SCOPE,
+			    "scope is malformed.");
+		asked = within(rq->arena, asked, g->client->scopes, &na);
+		if (na == 0 || !idp_scope_subset(asked, g->scopes))
 			return idp_fail(rs, IDP_ERR_INVALID_SCOPE,
 			    "The scope exceeds what was granted.");
-		g->scope = idp_scope_join(rq->arena, asked, na);
 		g->scopes = asked;
+		n = na;
 	}
+	if ((rc = regrant(rq, rs, g, n)) != IDP_OK)
+		return rc;
 	g->id = f->grant_id;
 	g->user = &f->user;
 	g->sid = f->sid;
@@ -457,31 +510,39 @@ out:
 	return rc;
 }
 
-/* §4.4.2: the scopes asked for, or without any the client's allowed ones;
- * identity scopes mean nothing without a person. */
+/* §4.4.2: the scopes asked for, or without any the client's API scopes;
+ * narrowed by the rule of oidc/scope.h (identity scopes mean nothing
+ * without a person), and to one resource server when resource names it. */
 static enum idp_err
 service_scope(struct idp_req *rq, struct idp_resp *rs,
-    const struct idp_client *c, const char **scope)
+    const struct idp_client *c, struct grant_facts *g)
 {
 	const char *want = idp_req_form(rq, "scope");
+	const char *resource = idp_req_form(rq, "resource"), *why = NULL;
+	struct idp_scope_grant sg;
 	char **asked = NULL;
 	size_t na = 0;
+	enum idp_err rc;
 
-	if (want == NULL) {
-		for (char *const *s = c->scopes; *s != NULL; s++)
-			na++;
-		asked = idp_arena_zalloc(rq->arena, (na + 1) * sizeof(*asked));
-		na = 0;
-		for (char *const *s = c->scopes; *s != NULL; s++)
-			if (strcmp(*s, "openid") != 0)
-				asked[na++] = *s;
-	} else if (idp_scope_parse(rq->arena, want, &asked, &na) != IDP_OK ||
-	    idp_scope_check_allowed(asked, na, c->scopes) != IDP_OK ||
-	    idp_list_has(asked, "openid")) {
+	if (want != NULL && idp_scope_parse(rq->arena, want, &asked, &na)
+	    != IDP_OK)
 		return idp_fail(rs, IDP_ERR_INVALID_SCOPE,
-		    "A requested scope is not allowed for this client.");
-	}
-	*scope = idp_scope_join(rq->arena, asked, na);
+		    "scope is malformed.");
+	if (resource != NULL && idp_uri_check(resource, false, &why) != 0)
+		return idp_fail(rs, IDP_ERR_INVALID_TARGET,
+		    "resource must be an absolute URI without a fragment.");
+	rc = idp_scope_grant(rq->arena, c, asked, na, false, resource, &sg,
+	    &why);
+	if (rc != IDP_OK)
+		return idp_fail(rs, rc, why);
+	if (sg.ndropped > 0)
+		IDP_INFO("scope.narrowed", " req=%s client=%s dropped=%s",
+		    rq->id, idp_logq(rq->arena, c->client_id),
+		    idp_logq(rq->arena, idp_scope_join(rq->arena, sg.dropped,
+		    sg.ndropped)));
+	g->scope = sg.scope;
+	g->scopes = sg.scopes;
+	g->audience = sg.audience;
 	return IDP_OK;
 }
 
@@ -494,17 +555,12 @@ grant_client_credentials(struct idp_req *rq, struct idp_resp *rs,
 	struct idp_secret at;
 	struct issued out = { 0 };
 	struct idp_dbconn *db;
-	const char *why;
 	enum idp_err rc;
 
 	if (!(c->grants & IDP_GRANT_CLIENT_CREDENTIALS))
 		return idp_fail(rs, IDP_ERR_UNAUTHORIZED_CLIENT,
 		    "This client may not use client_credentials.");
-	g.audience = idp_req_form(rq, "resource");
-	if (g.audience != NULL && idp_uri_check(g.audience, false, &why) != 0)
-		return idp_fail(rs, IDP_ERR_INVALID_REQUEST,
-		    "resource must be an absolute https URI.");
-	if ((rc = service_scope(rq, rs, c, &g.scope)) != IDP_OK)
+	if ((rc = service_scope(rq, rs, c, &g)) != IDP_OK)
 		return rc;
 	if ((rc = make_access(rq, &g, &at, &out.access_token)) != IDP_OK)
 		goto out;
@@ -514,7 +570,7 @@ grant_client_credentials(struct idp_req *rq, struct idp_resp *rs,
 	    (rc = idp_store_access_insert(db, at.digest, c->client_id,
 	    g.scope, cfg->access_token_ttl)) != IDP_OK))
 		goto out;
-	out.scope = *g.scope != '\0' ? g.scope : NULL;
+	out.scope = g.scope;
 	out.expires_in = cfg->access_token_ttl;
 	rc = respond(rq, rs, &out);
 out:

@@ -81,6 +81,40 @@ parse_pkce(const struct idp_client *c, const struct idp_authz_raw *raw,
 	return IDP_OK;
 }
 
+/* RFC 6749 §3.3 and OIDC Core §3.1.2.1, by the one rule of oidc/scope.h;
+ * resource is RFC 8707 §2. */
+static enum idp_err
+grant_scope(struct idp_arena *a, const struct idp_client *c,
+    const struct idp_authz_raw *raw, struct idp_authz *z, const char **why)
+{
+	struct idp_scope_grant g;
+	char **asked;
+	size_t n;
+	enum idp_err rc;
+
+	if (raw->scope == NULL)
+		return idp_fail_why(why, IDP_ERR_INVALID_SCOPE,
+		    "scope is required.");
+	if (idp_scope_parse(a, raw->scope, &asked, &n) != IDP_OK)
+		return idp_fail_why(why, IDP_ERR_INVALID_SCOPE,
+		    "scope is malformed.");
+	if (raw->resource != NULL && idp_uri_check(raw->resource, false, why)
+	    != 0)
+		return idp_fail_why(why, IDP_ERR_INVALID_TARGET,
+		    "resource must be an absolute URI without a fragment.");
+	rc = idp_scope_grant(a, c, asked, n, true, raw->resource, &g, why);
+	if (rc != IDP_OK)
+		return rc;
+	z->scopes = g.scopes;
+	z->nscopes = g.n;
+	z->scope = g.scope;
+	z->scopes_dropped = g.dropped;
+	z->ndropped = g.ndropped;
+	z->resource = raw->resource;
+	z->openid = idp_list_has(z->scopes, "openid");
+	return IDP_OK;
+}
+
 enum idp_err
 idp_authz_validate(struct idp_arena *a, const struct idp_client *c,
     const struct idp_authz_raw *raw, const struct idp_authz_opts *opts,
@@ -120,17 +154,8 @@ idp_authz_validate(struct idp_arena *a, const struct idp_client *c,
 	    strcmp(raw->response_mode, "query") != 0)
 		return idp_fail_why(why, IDP_ERR_INVALID_REQUEST,
 		    "Only response_mode=query is supported.");
-	if (raw->scope == NULL)
-		return idp_fail_why(why, IDP_ERR_INVALID_SCOPE,
-		    "scope is required.");
-	if (idp_scope_parse(a, raw->scope, &z->scopes, &z->nscopes) != IDP_OK)
-		return idp_fail_why(why, IDP_ERR_INVALID_SCOPE,
-		    "scope is malformed.");
-	if (idp_scope_check_allowed(z->scopes, z->nscopes, c->scopes) != IDP_OK)
-		return idp_fail_why(why, IDP_ERR_INVALID_SCOPE,
-		    "A requested scope is not allowed for this client.");
-	z->scope = idp_scope_join(a, z->scopes, z->nscopes);
-	z->openid = idp_list_has(z->scopes, "openid");
+	if ((rc = grant_scope(a, c, raw, z, why)) != IDP_OK)
+		return rc;
 	if (raw->nonce != NULL && (strlen(raw->nonce) > IDP_NONCE_MAX ||
 	    *raw->nonce == '\0'))
 		return idp_fail_why(why, IDP_ERR_INVALID_REQUEST,
@@ -180,6 +205,7 @@ idp_authz_to_json(const struct idp_authz *z)
 	set_opt(o, "code_challenge_method", idp_pkce_method_name(z->pkce));
 	set_opt(o, "login_hint", z->login_hint);
 	set_opt(o, "ui_locales", z->ui_locales);
+	set_opt(o, "resource", z->resource);
 	return o;
 }
 
@@ -259,6 +285,7 @@ idp_authz_from_json(struct idp_arena *a, json_t *o, struct idp_authz *z)
 	    json_object_get(o, "code_challenge_method")));
 	z->login_hint = get(a, o, "login_hint");
 	z->ui_locales = get(a, o, "ui_locales");
+	z->resource = get(a, o, "resource");
 	z->prompt_none = json_is_true(json_object_get(o, "prompt_none"));
 	z->prompt_login = json_is_true(json_object_get(o, "prompt_login"));
 	z->prompt_consent = json_is_true(json_object_get(o, "prompt_consent"));

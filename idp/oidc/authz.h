@@ -37,6 +37,7 @@ struct idp_authz_raw {
 	const char *request;
 	const char *request_uri;
 	const char *registration;
+	const char *resource;		/* RFC 8707 */
 };
 
 struct idp_authz {
@@ -46,9 +47,14 @@ struct idp_authz {
 	const char *nonce;
 	const char *code_challenge;
 	enum idp_pkce_method pkce;
+	/* What is granted (oidc/scope.h: values the client may not have
+	 * are dropped); scope is the same, space-joined. */
 	char **scopes;
 	size_t nscopes;
-	const char *scope;		/* normalised, space-joined */
+	const char *scope;
+	char **scopes_dropped;		/* asked for, not granted */
+	size_t ndropped;
+	const char *resource;		/* RFC 8707, or NULL */
 	bool openid;
 	bool prompt_none;
 	bool prompt_login;

@@ -5,6 +5,7 @@
 #include "oidc/client.h"
 #include "oidc/outbound.h"
 #include "oidc/scope.h"
+#include "oidc/site.h"
 #include "util/str.h"
 
 const char *const idp_grant_types_supported[] = { "authorization_code",
@@ -390,6 +391,11 @@ check_auth(struct idp_arena *a, json_t *in, json_t *out,
 	return IDP_OK;
 }
 
+/* Without a scope, a client that signs people in may use every standard
+ * scope discovery lists (offline_access with the refresh_token grant);
+ * a client_credentials-only client must name its API scopes. Whether API
+ * scopes exist and are allowed is the store's to say (the caller checks
+ * with idp_scope_registration_check). */
 static enum idp_err
 check_scope(json_t *in, json_t *out, struct idp_arena *a, unsigned grants,
     const char **why)
@@ -400,19 +406,25 @@ check_scope(json_t *in, json_t *out, struct idp_arena *a, unsigned grants,
 	size_t n;
 
 	if (v == NULL || json_is_null(v)) {
-		s = (grants & IDP_GRANT_CODE) ? "openid profile email" : "";
-		if (*s == '\0')
+		if (!(grants & IDP_GRANT_CODE))
 			return idp_fail_why(why,
 			    IDP_ERR_INVALID_CLIENT_METADATA,
 			    "scope is required for client_credentials-only "
 			    "clients");
-		json_object_set_new(out, "scope", json_string(s));
+		json_object_set_new(out, "scope", json_string(
+		    (grants & IDP_GRANT_REFRESH) ? "openid profile email phone "
+		    "organisation offline_access" : "openid profile email "
+		    "phone organisation"));
 		return IDP_OK;
 	}
 	s = json_string_value(v);
 	if (s == NULL || idp_scope_parse(a, s, &items, &n) != IDP_OK)
 		return idp_fail_why(why, IDP_ERR_INVALID_CLIENT_METADATA,
 		    "scope must be space-separated scope tokens");
+	if (idp_list_has(items, IDP_SCOPE_OFFLINE) &&
+	    !(grants & IDP_GRANT_REFRESH))
+		return idp_fail_why(why, IDP_ERR_INVALID_CLIENT_METADATA,
+		    "scope offline_access needs the refresh_token grant");
 	json_object_set_new(out, "scope",
 	    json_string(idp_scope_join(a, items, n)));
 	return IDP_OK;
@@ -581,12 +593,105 @@ decref(void *p)
 	json_decref(p);
 }
 
+static char **
+words(struct idp_arena *a, const char *s)
+{
+	char **v = NULL;
+	size_t n;
+
+	if (s == NULL || idp_split_spaces(a, s, &v, &n) != 0)
+		v = idp_arena_zalloc(a, sizeof(char *));
+	return v;
+}
+
+/* The API scopes the store says the client may have now, as entries. */
+static struct idp_api_scope *
+allowed_api(struct idp_arena *a, const char *js, bool **approved, size_t *n)
+{
+	json_t *arr = js ? json_loads(js, 0, NULL) : NULL, *e;
+	struct idp_api_scope *v;
+	size_t i;
+
+	*n = json_array_size(arr);
+	v = idp_arena_zalloc(a, (*n + 1) * sizeof(*v));
+	*approved = idp_arena_zalloc(a, (*n + 1) * sizeof(bool));
+	json_array_foreach(arr, i, e) {
+		v[i].scope = idp_arena_strdup(a,
+		    json_string_value(json_object_get(e, "scope")));
+		v[i].server = idp_arena_strdup(a,
+		    json_string_value(json_object_get(e, "server")));
+		v[i].resources = strings_of(a, json_object_get(e, "resources"));
+		(*approved)[i] = json_is_true(json_object_get(e, "approved"));
+	}
+	json_decref(arr);
+	return v;
+}
+
+/* The ceiling (oidc/client.h): the registered standard scopes, and the
+ * registered or approved API scopes that are allowed now. */
+static void
+ceiling(struct idp_arena *a, struct idp_client *c, char *const *registered,
+    const char *api_json)
+{
+	size_t nreg = 0, nall = 0, k = 0;
+	struct idp_api_scope *all;
+	bool *approved;
+
+	while (registered[nreg] != NULL)
+		nreg++;
+	all = allowed_api(a, api_json, &approved, &nall);
+	c->scopes = idp_arena_zalloc(a, (nreg + nall + 1) * sizeof(char *));
+	c->api = idp_arena_zalloc(a, (nall + 1) * sizeof(*c->api));
+	for (size_t i = 0; i < nreg; i++)
+		if (idp_scope_is_standard(registered[i]))
+			c->scopes[k++] = registered[i];
+	for (size_t i = 0; i < nall; i++) {
+		if (all[i].scope == NULL || all[i].server == NULL ||
+		    (!approved[i] && !idp_list_has(registered, all[i].scope)))
+			continue;
+		c->scopes[k++] = all[i].scope;
+		c->api[c->napi++] = all[i];
+	}
+}
+
+/* logo_uri, client_uri, policy_uri, tos_uri: shown only when on the site
+ * of a redirect URI (oidc/site.h). */
+static const char *
+shown_uri(struct idp_arena *a, const struct idp_client *c, const char *key,
+    bool *withheld)
+{
+	const char *u = json_string_value(json_object_get(c->metadata, key));
+
+	*withheld = u != NULL && !idp_site_uri_shown(a, u, c->redirect_uris);
+	return *withheld ? NULL : u;
+}
+
+static void
+descriptive(struct idp_arena *a, struct idp_client *c,
+    const struct idp_client_row *row)
+{
+	c->logo_uri = shown_uri(a, c, "logo_uri", &c->withheld.logo);
+	c->client_uri = shown_uri(a, c, "client_uri", &c->withheld.client);
+	c->policy_uri = shown_uri(a, c, "policy_uri", &c->withheld.policy);
+	c->tos_uri = shown_uri(a, c, "tos_uri", &c->withheld.tos);
+	c->client_uri_host = idp_uri_host(a, c->client_uri);
+	c->contacts = strings_of(a, json_object_get(c->metadata, "contacts"));
+	c->owner_org_name = idp_arena_strdup(a, row->owner_org_name);
+	c->approval = idp_str_eq(row->approval, "pending") ?
+	    IDP_APPROVAL_PENDING : idp_str_eq(row->approval, "rejected") ?
+	    IDP_APPROVAL_REJECTED : IDP_APPROVAL_APPROVED;
+	c->approval_reason = idp_arena_strdup(a, row->approval_reason);
+	c->offered = words(a, row->offered);
+	c->resources = words(a, row->resources);
+}
+
 struct idp_client *
 idp_client_from_row(const struct idp_client_row *row)
 {
 	struct idp_arena *a = idp_arena_new(4096);
 	struct idp_client *c = idp_arena_zalloc(a, sizeof(*c));
 	json_t *md = json_loads(row->metadata, 0, NULL), *v;
+	char **registered = NULL;
 	unsigned grants = 0;
 	const char *s;
 	size_t n;
@@ -619,11 +724,12 @@ idp_client_from_row(const struct idp_client_row *row)
 	c->backchannel_logout_uri = json_string_value(
 	    json_object_get(md, "backchannel_logout_uri"));
 	s = json_string_value(json_object_get(md, "scope"));
-	if (s == NULL || (*s != '\0' && idp_scope_parse(a, s, &c->scopes, &n)
+	if (s == NULL || (*s != '\0' && idp_scope_parse(a, s, &registered, &n)
 	    != IDP_OK))
 		goto bad;
 	if (*s == '\0')
-		c->scopes = idp_arena_zalloc(a, sizeof(char *));
+		registered = idp_arena_zalloc(a, sizeof(char *));
+	ceiling(a, c, registered, row->api_json);
 	c->id_token_alg = idp_alg_parse(json_string_value(
 	    json_object_get(md, "id_token_signed_response_alg")));
 	if (c->id_token_alg == IDP_ALG_NONE)
@@ -636,10 +742,7 @@ idp_client_from_row(const struct idp_client_row *row)
 		c->access_token_alg = IDP_ALG_ES256;
 	c->jwks = json_object_get(md, "jwks");
 	c->jwks_uri = json_string_value(json_object_get(md, "jwks_uri"));
-	c->logo_uri = json_string_value(json_object_get(md, "logo_uri"));
-	c->client_uri = json_string_value(json_object_get(md, "client_uri"));
-	c->policy_uri = json_string_value(json_object_get(md, "policy_uri"));
-	c->tos_uri = json_string_value(json_object_get(md, "tos_uri"));
+	descriptive(a, c, row);
 	v = json_object_get(md, "default_max_age");
 	c->default_max_age = json_is_integer(v) ? json_integer_value(v) : -1;
 	c->first_party = row->first_party;

@@ -37,6 +37,21 @@ enum idp_auth_method {
 #define IDP_META_OUTBOUND_LOOPBACK 2u	/* outbound_allow_loopback is on */
 
 extern const char *const idp_grant_types_supported[];
+
+/* An API scope a client may have, with the resource server that offers
+ * it (a client of the directory) and that server's resource URIs. */
+struct idp_api_scope {
+	char *scope;
+	char *server;			/* the resource server's client_id */
+	char **resources;		/* RFC 8707 resource URIs */
+};
+
+/* Self-registered clients wait for an operator (clients.approval). */
+enum idp_approval {
+	IDP_APPROVAL_APPROVED = 0,
+	IDP_APPROVAL_PENDING,
+	IDP_APPROVAL_REJECTED,
+};
 extern const char *const idp_auth_methods_supported[];
 
 struct idp_client {
@@ -49,22 +64,41 @@ struct idp_client {
 	char **redirect_uris;
 	char **post_logout_redirect_uris;
 	const char *backchannel_logout_uri;
-	char **scopes;			/* allowed scopes, NULL-terminated */
+	/* The ceiling of what the client may ask for: the standard scopes
+	 * of its registration, and its registered API scopes that their
+	 * resource servers allow now, plus approved scope requests.
+	 * NULL-terminated; api[] describes the API ones. */
+	char **scopes;
+	struct idp_api_scope *api;
+	size_t napi;
+	char **offered;			/* API scopes it offers as a server */
+	char **resources;		/* and its resource URIs */
+	enum idp_approval approval;
+	const char *approval_reason;
 	enum idp_alg id_token_alg;
 	bool jwt_access_tokens;
 	enum idp_alg access_token_alg;	/* for JWT access tokens */
 	json_t *jwks;			/* for private_key_jwt, or NULL */
 	const char *jwks_uri;
+	/* Shown only when https and on the registrable domain of one of the
+	 * redirect URIs (oidc/site.h); otherwise NULL here, the registered
+	 * value stays in metadata and withheld says so. */
 	const char *logo_uri;
 	const char *client_uri;
 	const char *policy_uri;
 	const char *tos_uri;
+	struct {
+		bool logo, client, policy, tos;
+	} withheld;
+	const char *client_uri_host;	/* of the shown client_uri */
+	char **contacts;		/* NULL-terminated, maybe empty */
 	int64_t default_max_age;	/* -1 when not registered */
 	bool first_party;
 	bool enabled;
 	bool has_secret;
 	unsigned char secret_digest[IDP_SHA256_LEN];
 	char *owner_org;
+	const char *owner_org_name;	/* NULL without an owner */
 	int64_t updated_at;
 };
 

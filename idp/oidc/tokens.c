@@ -35,11 +35,26 @@ idp_id_token_claims(struct idp_arena *a, const struct idp_id_token_in *in)
 	return o;
 }
 
+static json_t *
+audience(const struct idp_jwt_at_in *in)
+{
+	json_t *a;
+
+	if (in->aud == NULL || in->aud[0] == NULL)
+		return json_string(in->client_id);
+	if (in->aud[1] == NULL)
+		return json_string(in->aud[0]);
+	a = json_array();
+	for (char *const *v = in->aud; *v != NULL; v++)
+		json_array_append_new(a, json_string(*v));
+	return a;
+}
+
 json_t *
 idp_jwt_at_claims(const struct idp_jwt_at_in *in)
 {
-	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I}",
-	    "iss", in->issuer, "aud", in->aud, "sub", in->sub,
+	json_t *o = json_pack("{s:s, s:o, s:s, s:s, s:s, s:I, s:I, s:I}",
+	    "iss", in->issuer, "aud", audience(in), "sub", in->sub,
 	    "client_id", in->client_id, "jti", in->jti,
 	    "iat", (json_int_t)in->iat, "nbf", (json_int_t)in->iat,
 	    "exp", (json_int_t)in->exp);

@@ -29,7 +29,10 @@ json_t *idp_id_token_claims(struct idp_arena *a,
 
 struct idp_jwt_at_in {
 	const char *issuer;
-	const char *aud;
+	/* RFC 9068 §3: the resource servers the token is for (RFC 8707);
+	 * NULL or empty: the client itself (a token for the provider's
+	 * userinfo). One value is a string, more an array. */
+	char *const *aud;
 	const char *sub;		/* the user, or the client itself */
 	const char *client_id;
 	const char *scope;

@@ -10,7 +10,28 @@
 	"encode(c.registration_token_digest, 'hex'), " \
 	"floor(extract(epoch from c.created_at))::bigint, " \
 	"floor(extract(epoch from c.updated_at))::bigint, " \
-	"coalesce(floor(extract(epoch from c.secret_rotated_at))::bigint, 0) "
+	"coalesce(floor(extract(epoch from c.secret_rotated_at))::bigint, 0), " \
+	"c.approval, c.approval_reason, o.name, " CLIENT_API ", " \
+	"(SELECT string_agg(s.scope, ' ' ORDER BY s.scope) FROM api_scopes s " \
+	"WHERE s.client_id = c.client_id), " \
+	"(SELECT string_agg(r.resource, ' ' ORDER BY r.resource) " \
+	"FROM api_resources r WHERE r.client_id = c.client_id) "
+/* The API scopes a client may have: its own, those its resource server
+ * allows to it or to its organisation, and approved requests; with the
+ * server's resource URIs. */
+#define CLIENT_API "(SELECT coalesce(json_agg(json_build_object(" \
+	"'scope', s.scope, 'server', s.client_id, 'resources', " \
+	"(SELECT coalesce(json_agg(r.resource ORDER BY r.resource), '[]') " \
+	"FROM api_resources r WHERE r.client_id = s.client_id), " \
+	"'approved', EXISTS (SELECT 1 FROM scope_requests q WHERE " \
+	"q.scope = s.scope AND q.client_id = c.client_id AND " \
+	"q.state = 'approved')) ORDER BY s.scope), '[]')::text " \
+	"FROM api_scopes s WHERE s.client_id = c.client_id " \
+	"OR EXISTS (SELECT 1 FROM api_scope_allows w WHERE w.scope = s.scope " \
+	"AND (w.client_id = c.client_id OR " \
+	"w.organisation_id = c.owner_organisation_id)) " \
+	"OR EXISTS (SELECT 1 FROM scope_requests q WHERE q.scope = s.scope " \
+	"AND q.client_id = c.client_id AND q.state = 'approved'))"
 #define CLIENT_FROM "FROM clients c LEFT JOIN organisations o " \
 	"ON o.id = c.owner_organisation_id "
 
@@ -25,12 +46,13 @@ const struct idp_stmt idp_client_stmts[] = {
 	  "INSERT INTO clients (client_id, secret_digest, "
 	  "token_endpoint_auth_method, metadata, owner_organisation_id, "
 	  "first_party, enabled, source, registration_token_digest, "
-	  "secret_rotated_at) "
+	  "secret_rotated_at, approval, approval_at, approval_by) "
 	  "SELECT $1, $2, $3, $4::jsonb, o.id, $6, $7, $8, $9, "
-	  "CASE WHEN $2::bytea IS NULL THEN NULL ELSE now() END "
+	  "CASE WHEN $2::bytea IS NULL THEN NULL ELSE now() END, "
+	  "coalesce($10, 'approved'), now(), $11 "
 	  "FROM (SELECT NULL) AS one "
 	  "LEFT JOIN organisations o ON o.code = $5 "
-	  "WHERE $5::text IS NULL OR o.id IS NOT NULL", 9 },
+	  "WHERE $5::text IS NULL OR o.id IS NOT NULL", 11 },
 	{ "client_update",
 	  "UPDATE clients SET "
 	  "secret_digest = CASE WHEN $10 THEN secret_digest ELSE $2 END, "
@@ -53,6 +75,20 @@ const struct idp_stmt idp_client_stmts[] = {
 	  "$1 AND revoked_at IS NULL), "
 	  "c AS (DELETE FROM consents WHERE client_id = $1) "
 	  "SELECT count(*) FROM d", 1 },
+	/* The state before, and whether this call changed it. */
+	{ "client_set_approval",
+	  "WITH cur AS (SELECT approval FROM clients WHERE client_id = $1 "
+	  "FOR UPDATE), u AS (UPDATE clients SET approval = $2, "
+	  "approval_reason = $3, approval_at = now(), approval_by = $4, "
+	  "updated_at = now() WHERE client_id = $1 AND approval <> $2 "
+	  "RETURNING 1) SELECT (SELECT approval FROM cur), "
+	  "(SELECT count(*) FROM u)", 4 },
+	{ "client_names",
+	  "SELECT c.client_id, c.metadata->>'client_name', o.code "
+	  "FROM clients c LEFT JOIN organisations o "
+	  "ON o.id = c.owner_organisation_id "
+	  "WHERE c.metadata ? 'client_name' AND c.client_id <> $1 "
+	  "AND (o.code IS NULL OR $2::text IS NULL OR o.code <> $2)", 2 },
 	{ "assertion_jti",
 	  "INSERT INTO client_assertion_jtis (client_id, jti, expires_at) "
 	  "VALUES ($1, $2, to_timestamp($3)) ON CONFLICT DO NOTHING", 3 },
@@ -76,6 +112,12 @@ read_row(struct idp_arena *a, const PGresult *r, int i,
 	row->created_at = idp_db_ll(r, i, 9);
 	row->updated_at = idp_db_ll(r, i, 10);
 	row->secret_rotated_at = idp_db_ll(r, i, 11);
+	row->approval = idp_arena_strdup(a, idp_db_val(r, i, 12));
+	row->approval_reason = idp_arena_strdup(a, idp_db_val(r, i, 13));
+	row->owner_org_name = idp_arena_strdup(a, idp_db_val(r, i, 14));
+	row->api_json = idp_arena_strdup(a, idp_db_val(r, i, 15));
+	row->offered = idp_arena_strdup(a, idp_db_val(r, i, 16));
+	row->resources = idp_arena_strdup(a, idp_db_val(r, i, 17));
 }
 
 static enum idp_err
@@ -145,12 +187,15 @@ row_params(const struct idp_client_row *row, struct idp_param p[9])
 }
 
 enum idp_err
-idp_store_client_insert(struct idp_dbconn *c, const struct idp_client_row *row)
+idp_store_client_insert(struct idp_dbconn *c, const struct idp_client_row *row,
+    const char *actor)
 {
-	struct idp_param p[9];
+	struct idp_param p[11];
 
 	row_params(row, p);
-	return idp_db_run_one(c, "client_insert", p, 9);
+	p[9] = P_TXT(row->approval);
+	p[10] = P_TXT(actor);
+	return idp_db_run_one(c, "client_insert", p, 11);
 }
 
 enum idp_err
@@ -192,4 +237,48 @@ idp_store_assertion_jti(struct idp_dbconn *c, const char *client_id,
 		rc = IDP_ERR_CONFLICT;
 	PQclear(r);
 	return rc;
+}
+
+enum idp_err
+idp_store_client_set_approval(struct idp_dbconn *c, struct idp_arena *a,
+    const char *client_id, const char *approval, const char *reason,
+    const char *actor, char **before)
+{
+	struct idp_param p[4] = { P_TXT(client_id), P_TXT(approval),
+		P_TXT(reason), P_TXT(actor) };
+	PGresult *r = NULL;
+	enum idp_err rc = idp_db_exec(c, "client_set_approval", p, 4, &r);
+
+	if (rc != IDP_OK)
+		return rc;
+	*before = idp_arena_strdup(a, idp_db_val(r, 0, 0));
+	if (*before == NULL)
+		rc = IDP_ERR_NOT_FOUND;
+	else if (idp_db_ll(r, 0, 1) != 1)
+		rc = IDP_ERR_CONFLICT;
+	PQclear(r);
+	return rc;
+}
+
+enum idp_err
+idp_store_client_names(struct idp_dbconn *c, struct idp_arena *a,
+    const char *client_id, const char *owner_org,
+    struct idp_client_name **out, int *n)
+{
+	struct idp_param p[2] = { P_TXT(client_id ? client_id : ""),
+		P_TXT(owner_org) };
+	PGresult *r = NULL;
+	enum idp_err rc = idp_db_exec(c, "client_names", p, 2, &r);
+
+	if (rc != IDP_OK)
+		return rc;
+	*n = PQntuples(r);
+	*out = idp_arena_zalloc(a, sizeof(**out) * (size_t)(*n ? *n : 1));
+	for (int i = 0; i < *n; i++) {
+		(*out)[i].client_id = idp_arena_strdup(a, idp_db_val(r, i, 0));
+		(*out)[i].name = idp_arena_strdup(a, idp_db_val(r, i, 1));
+		(*out)[i].owner_org = idp_arena_strdup(a, idp_db_val(r, i, 2));
+	}
+	PQclear(r);
+	return IDP_OK;
 }

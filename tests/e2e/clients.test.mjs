@@ -5,8 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { createPublicKey, verify } from 'node:crypto';
-import { ISSUER, decodeJwt, formInputs, http, idpctl, psql } from './lib.mjs';
-import { assertion, iat, json, keyPair, pkjwt, reg } from './rp.mjs';
+import { ISSUER, decodeJwt, formInputs, http, idpctl, psql, unique } from './lib.mjs';
+import { TEST_ORG, assertion, iat, json, keyPair, makeApi, pkjwt, reg, sharedApi } from './rp.mjs';
 import { authorizeUrl, basic, callback, exchange, makeClient, makeUser, newJar, refresh,
   signIn, submitLogin, userinfo } from './flow.mjs';
 
@@ -154,9 +154,13 @@ test('RFC 7592: read, update with secret rotation, delete', async () => {
   assert.equal(psql(`SELECT count(*) FROM clients WHERE client_id = '${r.client_id}'`), '0');
 });
 
+// The services of this file call the shared API (uji.read, uji.write),
+// which allows the clients of TEST_ORG.
+const API = sharedApi();
+
 function ccClient(opts = {}) {
-  return makeClient({ grants: ['client_credentials'], redirects: [], scope: opts.scope ?? 'satudata.read satudata.write',
-    atFormat: opts.atFormat, ...opts });
+  return makeClient({ grants: ['client_credentials'], redirects: [], scope: opts.scope ?? 'uji.read uji.write',
+    atFormat: opts.atFormat, org: TEST_ORG, ...opts });
 }
 
 async function cc(client, scope, extra = {}) {
@@ -179,26 +183,26 @@ async function revoke(client, token, hint) {
 
 test('client_credentials: allowed scopes granted, others refused; opaque and JWT tokens', async () => {
   const svc = ccClient();
-  const r = await cc(svc, 'satudata.read');
+  const r = await cc(svc, 'uji.read');
   assert.equal(r.status, 200, r.text);
-  assert.equal(r.json.scope, 'satudata.read');
+  assert.equal(r.json.scope, 'uji.read');
   assert.equal(r.json.refresh_token, undefined);
   assert.equal(r.json.id_token, undefined);
-  assert.equal((await cc(svc, 'satudata.admin')).json.error, 'invalid_scope');
+  assert.equal((await cc(svc, 'uji.admin')).json.error, 'invalid_scope');
   assert.equal((await cc(svc, 'openid')).json.error, 'invalid_scope');
   const all = await cc(svc);
-  assert.equal(all.json.scope, 'satudata.read satudata.write');
+  assert.equal(all.json.scope, 'uji.read uji.write');
   const jwtSvc = ccClient({ atFormat: 'jwt' });
-  const j = await cc(jwtSvc, 'satudata.read', { resource: 'https://api.satudata.baliprov.go.id' });
+  const j = await cc(jwtSvc, 'uji.read', { resource: API.resource });
   assert.equal(j.status, 200, j.text);
   const { header, payload } = decodeJwt(j.json.access_token);
   assert.equal(header.typ, 'at+jwt');
   assert.equal(header.alg, 'ES256');
   assert.equal(payload.iss, ISSUER);
-  assert.equal(payload.aud, 'https://api.satudata.baliprov.go.id');
+  assert.equal(payload.aud, API.resource);
   assert.equal(payload.client_id, jwtSvc.id);
   assert.equal(payload.sub, jwtSvc.id);
-  assert.equal(payload.scope, 'satudata.read');
+  assert.equal(payload.scope, 'uji.read');
   assert.ok(payload.jti && payload.exp > payload.iat);
   const jwk = (await http('GET', '/jwks')).json.keys.find((k) => k.kid === header.kid);
   const [h, p, s] = j.json.access_token.split('.');
@@ -210,20 +214,30 @@ test('client_credentials: allowed scopes granted, others refused; opaque and JWT
   assert.equal(nope.json.error, 'unauthorized_client');
 });
 
-test('introspection: active and inactive tokens, refresh tokens only for their client', async () => {
-  const rs = ccClient({ scope: 'api.read' });
-  const svc = ccClient();
-  const opaque = (await cc(svc, 'satudata.read')).json.access_token;
+test('introspection: a resource server sees the tokens for it, a client its own; refresh tokens only for their client', async () => {
+  const scope = `${unique('rs')}.read`;
+  const rs = makeApi({ id: unique('rs-'), scopes: [scope], orgs: [TEST_ORG] });
+  const svc = ccClient({ scope: `${scope} uji.read` });
+  const opaque = (await cc(svc, `${scope} uji.read`)).json.access_token;
   const a = await introspect(rs, opaque);
   assert.equal(a.status, 200);
   assert.equal(a.headers.get('cache-control'), 'no-store');
   assert.equal(a.json.active, true);
   assert.equal(a.json.client_id, svc.id);
-  assert.equal(a.json.scope, 'satudata.read');
+  assert.equal(a.json.scope, scope, "a resource server sees only its own API scopes");
+  assert.equal(a.json.aud, rs.resource);
   assert.equal(a.json.token_type, 'Bearer');
   assert.ok(a.json.exp > Date.now() / 1000);
-  const jwtSvc = ccClient({ atFormat: 'jwt' });
-  const jwt = (await cc(jwtSvc, 'satudata.read')).json.access_token;
+  const own = await introspect(svc, opaque);
+  assert.equal(own.json.active, true, 'a client sees its own token');
+  assert.equal(own.json.scope, `${scope} uji.read`);
+  assert.deepEqual(own.json.aud, [rs.resource, API.resource]);
+  const bystander = ccClient();
+  assert.deepEqual((await introspect(bystander, opaque)).json, { active: false },
+    'a client that is neither the owner nor the audience sees nothing');
+  const jwtSvc = ccClient({ atFormat: 'jwt', scope });
+  const jwt = (await cc(jwtSvc, scope)).json.access_token;
+  assert.equal(decodeJwt(jwt).payload.aud, rs.resource);
   const aj = await introspect(rs, jwt);
   assert.equal(aj.json.active, true);
   assert.ok(aj.json.jti);
@@ -236,10 +250,13 @@ test('introspection: active and inactive tokens, refresh tokens only for their c
   const web = makeClient();
   const s = await signIn(newJar(), web, user);
   const t = (await exchange(web, s.params.code, s.verifier)).json;
-  const ua = await introspect(rs, t.access_token);
+  assert.deepEqual((await introspect(rs, t.access_token)).json, { active: false },
+    "the provider's own token (identity scopes only) is for its client alone");
+  const ua = await introspect(web, t.access_token);
   assert.equal(ua.json.active, true);
   assert.equal(ua.json.sub, user.sub);
   assert.equal(ua.json.username, user.username);
+  assert.equal(ua.json.aud, web.id);
   assert.equal((await introspect(web, t.refresh_token, 'refresh_token')).json.active, true);
   assert.equal((await introspect(rs, t.refresh_token)).json.active, false,
     "another client's refresh token is inactive for it");
@@ -256,15 +273,15 @@ test('introspection: active and inactive tokens, refresh tokens only for their c
 test('revocation: access tokens, refresh tokens end their access tokens, others untouched', async () => {
   const svc = ccClient();
   const other = ccClient();
-  const t1 = (await cc(svc, 'satudata.read')).json.access_token;
+  const t1 = (await cc(svc, 'uji.read')).json.access_token;
   assert.equal((await revoke(other, t1)).status, 200, 'always 200');
   assert.equal((await introspect(svc, t1)).json.active, true, "another client's token is untouched");
   assert.equal((await revoke(svc, t1, 'access_token')).status, 200);
   assert.equal((await introspect(svc, t1)).json.active, false);
   const jwtSvc = ccClient({ atFormat: 'jwt' });
-  const j = (await cc(jwtSvc, 'satudata.read')).json.access_token;
+  const j = (await cc(jwtSvc, 'uji.read')).json.access_token;
   assert.equal((await revoke(jwtSvc, j)).status, 200);
-  assert.equal((await introspect(svc, j)).json.active, false, 'revoked JWT access token');
+  assert.equal((await introspect(jwtSvc, j)).json.active, false, 'revoked JWT access token');
   const user = makeUser();
   const web = makeClient();
   const s = await signIn(newJar(), web, user);
@@ -283,14 +300,14 @@ test('private_key_jwt: good assertion, replayed jti, wrong aud, expired, wrong k
   const kp = keyPair();
   const t = iat('1');
   const r = await reg({ client_name: 'Layanan Kunci', grant_types: ['client_credentials'],
-    token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [kp.jwk] }, scope: 'sipd.read' }, t);
+    token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [kp.jwk] }, scope: 'uji.read' }, t);
   assert.equal(r.status, 201, r.text);
   assert.equal(r.json.client_secret, undefined);
   const id = r.json.client_id;
   const good = assertion(kp, id);
   const ok = await pkjwt(id, good);
   assert.equal(ok.status, 200, ok.text);
-  assert.equal(ok.json.scope, 'sipd.read');
+  assert.equal(ok.json.scope, 'uji.read');
   const replay = await pkjwt(id, good);
   assert.equal(replay.status, 401);
   assert.equal(replay.json.error, 'invalid_client');
@@ -323,7 +340,7 @@ test('private_key_jwt with a jwks_uri the provider fetches', async () => {
   try {
     const jwksUri = `http://127.0.0.1:${server.address().port}/jwks`;
     const r = await reg({ client_name: 'Layanan JWKS URI', grant_types: ['client_credentials'],
-      token_endpoint_auth_method: 'private_key_jwt', jwks_uri: jwksUri, scope: 'sipd.read' }, iat('1'));
+      token_endpoint_auth_method: 'private_key_jwt', jwks_uri: jwksUri, scope: 'uji.read' }, iat('1'));
     assert.equal(r.status, 201, r.text);
     const id = r.json.client_id;
     assert.equal((await pkjwt(id, assertion(kp, id))).status, 200);
@@ -344,13 +361,16 @@ test('private_key_jwt with a jwks_uri the provider fetches', async () => {
 
 test('consent withdrawn on the account page ends the client\'s tokens; idpctl can withdraw too', async () => {
   const user = makeUser();
-  const client = makeClient({ firstParty: false, name: 'Aplikasi Pihak Ketiga' });
+  const client = makeClient({ firstParty: false, name: 'Aplikasi Pihak Ketiga',
+    scope: 'openid profile email organisation offline_access' });
   const jar = newJar();
-  const page = await http('GET', authorizeUrl(client), { jar });
+  const page = await http('GET', authorizeUrl(client, { scope: 'openid profile offline_access',
+    prompt: 'consent' }), { jar });
   const consent = await submitLogin(jar, page, user.username, user.password);
   const r = await http('POST', '/consent', { jar, form: { ...formInputs(consent.text), decision: 'allow' } });
   const { code } = callback(r.location);
   const t = (await exchange(client, code, undefined)).json;
+  assert.ok(t.refresh_token, 'offline_access with prompt=consent: a refresh token');
   assert.equal((await userinfo(t.access_token)).status, 200);
   const account = await http('GET', '/account', { jar });
   assert.equal(account.status, 200);

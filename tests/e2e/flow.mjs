@@ -28,6 +28,7 @@ export function makeClient(opts = {}) {
   if (opts.auth) args.push('--auth-method', opts.auth);
   if (opts.alg) args.push('--id-token-alg', opts.alg);
   if (opts.atFormat) args.push('--access-token-format', opts.atFormat);
+  if (opts.org) args.push('--org', opts.org);
   const r = idpctl(args);
   assert.equal(r.status, 0, r.stderr);
   return { id, secret: r.json.client_secret, redirect: (opts.redirects ?? [REDIRECT])[0] };

@@ -10,9 +10,11 @@ const COMMANDS = {
   keys: ['generate', 'rotate', 'list'],
   org: ['add', 'list', 'import'],
   user: ['add', 'passwd', 'disable', 'enable', 'list', 'import'],
-  client: ['add', 'list', 'show', 'remove', 'secret', 'apply'],
+  client: ['add', 'list', 'show', 'remove', 'secret', 'apply', 'approve', 'reject'],
   iat: ['create', 'list', 'revoke'],
   consent: ['list', 'revoke'],
+  scope: ['list', 'requests', 'request', 'approve', 'reject'],
+  member: ['add', 'remove', 'list'],
 };
 
 function everyCommand() {
@@ -94,6 +96,13 @@ test('options without their value and extra operands are refused and named', () 
   refused(idpctl(['iat', 'revoke', 'seven']), /iat revoke: ID must be a number/, 'iat revoke seven');
   refused(idpctl(['user', 'add', 'x1', '--name', 'X', '--password']), /never taken from the command line/,
     '--password');
+  refused(idpctl(['client', 'approve', 'a', 'b']), /client approve: unexpected argument b/, 'approve a b');
+  refused(idpctl(['client', 'reject', 'a']), /client reject: --reason is required/, 'reject without reason');
+  refused(idpctl(['client', 'approve', 'a', '--as']), /--as needs a value/, 'approve --as');
+  refused(idpctl(['scope', 'approve', '1', '2']), /scope approve: unexpected argument 2/, 'scope approve 1 2');
+  refused(idpctl(['member', 'add', 'a', 'b', 'c', 'd']), /member add: unexpected argument d/, 'member add 4');
+  refused(idpctl(['member', 'list', '--org']), /--org needs a value/, 'member list --org');
+  refused(idpctl(['iat', 'create', '--auto-approve=yes']), /auto-approve/, '--auto-approve=yes');
 });
 
 test('options come before or after operands, --name=VALUE or --name VALUE, --json anywhere', () => {

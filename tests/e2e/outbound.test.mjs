@@ -11,12 +11,13 @@ import { createServer as createTcpServer } from 'node:net';
 import { lookup } from 'node:dns/promises';
 import { hostname } from 'node:os';
 import { psql, sleep, startIdp } from './lib.mjs';
-import { assertion, iat, keyPair, pkjwt, reg } from './rp.mjs';
+import { assertion, iat, keyPair, pkjwt, reg, sharedApi } from './rp.mjs';
 
 let strict;	// outbound_allow_loopback off
 let tight;	// one call at a time, a 2 s deadline
 
 before(async () => {
+  sharedApi();
   strict = await startIdp({ IDP_OUTBOUND_ALLOW_LOOPBACK: 'false' });
   tight = await startIdp({ IDP_OUTBOUND_TIMEOUT: '2', IDP_OUTBOUND_MAX_IN_FLIGHT: '1' });
 });
@@ -27,7 +28,7 @@ after(async () => {
 });
 
 const pkClient = (jwksUri) => ({ client_name: 'Layanan Kunci Jarak Jauh', grant_types: ['client_credentials'],
-  token_endpoint_auth_method: 'private_key_jwt', jwks_uri: jwksUri, scope: 'sipd.read' });
+  token_endpoint_auth_method: 'private_key_jwt', jwks_uri: jwksUri, scope: 'uji.read' });
 
 async function register(jwksUri, base) {
   const r = await reg(pkClient(jwksUri), iat('1'), base);

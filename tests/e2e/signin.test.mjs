@@ -297,7 +297,7 @@ test('every other authorization error goes back as error, error_description, sta
   const cases = [
     [client, { response_type: 'token' }, 'unsupported_response_type'],
     [client, { response_type: undefined }, 'invalid_request'],
-    [client, { scope: 'openid admin' }, 'invalid_scope'],
+    [client, { scope: 'admin idp:admin' }, 'invalid_scope'],
     [client, { scope: undefined }, 'invalid_scope'],
     [client, { code_challenge: 'a'.repeat(43), code_challenge_method: 'plain' }, 'invalid_request'],
     [client, { code_challenge: 'short', code_challenge_method: 'S256' }, 'invalid_request'],
@@ -411,8 +411,8 @@ test('refresh tokens rotate; a used one revokes the whole family', async () => {
   const narrow = await refresh(client, r1.json.refresh_token, { scope: 'openid' });
   assert.equal(narrow.status, 200);
   assert.equal(narrow.json.scope, 'openid');
-  const wide = await refresh(client, narrow.json.refresh_token, { scope: 'openid admin' });
-  assert.equal(wide.json.error, 'invalid_scope');
+  const wide = await refresh(client, narrow.json.refresh_token, { scope: 'openid profile' });
+  assert.equal(wide.json.error, 'invalid_scope', 'RFC 6749 §6: wider than granted');
   // wide consumed nothing? it did: the token was used; start again from a fresh one.
   const s2 = await signIn(newJar(), client, user);
   const t2 = (await exchange(client, s2.params.code, s2.verifier)).json;

@@ -10,6 +10,7 @@ import http from 'node:http';
 import net from 'node:net';
 import { CookieJar, env, formInputs, pkce, sleep } from '../e2e/lib.mjs';
 import { makeClient } from '../e2e/flow.mjs';
+import { TEST_ORG, sharedApi } from '../e2e/rp.mjs';
 
 export { sleep };
 
@@ -204,7 +205,9 @@ export function authorize(idp, client, jar, extra = {}) {
 export async function serviceStack(t, settings = {}) {
   const idp = await new Idp({ IDP_WORKER_THREADS: '4', ...settings }).start();
   t.after(() => idp.stop());
-  const svc = makeClient({ grants: ['client_credentials'], redirects: [], scope: 'satudata.read' });
+  sharedApi();
+  const svc = makeClient({ grants: ['client_credentials'], redirects: [], scope: 'uji.read',
+    org: TEST_ORG });
   assert.equal((await clientCredentials(idp, svc)).status, 200);
   return { idp, svc, pid: idp.proc.pid };
 }

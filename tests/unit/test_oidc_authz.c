@@ -134,6 +134,7 @@ set(struct idp_authz_raw *r, const char *f, const char *v)
 	else if (!strcmp(f, "code_challenge_method"))
 		r->code_challenge_method = v;
 	else if (!strcmp(f, "login_hint")) r->login_hint = v;
+	else if (!strcmp(f, "resource")) r->resource = v;
 	else ck_abort_msg("unknown field %s", f);
 }
 
@@ -150,7 +151,10 @@ START_TEST(every_error)
 		{ "scope", NULL, IDP_ERR_INVALID_SCOPE },
 		{ "scope", "", IDP_ERR_INVALID_SCOPE },
 		{ "scope", "openid  profile", IDP_ERR_INVALID_SCOPE },
-		{ "scope", "openid admin", IDP_ERR_INVALID_SCOPE },
+		{ "scope", "admin", IDP_ERR_INVALID_SCOPE },
+		{ "scope", "phone idp:admin", IDP_ERR_INVALID_SCOPE },
+		{ "resource", "https://api.example/", IDP_ERR_INVALID_TARGET },
+		{ "resource", "/relative", IDP_ERR_INVALID_TARGET },
 		{ "scope", "openid \"x\"", IDP_ERR_INVALID_SCOPE },
 		{ "nonce", "", IDP_ERR_INVALID_REQUEST },
 		{ "nonce", long_nonce, IDP_ERR_INVALID_REQUEST },
@@ -188,6 +192,28 @@ START_TEST(every_error)
 		    cases[i].field, cases[i].value ? cases[i].value : "(null)",
 		    e, cases[i].want);
 	}
+}
+END_TEST
+
+/* OIDC Core §3.1.2.1 and RFC 6749 §3.3: values the client may not have,
+ * known or not, are dropped and the narrower scope is granted. */
+START_TEST(scope_narrowed)
+{
+	struct idp_authz_raw r = good();
+	struct idp_authz z;
+
+	r.scope = "openid admin phone email offline_access idp:admin";
+	ck_assert_int_eq(run(conf, &r, &z, false), IDP_OK);
+	ck_assert_str_eq(z.scope, "openid email");
+	ck_assert_uint_eq(z.nscopes, 2);
+	ck_assert_uint_eq(z.ndropped, 4);
+	ck_assert_str_eq(z.scopes_dropped[0], "admin");
+	ck_assert_str_eq(z.scopes_dropped[3], "idp:admin");
+	ck_assert(z.openid);
+	r.scope = "profile";
+	ck_assert_int_eq(run(conf, &r, &z, false), IDP_OK);
+	ck_assert(!z.openid);
+	ck_assert_uint_eq(z.ndropped, 0);
 }
 END_TEST
 
@@ -331,6 +357,7 @@ main(void)
 	tcase_add_test(tc, redirect_stage);
 	tcase_add_test(tc, valid_request);
 	tcase_add_test(tc, every_error);
+	tcase_add_test(tc, scope_narrowed);
 	tcase_add_test(tc, pkce_rules);
 	tcase_add_test(tc, prompts_and_max_age);
 	tcase_add_test(tc, unauthorized_client);

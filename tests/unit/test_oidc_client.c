@@ -259,7 +259,10 @@ START_TEST(defaults_filled_in)
 	    "client_secret_basic");
 	ck_assert_str_eq(str_member(o, "id_token_signed_response_alg"),
 	    "RS256");
-	ck_assert_str_eq(str_member(o, "scope"), "openid profile email");
+	/* No scope: every standard scope discovery lists (offline_access
+	 * only with the refresh_token grant). */
+	ck_assert_str_eq(str_member(o, "scope"),
+	    "openid profile email phone organisation");
 	ck_assert_str_eq(str_member(o, "access_token_format"), "opaque");
 	ck_assert_str_eq(json_string_value(json_array_get(json_object_get(o,
 	    "redirect_uris"), 0)), "https://rp.example.com/cb");

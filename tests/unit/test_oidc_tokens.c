@@ -74,8 +74,12 @@ END_TEST
 
 START_TEST(jwt_access_token_claims)
 {
+	char *one[] = { (char[]){ "https://api.example" }, NULL };
+	char *two[] = { (char[]){ "https://a.example" },
+	    (char[]){ "https://b.example" }, NULL };
+	char *none[] = { NULL };
 	struct idp_jwt_at_in in = { .issuer = "https://sso.example",
-		.aud = "https://api.example", .sub = "svc", .client_id = "svc",
+		.aud = one, .sub = "svc", .client_id = "svc",
 		.scope = "satudata.read", .jti = "j-1", .iat = 100, .exp = 1000 };
 	json_t *o = idp_jwt_at_claims(&in);
 
@@ -94,6 +98,21 @@ START_TEST(jwt_access_token_claims)
 	ck_assert_ptr_null(json_object_get(o, "scope"));
 	ck_assert_int_eq(json_integer_value(json_object_get(o, "auth_time")),
 	    50);
+	json_decref(o);
+	/* RFC 9068 §3: several audiences are an array; none is the client. */
+	in.aud = two;
+	o = idp_jwt_at_claims(&in);
+	ck_assert_uint_eq(json_array_size(json_object_get(o, "aud")), 2);
+	ck_assert_str_eq(json_string_value(json_array_get(json_object_get(o,
+	    "aud"), 1)), "https://b.example");
+	json_decref(o);
+	in.aud = none;
+	o = idp_jwt_at_claims(&in);
+	ck_assert_str_eq(json_string_value(json_object_get(o, "aud")), "svc");
+	json_decref(o);
+	in.aud = NULL;
+	o = idp_jwt_at_claims(&in);
+	ck_assert_str_eq(json_string_value(json_object_get(o, "aud")), "svc");
 	json_decref(o);
 }
 END_TEST

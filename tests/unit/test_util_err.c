@@ -39,6 +39,7 @@ static const struct {
 	{ "account_selection_required", 400, true, "OIDC Core §3.1.2.6" },
 	{ "request_not_supported", 400, true, "OIDC Core §3.1.2.6" },
 	{ "request_uri_not_supported", 400, true, "OIDC Core §3.1.2.6" },
+	{ "invalid_target", 400, true, "RFC 8707 §2" },
 	/* The provider's own, for answers outside OAuth (RFC 9110 §15). */
 	{ "ok", 200, false, "RFC 9110 §15.3.1" },
 	{ "not_found", 404, false, "RFC 9110 §15.5.5" },
@@ -158,7 +159,7 @@ END_TEST
 /* A value outside the table is a bug: it answers as one. */
 START_TEST(unknown_values_are_server_errors)
 {
-	const int bad[] = { 8, 19, 42, 999, -1 };
+	const int bad[] = { 8, 19, 43, 999, -1 };
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		enum idp_err e = (enum idp_err)bad[i];
