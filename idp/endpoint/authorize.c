@@ -130,8 +130,8 @@ not_approved(struct idp_req *rq, struct idp_resp *rs,
 	IDP_INFO("authorize.not_approved", " req=%s client=%s approval=%s",
 	    rq->id, idp_logq(rq->arena, c->client_id),
 	    pending ? "pending" : "rejected");
-	return refuse(rq, rs, c, IDP_TROUBLE_NOT_APPROVED,
-	    IDP_ERR_UNAUTHORIZED_CLIENT, pending ? "The client is pending "
+	return refuse(rq, rs, c, pending ? IDP_TROUBLE_NOT_APPROVED :
+	    IDP_TROUBLE_REJECTED, IDP_ERR_UNAUTHORIZED_CLIENT, pending ? "The client is pending "
 	    "approval." : "The client's registration was rejected.");
 }
 

@@ -26,6 +26,7 @@ enum {
 	M_LINK_TITLE, M_LINK_WHAT, M_LINK_NEXT,
 	M_UNKNOWN_TITLE, M_UNKNOWN_WHAT, M_UNKNOWN_NEXT,
 	M_PENDING_TITLE, M_PENDING_WHAT, M_PENDING_NEXT,
+	M_REJECTED_TITLE, M_REJECTED_WHAT,
 	M_RETURN_TITLE, M_RETURN_WHAT, M_RETURN_NEXT,
 	M_EXPIRED_TITLE, M_EXPIRED_WHAT, M_EXPIRED_NEXT, M_EXPIRED_NEXT_BACK,
 	M_FORM_TITLE, M_FORM_WHAT, M_FORM_NEXT, M_FORM_NEXT_BACK,
@@ -105,11 +106,17 @@ const struct idp_msg idp_trouble_msgs[] = {
 	[M_PENDING_TITLE] = { "Layanan belum disetujui",
 	    "The service is not approved" },
 	[M_PENDING_WHAT] = { "Layanan yang mengirim Anda ke sini sudah "
-	    "mendaftar di %s, tetapi pengelola SSO belum menyetujuinya (atau "
-	    "menolaknya), jadi belum dapat dipakai untuk masuk.", "The service "
-	    "that sent you here has registered with %s, but the SSO's "
-	    "operators have not approved it (or turned it down), so it cannot "
-	    "be used to sign in yet." },
+	    "mendaftar di %s, tetapi pengelola SSO belum menyetujuinya, jadi "
+	    "belum dapat dipakai untuk masuk.", "The service that sent you "
+	    "here has registered with %s, but the SSO's operators have not "
+	    "approved it yet, so it cannot be used to sign in." },
+	[M_REJECTED_TITLE] = { "Pendaftaran layanan ditolak",
+	    "The service's registration was turned down" },
+	[M_REJECTED_WHAT] = { "Layanan yang mengirim Anda ke sini mendaftar di "
+	    "%s, tetapi pengelola SSO menolak pendaftarannya, jadi layanan itu "
+	    "tidak dapat dipakai untuk masuk.", "The service that sent you here "
+	    "registered with %s, but the SSO's operators turned its "
+	    "registration down, so it cannot be used to sign in." },
 	[M_PENDING_NEXT] = { "Beri tahu pengelola layanan tersebut. Anda "
 	    "tidak perlu melakukan apa pun.", "Tell the people who run that "
 	    "service. There is nothing you need to do." },
@@ -184,6 +191,9 @@ story_of(const struct idp_trouble *t)
 		    M_UNKNOWN_NEXT, M_UNKNOWN_NEXT };
 	case IDP_TROUBLE_NOT_APPROVED:
 		return (struct story){ M_PENDING_TITLE, M_PENDING_WHAT,
+		    M_PENDING_NEXT, M_PENDING_NEXT };
+	case IDP_TROUBLE_REJECTED:
+		return (struct story){ M_REJECTED_TITLE, M_REJECTED_WHAT,
 		    M_PENDING_NEXT, M_PENDING_NEXT };
 	case IDP_TROUBLE_BAD_RETURN:
 		return (struct story){ M_RETURN_TITLE, M_RETURN_WHAT,

@@ -15,7 +15,8 @@ enum idp_trouble_kind {
 	IDP_TROUBLE_FROM_ERROR,		/* by the error's status */
 	IDP_TROUBLE_BAD_LINK,		/* no client_id */
 	IDP_TROUBLE_UNKNOWN_SERVICE,	/* unknown or disabled client */
-	IDP_TROUBLE_NOT_APPROVED,	/* registered, not approved (yet) */
+	IDP_TROUBLE_NOT_APPROVED,	/* registered, not approved yet */
+	IDP_TROUBLE_REJECTED,		/* registration turned down */
 	IDP_TROUBLE_BAD_RETURN,		/* redirect_uri not registered */
 	IDP_TROUBLE_EXPIRED,		/* login page expired or used */
 	IDP_TROUBLE_BAD_FORM,		/* CSRF or browser binding */

@@ -166,7 +166,7 @@ test('a pending client cannot authorize or get tokens; approve, then it works', 
   assert.equal(page.location, null, 'never a redirect to an unreviewed URI');
   assert.match(page.headers.get('content-type'), /text\/html/);
   assert.match(page.text, /belum disetujui/);
-  assert.match(page.text, /not been approved/);
+  assert.match(page.text, /unauthorized_client/, 'the code for the helpdesk');
   const tok = await cc(client, 'uji.read');
   assert.equal(tok.status, 400);
   assert.equal(tok.json.error, 'unauthorized_client');

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { ISSUER } from './lib.mjs';
 import { basic, makeClient } from './flow.mjs';
+import { TEST_ORG, sharedApi } from './rp.mjs';
 
 const { hostname, port } = new URL(ISSUER);
 // The stack runs with the default head deadline (10 s) and idle timeout
@@ -64,7 +65,9 @@ function assertAnswered(r, status, what) {
 }
 
 test('a NUL, control byte or bad escape in the path is 400, never a route', async () => {
-  const svc = makeClient({ grants: ['client_credentials'], redirects: [], scope: 'satudata.read' });
+  sharedApi();
+  const svc = makeClient({ grants: ['client_credentials'], redirects: [], scope: 'uji.read',
+    org: TEST_ORG });
   const form = 'grant_type=client_credentials';
   const token = (path) => `POST ${path} HTTP/1.1\r\nHost: ${hostname}\r\nConnection: close\r\n` +
     `Authorization: ${basic(svc)}\r\nContent-Type: application/x-www-form-urlencoded\r\n` +
@@ -101,7 +104,9 @@ test('every bad %-escape in a query string is 400', async () => {
 });
 
 test('two Authorization headers are refused, whatever their order', async () => {
-  const svc = makeClient({ grants: ['client_credentials'], redirects: [], scope: 'satudata.read' });
+  sharedApi();
+  const svc = makeClient({ grants: ['client_credentials'], redirects: [], scope: 'uji.read',
+    org: TEST_ORG });
   const form = 'grant_type=client_credentials';
   const twice = (a, b) => `POST /token HTTP/1.1\r\nHost: ${hostname}\r\nConnection: close\r\n` +
     `Authorization: ${a}\r\nAuthorization: ${b}\r\n` +

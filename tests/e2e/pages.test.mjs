@@ -32,14 +32,14 @@ function clientWithHome(name) {
   const file = join(dir, `${id}.json`);
   writeFileSync(file, JSON.stringify({
     client_id: id, client_name: name, first_party: true, enabled: true,
-    client_uri: `https://${id}.baliprov.go.id/`, redirect_uris: [REDIRECT],
+    client_uri: `https://${id}.example.go.id/`, redirect_uris: [REDIRECT],
     grant_types: ['authorization_code'], token_endpoint_auth_method: 'client_secret_basic',
     scope: 'openid profile',
   }));
   const r = idpctl(['--json', 'client', 'add', '--manifest', file]);
   rmSync(dir, { recursive: true });
   assert.equal(r.status, 0, r.stderr);
-  return { id, redirect: REDIRECT, home: `https://${id}.baliprov.go.id/` };
+  return { id, redirect: REDIRECT, home: `https://${id}.example.go.id/` };
 }
 
 function smallPrint(r, code) {

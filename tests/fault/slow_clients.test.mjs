@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { connect } from 'node:net';
 import { env } from '../e2e/lib.mjs';
+import { TEST_ORG, sharedApi } from '../e2e/rp.mjs';
 import { basic, exchange, makeClient, makeUser, newJar, signIn, userinfo } from '../e2e/flow.mjs';
 import { Idp, request, sleep } from './lib.mjs';
 
@@ -56,7 +57,9 @@ async function legitimate(base, { cc, token }, seconds) {
 }
 
 async function parties() {
-  const cc = makeClient({ grants: ['client_credentials'], redirects: [], scope: 'satudata.read' });
+  sharedApi();
+  const cc = makeClient({ grants: ['client_credentials'], redirects: [], scope: 'uji.read',
+    org: TEST_ORG });
   const rp = makeClient();
   const user = makeUser();
   const { params, verifier } = await signIn(newJar(), rp, user);
