@@ -6,6 +6,7 @@
 
 IDP_BUILD_PKGS="meson ninja-build gcc pkg-config libssl-dev libjwt-dev
 libmicrohttpd-dev libpq-dev libjansson-dev libargon2-dev libcurl4-openssl-dev
+libcrypt-dev
 check postgresql-15 postgresql-client-15 curl ca-certificates tzdata"
 IDP_TEST_PKGS="nodejs npm jq shellcheck chromium"
 IDP_BENCH_PKGS="wrk"

@@ -4,11 +4,13 @@ const struct idp_stmt *const idp_stmt_tables[] = {
 	idp_audit_stmts,
 	idp_client_stmts,
 	idp_consent_stmts,
+	idp_credential_stmts,
 	idp_directory_stmts,
 	idp_iat_stmts,
 	idp_keys_stmts,
 	idp_purge_stmts,
 	idp_session_stmts,
+	idp_throttle_stmts,
 	idp_token_stmts,
 	NULL,
 };
