@@ -19,6 +19,7 @@ enum {
 	M_SIGNED_IN_AS,
 	M_BAD_CREDENTIALS,
 	M_THROTTLED,
+	M_THROTTLED_SECOND,
 	M_THROTTLED_MINUTES,
 	M_NEED_USERNAME,
 	M_NEED_PASSWORD,
@@ -59,6 +60,9 @@ const struct idp_msg idp_signin_msgs[] = {
 	[M_THROTTLED] = { "Terlalu banyak percobaan masuk yang gagal. Coba "
 	    "lagi dalam %s detik.", "Too many failed sign-in attempts. Try "
 	    "again in %s seconds." },
+	[M_THROTTLED_SECOND] = { "Terlalu banyak percobaan masuk yang gagal. "
+	    "Coba lagi dalam 1 detik.", "Too many failed sign-in attempts. Try "
+	    "again in 1 second." },
 	[M_THROTTLED_MINUTES] = { "Terlalu banyak percobaan masuk yang gagal. "
 	    "Coba lagi dalam %s menit, atau hubungi helpdesk.", "Too many "
 	    "failed sign-in attempts. Try again in %s minutes, or call the "
@@ -118,7 +122,8 @@ note_of(struct idp_page *pg, const struct idp_login_page *p)
 	}
 	if (p->note == IDP_LOGIN_THROTTLED) {
 		/* Minutes, rounded up, once seconds get hard to read. */
-		m = p->wait > 120 ? M_THROTTLED_MINUTES : M_THROTTLED;
+		m = p->wait > 120 ? M_THROTTLED_MINUTES : p->wait <= 1 ?
+		    M_THROTTLED_SECOND : M_THROTTLED;
 		snprintf(n, sizeof(n), "%d", p->wait > 120 ?
 		    (p->wait + 59) / 60 : p->wait);
 	}
@@ -126,7 +131,8 @@ note_of(struct idp_page *pg, const struct idp_login_page *p)
 		return NULL;
 	idp_page_raw(pg, "<p class=\"error\" role=\"alert\" "
 	    "id=\"login-error\">");
-	idp_page_t(pg, M(m), m == M_BAD_CREDENTIALS ? NULL : n);
+	idp_page_t(pg, M(m), m == M_BAD_CREDENTIALS ||
+	    m == M_THROTTLED_SECOND ? NULL : n);
 	idp_page_raw(pg, "</p>");
 	return "login-error";
 }
