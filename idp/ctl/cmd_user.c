@@ -433,7 +433,7 @@ user_convert_keycloak(struct ctl *c, int argc, char **argv)
 	char **op, *json;
 	size_t len = 0;
 	FILE *f;
-	int ch, rc;
+	int ch, n, rc;
 
 	while ((ch = ctl_getopt(c, argc, argv, opts)) != -1) {
 		if (ch == OPT_ORG)
@@ -443,7 +443,9 @@ user_convert_keycloak(struct ctl *c, int argc, char **argv)
 		else
 			return ctl_opt_exit(ch);
 	}
-	if (ctl_rest(c, argc, argv, 1, &op) != 1)
+	if ((n = ctl_rest(c, argc, argv, 1, &op)) < 0)
+		return CTL_USAGE;
+	if (n == 0)
 		return ctl_usage("user convert-keycloak: EXPORT.json is "
 		    "required");
 	if ((f = fopen(op[0], "r")) == NULL)
