@@ -12,6 +12,7 @@
 
 #include "config.h"
 #include "core/ctx.h"
+#include "core/hashq.h"
 #include "core/mint.h"
 #include "core/reqdb.h"
 #include "core/throttle.h"
@@ -309,6 +310,14 @@ login_post(struct idp_req *rq, struct idp_resp *rs)
 	    *password == '\0' || strlen(password) > IDP_PASSWORD_MAX)
 		return render(rq, rs, &j->p, NULL, username, IDP_LOGIN_MISSING);
 	j->username = username;
+	/* The throttle counts the attempt before the hash; one the full hash
+	 * queue would refuse is answered here, uncounted, so that a login
+	 * storm does not slow the people caught in it. (The queue may still
+	 * fill between here and the server's reservation: rarely, an
+	 * attempt is then counted without being checked.) */
+	if (idp_hashq_depth(rq->ctx->hashq) >= rq->ctx->cfg->hash_queue)
+		return idp_fail(rs, IDP_ERR_UNAVAILABLE,
+		    "The service is busy; retry shortly.");
 	if ((rc = idp_reqdb(rq, &c)) != IDP_OK)
 		return rc;
 	rc = idp_store_user_by_login(c, rq->arena, username, &j->user, &hash,

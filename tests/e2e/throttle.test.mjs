@@ -39,7 +39,7 @@ const level = (k) => Number(psql(`SELECT coalesce(max(level), 0) FROM throttle W
 const audits = (event, uid) => Number(psql(
   `SELECT count(*) FROM audit_log WHERE event = '${event}' AND user_id = ${uid}`));
 
-test('40 concurrent wrong passwords count 40, and only the allowed ones are checked', async () => {
+test('40 concurrent wrong passwords count 40, and only the allowed ones are checked', async (t) => {
   const user = makeUser();
   const uid = userId(user.username);
   const jar = newJar();
@@ -47,10 +47,16 @@ test('40 concurrent wrong passwords count 40, and only the allowed ones are chec
   for (let i = 0; i < 40; i += 1) pages.push(await loginPage(jar));
   const rs = await Promise.all(pages.map((p, i) => post(jar, p, user.username, `salah-${i}`)));
   const refused = rs.filter((r) => r.status === 429).length;
-  for (const r of rs) assert.ok(r.status === 200 || r.status === 429, `${r.status}`);
-  assert.ok(level(`login|account|u:${uid}`) >= 39.9, 'every attempt is counted');
+  // On a loaded machine a request may meet the database deadline (503,
+  // nothing counted, as for any request); every answered one counts.
+  const unavailable = rs.filter((r) => r.status === 503).length;
+  if (unavailable) t.diagnostic(`${unavailable} of 40 got 503 (database deadline)`);
+  assert.ok(unavailable <= 4, `${unavailable} answered 503`);
+  for (const r of rs) assert.ok([200, 429, 503].includes(r.status), `${r.status}`);
+  const answered = 40 - unavailable;
+  assert.ok(level(`login|account|u:${uid}`) >= answered - 0.1, 'every attempt is counted');
   const checked = audits('login.failure', uid);
-  assert.equal(checked + audits('login.throttled', uid), 40, 'every decision is audited');
+  assert.equal(checked + audits('login.throttled', uid), answered, 'every decision is audited');
   assert.equal(refused, audits('login.throttled', uid));
   assert.ok(checked >= FREE, `the free attempts are checked (${checked})`);
   assert.ok(checked <= FREE + 6, `the burst is refused, not checked (${checked} checked)`);
@@ -114,6 +120,13 @@ test('the right password from a known browser works during an attack on the acco
   let page = await loginPage(attacker);
   for (let i = 0; i < 30; i += 1) page = await post(attacker, page, user.username, `tebak-${i}`);
   assert.equal(page.status, 429, 'the attacker is slowed');
+  // Refused attempts count, and the next one allowed after the wait sets
+  // a wait grown by all of them: now the longest.
+  await sleep(Number(page.headers.get('retry-after')) * 1000 + 100);
+  page = await post(attacker, page, user.username, 'tebak-lagi');
+  assert.equal(page.status, 200, 'one guess after the wait');
+  page = await post(attacker, page, user.username, 'tebak-lagi');
+  assert.equal(page.headers.get('retry-after'), '300', 'then throttle_max_delay');
   const stranger = newJar();
   r = await post(stranger, await loginPage(stranger), user.username, user.password);
   assert.equal(r.status, 429, 'a browser the account never used is slowed too');
