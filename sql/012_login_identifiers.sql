@@ -9,9 +9,12 @@ ALTER TABLE users ADD CONSTRAINT users_nip_format
     CHECK (nip IS NULL OR nip ~ '^[0-9]{18}$');
 CREATE UNIQUE INDEX users_nip_idx ON users (nip) WHERE nip IS NOT NULL;
 
+-- user_id has no foreign key: only the triggers below write the table,
+-- users are never deleted, and a key check per row would double the time
+-- of a bulk import.
 CREATE TABLE login_identifiers (
     identifier  text PRIMARY KEY,
-    user_id     bigint NOT NULL REFERENCES users (id),
+    user_id     bigint NOT NULL,
     kind        text NOT NULL CHECK (kind IN ('username', 'nip', 'email'))
 );
 CREATE INDEX login_identifiers_user_idx ON login_identifiers (user_id);
@@ -22,13 +25,13 @@ CREATE INDEX login_identifiers_user_idx ON login_identifiers (user_id);
 CREATE FUNCTION login_identifiers_of(ids bigint[])
 RETURNS TABLE (identifier text, user_id bigint, kind text)
 LANGUAGE sql STABLE AS $$
+    WITH u AS (SELECT u.* FROM unnest(ids) AS t(id)
+               JOIN users u ON u.id = t.id)
     SELECT DISTINCT ON (x.v, x.id) x.v, x.id, x.k FROM (
-        SELECT lower(u.username) AS v, u.id, 'username' AS k, 1 AS o
-        FROM users u WHERE u.id = ANY (ids)
-        UNION ALL SELECT u.nip, u.id, 'nip', 2 FROM users u
-        WHERE u.id = ANY (ids) AND u.nip IS NOT NULL
-        UNION ALL SELECT lower(u.email), u.id, 'email', 3 FROM users u
-        WHERE u.id = ANY (ids) AND u.email IS NOT NULL AND u.email_verified
+        SELECT lower(u.username) AS v, u.id, 'username' AS k, 1 AS o FROM u
+        UNION ALL SELECT u.nip, u.id, 'nip', 2 FROM u WHERE u.nip IS NOT NULL
+        UNION ALL SELECT lower(u.email), u.id, 'email', 3 FROM u
+        WHERE u.email IS NOT NULL AND u.email_verified
     ) x ORDER BY x.v, x.id, x.o
 $$;
 

@@ -299,7 +299,9 @@ users_copy(PGconn *pg, FILE *csv, char *why, size_t whylen)
 	    "org_code text, locale text, hash_ok boolean NOT NULL DEFAULT true, "
 	    "verified boolean) ON COMMIT DROP", &ignore, why, whylen) ||
 	    copy_in(pg, sql, csv, why, whylen) ||
-	    /* "" in a quoted field counts as absent, like an empty one. */
+	    /* "" in a quoted field counts as absent, like an empty one.
+	     * Without an email_verified column, a directory's addresses are
+	     * taken as verified. */
 	    run(pg, "UPDATE import_users SET "
 	    "password_hash = nullif(password_hash, ''), "
 	    "given_name = nullif(given_name, ''), "
@@ -307,12 +309,13 @@ users_copy(PGconn *pg, FILE *csv, char *why, size_t whylen)
 	    "email_verified = nullif(email_verified, ''), "
 	    "phone_number = nullif(phone_number, ''), nip = nullif(nip, ''), "
 	    "job_title = nullif(job_title, ''), org_code = nullif(org_code, ''), "
-	    "locale = nullif(locale, '')", &ignore, why, whylen) ||
-	    /* Without an email_verified column, a directory's addresses are
-	     * taken as verified. */
-	    run(pg, "UPDATE import_users SET verified = email IS NOT NULL AND "
-	    "coalesce(lower(email_verified) IN ('true', 't'), true)", &ignore,
-	    why, whylen);
+	    "locale = nullif(locale, ''), "
+	    "verified = nullif(email, '') IS NOT NULL AND "
+	    "coalesce(lower(nullif(email_verified, '')) IN ('true', 't'), true)",
+	    &ignore, why, whylen) ||
+	    /* Statistics, or the checks below plan nested loops over
+	     * thousands of rows. */
+	    run(pg, "ANALYZE import_users", &ignore, why, whylen);
 }
 
 enum idp_err
@@ -324,6 +327,11 @@ idp_store_users_import(struct idp_dbconn *c, FILE *csv,
 	long long total = 0, ignore;
 	int failed =
 	    run(pg, "BEGIN", &ignore, why, whylen) ||
+	    /* A directory of tens of thousands is checked and loaded in a
+	     * few statements that may take longer than a request's deadline,
+	     * the connection's statement_timeout. */
+	    run(pg, "SET LOCAL statement_timeout = '15min'", &ignore, why,
+	    whylen) ||
 	    users_copy(pg, csv, why, whylen) ||
 	    check_hashes(pg, hash_ok, why, whylen) ||
 	    report(pg, why, whylen) ||
