@@ -91,6 +91,21 @@ const struct idp_config_entry idp_config_entries[] = {
 	{ "outbound_max_in_flight", "0", "calls to client URIs at once; a "
 	  "request needing more gets 503; 0 = a quarter of the worker "
 	  "threads, at least 2 (0-1024)" },
+	{ "throttle_account_free", "5", "failed sign-ins per account (and per "
+	  "known browser of it) before each further attempt waits; also "
+	  "for one-time and reset codes (1-1000)" },
+	{ "throttle_address_free", "50", "failed sign-ins from one source "
+	  "address (an IPv6 /64), over all accounts, before each further "
+	  "attempt from it waits (1-100000)" },
+	{ "throttle_window", "3600", "seconds in which a free allowance of "
+	  "failures drains away again (60-604800)" },
+	{ "throttle_base_delay", "1", "seconds the first attempt past the "
+	  "allowance waits; each further failure doubles it (1-3600)" },
+	{ "throttle_max_delay", "300", "the longest wait between attempts, "
+	  "seconds (1-86400)" },
+	{ "device_cookie_ttl", "15552000", "seconds a device cookie (a "
+	  "browser that signed in to an account before) is honoured "
+	  "(3600-63072000)" },
 	{ "provider_name", "SSO Provinsi Bali", "the provider's name in the "
 	  "header and title of every page (1-80 bytes)" },
 	{ "helpdesk_name", "Helpdesk SSO Provinsi Bali", "who people are told "
@@ -236,6 +251,12 @@ static const struct int_key int_keys[] = {
 	IK("rsa_bits", rsa_bits, 2048, 8192),
 	IK("outbound_timeout", outbound_timeout, 1, 60),
 	IK("outbound_max_in_flight", outbound_max_in_flight, 0, 1024),
+	IK("throttle_account_free", throttle_account_free, 1, 1000),
+	IK("throttle_address_free", throttle_address_free, 1, 100000),
+	IK("throttle_window", throttle_window, 60, 604800),
+	IK("throttle_base_delay", throttle_base_delay, 1, 3600),
+	IK("throttle_max_delay", throttle_max_delay, 1, 86400),
+	WK("device_cookie_ttl", device_cookie_ttl, 3600, 63072000),
 };
 
 static int

@@ -72,6 +72,13 @@ struct idp_config {
 	bool outbound_allow_loopback;	/* development only */
 	int outbound_timeout;		/* seconds for one outbound call */
 	int outbound_max_in_flight;	/* outbound calls at once */
+	/* Sign-in defence (core/throttle.c, docs/security.md). */
+	int throttle_account_free;	/* failures per account, per browser */
+	int throttle_address_free;	/* failures per source address */
+	int throttle_window;		/* seconds in which `free` drain away */
+	int throttle_base_delay;	/* first wait, seconds; then doubling */
+	int throttle_max_delay;		/* longest wait, seconds */
+	int64_t device_cookie_ttl;	/* lifetime of a device cookie */
 	/* What the pages say about the provider and where to get help. */
 	char *provider_name;
 	char *helpdesk_name;

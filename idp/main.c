@@ -159,6 +159,11 @@ main(int argc, char **argv)
 		    "configured argon2 parameters\n");
 		goto out_cfg;
 	}
+	if (idp_device_key_load(cfg.key_dir, 1, ctx.device_key, err,
+	    sizeof(err)) != 0) {
+		fprintf(stderr, "idp: key_dir: %s\n", err);
+		goto out_cfg;
+	}
 	ctx.db = idp_db_new(cfg.database_url, cfg.db_pool_size,
 	    cfg.db_connect_timeout, true);
 	idp_db_set_async_commit(ctx.db, true);

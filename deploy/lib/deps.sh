@@ -6,7 +6,7 @@
 
 IDP_BUILD_PKGS="meson ninja-build gcc pkg-config libssl-dev libjwt-dev
 libmicrohttpd-dev libpq-dev libjansson-dev libargon2-dev libcurl4-openssl-dev
-libpsl-dev libicu-dev check postgresql-15 postgresql-client-15 curl ca-certificates tzdata"
+libpsl-dev libicu-dev libcrypt-dev check postgresql-15 postgresql-client-15 curl ca-certificates tzdata"
 # python3-authlib: a relying party of the interop suite (/usr/bin/python3).
 IDP_TEST_PKGS="nodejs npm jq shellcheck chromium python3-authlib python3-requests"
 IDP_BENCH_PKGS="wrk"

@@ -11,6 +11,7 @@ struct idp_client_cache;
 struct idp_hashq;
 struct idp_fetcher;
 
+#include "crypto/devcookie.h"
 #include "crypto/pwhash.h"
 
 struct idp_ctx {
@@ -26,6 +27,8 @@ struct idp_ctx {
 	/* A hash of a random password at the configured cost: unknown users
 	 * are checked against it, so they cost the same time as known ones. */
 	char dummy_hash[IDP_PWHASH_STRMAX];
+	/* Signs device cookies (key_dir/device-cookie.key, core/throttle.c). */
+	unsigned char device_key[IDP_DEVICE_KEY_LEN];
 };
 
 #endif

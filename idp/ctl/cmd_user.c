@@ -2,10 +2,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "crypto/pwhash.h"
+#include "crypto/pwimport.h"
 #include "ctl/ctl.h"
+#include "ctl/keycloak.h"
 #include "store/bulk.h"
+#include "store/credential.h"
 #include "store/directory.h"
 #include "util/mem.h"
 #include "util/str.h"
@@ -24,13 +28,23 @@ user_usage(void)
 	    "       idpctl user passwd USERNAME --password-stdin\n"
 	    "       idpctl user disable|enable USERNAME\n"
 	    "       idpctl user list [--org CODE] [--limit N] [--offset N]\n"
-	    "       idpctl user import FILE.csv\n\n"
+	    "       idpctl user import FILE.csv\n"
+	    "       idpctl user convert-keycloak EXPORT.json [--org CODE] "
+	    "[--out FILE.csv]\n\n"
 	    "Passwords are read from standard input (one line), never from "
 	    "the command\nline, and stored as argon2id hashes with the "
 	    "configured cost. At least %d\ncharacters.\n"
-	    "import reads CSV with the header username,password_hash,name,"
-	    "email,\nphone_number,nip,job_title,org_code (hashes computed "
-	    "beforehand).\n", PASSWORD_MIN);
+	    "import reads CSV whose header names its columns: username, name "
+	    "and any of\npassword_hash, given_name, family_name, email, "
+	    "email_verified, phone_number,\nnip, job_title, org_code, locale. "
+	    "password_hash is argon2id, bcrypt ($2a$,\n$2b$, $2y$), SHA-crypt "
+	    "($5$, $6$) or $pbkdf2-sha1|sha256|sha512$i=N$SALT$HASH\n(base64 "
+	    "without padding); each is replaced by argon2id at the person's "
+	    "next\nsign-in. Nothing is imported when a row is wrong; the "
+	    "error names the rows.\n"
+	    "convert-keycloak turns a Keycloak realm export into that CSV "
+	    "(standard output\nunless --out); disabled users are left "
+	    "out.\n", PASSWORD_MIN);
 }
 
 /* Read and hash a password from stdin; the clear text is wiped. */
@@ -154,12 +168,13 @@ user_add(struct ctl *c, int argc, char **argv)
 		return ctl_err("user add: organisation %s does not exist",
 		    u.org_code);
 	if (e == IDP_ERR_CONFLICT)
-		return ctl_err("user add: username %s or its e-mail is taken",
+		return ctl_err("user add: username %s, its NIP or its e-mail "
+		    "is taken (by another person's username, NIP or e-mail)",
 		    u.username);
 	if (e == IDP_ERR_INVALID_REQUEST)
 		return ctl_err("user add: refused: username must be letters, "
-		    "digits and . _ @ - (up to 128), e-mail must look like "
-		    "one");
+		    "digits and . _ @ - (up to 128), NIP 18 digits, e-mail "
+		    "must look like one");
 	if (e != IDP_OK)
 		return ctl_err("user add: %s", ctl_db_msg(c, e));
 	if (c->json)
@@ -293,7 +308,7 @@ user_list(struct ctl *c, int argc, char **argv)
 			json_t *r = json_pack("{s:s, s:s, s:s, s:b, s:b}",
 			    "username", u[i].username, "sub", u[i].sub,
 			    "name", u[i].name, "disabled", u[i].disabled,
-			    "has_password", u[i].password_hash != NULL);
+			    "has_password", u[i].has_password);
 
 			json_object_set_new(r, "organisation", u[i].org.code ?
 			    json_string(u[i].org.code) : json_null());
@@ -332,8 +347,8 @@ user_import(struct ctl *c, int argc, char **argv)
 		fclose(f);
 		return rc;
 	}
-	e = idp_store_users_import(c->conn, f, &added, &skipped, why,
-	    sizeof(why));
+	e = idp_store_users_import(c->conn, f, idp_pwhash_format_ok, &added,
+	    &skipped, why, sizeof(why));
 	fclose(f);
 	if (e != IDP_OK)
 		return ctl_err("user import: %s", why);
@@ -344,6 +359,109 @@ user_import(struct ctl *c, int argc, char **argv)
 	return CTL_OK;
 }
 
+enum { OPT_OUT = OPT_OFFSET + 1 };
+
+/* A whole file, NUL-terminated, at most max bytes; NULL otherwise. */
+static char *
+read_all(FILE *f, size_t max, size_t *len)
+{
+	size_t cap = 65536, n = 0, got;
+	char *buf = idp_xmalloc(cap + 1);
+
+	while ((got = fread(buf + n, 1, cap - n, f)) > 0) {
+		n += got;
+		if (n == cap) {
+			if (cap >= max) {
+				free(buf);
+				return NULL;
+			}
+			cap *= 2;
+			buf = realloc(buf, cap + 1);
+			if (buf == NULL)
+				idp_oom();
+		}
+	}
+	if (ferror(f)) {
+		free(buf);
+		return NULL;
+	}
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+}
+
+static int
+write_keycloak(struct ctl *c, const char *json, size_t len, const char *org,
+    const char *outpath)
+{
+	FILE *out = outpath ? fopen(outpath, "w") : stdout;
+	struct kc_result res;
+	char why[512];
+	int rc;
+
+	if (out == NULL)
+		return ctl_err("user convert-keycloak: cannot write %s: %s",
+		    outpath, strerror(errno));
+	rc = kc_convert_realm(json, len, org, out, &res, why, sizeof(why));
+	if (outpath != NULL && fclose(out) != 0 && rc == 0) {
+		snprintf(why, sizeof(why), "cannot write %s", outpath);
+		rc = -1;
+	}
+	if (rc != 0) {
+		if (outpath != NULL)
+			unlink(outpath);
+		return ctl_err("user convert-keycloak: %s", why);
+	}
+	if (c->json && outpath != NULL)
+		return ctl_print_json(json_pack("{s:i, s:i, s:i}", "users",
+		    res.users, "disabled_left_out", res.disabled,
+		    "without_password", res.no_password));
+	fprintf(stderr, "%d users converted, %d disabled left out, %d "
+	    "without a password\n", res.users, res.disabled, res.no_password);
+	return CTL_OK;
+}
+
+static int
+user_convert_keycloak(struct ctl *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "org", required_argument, NULL, OPT_ORG },
+		{ "out", required_argument, NULL, OPT_OUT },
+		CTL_OPTS_COMMON
+	};
+	const char *org = NULL, *outpath = NULL;
+	char **op, *json;
+	size_t len = 0;
+	FILE *f;
+	int ch, n, rc;
+
+	while ((ch = ctl_getopt(c, argc, argv, opts)) != -1) {
+		if (ch == OPT_ORG)
+			org = optarg;
+		else if (ch == OPT_OUT)
+			outpath = optarg;
+		else
+			return ctl_opt_exit(ch);
+	}
+	if ((n = ctl_rest(c, argc, argv, 1, &op)) < 0)
+		return CTL_USAGE;
+	if (n == 0)
+		return ctl_usage("user convert-keycloak: EXPORT.json is "
+		    "required");
+	if ((f = fopen(op[0], "r")) == NULL)
+		return ctl_err("user convert-keycloak: cannot open %s: %s",
+		    op[0], strerror(errno));
+	json = read_all(f, (size_t)256 << 20, &len);
+	fclose(f);
+	if (json == NULL)
+		return ctl_err("user convert-keycloak: cannot read %s (more "
+		    "than 256 MiB?)", op[0]);
+	rc = write_keycloak(c, json, len, org, outpath);
+	idp_wipe(json, len);
+	free(json);
+	return rc;
+}
+
 static const struct ctl_cmd user_cmds[] = {
 	{ "add", user_add },
 	{ "passwd", user_passwd },
@@ -351,11 +469,13 @@ static const struct ctl_cmd user_cmds[] = {
 	{ "enable", user_enable },
 	{ "list", user_list },
 	{ "import", user_import },
+	{ "convert-keycloak", user_convert_keycloak },
 	{ NULL, NULL },
 };
 
 const struct ctl_group ctl_user_group = {
-	.name = "user", .subs = "add|list|passwd|disable|enable|import",
+	.name = "user",
+	.subs = "add|list|passwd|disable|enable|import|convert-keycloak",
 	.summary = "manage people who sign in",
 	.usage = user_usage, .cmds = user_cmds,
 };

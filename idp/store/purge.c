@@ -26,8 +26,9 @@ const struct idp_stmt idp_purge_stmts[] = {
 	PURGE("purge_revoked_jwts", "revoked_jwts", "expires_at < now()"),
 	PURGE("purge_assertion_jtis", "client_assertion_jtis",
 	    "expires_at < now()"),
-	PURGE("purge_login_failures", "login_failures",
-	    "window_start < now() - interval '1 hour'"),
+	/* Longer than any throttle_window: a bucket that drained. */
+	PURGE("purge_throttle", "throttle",
+	    "updated_at < now() - interval '8 days' AND blocked_until < now()"),
 	PURGE("purge_audit", "audit_log", "at < now() - interval '400 days'"),
 	{ NULL, NULL, 0 },
 };
