@@ -10,6 +10,7 @@ struct idp_pubring;
 struct idp_client_cache;
 struct idp_hashq;
 struct idp_fetcher;
+struct idp_outbox;
 
 #include "crypto/pwhash.h"
 
@@ -20,6 +21,7 @@ struct idp_ctx {
 	struct idp_client_cache *clients;
 	struct idp_hashq *hashq;
 	struct idp_fetcher *fetch;		/* every outbound call */
+	struct idp_outbox *outbox;		/* mail, later logout tokens */
 	/* A hash of a random password at the configured cost: unknown users
 	 * are checked against it, so they cost the same time as known ones. */
 	char dummy_hash[IDP_PWHASH_STRMAX];

@@ -28,6 +28,8 @@ const struct idp_stmt idp_purge_stmts[] = {
 	    "expires_at < now()"),
 	PURGE("purge_login_failures", "login_failures",
 	    "window_start < now() - interval '1 hour'"),
+	PURGE("purge_password_resets", "password_resets",
+	    "expires_at < now() - interval '1 day'"),
 	PURGE("purge_audit", "audit_log", "at < now() - interval '400 days'"),
 	{ NULL, NULL, 0 },
 };

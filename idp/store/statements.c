@@ -7,8 +7,11 @@ const struct idp_stmt *const idp_stmt_tables[] = {
 	idp_directory_stmts,
 	idp_iat_stmts,
 	idp_keys_stmts,
+	idp_outbox_stmts,
 	idp_purge_stmts,
+	idp_reset_stmts,
 	idp_session_stmts,
 	idp_token_stmts,
+	idp_usersession_stmts,
 	NULL,
 };
