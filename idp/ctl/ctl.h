@@ -114,6 +114,7 @@ extern const struct ctl_group ctl_user_group;		/* cmd_user.c */
 extern const struct ctl_group ctl_client_group;		/* cmd_client.c */
 extern const struct ctl_group ctl_iat_group;		/* cmd_iat.c */
 extern const struct ctl_group ctl_consent_group;	/* cmd_consent.c */
+extern const struct ctl_group ctl_outbox_group;		/* cmd_outbox.c */
 /* client apply, in a file of its own (cmd_apply.c) */
 int ctl_client_apply(struct ctl *c, int argc, char **argv);
 

@@ -16,6 +16,7 @@ static const struct ctl_group *const commands[] = {
 	&ctl_client_group,
 	&ctl_iat_group,
 	&ctl_consent_group,
+	&ctl_outbox_group,
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
