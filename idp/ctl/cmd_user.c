@@ -412,8 +412,12 @@ user_reset_code(struct ctl *c, int argc, char **argv)
 		    "enable first)", op[0]);
 	by = operator_name(c);
 	ev.user_id = u->id;
-	ev.details_json = json_dumps(json_pack("{s:s}", "issued_by", by),
-	    JSON_COMPACT);
+	{
+		json_t *d = json_pack("{s:s}", "issued_by", by);
+
+		ev.details_json = json_dumps(d, JSON_COMPACT);
+		json_decref(d);
+	}
 	if ((e = idp_db_begin(c->conn)) == IDP_OK &&
 	    (e = idp_reset_issue_code(c->conn, u->id, c->cfg.reset_code_ttl,
 	    by, shown)) == IDP_OK && (e = idp_store_audit(c->conn, &ev)) ==
