@@ -43,17 +43,12 @@ printable_ascii(const char *s)
 	return true;
 }
 
-char *
-idp_mime_words(struct idp_arena *a, const char *s)
+static char *
+encode_words(struct idp_arena *a, const char *s)
 {
 	size_t n = strlen(s), i = 0;
 	struct idp_buf b;
 
-	if (has_control(s) || !idp_utf8_valid(s, n))
-		return NULL;
-	/* "=?" in plain text would read as the start of a word. */
-	if (printable_ascii(s) && strstr(s, "=?") == NULL && n <= 900)
-		return idp_arena_strdup(a, s);
 	idp_buf_init(&b, a, 8 * n + 64);
 	while (i < n) {
 		size_t k = n - i < WORD_RAW ? n - i : WORD_RAW;
@@ -70,6 +65,19 @@ idp_mime_words(struct idp_arena *a, const char *s)
 		i += k;
 	}
 	return b.overflow ? NULL : b.data;
+}
+
+char *
+idp_mime_words(struct idp_arena *a, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (has_control(s) || !idp_utf8_valid(s, n))
+		return NULL;
+	/* "=?" in plain text would read as the start of a word. */
+	if (printable_ascii(s) && strstr(s, "=?") == NULL && n <= 900)
+		return idp_arena_strdup(a, s);
+	return encode_words(a, s);
 }
 
 void
@@ -104,9 +112,11 @@ add_address(struct idp_buf *b, struct idp_arena *a, const char *name,
 		    strstr(name, "=?") == NULL) {
 			idp_buf_addf(b, "\"%s\" ", name);
 		} else {
-			char *w = idp_mime_words(a, name);
+			char *w;
 
-			if (w == NULL)
+			if (has_control(name) ||
+			    !idp_utf8_valid(name, strlen(name)) ||
+			    (w = encode_words(a, name)) == NULL)
 				return false;
 			idp_buf_adds(b, w);
 			idp_buf_addc(b, ' ');
