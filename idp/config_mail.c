@@ -85,23 +85,6 @@ bad:
 	return -1;
 }
 
-/* An address the provider writes in From and MAIL FROM: local@domain,
- * nothing that needs quoting in a header. */
-static bool
-mail_addr_ok(const char *v)
-{
-	const char *at = strchr(v, '@');
-
-	if (strlen(v) > 254 || at == NULL || at == v || strchr(at + 1, '@') ||
-	    strchr(at + 1, '.') == NULL || at[1] == '.')
-		return false;
-	for (const char *p = v; *p; p++)
-		if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f ||
-		    strchr("<>\"'(),;:\\[]", *p) != NULL)
-			return false;
-	return true;
-}
-
 static int
 set_text(char **dst, const char *key, const char *v, char *err,
     size_t errlen)
@@ -144,7 +127,7 @@ idp_config_set_mail(struct idp_config *cfg, const char *key, const char *v,
 	if (!strcmp(key, "smtp_url"))
 		return set_smtp_url(cfg, v, err, errlen);
 	if (!strcmp(key, "mail_from")) {
-		if (*v != '\0' && !mail_addr_ok(v)) {
+		if (*v != '\0' && !idp_email_addr_ok(v)) {
 			snprintf(err, errlen, "mail_from: \"%s\" is not an "
 			    "address like sso@baliprov.go.id", v);
 			return -1;

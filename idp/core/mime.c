@@ -13,16 +13,7 @@
 bool
 idp_mime_addr_ok(const char *s)
 {
-	const char *at;
-
-	if (s == NULL || strlen(s) > 254 || (at = strchr(s, '@')) == NULL ||
-	    at == s || at[1] == '\0' || strchr(at + 1, '@') != NULL)
-		return false;
-	for (const char *p = s; *p; p++)
-		if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f ||
-		    strchr("<>\"(),;:\\[]", *p) != NULL)
-			return false;
-	return true;
+	return idp_email_addr_ok(s);
 }
 
 static bool

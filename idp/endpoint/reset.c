@@ -3,7 +3,7 @@
  *   GET/POST /reset       "Lupa kata sandi?": a username or email; the
  *                         answer is the same page whether or not the
  *                         account exists, after the same work (one
- *                         durable transaction with an audit row); when it
+ *                         transaction with an audit row); when it
  *                         does and has an address, a single-use link
  *                         (256 bits, stored as a digest, reset_link_ttl)
  *                         is mailed through the outbox, written in that
@@ -147,10 +147,13 @@ request_link(struct idp_req *rq, struct idp_resp *rs)
 		return idp_page_reset_ask(rq, rs, csrf_new(rq, rs), who, true);
 	if (strlen(who) > 254)
 		return idp_page_reset_sent(rq, rs);
-	/* The same work either way: one durable transaction, a lookup and an
-	 * audit row; a known address adds two small inserts. */
+	/* The same work either way: one transaction, a lookup and an audit
+	 * row; a known address adds two small inserts. It commits
+	 * asynchronously like a sign-in: a request lost to a crash of
+	 * PostgreSQL in the last instant is one the person makes again, and
+	 * no request waits for a WAL flush behind a login storm. */
 	if ((rc = idp_reqdb(rq, &c)) != IDP_OK ||
-	    (rc = idp_store_tx_begin_durable(c)) != IDP_OK)
+	    (rc = idp_db_begin(c)) != IDP_OK)
 		return rc;
 	if ((rc = find_person(rq, c, who, &u)) == IDP_OK && u != NULL)
 		rc = link_and_mail(rq, c, u, &mailed);

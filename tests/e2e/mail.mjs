@@ -55,11 +55,15 @@ export class SmtpServer {
 
   url() { return `smtp://127.0.0.1:${this.port}`; }
 
+  // How many messages arrived so far.
+  count() { return readdirSync(join(this.dir, 'new')).length; }
+
   // Every message received so far, parsed.
   messages() {
     const files = readdirSync(join(this.dir, 'new')).map((f) => join(this.dir, 'new', f));
     if (files.length === 0) return [];
-    const r = spawnSync(PY, ['-c', PARSE, ...files], { encoding: 'utf8' });
+    const r = spawnSync(PY, ['-c', PARSE, ...files], { encoding: 'utf8',
+      maxBuffer: 256 * 1024 * 1024 });
     if (r.status !== 0) throw new Error(`parsing mail: ${r.stderr}`);
     return JSON.parse(r.stdout);
   }
