@@ -14,7 +14,7 @@
 enum {
 	M_TITLE, M_INTRO, M_THIS, M_DEVICE, M_ADDRESS, M_STARTED, M_LAST,
 	M_SERVICES, M_END_ONE, M_END_OTHERS, M_NONE_OTHER, M_UNKNOWN_DEVICE,
-	M_ON, M_BROWSER_ONLY, M_OS_ONLY, M_ENDED_ONE, M_ENDED_OTHERS,
+	M_ON, M_OS_ONLY, M_ENDED_ONE, M_ENDED_OTHERS,
 	M_CONFIRM_ONE, M_CONFIRM_OTHERS, M_CONFIRM_WHAT, M_CANCEL,
 	M_BACK_ACCOUNT, M_UNKNOWN_ADDRESS,
 	M_COUNT
@@ -41,7 +41,6 @@ const struct idp_msg idp_sessions_msgs[] = {
 	[M_UNKNOWN_DEVICE] = { "Peramban tidak dikenal",
 	    "Unknown browser" },
 	[M_ON] = { "%s di %s", "%s on %s" },
-	[M_BROWSER_ONLY] = { "%s", "%s" },
 	[M_OS_ONLY] = { "Peramban di %s", "A browser on %s" },
 	[M_ENDED_ONE] = { "Sesi itu sudah dikeluarkan.",
 	    "That session is signed out." },
