@@ -118,6 +118,40 @@ const struct idp_config_entry idp_config_entries[] = {
 	  "e.g. mon-fri 08:00-16:00, sat 08:00-12:00; empty: not shown" },
 	{ "time_zone", "Asia/Makassar", "time zone of the times pages show "
 	  "(a tzdata name; Asia/Makassar is WITA, UTC+8)" },
+	{ "smtp_url", "", "mail relay: smtps://host[:port] (TLS), or "
+	  "smtp://host[:port] (STARTTLS required unless the host is "
+	  "loopback); empty: no mail is sent" },
+	{ "smtp_user", "", "user name at the relay; empty: no "
+	  "authentication" },
+	{ "smtp_password_file", "", "file whose first line is the relay's "
+	  "password (mode 0600); empty: none" },
+	{ "mail_from", "", "the sender address of every mail, e.g. "
+	  "sso@baliprov.go.id (required with smtp_url)" },
+	{ "smtp_timeout", "30", "seconds for one delivery to the relay "
+	  "(1-300)" },
+	{ "mail_give_up", "86400", "seconds a mail is retried before it is "
+	  "recorded as failed (60-2592000)" },
+	{ "outbox_workers", "4", "outbox deliveries at once in this process "
+	  "(1-64)" },
+	{ "outbox_poll_interval", "5", "seconds between looks for outbox rows "
+	  "other instances wrote (1-3600)" },
+	{ "outbox_retry_base", "30", "seconds before the first retry; each "
+	  "further one waits twice as long, with jitter (1-3600)" },
+	{ "outbox_retry_max", "3600", "longest wait between two tries, "
+	  "seconds (1-86400)" },
+	{ "outbox_retention", "604800", "seconds delivered and failed outbox "
+	  "rows are kept for idpctl outbox status (60-31536000)" },
+	{ "password_min_length", "8", "fewest characters of a new password, "
+	  "counted after NFKC (8-64)" },
+	{ "password_dictionary", "/var/cache/cracklib/cracklib_dict",
+	  "cracklib dictionary new passwords are checked against (path "
+	  "without .pwd/.pwi/.hwm; package cracklib-runtime)" },
+	{ "reset_link_ttl", "1800", "seconds a mailed reset link stays valid "
+	  "(300-86400)" },
+	{ "reset_code_ttl", "86400", "seconds a helpdesk reset code stays "
+	  "valid (600-604800)" },
+	{ "reset_code_tries", "5", "wrong codes after which a reset code "
+	  "stops working (1-10)" },
 	{ NULL, NULL, NULL },
 };
 
@@ -413,6 +447,8 @@ idp_config_set(struct idp_config *cfg, const char *key, const char *v,
 	}
 	if ((n = idp_config_set_page(cfg, key, v, err, errlen)) <= 0)
 		return (int)n;
+	if ((n = idp_config_set_mail(cfg, key, v, err, errlen)) <= 0)
+		return (int)n;
 	snprintf(err, errlen, "%s: unknown configuration key", key);
 	return -1;
 }
@@ -532,6 +568,8 @@ finish(struct idp_config *cfg, char *err, size_t errlen)
 		    "shorter than request_head_timeout");
 		return -1;
 	}
+	if (idp_config_finish_mail(cfg, err, errlen) != 0)
+		return -1;
 	if (cfg->worker_threads == 0)
 		cfg->worker_threads = (int)(cores * 4 > 64 ? 64 : cores * 4);
 	if (cfg->db_pool_size == 0)
@@ -581,5 +619,6 @@ idp_config_free(struct idp_config *cfg)
 	free(cfg->default_locale);
 	idp_config_free_page(cfg);
 	free(cfg->operator_org);
+	idp_config_free_mail(cfg);
 	memset(cfg, 0, sizeof(*cfg));
 }

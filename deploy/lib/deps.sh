@@ -6,9 +6,12 @@
 
 IDP_BUILD_PKGS="meson ninja-build gcc pkg-config libssl-dev libjwt-dev
 libmicrohttpd-dev libpq-dev libjansson-dev libargon2-dev libcurl4-openssl-dev
-libpsl-dev libicu-dev libcrypt-dev check postgresql-15 postgresql-client-15 curl ca-certificates tzdata"
+libpsl-dev libicu-dev libcrypt-dev libunistring-dev libcrack2-dev cracklib-runtime
+check postgresql-15 postgresql-client-15 curl ca-certificates tzdata"
 # python3-authlib: a relying party of the interop suite (/usr/bin/python3).
-IDP_TEST_PKGS="nodejs npm jq shellcheck chromium python3-authlib python3-requests"
+# python3-aiosmtpd: the real SMTP server the mail tests and the mail
+# benchmark start on loopback.
+IDP_TEST_PKGS="nodejs npm jq shellcheck chromium python3-authlib python3-requests python3-aiosmtpd"
 IDP_BENCH_PKGS="wrk"
 # The fuzz suite (tests/fuzz/) builds with clang and links libFuzzer.
 IDP_FUZZ_PKGS="clang libclang-rt-14-dev"

@@ -10,6 +10,7 @@ struct idp_pubring;
 struct idp_client_cache;
 struct idp_hashq;
 struct idp_fetcher;
+struct idp_outbox;
 
 #include "crypto/devcookie.h"
 #include "crypto/pwhash.h"
@@ -24,6 +25,7 @@ struct idp_ctx {
 	/* The paths the daemon routes, NULL-terminated: what discovery
 	 * advertises. Handed down at start; core never calls the router. */
 	const char *const *served_paths;
+	struct idp_outbox *outbox;		/* mail, later logout tokens */
 	/* A hash of a random password at the configured cost: unknown users
 	 * are checked against it, so they cost the same time as known ones. */
 	char dummy_hash[IDP_PWHASH_STRMAX];

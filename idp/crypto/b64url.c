@@ -44,6 +44,20 @@ idp_b64url_encode(struct idp_arena *a, const void *in, size_t n)
 	return out;
 }
 
+char *
+idp_b64_encode(struct idp_arena *a, const void *in, size_t n)
+{
+	char *out = idp_arena_alloc(a, (n + 2) / 3 * 4 + 1);
+	size_t o = idp_b64url_encode_to(out, in, n);
+
+	for (size_t i = 0; i < o; i++)
+		out[i] = out[i] == '-' ? '+' : out[i] == '_' ? '/' : out[i];
+	while (o % 4 != 0)
+		out[o++] = '=';
+	out[o] = '\0';
+	return out;
+}
+
 static int
 val_std(unsigned char c)
 {

@@ -12,6 +12,8 @@
 #include "crypto/random.h"
 #include "util/arena.h"
 #include "util/mem.h"
+#include "util/nfkc.h"
+#include "util/str.h"
 
 #define SALT_LEN 16
 #define HASH_LEN 32
@@ -73,12 +75,26 @@ idp_pwhash_thread_cache(bool on)
 	cache.on = on;
 }
 
+/* The password is hashed in NFKC (SP 800-63B §5.1.1.2), when it is UTF-8:
+ * ASCII is its own NFKC, so passwords set before are unaffected, and a
+ * password that is not UTF-8 is hashed as it is. */
 static int
-run(const struct idp_pwhash_params *p, const char *pw, size_t pwlen,
+run(const struct idp_pwhash_params *p, const char *raw, size_t rawlen,
     const uint8_t *salt, size_t saltlen, uint8_t *out, size_t outlen)
 {
+	char norm[IDP_NFKC_MAX];
+	const char *pw = raw;
+	size_t pwlen = rawlen;
 	argon2_context ctx;
+	long n;
+	int rc;
 
+	if (idp_utf8_valid(raw, rawlen)) {
+		if ((n = idp_nfkc(raw, rawlen, norm, sizeof(norm))) < 0)
+			return -1;
+		pw = norm;
+		pwlen = (size_t)n;
+	}
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.out = out;
 	ctx.outlen = (uint32_t)outlen;
@@ -94,7 +110,10 @@ run(const struct idp_pwhash_params *p, const char *pw, size_t pwlen,
 	ctx.free_cbk = free_cb;
 	ctx.flags = ARGON2_DEFAULT_FLAGS;
 	ctx.version = ARGON2_VERSION_NUMBER;
-	return argon2id_ctx(&ctx) == ARGON2_OK ? 0 : -1;
+	rc = argon2id_ctx(&ctx) == ARGON2_OK ? 0 : -1;
+	if (pw == norm)
+		idp_wipe(norm, pwlen);
+	return rc;
 }
 
 int

@@ -4,6 +4,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/pwdict.h"
+#include "core/reset.h"
 #include "crypto/pwhash.h"
 #include "crypto/pwimport.h"
 #include "ctl/ctl.h"
@@ -13,8 +15,6 @@
 #include "store/directory.h"
 #include "util/mem.h"
 #include "util/str.h"
-
-#define PASSWORD_MIN 8
 
 static void
 user_usage(void)
@@ -29,11 +29,18 @@ user_usage(void)
 	    "       idpctl user disable|enable USERNAME\n"
 	    "       idpctl user list [--org CODE] [--limit N] [--offset N]\n"
 	    "       idpctl user import FILE.csv\n"
+	    "       idpctl user reset-code USERNAME\n"
 	    "       idpctl user convert-keycloak EXPORT.json [--org CODE] "
 	    "[--out FILE.csv]\n\n"
 	    "Passwords are read from standard input (one line), never from "
 	    "the command\nline, and stored as argon2id hashes with the "
-	    "configured cost. At least %d\ncharacters.\n"
+	    "configured cost. The password\npolicy of the pages applies: at "
+	    "least password_min_length characters, not\na common password, "
+	    "not the username or name.\n"
+	    "reset-code prints once a code the helpdesk reads to the person "
+	    "over the\nphone; it is entered on /reset/code, works once, for "
+	    "reset_code_ttl seconds\nand reset_code_tries wrong tries, and "
+	    "replaces earlier codes.\n"
 	    "import reads CSV whose header names its columns: username, name "
 	    "and any of\npassword_hash, given_name, family_name, email, "
 	    "email_verified, phone_number,\nnip, job_title, org_code, locale. "
@@ -44,14 +51,18 @@ user_usage(void)
 	    "error names the rows.\n"
 	    "convert-keycloak turns a Keycloak realm export into that CSV "
 	    "(standard output\nunless --out); disabled users are left "
-	    "out.\n", PASSWORD_MIN);
+	    "out.\n");
 }
 
-/* Read and hash a password from stdin; the clear text is wiped. */
+/* Read a password from stdin, check it against the policy for the person
+ * pc describes, and hash it; the clear text is wiped. */
 static int
-read_password_hash(struct ctl *c, char out[IDP_PWHASH_STRMAX])
+read_password_hash(struct ctl *c, const struct idp_pw_context *pc,
+    char out[IDP_PWHASH_STRMAX])
 {
 	char pw[IDP_PASSWORD_MAX + 2];
+	enum idp_pw_verdict v;
+	char why[512];
 	size_t n;
 	int rc = -1;
 
@@ -61,13 +72,15 @@ read_password_hash(struct ctl *c, char out[IDP_PWHASH_STRMAX])
 		goto out;
 	}
 	n = strlen(pw);
-	if (n < PASSWORD_MIN) {
-		ctl_err("the password must have at least %d characters",
-		    PASSWORD_MIN);
+	if (idp_pwdict_ready(c->cfg.password_dictionary, why, sizeof(why))) {
+		ctl_err("%s", why);
 		goto out;
 	}
-	if (!idp_utf8_valid(pw, n)) {
-		ctl_err("the password is not valid UTF-8");
+	if ((v = idp_password_check(c->arena, c->cfg.password_dictionary, pw,
+	    n, pc)) != IDP_PW_OK) {
+		ctl_err("refused: %s%s", idp_pwpolicy_reason(v),
+		    v == IDP_PW_TOO_SHORT ? idp_arena_printf(c->arena, " (at "
+		    "least %d characters)", pc->min_length) : "");
 		goto out;
 	}
 	if (idp_pwhash_str(&c->cfg.argon2, pw, n, out) != 0) {
@@ -157,7 +170,10 @@ user_add(struct ctl *c, int argc, char **argv)
 	if (ctl_config(c) != 0)
 		return CTL_FAIL;
 	if (pw_stdin) {
-		if (read_password_hash(c, hash) != 0)
+		struct idp_pw_context pc = { u.username, u.name, u.email, u.nip,
+			c->cfg.provider_name, c->cfg.password_min_length };
+
+		if (read_password_hash(c, &pc, hash) != 0)
 			return CTL_FAIL;
 		u.password_hash = hash;
 	}
@@ -193,6 +209,7 @@ user_passwd(struct ctl *c, int argc, char **argv)
 		CTL_OPTS_COMMON
 	};
 	char hash[IDP_PWHASH_STRMAX];
+	struct idp_user *u = NULL;
 	const char *username;
 	bool pw_stdin = false;
 	char **op;
@@ -210,10 +227,21 @@ user_passwd(struct ctl *c, int argc, char **argv)
 		return ctl_usage("user passwd: USERNAME and --password-stdin "
 		    "are required");
 	username = op[0];
-	if (ctl_config(c) != 0 || read_password_hash(c, hash) != 0)
-		return CTL_FAIL;
 	if ((rc = ctl_connect(c, true)) != 0)
 		return rc;
+	e = idp_store_user_by_username(c->conn, c->arena, username, &u);
+	if (e == IDP_ERR_NOT_FOUND)
+		return ctl_err("user passwd: no user %s", username);
+	if (e != IDP_OK)
+		return ctl_err("user passwd: %s", ctl_db_msg(c, e));
+	{
+		struct idp_pw_context pc = { u->username, u->name, u->email,
+			u->nip, c->cfg.provider_name,
+			c->cfg.password_min_length };
+
+		if (read_password_hash(c, &pc, hash) != 0)
+			return CTL_FAIL;
+	}
 	e = idp_store_user_set_password(c->conn, username, hash);
 	if (e == IDP_ERR_NOT_FOUND)
 		return ctl_err("user passwd: no user %s", username);
@@ -462,6 +490,61 @@ user_convert_keycloak(struct ctl *c, int argc, char **argv)
 	return rc;
 }
 
+static int
+user_reset_code(struct ctl *c, int argc, char **argv)
+{
+	char shown[IDP_RESET_CODE_SHOWN + 1];
+	struct idp_user *u = NULL;
+	const char *by;
+	enum idp_err e;
+	char **op;
+	int rc;
+
+	if ((rc = ctl_operands(c, argc, argv, 1, 1, "USERNAME is required",
+	    &op)) != -1)
+		return rc;
+	if ((rc = ctl_connect(c, true)) != 0)
+		return rc;
+	e = idp_store_user_by_username(c->conn, c->arena, op[0], &u);
+	if (e == IDP_ERR_NOT_FOUND)
+		return ctl_err("user reset-code: no user %s", op[0]);
+	if (e != IDP_OK)
+		return ctl_err("user reset-code: %s", ctl_db_msg(c, e));
+	if (u->disabled)
+		return ctl_err("user reset-code: %s is disabled (idpctl user "
+		    "enable first)", op[0]);
+	by = ctl_actor(c);
+	if ((e = idp_db_begin(c->conn)) != IDP_OK ||
+	    (e = idp_reset_issue_code(c->conn, u->id, c->cfg.reset_code_ttl,
+	    by, shown)) != IDP_OK) {
+		idp_db_rollback(c->conn);
+		return ctl_err("user reset-code: %s", ctl_db_msg(c, e));
+	}
+	if ((rc = ctl_audit(c, "password_reset.code_issued", u->id, NULL,
+	    NULL)) != 0) {
+		idp_db_rollback(c->conn);
+		idp_wipe(shown, sizeof(shown));
+		return rc;
+	}
+	if ((e = idp_db_commit(c->conn)) != IDP_OK) {
+		idp_wipe(shown, sizeof(shown));
+		return ctl_err("user reset-code: %s", ctl_db_msg(c, e));
+	}
+	if (c->json)
+		rc = ctl_print_json(json_pack("{s:s, s:s, s:I, s:i}",
+		    "username", u->username, "code", shown, "valid_seconds",
+		    (json_int_t)c->cfg.reset_code_ttl, "tries",
+		    c->cfg.reset_code_tries));
+	else
+		printf("reset code for %s: %s\n(read it to the person; it is "
+		    "entered at %s/reset/code, works once, for %lld hours "
+		    "and %d wrong tries)\n", u->username, shown,
+		    c->cfg.issuer ? c->cfg.issuer : "", (long long)
+		    (c->cfg.reset_code_ttl / 3600), c->cfg.reset_code_tries);
+	idp_wipe(shown, sizeof(shown));
+	return rc;
+}
+
 static const struct ctl_cmd user_cmds[] = {
 	{ "add", user_add },
 	{ "passwd", user_passwd },
@@ -470,12 +553,14 @@ static const struct ctl_cmd user_cmds[] = {
 	{ "list", user_list },
 	{ "import", user_import },
 	{ "convert-keycloak", user_convert_keycloak },
+	{ "reset-code", user_reset_code },
 	{ NULL, NULL },
 };
 
 const struct ctl_group ctl_user_group = {
 	.name = "user",
-	.subs = "add|list|passwd|disable|enable|import|convert-keycloak",
+	.subs = "add|list|passwd|disable|enable|import|convert-keycloak|"
+	    "reset-code",
 	.summary = "manage people who sign in",
 	.usage = user_usage, .cmds = user_cmds,
 };

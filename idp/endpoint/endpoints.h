@@ -33,6 +33,12 @@ enum idp_err idp_register_manage_handle(struct idp_req *rq,
     struct idp_resp *rs);
 /* account.c */
 enum idp_err idp_account_handle(struct idp_req *rq, struct idp_resp *rs);
+enum idp_err idp_account_password_handle(struct idp_req *rq,
+    struct idp_resp *rs);
+enum idp_err idp_account_sessions_handle(struct idp_req *rq,
+    struct idp_resp *rs);
+/* /reset, /reset/code, /reset/new (endpoint/reset.c) */
+enum idp_err idp_reset_handle(struct idp_req *rq, struct idp_resp *rs);
 /* logout.c */
 enum idp_err idp_logout_handle(struct idp_req *rq, struct idp_resp *rs);
 /* static.c */

@@ -39,6 +39,7 @@ enum {
 	M_SCOPE_ORGANISATION,
 	M_SCOPE_OFFLINE,
 	M_SCOPE_OTHER,
+	M_FORGOT,
 	M_COUNT
 };
 
@@ -100,6 +101,7 @@ const struct idp_msg idp_signin_msgs[] = {
 	[M_SCOPE_OFFLINE] = { "Tetap terhubung saat Anda tidak sedang "
 	    "memakainya", "Stay connected while you are not using it" },
 	[M_SCOPE_OTHER] = { "Akses: %s", "Access: %s" },
+	[M_FORGOT] = { "Lupa kata sandi?", "Forgot your password?" },
 };
 const size_t idp_signin_nmsgs = M_COUNT;
 
@@ -197,6 +199,9 @@ idp_page_login(struct idp_req *rq, struct idp_resp *rs,
 	idp_form_field(&pg, &pass);
 	idp_form_button(&pg, NULL, NULL, NULL, M(M_SUBMIT));
 	idp_form_end(&pg);
+	idp_page_raw(&pg, "<p>");
+	idp_page_link(&pg, NULL, "/reset", M(M_FORGOT), NULL);
+	idp_page_raw(&pg, "</p>");
 	if (p->note != IDP_LOGIN_THROTTLED)
 		return idp_page_send(&pg, 200);
 	idp_resp_header(rs, "Retry-After", idp_arena_printf(rq->arena, "%d",

@@ -35,6 +35,10 @@ struct idp_field {
 };
 void idp_form_field(struct idp_page *pg, const struct idp_field *f);
 
+/* A checkbox with its label beside it (value "yes"), 24 px. */
+void idp_form_checkbox(struct idp_page *pg, const char *name,
+    const struct idp_msg *label, bool checked);
+
 /* <button type="submit" class name value>. cls: NULL (the main action),
  * "secondary" or "danger". */
 void idp_form_button(struct idp_page *pg, const char *cls, const char *name,

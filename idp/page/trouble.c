@@ -32,6 +32,7 @@ enum {
 	M_FORM_TITLE, M_FORM_WHAT, M_FORM_NEXT, M_FORM_NEXT_BACK,
 	M_LOGOUT_TITLE, M_LOGOUT_WHAT, M_LOGOUT_NEXT,
 	M_ENDED_TITLE, M_ENDED_WHAT, M_ENDED_NEXT,
+	M_RESET_TITLE, M_RESET_WHAT, M_RESET_NEXT,
 	M_COUNT
 };
 
@@ -169,6 +170,16 @@ const struct idp_msg idp_trouble_msgs[] = {
 	    "was changed." },
 	[M_ENDED_NEXT] = { "Masuk lagi untuk melanjutkan.",
 	    "Sign in again to go on." },
+	[M_RESET_TITLE] = { "Tautan ini sudah tidak berlaku",
+	    "This link no longer works" },
+	[M_RESET_WHAT] = { "Tautan atur ulang kata sandi hanya dapat dipakai "
+	    "sekali dan hanya berlaku sebentar. Tautan ini sudah dipakai, "
+	    "sudah kedaluwarsa, atau tidak lengkap.", "A password reset link "
+	    "works once and only for a short time. This one was used already, "
+	    "has expired, or is incomplete." },
+	[M_RESET_NEXT] = { "Minta tautan baru, atau minta kode atur ulang ke "
+	    "helpdesk.", "Ask for a new link, or ask the helpdesk for a reset "
+	    "code." },
 };
 const size_t idp_trouble_nmsgs = M_COUNT;
 
@@ -210,6 +221,9 @@ story_of(const struct idp_trouble *t)
 	case IDP_TROUBLE_SESSION_ENDED:
 		return (struct story){ M_ENDED_TITLE, M_ENDED_WHAT,
 		    M_ENDED_NEXT, M_ENDED_NEXT };
+	case IDP_TROUBLE_RESET_EXPIRED:
+		return (struct story){ M_RESET_TITLE, M_RESET_WHAT,
+		    M_RESET_NEXT, M_RESET_NEXT };
 	case IDP_TROUBLE_FROM_ERROR:
 		break;
 	}

@@ -29,6 +29,8 @@ const struct idp_stmt idp_purge_stmts[] = {
 	/* Longer than any throttle_window: a bucket that drained. */
 	PURGE("purge_throttle", "throttle",
 	    "updated_at < now() - interval '8 days' AND blocked_until < now()"),
+	PURGE("purge_password_resets", "password_resets",
+	    "expires_at < now() - interval '1 day'"),
 	PURGE("purge_audit", "audit_log", "at < now() - interval '400 days'"),
 	{ NULL, NULL, 0 },
 };

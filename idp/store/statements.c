@@ -10,9 +10,12 @@ const struct idp_stmt *const idp_stmt_tables[] = {
 	idp_iat_stmts,
 	idp_keys_stmts,
 	idp_member_stmts,
+	idp_outbox_stmts,
 	idp_purge_stmts,
+	idp_reset_stmts,
 	idp_session_stmts,
 	idp_throttle_stmts,
 	idp_token_stmts,
+	idp_usersession_stmts,
 	NULL,
 };
