@@ -8,7 +8,9 @@
 extern const struct idp_stmt idp_audit_stmts[];
 extern const struct idp_stmt idp_client_stmts[];
 extern const struct idp_stmt idp_consent_stmts[];
+extern const struct idp_stmt idp_device_stmts[];
 extern const struct idp_stmt idp_directory_stmts[];
+extern const struct idp_stmt idp_exchange_stmts[];
 extern const struct idp_stmt idp_iat_stmts[];
 extern const struct idp_stmt idp_keys_stmts[];
 extern const struct idp_stmt idp_purge_stmts[];
