@@ -46,6 +46,10 @@ const struct idp_config_entry idp_config_entries[] = {
 	{ "session_max_ttl", "36000", "SSO session ends this many seconds "
 	  "after the password check (300-2592000)" },
 	{ "login_ttl", "900", "seconds a login page stays valid (60-3600)" },
+	{ "device_code_ttl", "900", "seconds a device's codes stay valid "
+	  "for the person to approve (RFC 8628 expires_in) (60-3600)" },
+	{ "device_poll_interval", "5", "seconds a device waits between polls "
+	  "of the token endpoint (RFC 8628 interval) (1-60)" },
 	{ "cookie_name", "idp_session", "name of the SSO session cookie" },
 	{ "cookie_secure", "auto", "Secure cookie flag: auto (when the "
 	  "issuer is https), always, never" },
@@ -273,6 +277,8 @@ static const struct int_key int_keys[] = {
 	WK("session_idle_ttl", session_idle_ttl, 60, 604800),
 	WK("session_max_ttl", session_max_ttl, 300, 2592000),
 	WK("login_ttl", login_ttl, 60, 3600),
+	WK("device_code_ttl", device_code_ttl, 60, 3600),
+	IK("device_poll_interval", device_poll_interval, 1, 60),
 	WK("max_body_bytes", max_body_bytes, 1024, 10485760),
 	IK("max_connections", max_connections, 64, 100000),
 	IK("max_connections_per_ip", max_connections_per_ip, 0, 100000),

@@ -50,6 +50,8 @@ struct idp_config {
 	int64_t session_idle_ttl;
 	int64_t session_max_ttl;
 	int64_t login_ttl;
+	int64_t device_code_ttl;	/* RFC 8628 expires_in */
+	int device_poll_interval;	/* RFC 8628 interval, seconds */
 	char *cookie_name;
 	enum idp_cookie_secure cookie_secure;
 	bool cookie_secure_effective;

@@ -73,6 +73,13 @@ static const char css[] =
 	"border-top:1px solid var(--line)}\n"
 	".contact{padding-left:1.25rem}\n"
 	"ul.scopes{padding-left:1.25rem}\n"
+	/* A device's user code, to compare with its screen (RFC 8628
+	 * §3.3.1), and the field it is typed into: large, spaced, no
+	 * ambiguity between letters. */
+	".usercode{margin:.5rem 0 1rem;font:700 2rem/1.2 ui-monospace,"
+	"'DejaVu Sans Mono',monospace;letter-spacing:.15em}\n"
+	"input#user_code{font:700 1.5rem/1.2 ui-monospace,'DejaVu Sans Mono',"
+	"monospace;letter-spacing:.1em;text-transform:uppercase}\n"
 	".logo{display:block;max-height:48px;max-width:160px;margin:0 0 1rem}\n"
 	"dl{margin:1rem 0}\n"
 	"dl>div{padding:.5rem 0;border-bottom:1px solid var(--line)}\n"

@@ -31,6 +31,12 @@ const struct idp_stmt idp_purge_stmts[] = {
 	    "updated_at < now() - interval '8 days' AND blocked_until < now()"),
 	PURGE("purge_password_resets", "password_resets",
 	    "expires_at < now() - interval '1 day'"),
+	/* Device authorizations a day past expiry: a late poll still gets
+	 * expired_token, a replay still revokes what it issued. */
+	PURGE("purge_device_authorizations", "device_authorizations",
+	    "expires_at < now() - interval '1 day'"),
+	PURGE("purge_device_code_guesses", "device_code_guesses",
+	    "window_start < now() - interval '1 hour'"),
 	PURGE("purge_audit", "audit_log", "at < now() - interval '400 days'"),
 	{ NULL, NULL, 0 },
 };
