@@ -115,6 +115,27 @@ grant_scope(struct idp_arena *a, const struct idp_client *c,
 	return IDP_OK;
 }
 
+/* OIDC Core §3.1.2.1 acr_values: space-separated, in order of preference,
+ * voluntary. A second factor is asked when the list names IDP_ACR_MFA and
+ * not IDP_ACR_PASSWORD. */
+static enum idp_err
+parse_acr_values(struct idp_arena *a, const char *v, struct idp_authz *z,
+    const char **why)
+{
+	char **items = NULL;
+	size_t n = 0;
+
+	if (v == NULL)
+		return IDP_OK;
+	if (strlen(v) > 256 || idp_scope_parse(a, v, &items, &n) != IDP_OK)
+		return idp_fail_why(why, IDP_ERR_INVALID_REQUEST,
+		    "acr_values must be a short space-separated list.");
+	z->acr_values = v;
+	z->acr_mfa = idp_list_has(items, IDP_ACR_MFA) &&
+	    !idp_list_has(items, IDP_ACR_PASSWORD);
+	return IDP_OK;
+}
+
 enum idp_err
 idp_authz_validate(struct idp_arena *a, const struct idp_client *c,
     const struct idp_authz_raw *raw, const struct idp_authz_opts *opts,
@@ -179,7 +200,7 @@ idp_authz_validate(struct idp_arena *a, const struct idp_client *c,
 	z->login_hint = raw->login_hint;
 	z->id_token_hint = raw->id_token_hint;
 	z->ui_locales = raw->ui_locales;
-	return IDP_OK;
+	return parse_acr_values(a, raw->acr_values, z, why);
 }
 
 static void
@@ -206,6 +227,8 @@ idp_authz_to_json(const struct idp_authz *z)
 	set_opt(o, "login_hint", z->login_hint);
 	set_opt(o, "ui_locales", z->ui_locales);
 	set_opt(o, "resource", z->resource);
+	set_opt(o, "acr_values", z->acr_values);
+	json_object_set_new(o, "acr_mfa", json_boolean(z->acr_mfa));
 	return o;
 }
 
@@ -257,6 +280,7 @@ idp_authz_to_query(struct idp_arena *a, const struct idp_authz *z)
 	}
 	query_add(&b, "login_hint", z->login_hint);
 	query_add(&b, "ui_locales", z->ui_locales);
+	query_add(&b, "acr_values", z->acr_values);
 	return b.overflow ? NULL : b.data;
 }
 
@@ -292,5 +316,7 @@ idp_authz_from_json(struct idp_arena *a, json_t *o, struct idp_authz *z)
 	z->prompt_select_account = json_is_true(json_object_get(o,
 	    "prompt_select_account"));
 	z->max_age = json_integer_value(json_object_get(o, "max_age"));
+	z->acr_values = get(a, o, "acr_values");
+	z->acr_mfa = json_is_true(json_object_get(o, "acr_mfa"));
 	return 0;
 }

@@ -38,6 +38,7 @@ struct idp_authz_raw {
 	const char *request_uri;
 	const char *registration;
 	const char *resource;		/* RFC 8707 */
+	const char *acr_values;		/* OIDC Core §3.1.2.1 */
 };
 
 struct idp_authz {
@@ -64,7 +65,17 @@ struct idp_authz {
 	const char *login_hint;
 	const char *id_token_hint;
 	const char *ui_locales;
+	/* acr_values as asked (NULL when absent), and whether it asks for
+	 * a second factor: it names IDP_ACR_MFA and not IDP_ACR_PASSWORD
+	 * (values are voluntary, in order of preference; unknown ones are
+	 * ignored). */
+	const char *acr_values;
+	bool acr_mfa;
 };
+
+/* The acr values of this provider (README.md, "Second factor"). */
+#define IDP_ACR_PASSWORD "1"	/* the password alone */
+#define IDP_ACR_MFA "2"		/* the password and a second factor */
 
 struct idp_authz_opts {
 	bool allow_plain_pkce;

@@ -1,5 +1,6 @@
 #include <string.h>
 
+#include "oidc/authz.h"
 #include "oidc/claims.h"
 #include "oidc/client.h"
 #include "oidc/discovery.h"
@@ -105,7 +106,8 @@ idp_discovery_build(const struct idp_config *cfg, const struct idp_keyset *ks,
 		    "authorization_response_iss_parameter_supported",
 		    json_true());
 		json_object_set_new(o, "acr_values_supported",
-		    strings((const char *const[]){ "1", NULL }));
+		    strings((const char *const[]){ IDP_ACR_PASSWORD,
+		    IDP_ACR_MFA, NULL }));
 	}
 	if (served_has(served, "/token")) {
 		json_object_set_new(o, "grant_types_supported",

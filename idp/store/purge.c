@@ -37,6 +37,8 @@ const struct idp_stmt idp_purge_stmts[] = {
 	    "expires_at < now() - interval '1 day'"),
 	PURGE("purge_device_code_guesses", "device_code_guesses",
 	    "window_start < now() - interval '1 hour'"),
+	PURGE("purge_webauthn_challenges", "webauthn_challenges",
+	    "expires_at < now() - interval '1 hour'"),
 	PURGE("purge_audit", "audit_log", "at < now() - interval '400 days'"),
 	{ NULL, NULL, 0 },
 };

@@ -16,6 +16,7 @@ extern const struct idp_stmt idp_exchange_stmts[];
 extern const struct idp_stmt idp_iat_stmts[];
 extern const struct idp_stmt idp_keys_stmts[];
 extern const struct idp_stmt idp_member_stmts[];
+extern const struct idp_stmt idp_mfa_stmts[];
 extern const struct idp_stmt idp_outbox_stmts[];
 extern const struct idp_stmt idp_purge_stmts[];
 extern const struct idp_stmt idp_reset_stmts[];
