@@ -462,9 +462,9 @@ static void
 passkey_item(struct idp_page *pg, const struct idp_credential *k,
     const char *csrf)
 {
-	idp_page_raw(pg, "<section class=\"item\"><h4>");
+	idp_page_raw(pg, "<section class=\"item\"><h3>");
 	idp_page_text(pg, k->label != NULL ? k->label : "Passkey");
-	idp_page_raw(pg, "</h4>");
+	idp_page_raw(pg, "</h3>");
 	idp_page_dl_begin(pg);
 	if (k->last_used_at > 0)
 		idp_page_dl_time(pg, M(M_USED_LAST), k->last_used_at);
