@@ -21,6 +21,79 @@
 #define ALG_ES256 (-7)
 #define ALG_RS256 (-257)
 
+/* libcbor allocates a container of the size its head declares, before
+ * reading its elements: a few bytes claiming 2^32 elements would cost
+ * gigabytes. Each element takes at least one byte of input, so before
+ * cbor_load the heads are walked with libcbor's streaming decoder and the
+ * input refused when the declared counts together exceed its length, or
+ * when anything is indefinite (WebAuthn's CBOR is CTAP2 canonical:
+ * definite only). */
+struct cbor_scan {
+	size_t budget;
+	bool bad;
+};
+
+static void
+scan_array(void *ctx, size_t n)
+{
+	struct cbor_scan *s = ctx;
+
+	if (n > s->budget)
+		s->bad = true;
+	else
+		s->budget -= n;
+}
+
+static void
+scan_map(void *ctx, size_t n)
+{
+	struct cbor_scan *s = ctx;
+
+	if (n > s->budget / 2)
+		s->bad = true;
+	else
+		s->budget -= 2 * n;
+}
+
+static void
+scan_indefinite(void *ctx)
+{
+	((struct cbor_scan *)ctx)->bad = true;
+}
+
+static bool
+cbor_bounded(const unsigned char *d, size_t n)
+{
+	struct cbor_callbacks cb = cbor_empty_callbacks;
+	struct cbor_scan s = { n, false };
+	size_t off = 0;
+
+	cb.array_start = scan_array;
+	cb.map_start = scan_map;
+	cb.indef_array_start = scan_indefinite;
+	cb.indef_map_start = scan_indefinite;
+	cb.byte_string_start = scan_indefinite;
+	cb.string_start = scan_indefinite;
+	while (off < n && !s.bad) {
+		struct cbor_decoder_result r = cbor_stream_decode(d + off,
+		    n - off, &cb, &s);
+
+		if (r.status != CBOR_DECODER_FINISHED || r.read == 0)
+			return false;
+		off += r.read;
+	}
+	return !s.bad;
+}
+
+/* cbor_load of a bounded input (above); NULL when refused. */
+static cbor_item_t *
+load(const unsigned char *d, size_t n, struct cbor_load_result *res)
+{
+	if (!cbor_bounded(d, n))
+		return NULL;
+	return cbor_load(d, n, res);
+}
+
 int
 idp_webauthn_client_data_parse(struct idp_arena *a, const unsigned char *json,
     size_t n, struct idp_webauthn_client_data *out)
@@ -163,7 +236,7 @@ cose_key(const unsigned char *d, size_t n, size_t *used, int *alg)
 
 	if (d == NULL || n == 0 || n > IDP_WEBAUTHN_MAX)
 		return NULL;
-	it = cbor_load(d, n, &res);
+	it = load(d, n, &res);
 	if (it == NULL)
 		return NULL;
 	a = idp_arena_new(1024);
@@ -204,7 +277,7 @@ static bool
 extensions_ok(const unsigned char *d, size_t n)
 {
 	struct cbor_load_result res;
-	cbor_item_t *it = cbor_load(d, n, &res);
+	cbor_item_t *it = load(d, n, &res);
 	bool ok = it != NULL && res.error.code == CBOR_ERR_NONE &&
 	    res.read == n && cbor_isa_map(it);
 
@@ -262,7 +335,7 @@ idp_webauthn_attestation_parse(struct idp_arena *a, const unsigned char *d,
 
 	if (d == NULL || n == 0 || n > IDP_WEBAUTHN_MAX)
 		return -1;
-	it = cbor_load(d, n, &res);
+	it = load(d, n, &res);
 	if (it == NULL)
 		return -1;
 	if (res.error.code != CBOR_ERR_NONE || res.read != n ||

@@ -255,6 +255,12 @@ START_TEST(bad_cose_keys)
 	static const unsigned char not_map[] = { 0x82, 0x01, 0x02 };
 	static const unsigned char indefinite[] = { 0xbf, 0x01, 0x02, 0xff };
 	static const unsigned char dup[] = { 0xa2, 0x01, 0x02, 0x01, 0x02 };
+	/* Heads that declare 2^32 - 1 elements in a few bytes: refused
+	 * before libcbor allocates for them. */
+	static const unsigned char huge_array[] = { 0xa1, 0x01, 0x9a, 0xff,
+		0xff, 0xff, 0xff, 0x00 };
+	static const unsigned char huge_map[] = { 0xba, 0xff, 0xff, 0xff,
+		0xff, 0x01, 0x02 };
 	size_t used = 0;
 
 	ck_assert_int_eq(idp_cose_key_alg(wrong_alg.d, wrong_alg.n, NULL), 0);
@@ -270,6 +276,10 @@ START_TEST(bad_cose_keys)
 	ck_assert_int_eq(idp_cose_key_alg(indefinite, sizeof(indefinite),
 	    NULL), 0);
 	ck_assert_int_eq(idp_cose_key_alg(dup, sizeof(dup), NULL), 0);
+	ck_assert_int_eq(idp_cose_key_alg(huge_array, sizeof(huge_array),
+	    NULL), 0);
+	ck_assert_int_eq(idp_cose_key_alg(huge_map, sizeof(huge_map), NULL),
+	    0);
 	ck_assert_int_eq(idp_cose_key_alg(NULL, 0, NULL), 0);
 	free(wrong_alg.d);
 	free(wrong_crv.d);
