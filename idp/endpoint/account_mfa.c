@@ -100,7 +100,8 @@ enrol(struct idp_req *rq, struct idp_resp *rs, struct acct *x)
 /* The session goes on with the factor just proved (a fresh session id,
  * the same password time). */
 static enum idp_err
-upgrade(struct idp_req *rq, struct idp_resp *rs, struct acct *x)
+upgrade(struct idp_req *rq, struct idp_resp *rs, struct acct *x,
+    const char *method)
 {
 	struct idp_sign_in in = { 0 };
 	struct idp_session s;
@@ -108,7 +109,7 @@ upgrade(struct idp_req *rq, struct idp_resp *rs, struct acct *x)
 	in.user = &x->s->user;
 	in.auth_time = x->s->auth_time;
 	in.mfa_at = rq->now;
-	in.amr = idp_mfa_amr(rq->arena, x->s->amr, "otp");
+	in.amr = idp_mfa_amr(rq->arena, x->s->amr, method);
 	in.acr = idp_mfa_acr(true);
 	return idp_flow_sign_in(rq, rs, &in, &s);
 }
@@ -148,7 +149,7 @@ enrol_confirm(struct idp_req *rq, struct idp_resp *rs, struct acct *x)
 		}
 		return enrol(rq, rs, x);
 	}
-	if ((rc = upgrade(rq, rs, x)) != IDP_OK)
+	if ((rc = upgrade(rq, rs, x, "otp")) != IDP_OK)
 		return rc;
 	rp.codes = codes;
 	rp.ncodes = IDP_RECOVERY_COUNT;
@@ -234,6 +235,11 @@ add_passkey(struct idp_req *rq, struct idp_resp *rs, struct acct *x)
 	if (ok)
 		idp_factor_changed(rq, &x->s->user, "mfa.passkey_added", true,
 		    NULL);
+	/* The first factor: the ceremony just proved it, as a first code
+	 * does for an app. */
+	if (ok && !idp_session_second_factor(x->s, NULL) &&
+	    (rc = upgrade(rq, rs, x, "hwk")) != IDP_OK)
+		return rc;
 	idp_page_see_other(rq, rs, SELF, ok ? "passkey_added" :
 	    "passkey_failed");
 	return IDP_OK;
