@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { test } from 'node:test';
-import { decodeJwt, http, idpctl, pkce, psql, unique } from './lib.mjs';
+import { decodeJwt, http, idpctl, pkce, psql, sleep, unique } from './lib.mjs';
 import { addManifest, testOrg } from './rp.mjs';
 import { REDIRECT, authorizeUrl as plainUrl, callback, exchange as plainExchange, makeClient,
   makeUser, newJar, submitLogin } from './flow.mjs';
@@ -35,7 +35,9 @@ function base32(s) {
 
 // RFC 6238 with SHA-1, 6 digits, 30 s; step offset from now.
 function totp(key, offset = 0) {
-  const step = Math.floor(Date.now() / 1000 / 30) + offset;
+  return totpAt(key, Math.floor(Date.now() / 1000 / 30) + offset);
+}
+function totpAt(key, step) {
   const msg = Buffer.alloc(8);
   msg.writeBigUInt64BE(BigInt(step));
   const mac = createHmac('sha1', key).update(msg).digest();
@@ -115,11 +117,14 @@ test('the app is set up, asked for at every sign-in, and its codes work once', a
   const step = await toSecondStep(jar2, client, user);
   assert.match(step.text, /autocomplete="one-time-code"/);
   assert.match(step.text, /inputmode="numeric"/);
+  const last = Number(psql(`SELECT totp_last_step FROM credentials c JOIN users u
+    ON u.id = c.user_id WHERE u.username = '${user.username}' AND kind = 'totp'`));
   const used = await http('POST', '/login/factor', { jar: jar2,
-    form: { ...form(step.text, 'totp'), code: totp(key, 0) } });
-  // The code of the set-up's step (or, at a step boundary, a wrong one).
+    form: { ...form(step.text, 'totp'), code: totpAt(key, last) } });
+  // The code of the set-up's step: accepted once already.
   assert.equal(used.status, 400);
-  const code = totp(key, 1);
+  assert.match(used.text, /sudah dipakai|was used already/);
+  const code = totpAt(key, last + 1);
   const ok = await http('POST', '/login/factor', { jar: jar2,
     form: { ...form(used.text, 'totp'), code } });
   assert.equal(ok.status, 302, ok.text.slice(0, 400));
@@ -129,6 +134,18 @@ test('the app is set up, asked for at every sign-in, and its codes work once', a
   const idt = decodeJwt(tok.json.id_token).payload;
   assert.equal(idt.acr, '2');
   assert.deepEqual(idt.amr, ['pwd', 'otp', 'mfa']);
+  // The same session goes on; prompt=login and max_age ask for the
+  // password and then the second factor again.
+  const on = await http('GET', authorizeUrl(client), { jar: jar2 });
+  assert.equal(on.status, 302);
+  for (const extra of [{ prompt: 'login' }, { max_age: '1' }]) {
+    if (extra.max_age) await sleep(2100);
+    const again = await http('GET', authorizeUrl(client, extra), { jar: jar2 });
+    assert.equal(again.status, 200);
+    const s2 = await submitLogin(jar2, again, user.username, user.password);
+    assert.equal(s2.status, 200);
+    assert.match(s2.text, /autocomplete="one-time-code"/);
+  }
 
   // The same code again, in yet another browser: a replay.
   const jar3 = newJar();

@@ -13,10 +13,19 @@ import { createHash, generateKeyPairSync, randomBytes, sign } from 'node:crypto'
 import { after, before, test } from 'node:test';
 import { CookieJar, http, pkce, psql, startIdp } from './lib.mjs';
 import { authorizeUrl, makeClient, makeUser } from './flow.mjs';
+import { SmtpServer } from './mail.mjs';
 
-let idp;
-before(async () => { idp = await startIdp({}, { host: 'localhost' }); });
-after(async () => { await idp?.stop(); });
+let idp, smtp;
+before(async () => {
+  smtp = await (await SmtpServer.create()).start();
+  idp = await startIdp({ IDP_SMTP_URL: smtp.url(), IDP_MAIL_FROM: 'sso@baliprov.go.id' },
+    { host: 'localhost' });
+});
+after(async () => {
+  await idp?.stop();
+  await smtp?.stop();
+  smtp?.cleanup();
+});
 
 function head(major, n) {
   if (n < 24) return Buffer.from([(major << 5) | n]);
@@ -130,6 +139,20 @@ test('registration: none attestation accepted, every wrong part refused', async 
   const rows = psql(`SELECT count(*) FROM credentials c JOIN users u ON u.id = c.user_id
     WHERE u.username = '${user.username}' AND kind = 'webauthn' AND confirmed_at IS NOT NULL`);
   assert.equal(rows, '1');
+  const added = await smtp.waitFor(`${user.username}@baliprov.go.id`, (m) => /ditambahkan/.test(m.subject));
+  assert.match(added.subject, /Verifikasi dua langkah/);
+  // Removed (the session used the passkey when it was added): asked, then mailed.
+  const page = await http('GET', `${idp.url}/account/mfa`, { jar });
+  const id = /name="action" value="remove_passkey"><input type="hidden" name="id" value="(\d+)"/.exec(page.text)?.[1];
+  assert.ok(id, 'the passkey has a remove button');
+  const form = { csrf_token: hidden(page.text, 'csrf_token'), action: 'remove_passkey', id };
+  const ask = await http('POST', `${idp.url}/account/mfa`, { jar, form });
+  assert.equal(ask.status, 200);
+  const done = await http('POST', `${idp.url}/account/mfa`, { jar, form: { ...form, confirm: 'yes' } });
+  assert.equal(done.status, 303);
+  await smtp.waitFor(`${user.username}@baliprov.go.id`, (m) => /dihapus/.test(m.subject));
+  assert.equal(psql(`SELECT count(*) FROM credentials c JOIN users u ON u.id = c.user_id
+    WHERE u.username = '${user.username}' AND kind <> 'password'`), '0');
 });
 
 test('authentication: the second step with a passkey; counter regression and bad parts refused', async () => {
