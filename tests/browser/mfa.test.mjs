@@ -107,8 +107,35 @@ for (const [name, viewport] of VIEWPORTS) {
     await p2.click('form:has(input[value="totp"]) button');
     await p2.waitForURL(/\/callback\?/);
     assert.ok(new URL(p2.url()).searchParams.get('code'));
+    // Removing the app asks first.
+    await page.click('form:has(input[value="remove_totp"]) button');
+    assert.equal(await page.locator('input[name="confirm"]').count(), 1);
+    await checkPage(ctx, page, `${name}: remove the app?`);
     await ctx.close();
     await ctx2.close();
+  });
+
+  test(`a service asks for a second factor a person does not have (${name}, English)`, async () => {
+    const user = makeUser({ name: 'Komang Arya' });
+    const client = makeClient({ redirects: [rp.redirect] });
+    const ctx = await context(browser, viewport, 'en-US');
+    const page = await ctx.newPage();
+    await page.goto(`${authorize(client)}&acr_values=2&ui_locales=en`);
+    await page.fill('#username', user.username);
+    await page.fill('#password', user.password);
+    await page.click('button[type=submit]');
+    assert.match(await page.textContent('h1'), /Two-step verification/);
+    assert.match(await page.textContent('main'), /does not have it yet/);
+    await checkPage(ctx, page, `${name}: set-up offered`);
+    await page.click('form:has(input[value="enrol"]) button');
+    await checkPage(ctx, page, `${name}: set up during sign-in`);
+    const key = base32(await page.textContent('code.secret'));
+    await page.fill('#code', totp(key));
+    await page.click('form:has(input[value="enrol_confirm"]) button');
+    await checkPage(ctx, page, `${name}: recovery codes during sign-in`);
+    await page.click('form:has(input[value="continue"]) button');
+    await page.waitForURL(/\/callback\?/);
+    await ctx.close();
   });
 }
 
