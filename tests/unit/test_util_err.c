@@ -39,6 +39,12 @@ static const struct {
 	{ "account_selection_required", 400, true, "OIDC Core §3.1.2.6" },
 	{ "request_not_supported", 400, true, "OIDC Core §3.1.2.6" },
 	{ "request_uri_not_supported", 400, true, "OIDC Core §3.1.2.6" },
+	{ "invalid_request_object", 400, true, "RFC 9101 §6.2" },
+	{ "invalid_request_uri", 400, true, "RFC 9101 §6.2" },
+	/* At the token and PAR endpoints; a resource server sends them with
+	 * 401 and a DPoP challenge (http/response.c). */
+	{ "invalid_dpop_proof", 400, true, "RFC 9449 §5" },
+	{ "use_dpop_nonce", 400, true, "RFC 9449 §8" },
 	/* The provider's own, for answers outside OAuth (RFC 9110 §15). */
 	{ "ok", 200, false, "RFC 9110 §15.3.1" },
 	{ "not_found", 404, false, "RFC 9110 §15.5.5" },
@@ -87,6 +93,8 @@ START_TEST(values_keep_their_numbers)
 	ck_assert_int_eq(IDP_ERR_INVALID_TOKEN, 32);
 	ck_assert_int_eq(IDP_ERR_TEMPORARILY_UNAVAILABLE, 39);
 	ck_assert_int_eq(IDP_ERR_FORBIDDEN, 41);
+	ck_assert_int_eq(IDP_ERR_INVALID_REQUEST_OBJECT, 50);
+	ck_assert_int_eq(IDP_ERR_USE_DPOP_NONCE, 53);
 }
 END_TEST
 
