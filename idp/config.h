@@ -78,6 +78,12 @@ struct idp_config {
 	char *helpdesk_email;		/* "" when not configured */
 	struct idp_hours helpdesk_hours;	/* n == 0 when not configured */
 	char *time_zone;		/* tzdata name, e.g. Asia/Makassar */
+	/* How clients send requests (config_request.c). */
+	int64_t par_ttl;		/* seconds a request_uri lives */
+	bool require_par;		/* every client must push (RFC 9126) */
+	int64_t dpop_proof_max_age;	/* seconds, of a proof's iat */
+	bool dpop_require_nonce;	/* RFC 9449 §8 */
+	int64_t dpop_nonce_rotation;	/* seconds between new nonces */
 };
 
 struct idp_config_entry {
@@ -103,5 +109,10 @@ void idp_config_free(struct idp_config *cfg);
 int idp_config_set_page(struct idp_config *cfg, const char *key,
     const char *value, char *err, size_t errlen);
 void idp_config_free_page(struct idp_config *cfg);
+
+/* config_request.c: the keys of PAR and DPoP. Returns 1 when key is not
+ * one of them. */
+int idp_config_set_request(struct idp_config *cfg, const char *key,
+    const char *value, char *err, size_t errlen);
 
 #endif

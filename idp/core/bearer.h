@@ -24,6 +24,7 @@ struct idp_token_info {
 	const char *sub;	/* the user's sub, or the client_id */
 	const char *jti;	/* JWT access tokens */
 	const char *aud;
+	const char *jkt;	/* DPoP binding (RFC 9449 §6), or NULL */
 	bool is_jwt;
 };
 

@@ -26,6 +26,9 @@ struct idp_ctx {
 	/* A hash of a random password at the configured cost: unknown users
 	 * are checked against it, so they cost the same time as known ones. */
 	char dummy_hash[IDP_PWHASH_STRMAX];
+	/* The HMAC key of DPoP nonces, the same at every instance: read from
+	 * the database at start (core/dpop.h). */
+	unsigned char dpop_nonce_key[32];
 };
 
 #endif
