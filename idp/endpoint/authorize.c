@@ -32,6 +32,7 @@ collect(struct idp_req *rq, struct idp_authz_raw *r)
 	r->id_token_hint = idp_req_param(rq, "id_token_hint");
 	r->ui_locales = idp_req_param(rq, "ui_locales");
 	r->response_mode = idp_req_param(rq, "response_mode");
+	r->dpop_jkt = idp_req_param(rq, "dpop_jkt");
 	r->request = idp_req_param(rq, "request");
 	r->request_uri = idp_req_param(rq, "request_uri");
 	r->registration = idp_req_param(rq, "registration");
@@ -119,7 +120,8 @@ enum idp_err
 idp_authorize_handle(struct idp_req *rq, struct idp_resp *rs)
 {
 	const struct idp_config *cfg = rq->ctx->cfg;
-	struct idp_authz_opts opts = { cfg->pkce_allow_plain };
+	struct idp_authz_opts opts = { .allow_plain_pkce = cfg->pkce_allow_plain,
+		.require_par = cfg->require_par };
 	const struct idp_client *c = NULL;
 	struct idp_session *s = NULL;
 	struct idp_authz_raw raw = { 0 };
