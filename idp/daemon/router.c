@@ -19,6 +19,7 @@ static const struct idp_route routes[] = {
 	{ "/account", IDP_GET | IDP_POST, idp_account_handle, IDP_ROUTE_HTML },
 	{ "/logout", IDP_GET | IDP_POST, idp_logout_handle, IDP_ROUTE_HTML },
 	{ "/token", IDP_POST, idp_token_handle, IDP_ROUTE_API },
+	{ "/par", IDP_POST, idp_par_handle, IDP_ROUTE_API },
 	{ "/introspect", IDP_POST, idp_introspect_handle, IDP_ROUTE_API },
 	{ "/revoke", IDP_POST, idp_revoke_handle, IDP_ROUTE_API },
 	{ "/register", IDP_POST, idp_register_handle, IDP_ROUTE_API },
