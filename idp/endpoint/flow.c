@@ -449,6 +449,7 @@ issue_code(struct idp_req *rq, struct idp_resp *rs, const struct idp_client *c,
 	n.acr = s->acr;
 	n.amr = s->amr;
 	n.ttl = cfg->code_ttl;
+	n.dpop_jkt = z->dpop_jkt;
 	rc = idp_store_code_insert(db, &n);
 	if (rc == IDP_OK)
 		rc = idp_store_session_touch(db, s->id, c->client_id,

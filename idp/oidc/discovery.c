@@ -3,6 +3,7 @@
 #include "oidc/claims.h"
 #include "oidc/client.h"
 #include "oidc/discovery.h"
+#include "oidc/dpop.h"
 #include "oidc/scope.h"
 
 static json_t *
@@ -118,6 +119,8 @@ idp_discovery_build(const struct idp_config *cfg, const struct idp_keyset *ks,
 		json_object_set_new(o, "require_pushed_authorization_requests",
 		    json_boolean(cfg->require_par));
 	if (served_has(served, "/token")) {
+		json_object_set_new(o, "dpop_signing_alg_values_supported",
+		    strings(idp_dpop_algs_supported));
 		json_object_set_new(o, "grant_types_supported",
 		    strings(idp_grant_types_supported));
 		json_object_set_new(o, "token_endpoint_auth_methods_supported",
