@@ -434,7 +434,7 @@ test('refresh tokens rotate; a used one revokes the whole family', async () => {
 test('userinfo: missing, invalid, expired and revoked tokens get RFC 6750 challenges', async () => {
   const missing = await http('GET', '/userinfo');
   assert.equal(missing.status, 401);
-  assert.match(missing.headers.get('www-authenticate'), /^Bearer realm="[^"]+"$/);
+  assert.match(missing.headers.get('www-authenticate'), /^Bearer realm="[^"]+", DPoP algs="ES256 PS256 RS256"$/);
   const bad = await userinfo('A'.repeat(43));
   assert.equal(bad.status, 401);
   assert.match(bad.headers.get('www-authenticate'), /error="invalid_token"/);
