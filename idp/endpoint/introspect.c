@@ -50,6 +50,11 @@ access_info(struct idp_req *rq, const struct idp_token_info *t)
 	}
 	if (t->jti != NULL)
 		json_object_set_new(o, "jti", json_string(t->jti));
+	/* RFC 9449 §6.2: the key a DPoP-bound token is bound to. */
+	if (t->jkt != NULL) {
+		json_object_set_new(o, "token_type", json_string("DPoP"));
+		json_object_set_new(o, "cnf", json_pack("{s:s}", "jkt", t->jkt));
+	}
 	json_object_set_new(o, "aud", json_string(t->aud ? t->aud :
 	    t->client_id));
 	return o;
