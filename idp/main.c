@@ -11,6 +11,7 @@
 #include "config.h"
 #include "core/clients.h"
 #include "core/ctx.h"
+#include "core/dpop.h"
 #include "core/hashq.h"
 #include "core/housekeeping.h"
 #include "core/fetch.h"
@@ -188,6 +189,10 @@ main(int argc, char **argv)
 	ctx.pub = idp_pubring_new();
 	if (idp_keys_reload(&ctx, err, sizeof(err)) != IDP_OK) {
 		fprintf(stderr, "idp: key_dir: %s\n", err);
+		goto out_pub;
+	}
+	if (idp_dpop_init(&ctx, err, sizeof(err)) != IDP_OK) {
+		fprintf(stderr, "idp: %s\n", err);
 		goto out_pub;
 	}
 	ctx.clients = idp_client_cache_new(cfg.client_cache_ttl);

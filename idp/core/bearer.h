@@ -24,6 +24,7 @@ struct idp_token_info {
 	const char *sub;	/* the user's sub, or the client_id */
 	const char *jti;	/* JWT access tokens */
 	const char *aud;
+	const char *jkt;	/* DPoP binding (RFC 9449 §6), or NULL */
 	bool is_jwt;
 	const char *grant_id;	/* the grant it belongs to, or NULL */
 	const char *act;	/* act claim (RFC 8693 §4.1), JSON, or NULL */

@@ -26,6 +26,8 @@ client_usage(void)
 	    "[--id-token-alg ALG]\n"
 	    "           [--access-token-format opaque|jwt] [--jwks FILE] "
 	    "[--jwks-uri URI]\n"
+	    "           [--require-par] [--request-object-alg ALG] "
+	    "[--dpop-bound]\n"
 	    "       idpctl client add --manifest FILE.json\n"
 	    "       idpctl client list\n"
 	    "       idpctl client show CLIENT_ID\n"
@@ -103,7 +105,8 @@ client_add_args(struct ctl *c, int argc, char **argv, json_t *doc,
 		OPT_MANIFEST = 0x100 + 1, OPT_NAME, OPT_REDIRECT_URI,
 		OPT_POST_LOGOUT_URI, OPT_GRANT, OPT_AUTH_METHOD, OPT_SCOPE,
 		OPT_ORG, OPT_ID_TOKEN_ALG, OPT_AT_FORMAT, OPT_JWKS_URI,
-		OPT_JWKS, OPT_FIRST_PARTY,
+		OPT_JWKS, OPT_FIRST_PARTY, OPT_REQUIRE_PAR, OPT_RO_ALG,
+		OPT_DPOP_BOUND,
 	};
 	static const struct option opts[] = {
 		{ "manifest", required_argument, NULL, OPT_MANIFEST },
@@ -121,6 +124,10 @@ client_add_args(struct ctl *c, int argc, char **argv, json_t *doc,
 		{ "jwks-uri", required_argument, NULL, OPT_JWKS_URI },
 		{ "jwks", required_argument, NULL, OPT_JWKS },
 		{ "first-party", no_argument, NULL, OPT_FIRST_PARTY },
+		/* RFC 9126 §6, OIDC Registration §2, RFC 9449 §5.2 */
+		{ "require-par", no_argument, NULL, OPT_REQUIRE_PAR },
+		{ "request-object-alg", required_argument, NULL, OPT_RO_ALG },
+		{ "dpop-bound", no_argument, NULL, OPT_DPOP_BOUND },
 		CTL_OPTS_COMMON
 	};
 	/* Members set from an option's value, by option. */
@@ -160,6 +167,19 @@ client_add_args(struct ctl *c, int argc, char **argv, json_t *doc,
 			break;
 		case OPT_FIRST_PARTY:
 			json_object_set_new(doc, "first_party", json_true());
+			break;
+		case OPT_REQUIRE_PAR:
+			json_object_set_new(doc,
+			    "require_pushed_authorization_requests",
+			    json_true());
+			break;
+		case OPT_RO_ALG:
+			json_object_set_new(doc, "request_object_signing_alg",
+			    json_string(optarg));
+			break;
+		case OPT_DPOP_BOUND:
+			json_object_set_new(doc, "dpop_bound_access_tokens",
+			    json_true());
 			break;
 		case OPT_NAME:
 		case OPT_AUTH_METHOD:

@@ -188,6 +188,11 @@ restart_link(struct idp_req *rq, const struct idp_pending *p)
 
 	if (p == NULL)
 		return NULL;
+	/* A client that only sends pushed or signed requests cannot start
+	 * again from a plain link: the person goes back to the service. */
+	if (p->client != NULL && (p->client->require_par ||
+	    p->client->require_signed_request || rq->ctx->cfg->require_par))
+		return NULL;
 	idp_buf_init(&b, rq->arena, 17 * 1024);
 	if (p->client == NULL) {
 		idp_buf_adds(&b, "/login?next=");
@@ -490,6 +495,7 @@ issue_code(struct idp_req *rq, struct idp_resp *rs, const struct idp_client *c,
 	n.acr = s->acr;
 	n.amr = s->amr;
 	n.ttl = cfg->code_ttl;
+	n.dpop_jkt = z->dpop_jkt;
 	rc = idp_store_code_insert(db, &n);
 	if (rc == IDP_OK)
 		rc = idp_store_session_touch(db, s->id, c->client_id,

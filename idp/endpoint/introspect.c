@@ -79,6 +79,11 @@ access_info(struct idp_req *rq, const struct idp_token_info *t,
 	/* RFC 8693 §4.1: who acts for the subject, of an exchanged token. */
 	if (t->act != NULL)
 		json_object_set_new(o, "act", json_loads(t->act, 0, NULL));
+	/* RFC 9449 §6.2: the key a DPoP-bound token is bound to. */
+	if (t->jkt != NULL) {
+		json_object_set_new(o, "token_type", json_string("DPoP"));
+		json_object_set_new(o, "cnf", json_pack("{s:s}", "jkt", t->jkt));
+	}
 	return o;
 }
 

@@ -6,11 +6,14 @@
  * the granted scope. Scopes follow the one rule of oidc/scope.h at every
  * grant, so a scope its resource server no longer allows is dropped at the
  * next refresh too; a refresh token is issued only as idp_scope_refresh_ok
- * says (OIDC Core §11). */
+ * says (OIDC Core §11). A DPoP proof (RFC 9449 §5, core/dpop.h) binds the
+ * access token it issues to the client's key (token_type DPoP), and the
+ * refresh token too for a public client. */
 #include <string.h>
 
 #include "config.h"
 #include "core/client_auth.h"
+#include "core/dpop.h"
 #include "core/ctx.h"
 #include "core/mint.h"
 #include "core/reqdb.h"
@@ -70,7 +73,8 @@ static enum idp_err
 respond(struct idp_req *rq, struct idp_resp *rs, const struct issued *is)
 {
 	json_t *o = json_pack("{s:s, s:s, s:I}", "access_token",
-	    is->access_token, "token_type", "Bearer", "expires_in",
+	    is->access_token, "token_type", rq->dpop_jkt ? "DPoP" : "Bearer",
+	    "expires_in",
 	    (json_int_t)is->expires_in);
 	char *s;
 
@@ -124,6 +128,7 @@ make_access(struct idp_req *rq, const struct grant_facts *g,
 	in.iat = rq->now;
 	in.exp = rq->now + cfg->access_token_ttl;
 	in.auth_time = g->auth_time;
+	in.jkt = rq->dpop_jkt;
 	claims = idp_jwt_at_claims(&in);
 	jwt = idp_mint_jwt(rq, c->access_token_alg, "at+jwt", claims);
 	json_decref(claims);
@@ -176,6 +181,14 @@ mint_tokens(struct idp_req *rq, const struct grant_facts *g,
 	if (t->refresh)
 		idp_mint_secret(&t->rt);
 	return make_access(rq, g, &t->at, &t->access_token);
+}
+
+/* RFC 9449 §5: only a public client's refresh tokens are bound to its
+ * DPoP key; a confidential client's are bound to its credentials. */
+static const char *
+refresh_binding(const struct idp_req *rq, const struct idp_client *c)
+{
+	return c->auth == IDP_AUTH_NONE ? rq->dpop_jkt : NULL;
 }
 
 static void
@@ -272,7 +285,10 @@ redeem_code(struct idp_req *rq, struct idp_resp *rs,
 	if ((rc = idp_reqdb(rq, &db)) != IDP_OK)
 		return rc;
 	idp_sha256_str(code, d);
-	rc = idp_store_code_consume(db, rq->arena, d, k);
+	rc = idp_store_code_consume(db, rq->arena, d, rq->dpop_jkt, k);
+	if (rc == IDP_ERR_FORBIDDEN)
+		return idp_fail(rs, IDP_ERR_INVALID_GRANT, "The code is bound "
+		    "to a DPoP key: send a DPoP proof of that key.");
 	if (rc == IDP_ERR_CONFLICT) {
 		revoke_on_reuse(rq, db, c, "token.code_reuse", (*k)->grant_id,
 		    "code reuse");
@@ -372,6 +388,8 @@ issue_grant(struct idp_req *rq, struct idp_resp *rs, struct grant_facts *g,
 	is.at_ttl = cfg->access_token_ttl;
 	is.rt_digest = t.refresh ? t.rt.digest : NULL;
 	is.rt_ttl = cfg->refresh_token_ttl;
+	is.at_jkt = rq->dpop_jkt;
+	is.rt_jkt = refresh_binding(rq, g->client);
 	rc = idp_store_issue_from_code(db, rq->arena, &is, grant);
 	if (rc == IDP_OK) {
 		g->id = *grant;
@@ -419,7 +437,10 @@ redeem_refresh(struct idp_req *rq, struct idp_resp *rs,
 	if ((rc = idp_reqdb(rq, &db)) != IDP_OK)
 		return rc;
 	idp_sha256_str(token, d);
-	rc = idp_store_refresh_consume(db, rq->arena, d, f);
+	rc = idp_store_refresh_consume(db, rq->arena, d, rq->dpop_jkt, f);
+	if (rc == IDP_ERR_FORBIDDEN)
+		return idp_fail(rs, IDP_ERR_INVALID_GRANT, "The refresh token "
+		    "is bound to a DPoP key: send a DPoP proof of that key.");
 	if (rc == IDP_ERR_CONFLICT) {
 		revoke_on_reuse(rq, db, c, "token.refresh_reuse",
 		    (*f)->grant_id, "refresh reuse");
@@ -515,7 +536,8 @@ grant_refresh(struct idp_req *rq, struct idp_resp *rs,
 	    (rc = idp_reqdb(rq, &db)) != IDP_OK)
 		goto out;
 	rc = idp_store_issue_refresh(db, g.id, g.scope, t.at.digest,
-	    cfg->access_token_ttl, t.rt.digest, cfg->refresh_token_ttl);
+	    cfg->access_token_ttl, t.rt.digest, cfg->refresh_token_ttl,
+	    rq->dpop_jkt, refresh_binding(rq, c));
 	if (rc == IDP_ERR_NOT_FOUND)
 		rc = idp_fail(rs, IDP_ERR_INVALID_GRANT,
 		    "The refresh token was revoked.");
@@ -584,7 +606,7 @@ grant_client_credentials(struct idp_req *rq, struct idp_resp *rs,
 	if (!c->jwt_access_tokens &&
 	    ((rc = idp_reqdb(rq, &db)) != IDP_OK ||
 	    (rc = idp_store_access_insert(db, at.digest, c->client_id,
-	    g.scope, cfg->access_token_ttl)) != IDP_OK))
+	    g.scope, cfg->access_token_ttl, rq->dpop_jkt)) != IDP_OK))
 		goto out;
 	out.scope = g.scope;
 	out.expires_in = cfg->access_token_ttl;
@@ -627,6 +649,8 @@ idp_token_handle(struct idp_req *rq, struct idp_resp *rs)
 		return idp_fail(rs, IDP_ERR_INVALID_REQUEST,
 		    "grant_type is required.");
 	if ((rc = idp_client_authenticate(rq, &c, &why)) != IDP_OK)
+		return idp_fail(rs, rc, why);
+	if ((rc = idp_dpop_token_request(rq, rs, c, &why)) != IDP_OK)
 		return idp_fail(rs, rc, why);
 	if (!strcmp(grant_type, "authorization_code"))
 		return grant_code(rq, rs, c);

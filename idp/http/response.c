@@ -95,6 +95,32 @@ idp_resp_bearer_error(struct idp_req *rq, struct idp_resp *rs, enum idp_err e,
 	idp_resp_header(rs, "WWW-Authenticate", chal);
 }
 
+void
+idp_resp_dpop_error(struct idp_req *rq, struct idp_resp *rs, enum idp_err e,
+    const char *desc, const char *algs)
+{
+	const char *chal;
+	int status = idp_err_status(e);
+
+	idp_resp_oauth_error(rq, rs, e, desc);
+	if (status >= 500)
+		return;
+	/* RFC 9449 §7.1: a proof or token that fails is 401 at a resource
+	 * server, whatever the token endpoint would answer. */
+	if (e == IDP_ERR_INVALID_DPOP_PROOF || e == IDP_ERR_USE_DPOP_NONCE)
+		rs->status = 401;
+	if (desc == NULL && e == IDP_ERR_INVALID_TOKEN) {
+		/* No credentials: both schemes are offered (§7.2). */
+		chal = idp_arena_printf(rq->arena, "Bearer realm=\"%s\", DPoP "
+		    "algs=\"%s\"", issuer_of(rq), algs);
+	} else {
+		chal = idp_arena_printf(rq->arena, "DPoP error=\"%s\", "
+		    "error_description=\"%s\", algs=\"%s\"", idp_err_str(e),
+		    challenge_safe(rq->arena, desc ? desc : ""), algs);
+	}
+	idp_resp_header(rs, "WWW-Authenticate", chal);
+}
+
 enum idp_err
 idp_resp_error_redirect(struct idp_req *rq, struct idp_resp *rs,
     const char *redirect_uri, enum idp_err e, const char *desc,

@@ -28,6 +28,13 @@ void idp_resp_oauth_error(struct idp_req *rq, struct idp_resp *rs,
     enum idp_err e, const char *desc);
 void idp_resp_bearer_error(struct idp_req *rq, struct idp_resp *rs,
     enum idp_err e, const char *desc);
+/* The same with a DPoP challenge (RFC 9449 §7.1) naming the proof
+ * algorithms algs (space-separated): for a request that used the DPoP
+ * scheme or presented a DPoP-bound token. invalid_dpop_proof and
+ * use_dpop_nonce are 401 here. With e IDP_ERR_INVALID_TOKEN and no desc (no
+ * credentials at all), both the Bearer and the DPoP scheme are offered. */
+void idp_resp_dpop_error(struct idp_req *rq, struct idp_resp *rs,
+    enum idp_err e, const char *desc, const char *algs);
 /* The error redirect (query response mode); returns e, or, when the URI
  * would be too long, IDP_ERR_INVALID_REQUEST without a response, for the
  * error page. */

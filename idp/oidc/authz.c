@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "oidc/authz.h"
+#include "oidc/dpop.h"
 #include "oidc/scope.h"
 #include "util/buf.h"
 #include "util/str.h"
@@ -115,6 +116,27 @@ grant_scope(struct idp_arena *a, const struct idp_client *c,
 	return IDP_OK;
 }
 
+/* How the request came (RFC 9126 §5, §6; RFC 9101 §10.5) and the key its
+ * code is bound to (RFC 9449 §10). */
+static enum idp_err
+check_origin(const struct idp_client *c, const struct idp_authz_raw *raw,
+    const struct idp_authz_opts *opts, struct idp_authz *z, const char **why)
+{
+	if ((opts->require_par || c->require_par) && !opts->pushed)
+		return idp_fail_why(why, IDP_ERR_INVALID_REQUEST, "This client "
+		    "must push its authorization requests to the pushed "
+		    "authorization request endpoint.");
+	if (c->require_signed_request && !opts->signed_request)
+		return idp_fail_why(why, IDP_ERR_INVALID_REQUEST, "This client "
+		    "must send its authorization requests as signed request "
+		    "objects.");
+	if (raw->dpop_jkt != NULL && !idp_dpop_jkt_syntax_ok(raw->dpop_jkt))
+		return idp_fail_why(why, IDP_ERR_INVALID_REQUEST, "dpop_jkt "
+		    "must be a base64url SHA-256 JWK thumbprint.");
+	z->dpop_jkt = raw->dpop_jkt;
+	return IDP_OK;
+}
+
 enum idp_err
 idp_authz_validate(struct idp_arena *a, const struct idp_client *c,
     const struct idp_authz_raw *raw, const struct idp_authz_opts *opts,
@@ -132,15 +154,19 @@ idp_authz_validate(struct idp_arena *a, const struct idp_client *c,
 		return idp_fail_why(why, IDP_ERR_INVALID_REQUEST,
 		    "state is too long.");
 	z->state = raw->state;
+	/* The endpoints unpack these first (endpoint/authz_params.h); one
+	 * left here sits inside a request object or a pushed request. */
 	if (raw->request != NULL)
 		return idp_fail_why(why, IDP_ERR_REQUEST_NOT_SUPPORTED,
-		    "Request objects are not supported.");
+		    "A request object cannot be nested.");
 	if (raw->request_uri != NULL)
 		return idp_fail_why(why, IDP_ERR_REQUEST_URI_NOT_SUPPORTED,
-		    "request_uri is not supported.");
+		    "request_uri cannot be nested.");
 	if (raw->registration != NULL)
 		return idp_fail_why(why, IDP_ERR_INVALID_REQUEST,
 		    "The registration parameter is not supported.");
+	if ((rc = check_origin(c, raw, opts, z, why)) != IDP_OK)
+		return rc;
 	if (raw->response_type == NULL)
 		return idp_fail_why(why, IDP_ERR_INVALID_REQUEST,
 		    "response_type is required.");
@@ -206,6 +232,7 @@ idp_authz_to_json(const struct idp_authz *z)
 	set_opt(o, "login_hint", z->login_hint);
 	set_opt(o, "ui_locales", z->ui_locales);
 	set_opt(o, "resource", z->resource);
+	set_opt(o, "dpop_jkt", z->dpop_jkt);
 	return o;
 }
 
@@ -257,6 +284,7 @@ idp_authz_to_query(struct idp_arena *a, const struct idp_authz *z)
 	}
 	query_add(&b, "login_hint", z->login_hint);
 	query_add(&b, "ui_locales", z->ui_locales);
+	query_add(&b, "dpop_jkt", z->dpop_jkt);
 	return b.overflow ? NULL : b.data;
 }
 
@@ -286,6 +314,7 @@ idp_authz_from_json(struct idp_arena *a, json_t *o, struct idp_authz *z)
 	z->login_hint = get(a, o, "login_hint");
 	z->ui_locales = get(a, o, "ui_locales");
 	z->resource = get(a, o, "resource");
+	z->dpop_jkt = get(a, o, "dpop_jkt");
 	z->prompt_none = json_is_true(json_object_get(o, "prompt_none"));
 	z->prompt_login = json_is_true(json_object_get(o, "prompt_login"));
 	z->prompt_consent = json_is_true(json_object_get(o, "prompt_consent"));

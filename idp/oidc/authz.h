@@ -34,6 +34,7 @@ struct idp_authz_raw {
 	const char *id_token_hint;
 	const char *ui_locales;
 	const char *response_mode;
+	const char *dpop_jkt;		/* RFC 9449 §10 */
 	const char *request;
 	const char *request_uri;
 	const char *registration;
@@ -64,10 +65,16 @@ struct idp_authz {
 	const char *login_hint;
 	const char *id_token_hint;
 	const char *ui_locales;
+	const char *dpop_jkt;		/* the code's DPoP key, or NULL */
 };
 
 struct idp_authz_opts {
 	bool allow_plain_pkce;
+	/* Where the parameters came from (endpoint/authz_params.h), and
+	 * whether the provider wants every client to push (RFC 9126 §5). */
+	bool pushed;
+	bool signed_request;
+	bool require_par;
 };
 
 /* Stage 1: may we redirect at all? IDP_OK when redirect_uri is present

@@ -5,6 +5,7 @@
 #include "oidc/client.h"
 #include "oidc/device.h"
 #include "oidc/exchange.h"
+#include "oidc/client_request.h"
 #include "oidc/outbound.h"
 #include "oidc/scope.h"
 #include "oidc/site.h"
@@ -609,7 +610,8 @@ idp_client_metadata_validate(struct idp_arena *a, json_t *in, unsigned flags,
 	    (rc = check_scope(in, o, a, grants, why)) != IDP_OK ||
 	    (rc = check_algs(in, o, why)) != IDP_OK ||
 	    (rc = check_descriptive(in, o, why)) != IDP_OK ||
-	    (rc = check_numbers(in, o, why)) != IDP_OK)
+	    (rc = check_numbers(in, o, why)) != IDP_OK ||
+	    (rc = idp_client_request_metadata(in, o, why)) != IDP_OK)
 		goto bad;
 	bcl = json_object_get(in, "backchannel_logout_uri");
 	if (bcl != NULL && !json_is_null(bcl)) {
@@ -803,6 +805,7 @@ idp_client_from_row(const struct idp_client_row *row)
 	descriptive(a, c, row);
 	v = json_object_get(md, "default_max_age");
 	c->default_max_age = json_is_integer(v) ? json_integer_value(v) : -1;
+	idp_client_request_read(c, md);
 	c->first_party = row->first_party;
 	c->enabled = row->enabled;
 	c->has_secret = row->has_secret;

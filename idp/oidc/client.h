@@ -95,6 +95,11 @@ struct idp_client {
 	const char *client_uri_host;	/* of the shown client_uri */
 	char **contacts;		/* NULL-terminated, maybe empty */
 	int64_t default_max_age;	/* -1 when not registered */
+	/* How it sends requests (oidc/client_request.h). */
+	bool require_par;		/* RFC 9126 §6 */
+	bool require_signed_request;	/* RFC 9101 §10.5 */
+	enum idp_alg request_object_alg;	/* IDP_ALG_NONE: any of ours */
+	bool dpop_bound;		/* RFC 9449 §5.2 */
 	bool first_party;
 	bool enabled;
 	bool has_secret;
