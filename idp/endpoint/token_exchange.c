@@ -159,6 +159,7 @@ mint(struct idp_req *rq, const struct exchange *x, struct idp_secret *s,
 	const struct idp_config *cfg = rq->ctx->cfg;
 	struct idp_jwt_at_in in = { 0 };
 	char jti[37];
+	char *aud[2] = { NULL, NULL };
 	json_t *claims;
 	char *jwt;
 
@@ -168,7 +169,8 @@ mint(struct idp_req *rq, const struct exchange *x, struct idp_secret *s,
 		return IDP_OK;
 	idp_random_uuid(jti);
 	in.issuer = cfg->issuer;
-	in.aud = x->rule->audience;
+	aud[0] = idp_arena_strdup(rq->arena, x->rule->audience);
+	in.aud = aud;
 	in.sub = x->subject.sub;
 	in.client_id = x->client->client_id;
 	in.scope = x->scope;
