@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ISSUER, decodeJwt, http, idpctl, psql, unique } from './lib.mjs';
 import { basic, exchange, makeClient, makeUser, newJar, signIn } from './flow.mjs';
+import { TEST_ORG, makeApi } from './rp.mjs';
 
 const TE = 'urn:ietf:params:oauth:grant-type:token-exchange';
 const AT = 'urn:ietf:params:oauth:token-type:access_token';
@@ -19,14 +20,18 @@ function manifestClient(doc) {
   const dir = mkdtempSync('/tmp/idp-manifest-');
   const file = join(dir, `${doc.client_id}.json`);
   writeFileSync(file, JSON.stringify({ first_party: true, enabled: true,
-    token_endpoint_auth_method: 'client_secret_basic', ...doc }));
+    token_endpoint_auth_method: 'client_secret_basic', owner_organisation: TEST_ORG, ...doc }));
   const r = idpctl(['--json', 'client', 'add', '--manifest', file]);
   rmSync(dir, { recursive: true });
   return { r, client: { id: doc.client_id, secret: r.json?.client_secret } };
 }
 
-const web = makeClient({ name: 'E-Budgeting', scope: 'openid profile sipd.read' });
-const other = makeClient({ name: 'Aplikasi Lain', scope: 'openid profile sipd.read' });
+// sipd.read and sipd.write are the API scopes of SIPD's connector API,
+// offered to the services of TEST_ORG.
+makeApi({ id: unique('sipd-api-'), scopes: ['sipd.read', 'sipd.write'], orgs: [TEST_ORG],
+  resource: 'https://sipd.baliprov.go.id/api/' });
+const web = makeClient({ name: 'E-Budgeting', scope: 'openid profile sipd.read', org: TEST_ORG });
+const other = makeClient({ name: 'Aplikasi Lain', scope: 'openid profile sipd.read', org: TEST_ORG });
 const connector = manifestClient({
   client_id: unique('connector-'), client_name: 'Konektor SIPD',
   grant_types: ['client_credentials', TE], scope: 'sipd.read sipd.write',
@@ -132,7 +137,12 @@ test('delegation: act names the actor, nested for a chain; a delegated token nee
     audience: 'kemendagri-sipd', actor_token: await serviceToken(second, 'sipd.read'),
     actor_token_type: AT });
   assert.equal(hop.status, 200, hop.text);
-  const i = (await introspect(hop.json.access_token)).json;
+  // Introspected by the client it was issued to: the connector is
+  // neither that client nor the resource server of its scopes.
+  const i = (await http('POST', '/introspect', { form: { token: hop.json.access_token },
+    headers: { authorization: basic(second) } })).json;
+  assert.equal(i.active, true);
+  assert.equal(i.aud, 'kemendagri-sipd');
   assert.deepEqual(i.act, { sub: second.id, act: { sub: connector.id } });
   assert.equal(i.sub, s.user.sub, 'the person stays the subject along the chain');
   const noActor = await swap(second, r.json.access_token, { audience: 'kemendagri-sipd' });

@@ -442,8 +442,10 @@ START_TEST(device_clients)
 	json_t *o = validate_ok("{\"grant_types\":[" DEV ",\"refresh_token\"],"
 	    "\"token_endpoint_auth_method\":\"none\"}", IDP_META_DYNAMIC);
 
+	/* Without scope: every standard scope, offline_access included with
+	 * the refresh_token grant. */
 	ck_assert_str_eq(json_string_value(json_object_get(o, "scope")),
-	    "openid profile email");
+	    "openid profile email phone organisation offline_access");
 	ck_assert_uint_eq(json_array_size(json_object_get(o,
 	    "response_types")), 0);
 	json_decref(o);
