@@ -10,6 +10,10 @@ import { ISSUER, decodeJwt, http, pkce, psql, sleep, startIdp, unique } from './
 import { REDIRECT, authorizeUrl, basic, callback, makeClient, makeUser, newJar, signIn,
   submitLogin } from './flow.mjs';
 import { dpopKey, jkt, proof, withNonce } from './pop.mjs';
+import { TEST_ORG, sharedApi } from './rp.mjs';
+
+// uji.read: the shared test API's scope, offered to TEST_ORG's services.
+sharedApi();
 
 const user = makeUser();
 const TOKEN = `${ISSUER}/token`;
@@ -168,7 +172,7 @@ test('userinfo: every rule of a proof with an access token (ath, key, htm, htu, 
 });
 
 test('token endpoint: every rule of a proof, answered invalid_dpop_proof', async () => {
-  const client = makeClient({ grants: ['client_credentials'], scope: 'sipd.read', redirects: [] });
+  const client = makeClient({ grants: ['client_credentials'], scope: 'uji.read', org: TEST_ORG, redirects: [] });
   const key = dpopKey();
   const f = form(client, { grant_type: 'client_credentials' });
   const { r: ok, nonce } = await withNonce(key, () => ({ method: 'POST', url: '/token', opts: f }));
@@ -220,7 +224,7 @@ test('token endpoint: every rule of a proof, answered invalid_dpop_proof', async
 });
 
 test('without nonces, iat decides: too old and too far ahead are refused', async () => {
-  const client = makeClient({ grants: ['client_credentials'], scope: 'sipd.read', redirects: [] });
+  const client = makeClient({ grants: ['client_credentials'], scope: 'uji.read', org: TEST_ORG, redirects: [] });
   const key = dpopKey();
   const url = `${lax.url}/token`;
   const f = form(client, { grant_type: 'client_credentials' });
@@ -236,7 +240,7 @@ test('without nonces, iat decides: too old and too far ahead are refused', async
 });
 
 test('nonces and replay hold across instances: no state but the database', async () => {
-  const client = makeClient({ grants: ['client_credentials'], scope: 'sipd.read', redirects: [] });
+  const client = makeClient({ grants: ['client_credentials'], scope: 'uji.read', org: TEST_ORG, redirects: [] });
   const key = dpopKey();
   const f = form(client, { grant_type: 'client_credentials' });
   const { nonce } = await withNonce(key, () => ({ method: 'POST', url: '/token', opts: f }));
@@ -339,7 +343,7 @@ test('RFC 9449 §10.1: a proof at /par binds the code; a dpop_jkt must match it'
 });
 
 test('RFC 9449 §5.2: dpop_bound_access_tokens clients must send a proof', async () => {
-  const client = makeClient({ grants: ['client_credentials'], scope: 'sipd.read', redirects: [] });
+  const client = makeClient({ grants: ['client_credentials'], scope: 'uji.read', org: TEST_ORG, redirects: [] });
   psql(`UPDATE clients SET metadata = metadata || '{"dpop_bound_access_tokens": true}'
     WHERE client_id = '${client.id}'`);
   const f = form(client, { grant_type: 'client_credentials' });
