@@ -26,6 +26,9 @@ struct idp_ctx {
 	/* A hash of a random password at the configured cost: unknown users
 	 * are checked against it, so they cost the same time as known ones. */
 	char dummy_hash[IDP_PWHASH_STRMAX];
+	/* The salt of pairwise subjects (core/subject.h), read at start
+	 * and never changed. Secret: never logged. */
+	unsigned char pairwise_salt[32];
 };
 
 #endif

@@ -11,6 +11,7 @@ const struct idp_stmt *const idp_stmt_tables[] = {
 	idp_member_stmts,
 	idp_purge_stmts,
 	idp_session_stmts,
+	idp_subject_stmts,
 	idp_token_stmts,
 	NULL,
 };

@@ -15,6 +15,7 @@ extern const struct idp_stmt idp_keys_stmts[];
 extern const struct idp_stmt idp_member_stmts[];
 extern const struct idp_stmt idp_purge_stmts[];
 extern const struct idp_stmt idp_session_stmts[];
+extern const struct idp_stmt idp_subject_stmts[];
 extern const struct idp_stmt idp_token_stmts[];
 
 /* All of the above, NULL-terminated. */
