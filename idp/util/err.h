@@ -17,7 +17,8 @@
  *   the "error" a client sees, the HTTP status, and the description shown
  *   instead of the caller's (NULL: the caller's sentence is shown).
  * Names are OAuth's (RFC 6749 §4.1.2.1 and §5.2, RFC 6750 §3.1, RFC 7009
- * §2.2.1, RFC 7591 §3.2.2, RFC 8707 §2, OIDC Core §3.1.2.6) except ok,
+ * §2.2.1, RFC 7591 §3.2.2, RFC 8707 §2, OIDC Core §3.1.2.6, OIDC Unmet
+ * Authentication Requirements 1.0) except ok,
  * not_found, method_not_allowed, request_too_large, conflict and forbidden: the
  * provider's own, for answers outside OAuth.
  * tests/unit/test_util_err.c checks every row against the RFCs.
@@ -70,7 +71,11 @@
 	X(IDP_ERR_CONFLICT, 40, "conflict", 409, NULL)			\
 	X(IDP_ERR_FORBIDDEN, 41, "forbidden", 403, NULL)		\
 	/* RFC 8707 §2: a resource indicator the server will not serve */ \
-	X(IDP_ERR_INVALID_TARGET, 42, "invalid_target", 400, NULL)
+	X(IDP_ERR_INVALID_TARGET, 42, "invalid_target", 400, NULL)	\
+	/* OIDC Unmet Authentication Requirements 1.0 §1: an essential	\
+	 * acr the sign-in cannot meet (OIDC Core §5.5.1.1) */		\
+	X(IDP_ERR_UNMET_AUTHENTICATION_REQUIREMENTS, 55,		\
+	    "unmet_authentication_requirements", 400, NULL)
 
 enum idp_err {
 #define IDP_ERR_ENUM(id, num, name, status, desc) id = num,

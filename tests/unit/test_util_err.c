@@ -40,6 +40,8 @@ static const struct {
 	{ "request_not_supported", 400, true, "OIDC Core §3.1.2.6" },
 	{ "request_uri_not_supported", 400, true, "OIDC Core §3.1.2.6" },
 	{ "invalid_target", 400, true, "RFC 8707 §2" },
+	{ "unmet_authentication_requirements", 400, true,
+	    "OIDC Unmet Authentication Requirements 1.0 §1" },
 	/* The provider's own, for answers outside OAuth (RFC 9110 §15). */
 	{ "ok", 200, false, "RFC 9110 §15.3.1" },
 	{ "not_found", 404, false, "RFC 9110 §15.5.5" },
