@@ -39,6 +39,7 @@ from_store(struct idp_req *rq, const unsigned char d[IDP_SHA256_LEN],
 	if (t->has_user)
 		out->user = t->user;
 	out->sub = t->has_user ? t->user.sub : t->client_id;
+	out->claims = t->claims;
 	return IDP_OK;
 }
 

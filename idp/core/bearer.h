@@ -25,6 +25,7 @@ struct idp_token_info {
 	const char *jti;	/* JWT access tokens */
 	const char *aud;
 	bool is_jwt;
+	const char *claims;	/* the grant's claims request, or NULL */
 };
 
 /* IDP_OK for an active token; IDP_ERR_INVALID_TOKEN for anything else

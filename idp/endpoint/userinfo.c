@@ -3,12 +3,60 @@
 #include <string.h>
 #include <strings.h>
 
+#include "config.h"
 #include "core/bearer.h"
+#include "core/clients.h"
 #include "core/ctx.h"
+#include "core/mint.h"
+#include "core/release.h"
 #include "endpoint/endpoints.h"
 #include "http/response.h"
-#include "oidc/claims.h"
 #include "util/str.h"
+
+/* §5.3.2: the claims as JSON, or as a JWT signed for the client with
+ * iss and aud when it registered userinfo_signed_response_alg. */
+static enum idp_err
+answer(struct idp_req *rq, struct idp_resp *rs, const struct idp_token_info *ti)
+{
+	const struct idp_client *c = NULL;
+	struct idp_release rel = { 0 };
+	json_t *claims;
+	char *s;
+	enum idp_err rc;
+
+	rc = idp_clients_get(rq, ti->client_id, &c);
+	if (rc == IDP_ERR_NOT_FOUND) {
+		idp_resp_bearer_error(rq, rs, IDP_ERR_INVALID_TOKEN,
+		    "The access token's client is gone.");
+		return IDP_OK;
+	}
+	if (rc != IDP_OK)
+		return rc;
+	rel = (struct idp_release){ c, &ti->user, ti->scopes, ti->claims };
+	if ((rc = idp_release_claims(rq, &rel, IDP_CLAIMS_USERINFO, &claims))
+	    != IDP_OK)
+		return rc;
+	if (c->userinfo_signed) {
+		json_object_set_new(claims, "iss",
+		    json_string(rq->ctx->cfg->issuer));
+		json_object_set_new(claims, "aud", json_string(c->client_id));
+		s = idp_mint_jwt(rq, c->userinfo_alg, "JWT", claims);
+		json_decref(claims);
+		if (s == NULL)
+			return IDP_ERR_INTERNAL;
+		idp_resp_body(rs, 200, "application/jwt", s, strlen(s));
+	} else {
+		s = json_dumps(claims, JSON_COMPACT);
+		json_decref(claims);
+		if (s == NULL)
+			return IDP_ERR_INTERNAL;
+		idp_resp_json(rs, 200, idp_arena_strdup(rq->arena, s));
+		free(s);
+	}
+	idp_resp_no_store(rs);
+	idp_resp_common_headers(rs, false);
+	return IDP_OK;
+}
 
 enum idp_err
 idp_userinfo_handle(struct idp_req *rq, struct idp_resp *rs)
@@ -17,8 +65,6 @@ idp_userinfo_handle(struct idp_req *rq, struct idp_resp *rs)
 	const char *form = rq->has_form ? idp_req_form(rq, "access_token") : NULL;
 	const char *token = NULL;
 	struct idp_token_info ti;
-	json_t *claims;
-	char *s;
 	enum idp_err rc;
 
 	if (idp_req_query(rq, "access_token") != NULL) {
@@ -63,14 +109,5 @@ idp_userinfo_handle(struct idp_req *rq, struct idp_resp *rs)
 		    "The access token does not carry the openid scope.");
 		return IDP_OK;
 	}
-	claims = idp_claims_for_user(&ti.user, ti.scopes);
-	s = json_dumps(claims, JSON_COMPACT);
-	json_decref(claims);
-	if (s == NULL)
-		return IDP_ERR_INTERNAL;
-	idp_resp_json(rs, 200, idp_arena_strdup(rq->arena, s));
-	free(s);
-	idp_resp_no_store(rs);
-	idp_resp_common_headers(rs, false);
-	return IDP_OK;
+	return answer(rq, rs, &ti);
 }
