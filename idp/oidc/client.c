@@ -540,8 +540,7 @@ check_numbers(json_t *in, json_t *out, const char **why)
 static unsigned
 subject_flags(unsigned flags)
 {
-	return ((flags & IDP_META_DYNAMIC) ? IDP_SUBJECT_DYNAMIC : 0) |
-	    ((flags & IDP_META_KEEP_PUBLIC) ? IDP_SUBJECT_KEEP_PUBLIC : 0);
+	return (flags & IDP_META_DYNAMIC) ? IDP_SUBJECT_DYNAMIC : 0;
 }
 
 enum idp_err

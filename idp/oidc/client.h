@@ -36,9 +36,6 @@ enum idp_auth_method {
 #define IDP_META_DYNAMIC 1u	/* submitted through /register */
 #define IDP_META_OUTBOUND_LOOPBACK 2u	/* outbound_allow_loopback is on */
 #define IDP_META_FIRST_PARTY 4u	/* a manifest with first_party: true */
-/* An update of a self-registered client that was public: it may stay so
- * (oidc/subject.h; new self-registrations are pairwise). */
-#define IDP_META_KEEP_PUBLIC 8u
 
 extern const char *const idp_grant_types_supported[];
 

@@ -72,31 +72,28 @@ idp_subject_metadata_check(struct idp_arena *a, json_t *in, json_t *out,
 {
 	json_t *v = json_object_get(in, "subject_type");
 	const char *t;
+	bool sector_known;
 	enum idp_err rc;
 
+	rc = check_sector_uri(a, json_object_get(in, "sector_identifier_uri"),
+	    out, allow_loopback, why);
+	if (rc != IDP_OK)
+		return rc;
+	sector_known = json_object_get(out, "sector_identifier_uri") != NULL ||
+	    redirect_host(a, json_object_get(out, "redirect_uris")) != NULL;
 	if (v == NULL || json_is_null(v))
-		t = (flags & IDP_SUBJECT_DYNAMIC) ? "pairwise" : "public";
+		t = (flags & IDP_SUBJECT_DYNAMIC) && sector_known ? "pairwise" :
+		    "public";
 	else
 		t = json_string_value(v);
 	if (t == NULL || (strcmp(t, "public") != 0 && strcmp(t, "pairwise")))
 		return idp_fail_why(why, IDP_ERR_INVALID_CLIENT_METADATA,
 		    "subject_type must be public or pairwise");
-	if (!strcmp(t, "public") && (flags & IDP_SUBJECT_DYNAMIC) &&
-	    !(flags & IDP_SUBJECT_KEEP_PUBLIC))
-		return idp_fail_why(why, IDP_ERR_INVALID_CLIENT_METADATA,
-		    "subject_type must be pairwise for a self-registered "
-		    "service");
-	json_object_set_new(out, "subject_type", json_string(t));
-	rc = check_sector_uri(a, json_object_get(in, "sector_identifier_uri"),
-	    out, allow_loopback, why);
-	if (rc != IDP_OK)
-		return rc;
-	if (!strcmp(t, "pairwise") &&
-	    json_object_get(out, "sector_identifier_uri") == NULL &&
-	    redirect_host(a, json_object_get(out, "redirect_uris")) == NULL)
+	if (!strcmp(t, "pairwise") && !sector_known)
 		return idp_fail_why(why, IDP_ERR_INVALID_CLIENT_METADATA,
 		    "a pairwise client whose redirect_uris are not on one host "
 		    "needs a sector_identifier_uri");
+	json_object_set_new(out, "subject_type", json_string(t));
 	return IDP_OK;
 }
 

@@ -32,19 +32,20 @@
 char *idp_pairwise_sub(struct idp_arena *a, const char *sector,
     const char *local_id, const unsigned char *salt, size_t saltlen);
 
-/* Flags of idp_subject_metadata_check, from oidc/client.h's IDP_META_*:
- * a self-registered client is pairwise unless it asks otherwise, and may
- * be public only when it was so before (an update keeping it). */
+/* Flag of idp_subject_metadata_check: a self-registration (oidc/client.h
+ * IDP_META_DYNAMIC), which is pairwise unless it asks otherwise. */
 #define IDP_SUBJECT_DYNAMIC 1u
-#define IDP_SUBJECT_KEEP_PUBLIC 2u
 
 /* subject_type and sector_identifier_uri of registration metadata in,
  * validated into out (whose redirect_uris are validated already):
- * subject_type "public" or "pairwise", filled in when absent (pairwise
- * for a self-registration, public otherwise); sector_identifier_uri an
- * https URI the provider may call (oidc/outbound.h); a pairwise client
- * without one must have redirect URIs on one host (§8.1).
- * IDP_ERR_INVALID_CLIENT_METADATA with *why. */
+ * subject_type "public" or "pairwise", filled in when absent (pairwise for
+ * a self-registration whose sector is known, public otherwise);
+ * sector_identifier_uri an https URI the provider may call
+ * (oidc/outbound.h); a pairwise client without one must have redirect URIs
+ * on one host (§8.1), so a client without redirect URIs (a service calling
+ * APIs) or a native app with a private-use scheme is public unless it
+ * registers a sector_identifier_uri. IDP_ERR_INVALID_CLIENT_METADATA with
+ * *why. */
 enum idp_err idp_subject_metadata_check(struct idp_arena *a, json_t *in,
     json_t *out, unsigned flags, bool allow_loopback, const char **why);
 
