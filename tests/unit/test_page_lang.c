@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "endpoint/pages.h"
+#include "endpoint/respond.h"
 #include "page/lang.h"
 #include "page/page.h"
 #include "page/pager.h"
@@ -137,6 +138,7 @@ START_TEST(every_catalogue_speaks_both)
 	check_catalogue("pager", idp_pager_msgs, idp_pager_nmsgs);
 	check_catalogue("signin", idp_signin_msgs, idp_signin_nmsgs);
 	check_catalogue("account", idp_account_msgs, idp_account_nmsgs);
+	check_catalogue("response", idp_response_msgs, idp_response_nmsgs);
 }
 END_TEST
 
