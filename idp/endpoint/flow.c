@@ -331,9 +331,6 @@ idp_flow_error(struct idp_req *rq, struct idp_resp *rs,
 	struct idp_response r = { 0 };
 	enum idp_err rc;
 
-	if (z->response_mode == IDP_RESPONSE_QUERY)
-		return idp_resp_error_redirect(rq, rs, z->redirect_uri, e, desc,
-		    z->state);
 	idp_response_add(&r, "error", idp_err_str(e));
 	idp_response_add(&r, "error_description", idp_err_public_desc(e, desc));
 	idp_response_add(&r, "state", z->state);

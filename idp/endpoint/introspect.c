@@ -27,21 +27,6 @@
 #include "store/token.h"
 #include "util/str.h"
 
-static enum idp_err
-reply(struct idp_req *rq, struct idp_resp *rs, json_t *o)
-{
-	char *s = json_dumps(o, JSON_COMPACT);
-
-	json_decref(o);
-	if (s == NULL)
-		return IDP_ERR_INTERNAL;
-	idp_resp_json(rs, 200, idp_arena_strdup(rq->arena, s));
-	free(s);
-	idp_resp_no_store(rs);
-	idp_resp_common_headers(rs, false);
-	return IDP_OK;
-}
-
 static json_t *
 strings_or_one(char *const *v, const char *fallback)
 {
@@ -193,5 +178,6 @@ idp_introspect_handle(struct idp_req *rq, struct idp_resp *rs)
 	if (out == NULL && !idp_str_eq(hint, "refresh_token") &&
 	    (rc = refresh_info(rq, token, c, &out)) != IDP_OK)
 		return rc;
-	return reply(rq, rs, out ? out : json_pack("{s:b}", "active", 0));
+	return idp_resp_json_object(rq, rs, 200, out ? out :
+	    json_pack("{s:b}", "active", 0));
 }

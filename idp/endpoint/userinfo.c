@@ -21,7 +21,7 @@ answer(struct idp_req *rq, struct idp_resp *rs, const struct idp_token_info *ti)
 	const struct idp_client *c = NULL;
 	struct idp_release rel = { 0 };
 	json_t *claims;
-	char *s;
+	char *jwt;
 	enum idp_err rc;
 
 	rc = idp_clients_get(rq, ti->client_id, &c);
@@ -40,22 +40,16 @@ answer(struct idp_req *rq, struct idp_resp *rs, const struct idp_token_info *ti)
 		json_object_set_new(claims, "iss",
 		    json_string(rq->ctx->cfg->issuer));
 		json_object_set_new(claims, "aud", json_string(c->client_id));
-		s = idp_mint_jwt(rq, c->userinfo_alg, "JWT", claims);
+		jwt = idp_mint_jwt(rq, c->userinfo_alg, "JWT", claims);
 		json_decref(claims);
-		if (s == NULL)
+		if (jwt == NULL)
 			return IDP_ERR_INTERNAL;
-		idp_resp_body(rs, 200, "application/jwt", s, strlen(s));
-	} else {
-		s = json_dumps(claims, JSON_COMPACT);
-		json_decref(claims);
-		if (s == NULL)
-			return IDP_ERR_INTERNAL;
-		idp_resp_json(rs, 200, idp_arena_strdup(rq->arena, s));
-		free(s);
+		idp_resp_body(rs, 200, "application/jwt", jwt, strlen(jwt));
+		idp_resp_no_store(rs);
+		idp_resp_common_headers(rs, false);
+		return IDP_OK;
 	}
-	idp_resp_no_store(rs);
-	idp_resp_common_headers(rs, false);
-	return IDP_OK;
+	return idp_resp_json_object(rq, rs, 200, claims);
 }
 
 enum idp_err
