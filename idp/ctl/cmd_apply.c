@@ -50,7 +50,8 @@ load_all(struct ctl *c, const char *dir, struct plan **out, size_t *n)
 		if (doc == NULL)
 			return ctl_err("client apply: %s:%d: %s", files[i],
 			    je.line, je.text);
-		rc = manifest_parse(c->arena, doc, files[i], &p[i].m, &why);
+		rc = manifest_parse(c->arena, doc, files[i],
+		    c->cfg.outbound_allow_loopback, &p[i].m, &why);
 		json_decref(doc);
 		if (rc != 0)
 			return ctl_err("client apply: %s: %s", files[i], why);
@@ -290,7 +291,7 @@ ctl_client_apply(struct ctl *c, int argc, char **argv)
 
 	if ((rc = apply_args(c, argc, argv, &a)) != -1)
 		return rc;
-	if (load_all(c, a.dir, &p, &n) != 0)
+	if (ctl_config(c) != 0 || load_all(c, a.dir, &p, &n) != 0)
 		return CTL_FAIL;
 	for (int i = 0; i < a.nrotate; i++) {
 		bool found = false;

@@ -249,8 +249,12 @@ client_add(struct ctl *c, int argc, char **argv)
 		if (doc == NULL)
 			return ctl_err("client add: %s: %s", manifest, why);
 	}
+	if (ctl_config(c) != 0) {
+		json_decref(doc);
+		return CTL_FAIL;
+	}
 	rc = manifest_parse(c->arena, doc, manifest ? manifest :
-	    "(command line)", &m, &why);
+	    "(command line)", c->cfg.outbound_allow_loopback, &m, &why);
 	json_decref(doc);
 	if (rc != 0)
 		return ctl_err("client add: %s", why);
