@@ -45,6 +45,7 @@ from_store(struct idp_req *rq, const unsigned char d[IDP_SHA256_LEN],
 	out->audience = t->audience;
 	if (t->audience != NULL)
 		out->aud = t->audience;
+	out->claims = t->claims;
 	return IDP_OK;
 }
 

@@ -10,6 +10,7 @@
 #include "crypto/jws.h"
 #include "endpoint/authz_params.h"
 #include "endpoint/endpoints.h"
+#include "endpoint/authz_hints.h"
 #include "endpoint/flow.h"
 #include "endpoint/pages.h"
 #include "http/response.h"
@@ -40,6 +41,7 @@ collect(struct idp_req *rq, struct idp_authz_raw *r)
 	r->request_uri = idp_req_param(rq, "request_uri");
 	r->registration = idp_req_param(rq, "registration");
 	r->resource = idp_req_param(rq, "resource");
+	r->claims = idp_req_param(rq, "claims");
 }
 
 
@@ -217,7 +219,7 @@ idp_authorize_handle(struct idp_req *rq, struct idp_resp *rs)
 		return rc;
 	need_login = s == NULL || z.prompt_login || z.prompt_select_account ||
 	    (z.max_age >= 0 && rq->now - s->auth_time > z.max_age) ||
-	    (hint_sub != NULL && strcmp(hint_sub, s->user.sub) != 0);
+	    !idp_authz_hints_match(rq, c, &z, hint_sub, &s->user);
 	if (need_login && z.prompt_none)
 		return idp_flow_error(rq, rs, &z, IDP_ERR_LOGIN_REQUIRED,
 		    "The user must sign in.");

@@ -16,7 +16,9 @@
 #include "core/dpop.h"
 #include "core/ctx.h"
 #include "core/mint.h"
+#include "core/release.h"
 #include "core/reqdb.h"
+#include "core/subject.h"
 #include "endpoint/endpoints.h"
 #include "endpoint/flow.h"
 #include "endpoint/token.h"
@@ -57,6 +59,7 @@ struct grant_facts {
 	const char *acr;
 	const char *amr;		/* space-separated */
 	char **audience;		/* resource URIs (RFC 8707), maybe none */
+	const char *claims;		/* the claims request (OIDC Core §5.5) */
 };
 
 /* The tokens of one answer, wiped once it is sent. The store keeps the
@@ -121,7 +124,7 @@ make_access(struct idp_req *rq, const struct grant_facts *g,
 	idp_random_uuid(jti);
 	in.issuer = cfg->issuer;
 	in.aud = g->audience;
-	in.sub = g->user ? g->user->sub : c->client_id;
+	in.sub = g->user ? idp_subject_for(rq, c, g->user) : c->client_id;
 	in.client_id = c->client_id;
 	in.scope = g->scope;
 	in.jti = jti;
@@ -139,23 +142,24 @@ make_access(struct idp_req *rq, const struct grant_facts *g,
 	return IDP_OK;
 }
 
-static const char *
+static enum idp_err
 make_id_token(struct idp_req *rq, const struct grant_facts *g,
-    const char *access_token)
+    const char *access_token, const char **out)
 {
 	const struct idp_config *cfg = rq->ctx->cfg;
+	struct idp_release rel = { g->client, g->user, g->scopes, g->claims };
 	struct idp_id_token_in in = { 0 };
 	char **amrv = NULL;
 	size_t n;
 	json_t *claims;
-	char *jwt;
+	enum idp_err rc;
 
 	if (g->amr == NULL ||
 	    idp_split_spaces(rq->arena, g->amr, &amrv, &n) != 0)
 		amrv = NULL;
 	in.issuer = cfg->issuer;
 	in.client_id = g->client->client_id;
-	in.sub = g->user->sub;
+	in.sub = idp_subject_for(rq, g->client, g->user);
 	in.nonce = g->nonce;
 	in.sid = g->sid;
 	in.acr = g->acr;
@@ -164,12 +168,15 @@ make_id_token(struct idp_req *rq, const struct grant_facts *g,
 	in.iat = rq->now;
 	in.exp = rq->now + cfg->id_token_ttl;
 	in.access_token = access_token;
-	in.user_claims = idp_claims_for_user(g->user, g->scopes);
+	rc = idp_release_claims(rq, &rel, IDP_CLAIMS_ID_TOKEN,
+	    &in.user_claims);
+	if (rc != IDP_OK)
+		return rc;
 	claims = idp_id_token_claims(rq->arena, &in);
 	json_decref(in.user_claims);
-	jwt = idp_mint_jwt(rq, g->client->id_token_alg, "JWT", claims);
+	*out = idp_mint_jwt(rq, g->client->id_token_alg, "JWT", claims);
 	json_decref(claims);
-	return jwt;
+	return *out != NULL ? IDP_OK : IDP_ERR_INTERNAL;
 }
 
 /* An access token, and a refresh token when the client may use them. */
@@ -210,9 +217,9 @@ answer(struct idp_req *rq, struct idp_resp *rs, const struct grant_facts *g,
 	out.access_token = t->access_token;
 	if (t->refresh)
 		out.refresh_token = idp_arena_strdup(rq->arena, t->rt.value);
-	if (idp_list_has(g->scopes, "openid") &&
-	    (out.id_token = make_id_token(rq, g, t->access_token)) == NULL)
-		return IDP_ERR_INTERNAL;
+	if (idp_list_has(g->scopes, "openid") && (rc = make_id_token(rq, g,
+	    t->access_token, &out.id_token)) != IDP_OK)
+		return rc;
 	out.scope = g->scope;
 	out.expires_in = rq->ctx->cfg->access_token_ttl;
 	if ((rc = respond(rq, rs, &out)) == IDP_OK)
@@ -358,6 +365,7 @@ code_facts(struct idp_req *rq, struct idp_resp *rs, const struct idp_code *k,
 	g->auth_time = k->auth_time;
 	g->acr = k->acr;
 	g->amr = k->amr;
+	g->claims = k->claims;
 	return IDP_OK;
 }
 
@@ -512,6 +520,7 @@ refresh_facts(struct idp_req *rq, struct idp_resp *rs,
 	g->auth_time = f->auth_time;
 	g->acr = f->acr;
 	g->amr = f->amr;
+	g->claims = f->claims;
 	return IDP_OK;
 }
 

@@ -4,12 +4,15 @@
 #include <string.h>
 #include <strings.h>
 
+#include "config.h"
 #include "core/bearer.h"
+#include "core/clients.h"
 #include "core/ctx.h"
 #include "core/dpop.h"
+#include "core/mint.h"
+#include "core/release.h"
 #include "endpoint/endpoints.h"
 #include "http/response.h"
-#include "oidc/claims.h"
 #include "oidc/dpop.h"
 #include "util/str.h"
 
@@ -25,6 +28,44 @@ refuse(struct idp_req *rq, struct idp_resp *rs, bool dpop, enum idp_err e,
 	return IDP_OK;
 }
 
+/* §5.3.2: the claims as JSON, or as a JWT signed for the client with
+ * iss and aud when it registered userinfo_signed_response_alg. */
+static enum idp_err
+answer(struct idp_req *rq, struct idp_resp *rs, const struct idp_token_info *ti,
+    bool dpop)
+{
+	const struct idp_client *c = NULL;
+	struct idp_release rel = { 0 };
+	json_t *claims;
+	char *jwt;
+	enum idp_err rc;
+
+	rc = idp_clients_get(rq, ti->client_id, &c);
+	if (rc == IDP_ERR_NOT_FOUND)
+		return refuse(rq, rs, dpop, IDP_ERR_INVALID_TOKEN,
+		    "The access token's client is gone.");
+	if (rc != IDP_OK)
+		return rc;
+	rel = (struct idp_release){ c, &ti->user, ti->scopes, ti->claims };
+	if ((rc = idp_release_claims(rq, &rel, IDP_CLAIMS_USERINFO, &claims))
+	    != IDP_OK)
+		return rc;
+	if (c->userinfo_signed) {
+		json_object_set_new(claims, "iss",
+		    json_string(rq->ctx->cfg->issuer));
+		json_object_set_new(claims, "aud", json_string(c->client_id));
+		jwt = idp_mint_jwt(rq, c->userinfo_alg, "JWT", claims);
+		json_decref(claims);
+		if (jwt == NULL)
+			return IDP_ERR_INTERNAL;
+		idp_resp_body(rs, 200, "application/jwt", jwt, strlen(jwt));
+		idp_resp_no_store(rs);
+		idp_resp_common_headers(rs, false);
+		return IDP_OK;
+	}
+	return idp_resp_json_object(rq, rs, 200, claims);
+}
+
 enum idp_err
 idp_userinfo_handle(struct idp_req *rq, struct idp_resp *rs)
 {
@@ -33,8 +74,6 @@ idp_userinfo_handle(struct idp_req *rq, struct idp_resp *rs)
 	const char *token = NULL, *why = NULL;
 	struct idp_token_info ti;
 	bool dpop = false;
-	json_t *claims;
-	char *s;
 	enum idp_err rc;
 
 	if (idp_req_query(rq, "access_token") != NULL) {
@@ -75,14 +114,5 @@ idp_userinfo_handle(struct idp_req *rq, struct idp_resp *rs)
 	if (!ti.has_user || !idp_list_has(ti.scopes, "openid"))
 		return refuse(rq, rs, dpop, IDP_ERR_INSUFFICIENT_SCOPE,
 		    "The access token does not carry the openid scope.");
-	claims = idp_claims_for_user(&ti.user, ti.scopes);
-	s = json_dumps(claims, JSON_COMPACT);
-	json_decref(claims);
-	if (s == NULL)
-		return IDP_ERR_INTERNAL;
-	idp_resp_json(rs, 200, idp_arena_strdup(rq->arena, s));
-	free(s);
-	idp_resp_no_store(rs);
-	idp_resp_common_headers(rs, false);
-	return IDP_OK;
+	return answer(rq, rs, &ti, dpop);
 }

@@ -39,6 +39,14 @@ struct idp_authz_raw {
 	const char *request_uri;
 	const char *registration;
 	const char *resource;		/* RFC 8707 */
+	const char *claims;		/* OIDC Core §5.5 */
+};
+
+/* How the authorization response travels (OAuth 2.0 Multiple Response
+ * Type Encoding Practices §2.1, OAuth 2.0 Form Post Response Mode). */
+enum idp_response_mode {
+	IDP_RESPONSE_QUERY = 0,		/* the default for code */
+	IDP_RESPONSE_FORM_POST,
 };
 
 struct idp_authz {
@@ -66,6 +74,11 @@ struct idp_authz {
 	const char *id_token_hint;
 	const char *ui_locales;
 	const char *dpop_jkt;		/* the code's DPoP key, or NULL */
+	enum idp_response_mode response_mode;
+	/* The claims request (oidc/claims_req.h), normalised, or NULL; and
+	 * the sub its id_token member asks for (§3.1.2.2), or NULL. */
+	const char *claims;
+	const char *claims_sub;
 };
 
 struct idp_authz_opts {

@@ -1,5 +1,6 @@
 #include <string.h>
 
+#include "oidc/acr.h"
 #include "oidc/claims.h"
 #include "oidc/client.h"
 #include "oidc/discovery.h"
@@ -81,14 +82,18 @@ idp_discovery_build(const struct idp_config *cfg, const struct idp_keyset *ks,
 	json_object_set_new(o, "scopes_supported", strings(idp_scopes_known));
 	json_object_set_new(o, "claims_supported", strings(idp_claims_known));
 	json_object_set_new(o, "subject_types_supported",
-	    strings((const char *const[]){ "public", NULL }));
+	    strings((const char *const[]){ "public", "pairwise", NULL }));
 	json_object_set_new(o, "id_token_signing_alg_values_supported",
 	    signing_algs(ks));
+	if (served_has(served, "/userinfo"))
+		json_object_set_new(o, "userinfo_signing_alg_values_supported",
+		    signing_algs(ks));
 	if (authz) {
 		json_object_set_new(o, "response_types_supported",
 		    strings((const char *const[]){ "code", NULL }));
 		json_object_set_new(o, "response_modes_supported",
-		    strings((const char *const[]){ "query", NULL }));
+		    strings((const char *const[]){ "query", "form_post",
+		    NULL }));
 		json_object_set_new(o, "code_challenge_methods_supported",
 		    cfg->pkce_allow_plain ?
 		    strings((const char *const[]){ "S256", "plain", NULL }) :
@@ -99,7 +104,7 @@ idp_discovery_build(const struct idp_config *cfg, const struct idp_keyset *ks,
 		json_object_set_new(o, "ui_locales_supported",
 		    strings((const char *const[]){ "id", "en", NULL }));
 		json_object_set_new(o, "claims_parameter_supported",
-		    json_false());
+		    json_true());
 		/* RFC 9101: signed request objects by value and pushed; a
 		 * request_uri is only ever one /par handed out (never
 		 * fetched), which request_uri_parameter_supported does not
@@ -115,7 +120,7 @@ idp_discovery_build(const struct idp_config *cfg, const struct idp_keyset *ks,
 		    "authorization_response_iss_parameter_supported",
 		    json_true());
 		json_object_set_new(o, "acr_values_supported",
-		    strings((const char *const[]){ "1", NULL }));
+		    strings(idp_acr_values));
 	}
 	if (served_has(served, "/par"))
 		json_object_set_new(o, "require_pushed_authorization_requests",

@@ -19,6 +19,7 @@ const struct idp_stmt *const idp_stmt_tables[] = {
 	idp_reset_stmts,
 	idp_session_stmts,
 	idp_throttle_stmts,
+	idp_subject_stmts,
 	idp_token_stmts,
 	idp_usersession_stmts,
 	NULL,

@@ -23,6 +23,7 @@ extern const struct idp_stmt idp_purge_stmts[];
 extern const struct idp_stmt idp_reset_stmts[];
 extern const struct idp_stmt idp_session_stmts[];
 extern const struct idp_stmt idp_throttle_stmts[];
+extern const struct idp_stmt idp_subject_stmts[];
 extern const struct idp_stmt idp_token_stmts[];
 extern const struct idp_stmt idp_usersession_stmts[];
 

@@ -11,10 +11,10 @@ const struct idp_stmt idp_token_stmts[] = {
 	{ "code_insert",
 	  "INSERT INTO authorization_codes (code_digest, client_id, user_id, "
 	  "session_id, redirect_uri, scope, nonce, code_challenge, "
-	  "code_challenge_method, auth_time, acr, amr, expires_at, dpop_jkt) "
-	  "VALUES ($1, $2, $3, nullif($4, 0), $5, $6, $7, $8, $9, "
+	  "code_challenge_method, auth_time, acr, amr, expires_at, dpop_jkt, "
+	  "claims) VALUES ($1, $2, $3, nullif($4, 0), $5, $6, $7, $8, $9, "
 	  "to_timestamp($10), $11, string_to_array($12, ' '), now() + "
-	  SECS(13) ", $14)", 14 },
+	  SECS(13) ", $14, $15::jsonb)", 15 },
 	/* Single use: only the first UPDATE finds used_at NULL. A code bound
 	 * to a DPoP key (RFC 9449 §10) is not used up by a request without
 	 * a proof of that key. */
@@ -26,15 +26,17 @@ const struct idp_stmt idp_token_stmts[] = {
 	  "(SELECT sid FROM sessions WHERE id = c.session_id), c.redirect_uri, "
 	  "c.scope, c.nonce, c.code_challenge, c.code_challenge_method, "
 	  "floor(extract(epoch from c.auth_time))::bigint, c.acr, "
-	  "array_to_string(c.amr, ' '), c.expires_at <= now()", 2 },
+	  "array_to_string(c.amr, ' '), c.expires_at <= now(), c.claims::text",
+	  2 },
 	{ "code_used_grant",
 	  "SELECT grant_id::text, used_at IS NOT NULL FROM authorization_codes "
 	  "WHERE code_digest = $1", 1 },
 	{ "issue_from_code",
 	  "WITH g AS (INSERT INTO grants (client_id, user_id, session_id, "
-	  "scope, auth_time, acr, amr, expires_at) VALUES ($1, $2, "
+	  "scope, auth_time, acr, amr, expires_at, claims) VALUES ($1, $2, "
 	  "nullif($3, 0), $4, to_timestamp($5), $6, string_to_array($7, ' '), "
-	  "now() + " SECS(13) ") RETURNING id), "
+	  "now() + " SECS(13) ", (SELECT claims FROM authorization_codes "
+	  "WHERE code_digest = $8)) RETURNING id), "
 	  "c AS (UPDATE authorization_codes SET grant_id = (SELECT id FROM g) "
 	  "WHERE code_digest = $8), "
 	  "a AS (INSERT INTO access_tokens (token_digest, client_id, user_id, "
@@ -56,7 +58,7 @@ const struct idp_stmt idp_token_stmts[] = {
 	  "(SELECT sid FROM sessions WHERE id = g.session_id), "
 	  "floor(extract(epoch from g.auth_time))::bigint, g.acr, "
 	  "array_to_string(g.amr, ' '), g.revoked_at IS NOT NULL, "
-	  IDP_USER_COLS, 2 },
+	  "g.claims::text, " IDP_USER_COLS, 2 },
 	/* Why it was not consumable: used before (a replay), or live but
 	 * bound to another DPoP key (RFC 9449 §5), or gone. */
 	{ "refresh_used_grant",
@@ -83,8 +85,8 @@ const struct idp_stmt idp_token_stmts[] = {
 	  "SELECT t.client_id, t.scope, floor(extract(epoch from t.expires_at))::bigint, "
 	  "floor(extract(epoch from t.created_at))::bigint, "
 	  "coalesce(floor(extract(epoch from g.auth_time))::bigint, 0), "
-	  "t.grant_id::text, t.jkt, u.id IS NOT NULL, " IDP_USER_COLS
-	  ", t.audience, t.act::text "
+	  "t.grant_id::text, t.jkt, u.id IS NOT NULL, g.claims::text, "
+	  IDP_USER_COLS ", t.audience, t.act::text "
 	  "FROM access_tokens t LEFT JOIN grants g ON g.id = t.grant_id "
 	  "LEFT JOIN users u ON u.id = t.user_id " IDP_USER_JOIN
 	  "WHERE t.token_digest = $1 AND t.revoked_at IS NULL "
@@ -134,18 +136,18 @@ enum idp_err
 idp_store_code_insert(struct idp_dbconn *c, const struct idp_code_new *n)
 {
 	char uid[24], sid[24], at[24], ttl[24];
-	struct idp_param p[14] = { P_BIN(n->digest, IDP_SHA256_LEN),
+	struct idp_param p[15] = { P_BIN(n->digest, IDP_SHA256_LEN),
 		P_TXT(n->client_id), P_TXT(uid), P_TXT(sid),
 		P_TXT(n->redirect_uri), P_TXT(n->scope), P_TXT(n->nonce),
 		P_TXT(n->code_challenge), P_TXT(n->code_challenge_method),
 		P_TXT(at), P_TXT(n->acr), P_TXT(n->amr), P_TXT(ttl),
-		P_TXT(n->dpop_jkt) };
+		P_TXT(n->dpop_jkt), P_TXT(n->claims) };
 
 	ll(uid, n->user_id);
 	ll(sid, n->session_id);
 	ll(at, n->auth_time);
 	ll(ttl, n->ttl);
-	return idp_db_run(c, "code_insert", p, 14);
+	return idp_db_run(c, "code_insert", p, 15);
 }
 
 enum idp_err
@@ -176,6 +178,7 @@ idp_store_code_consume(struct idp_dbconn *c, struct idp_arena *a,
 		k->acr = dup(a, r, 0, 10);
 		k->amr = dup(a, r, 0, 11);
 		k->expired = idp_db_bool(r, 0, 12);
+		k->claims = dup(a, r, 0, 13);
 		PQclear(r);
 		return IDP_OK;
 	}
@@ -247,7 +250,8 @@ idp_store_refresh_consume(struct idp_dbconn *c, struct idp_arena *a,
 		f->acr = dup(a, r, 0, 7);
 		f->amr = dup(a, r, 0, 8);
 		f->grant_revoked = idp_db_bool(r, 0, 9);
-		idp_store_user_read(a, r, 0, 10, &f->user);
+		f->claims = dup(a, r, 0, 10);
+		idp_store_user_read(a, r, 0, 11, &f->user);
 		PQclear(r);
 		return IDP_OK;
 	}
@@ -322,10 +326,11 @@ idp_store_access_get(struct idp_dbconn *c, struct idp_arena *a,
 	t->grant_id = dup(a, r, 0, 5);
 	t->jkt = dup(a, r, 0, 6);
 	t->has_user = idp_db_bool(r, 0, 7);
+	t->claims = dup(a, r, 0, 8);
 	if (t->has_user)
-		idp_store_user_read(a, r, 0, 8, &t->user);
-	t->audience = dup(a, r, 0, 8 + IDP_USER_NCOLS);
-	t->act = dup(a, r, 0, 9 + IDP_USER_NCOLS);
+		idp_store_user_read(a, r, 0, 9, &t->user);
+	t->audience = dup(a, r, 0, 9 + IDP_USER_NCOLS);
+	t->act = dup(a, r, 0, 10 + IDP_USER_NCOLS);
 	PQclear(r);
 	*out = t;
 	return IDP_OK;

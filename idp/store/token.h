@@ -28,6 +28,8 @@ struct idp_code_new {
 	const char *amr;		/* space-separated */
 	int64_t ttl;
 	const char *dpop_jkt;		/* RFC 9449 §10 binding, or NULL */
+	const char *claims;		/* the claims request (OIDC Core
+					 * §5.5), normalised JSON, or NULL */
 };
 enum idp_err idp_store_code_insert(struct idp_dbconn *c,
     const struct idp_code_new *n);
@@ -47,6 +49,8 @@ struct idp_code {
 	char *amr;
 	bool expired;
 	char *grant_id;			/* set when the code was used before */
+	char *claims;			/* its claims request, or NULL; the
+					 * grant made from it keeps it */
 };
 /* Mark the code used and return it. IDP_ERR_NOT_FOUND when no such code;
  * IDP_ERR_CONFLICT when it was used before (out->grant_id tells what it
@@ -88,6 +92,7 @@ struct idp_refresh {
 	char *acr;
 	char *amr;
 	bool grant_revoked;
+	char *claims;			/* the grant's claims request */
 	struct idp_user user;
 };
 /* Mark a refresh token used and return its grant. IDP_ERR_NOT_FOUND when
@@ -120,6 +125,7 @@ struct idp_access {
 	char *grant_id;			/* NULL without a grant */
 	char *jkt;			/* DPoP binding (RFC 9449), or NULL */
 	bool has_user;
+	char *claims;			/* the grant's claims request */
 	struct idp_user user;
 	char *audience;			/* of an exchanged token (RFC 8693) */
 	char *act;			/* its act claim, JSON; or NULL */

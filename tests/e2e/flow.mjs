@@ -34,6 +34,7 @@ export function makeClient(opts = {}) {
   if (opts.alg) args.push('--id-token-alg', opts.alg);
   if (opts.atFormat) args.push('--access-token-format', opts.atFormat);
   if (opts.org) args.push('--org', opts.org);
+  args.push(...(opts.args ?? []));
   const r = idpctl(args);
   assert.equal(r.status, 0, r.stderr);
   return { id, secret: r.json.client_secret, redirect: (opts.redirects ?? [REDIRECT])[0] };

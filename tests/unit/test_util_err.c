@@ -49,6 +49,8 @@ static const struct {
 	 * 401 and a DPoP challenge (http/response.c). */
 	{ "invalid_dpop_proof", 400, true, "RFC 9449 §5" },
 	{ "use_dpop_nonce", 400, true, "RFC 9449 §8" },
+	{ "unmet_authentication_requirements", 400, true,
+	    "OIDC Unmet Authentication Requirements 1.0 §1" },
 	/* The provider's own, for answers outside OAuth (RFC 9110 §15). */
 	{ "ok", 200, false, "RFC 9110 §15.3.1" },
 	{ "not_found", 404, false, "RFC 9110 §15.5.5" },
