@@ -24,7 +24,7 @@ ctl_sector_check(struct ctl *c, const char *what, const char *client_id,
 	if (ctl_config(c) != 0)
 		return CTL_FAIL;
 	f = idp_fetcher_new(&(struct idp_fetch_limits){
-	    c->cfg.outbound_allow_loopback, c->cfg.outbound_timeout * 1000, 1 });
+	    c->cfg.outbound_allow_loopback, c->cfg.outbound_timeout * 1000, 1, 0 });
 	e = idp_sector_verify(f, c->arena, &who, metadata, &why);
 	idp_fetcher_free(f);
 	if (e != IDP_OK)

@@ -57,7 +57,7 @@ async function formPost(url, user) {
 }
 
 const stamp = `${process.pid}`;
-const user = { username: `klaim${stamp}`, password: 'kata-sandi-klaim' };
+const user = { username: `klaim${stamp}`, password: 'Pura-Besakih-Ulun-4862' };
 user.sub = idpctl(['--json', 'user', 'add', user.username, '--name', 'I Ketut Klaim',
   '--email', `klaim${stamp}@baliprov.go.id`, '--password-stdin'], `${user.password}\n`).sub;
 
