@@ -2,6 +2,7 @@
 
 #include "core/mfa.h"
 #include "core/session_end.h"
+#include "oidc/acr.h"
 #include "util/arena.h"
 
 bool

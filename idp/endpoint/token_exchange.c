@@ -158,8 +158,8 @@ mint(struct idp_req *rq, const struct exchange *x, struct idp_secret *s,
 {
 	const struct idp_config *cfg = rq->ctx->cfg;
 	struct idp_jwt_at_in in = { 0 };
-	char *aud[2] = { NULL, NULL };
 	char jti[37];
+	char *aud[2] = { NULL, NULL };
 	json_t *claims;
 	char *jwt;
 

@@ -257,6 +257,15 @@ test('acr_values=2 asks for a second factor; acr_values=1 2 does not for a perso
   const bad = await http('GET', authorizeUrl(client, { acr_values: 'x'.repeat(300) }), { jar: j });
   assert.equal(bad.status, 302);
   assert.equal(callback(bad.location).error, 'invalid_request');
+  // The claims parameter: an essential acr of 2 asks too (OIDC Core
+  // §5.5.1.1); a voluntary one does not.
+  const ess = await toSecondStep(newJar(), client, user,
+    { claims: JSON.stringify({ id_token: { acr: { essential: true, values: ['2'] } } }) });
+  assert.match(ess.text, /name="action" value="enrol"/);
+  const j2 = newJar();
+  const r2 = await http('GET', authorizeUrl(client,
+    { claims: JSON.stringify({ id_token: { acr: { values: ['2'] } } }) }), { jar: j2 });
+  assert.equal((await submitLogin(j2, r2, user.username, user.password)).status, 302);
   const disco = await http('GET', '/.well-known/openid-configuration');
   assert.deepEqual(disco.json.acr_values_supported, ['1', '2']);
 });
