@@ -8,11 +8,11 @@
 // The idp of this file has the issuer http://localhost:PORT: a passkey's
 // relying party id cannot be an IP address.
 import assert from 'node:assert/strict';
-import { createHmac } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { psql, startIdp } from '../e2e/lib.mjs';
 import { makeClient, makeUser } from '../e2e/flow.mjs';
 import { DESKTOP, VIEWPORTS, checkPage, context, launch, relyingParty } from './lib.mjs';
+import { base32, totp } from '../e2e/totp.mjs';
 
 let browser, idp, rp;
 
@@ -27,26 +27,6 @@ after(async () => {
   await idp?.stop();
   await rp?.close();
 });
-
-function base32(s) {
-  const abc = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let bits = 0, v = 0;
-  const out = [];
-  for (const ch of s.replace(/\s+/g, '')) {
-    v = (v << 5) | abc.indexOf(ch);
-    bits += 5;
-    if (bits >= 8) { out.push((v >>> (bits - 8)) & 0xff); bits -= 8; }
-  }
-  return Buffer.from(out);
-}
-
-function totp(key, offset = 0) {
-  const msg = Buffer.alloc(8);
-  msg.writeBigUInt64BE(BigInt(Math.floor(Date.now() / 30000) + offset));
-  const mac = createHmac('sha1', key).update(msg).digest();
-  const o = mac[mac.length - 1] & 0xf;
-  return String((mac.readUInt32BE(o) & 0x7fffffff) % 1000000).padStart(6, '0');
-}
 
 const authorize = (client) => `${idp.url}/authorize?${new URLSearchParams({
   response_type: 'code', client_id: client.id, redirect_uri: client.redirect,

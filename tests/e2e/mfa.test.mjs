@@ -7,43 +7,18 @@
 // to set up a factor, acr_values, prompt=none, discovery, the helpdesk's
 // idpctl user mfa-reset, and bad input answered with pages, never a 5xx.
 import assert from 'node:assert/strict';
-import { createHmac } from 'node:crypto';
 import { test } from 'node:test';
 import { decodeJwt, http, idpctl, pkce, psql, sleep, unique } from './lib.mjs';
 import { addManifest, testOrg } from './rp.mjs';
 import { REDIRECT, authorizeUrl as plainUrl, callback, exchange as plainExchange, makeClient,
   makeUser, newJar, submitLogin } from './flow.mjs';
+import { base32, totp, totpAt } from './totp.mjs';
 
 // Every authorization of this file with one PKCE pair.
 const PKCE = pkce();
 const authorizeUrl = (client, extra = {}) => plainUrl(client, { code_challenge: PKCE.challenge,
   code_challenge_method: 'S256', ...extra });
 const exchange = (client, code) => plainExchange(client, code, PKCE.verifier);
-
-// RFC 4648 base32, as the page shows the key (in groups, no padding).
-function base32(s) {
-  const abc = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let bits = 0, v = 0;
-  const out = [];
-  for (const ch of s.replace(/\s+/g, '')) {
-    v = (v << 5) | abc.indexOf(ch);
-    bits += 5;
-    if (bits >= 8) { out.push((v >>> (bits - 8)) & 0xff); bits -= 8; }
-  }
-  return Buffer.from(out);
-}
-
-// RFC 6238 with SHA-1, 6 digits, 30 s; step offset from now.
-function totp(key, offset = 0) {
-  return totpAt(key, Math.floor(Date.now() / 1000 / 30) + offset);
-}
-function totpAt(key, step) {
-  const msg = Buffer.alloc(8);
-  msg.writeBigUInt64BE(BigInt(step));
-  const mac = createHmac('sha1', key).update(msg).digest();
-  const o = mac[mac.length - 1] & 0xf;
-  return String((mac.readUInt32BE(o) & 0x7fffffff) % 1000000).padStart(6, '0');
-}
 
 // The inputs of the form on the page whose hidden action is action.
 function form(html, action) {
