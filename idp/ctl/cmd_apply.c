@@ -36,6 +36,8 @@ load_all(struct ctl *c, const char *dir, struct plan **out, size_t *n)
 	const char *why = NULL;
 	struct plan *p;
 
+	if (ctl_config(c) != 0)
+		return CTL_FAIL;
 	if (manifest_files(c->arena, dir, &files, n, &why) != 0)
 		return ctl_err("client apply: %s: %s", dir, why);
 	if (*n == 0)
@@ -50,7 +52,8 @@ load_all(struct ctl *c, const char *dir, struct plan **out, size_t *n)
 		if (doc == NULL)
 			return ctl_err("client apply: %s:%d: %s", files[i],
 			    je.line, je.text);
-		rc = manifest_parse(c->arena, doc, files[i], &p[i].m, &why);
+		rc = manifest_parse(c->arena, doc, files[i], ctl_meta_flags(c),
+		    &p[i].m, &why);
 		json_decref(doc);
 		if (rc != 0)
 			return ctl_err("client apply: %s: %s", files[i], why);

@@ -26,6 +26,8 @@ client_usage(void)
 	    "[--id-token-alg ALG]\n"
 	    "           [--access-token-format opaque|jwt] [--jwks FILE] "
 	    "[--jwks-uri URI]\n"
+	    "           [--backchannel-logout-uri URI] "
+	    "[--frontchannel-logout-uri URI]\n"
 	    "       idpctl client add --manifest FILE.json\n"
 	    "       idpctl client list\n"
 	    "       idpctl client show CLIENT_ID\n"
@@ -103,7 +105,8 @@ client_add_args(struct ctl *c, int argc, char **argv, json_t *doc,
 		OPT_MANIFEST = 0x100 + 1, OPT_NAME, OPT_REDIRECT_URI,
 		OPT_POST_LOGOUT_URI, OPT_GRANT, OPT_AUTH_METHOD, OPT_SCOPE,
 		OPT_ORG, OPT_ID_TOKEN_ALG, OPT_AT_FORMAT, OPT_JWKS_URI,
-		OPT_JWKS, OPT_FIRST_PARTY,
+		OPT_BACKCHANNEL_URI, OPT_FRONTCHANNEL_URI, OPT_JWKS,
+		OPT_FIRST_PARTY,
 	};
 	static const struct option opts[] = {
 		{ "manifest", required_argument, NULL, OPT_MANIFEST },
@@ -119,6 +122,10 @@ client_add_args(struct ctl *c, int argc, char **argv, json_t *doc,
 		{ "access-token-format", required_argument, NULL,
 		    OPT_AT_FORMAT },
 		{ "jwks-uri", required_argument, NULL, OPT_JWKS_URI },
+		{ "backchannel-logout-uri", required_argument, NULL,
+		    OPT_BACKCHANNEL_URI },
+		{ "frontchannel-logout-uri", required_argument, NULL,
+		    OPT_FRONTCHANNEL_URI },
 		{ "jwks", required_argument, NULL, OPT_JWKS },
 		{ "first-party", no_argument, NULL, OPT_FIRST_PARTY },
 		CTL_OPTS_COMMON
@@ -132,6 +139,8 @@ client_add_args(struct ctl *c, int argc, char **argv, json_t *doc,
 		[OPT_ID_TOKEN_ALG - OPT_NAME] = "id_token_signed_response_alg",
 		[OPT_AT_FORMAT - OPT_NAME] = "access_token_format",
 		[OPT_JWKS_URI - OPT_NAME] = "jwks_uri",
+		[OPT_BACKCHANNEL_URI - OPT_NAME] = "backchannel_logout_uri",
+		[OPT_FRONTCHANNEL_URI - OPT_NAME] = "frontchannel_logout_uri",
 	};
 	const char *why = NULL;
 	char **op;
@@ -168,6 +177,8 @@ client_add_args(struct ctl *c, int argc, char **argv, json_t *doc,
 		case OPT_ID_TOKEN_ALG:
 		case OPT_AT_FORMAT:
 		case OPT_JWKS_URI:
+		case OPT_BACKCHANNEL_URI:
+		case OPT_FRONTCHANNEL_URI:
 			json_object_set_new(doc, member[ch - OPT_NAME],
 			    json_string(optarg));
 			break;
@@ -236,8 +247,12 @@ client_add(struct ctl *c, int argc, char **argv)
 		if (doc == NULL)
 			return ctl_err("client add: %s: %s", manifest, why);
 	}
+	if (ctl_config(c) != 0) {
+		json_decref(doc);
+		return CTL_FAIL;
+	}
 	rc = manifest_parse(c->arena, doc, manifest ? manifest :
-	    "(command line)", &m, &why);
+	    "(command line)", ctl_meta_flags(c), &m, &why);
 	json_decref(doc);
 	if (rc != 0)
 		return ctl_err("client add: %s", why);

@@ -57,6 +57,10 @@ int ctl_print_json(json_t *o);
 /* Read one line (a password) from stdin without echoing it anywhere.
  * Returns -1 when stdin is empty or the line is too long. */
 int ctl_read_secret(char *buf, size_t len);
+/* Flags of client metadata validation from the configuration (loaded by
+ * ctl_config): outbound_allow_loopback lets manifests name loopback
+ * jwks_uri and backchannel_logout_uri, as /register does. */
+unsigned ctl_meta_flags(const struct ctl *c);
 /* A message for an idp_err from the store, naming what failed. */
 const char *ctl_db_msg(struct ctl *c, enum idp_err e);
 /* Who runs idpctl, for the audit log: "idpctl:<name>", name being the
@@ -136,6 +140,13 @@ extern const struct ctl_group ctl_consent_group;	/* cmd_consent.c */
 extern const struct ctl_group ctl_scope_group;		/* cmd_scope.c */
 extern const struct ctl_group ctl_member_group;		/* cmd_member.c */
 extern const struct ctl_group ctl_outbox_group;		/* cmd_outbox.c */
+/* cmd_outbox.c: outbox counts as a table or JSON; by_service for the
+ * logout view (the label is a client_id). */
+struct idp_outbox_stat;
+int ctl_outbox_print(struct ctl *c, const struct idp_outbox_stat *st, int n,
+    bool by_service);
+extern const struct ctl_group ctl_session_group;	/* cmd_session.c */
+extern const struct ctl_group ctl_logout_group;		/* cmd_logout.c */
 /* client apply, in a file of its own (cmd_apply.c) */
 int ctl_client_apply(struct ctl *c, int argc, char **argv);
 

@@ -35,8 +35,10 @@ struct manifest {
 };
 
 /* Validate one manifest document. why names the member at fault. */
+/* flags: idp_client_metadata_validate's (IDP_META_OUTBOUND_LOOPBACK when
+ * outbound_allow_loopback is set). */
 int manifest_parse(struct idp_arena *a, json_t *doc, const char *path,
-    struct manifest *m, const char **why);
+    unsigned flags, struct manifest *m, const char **why);
 
 /* The files apply reads: every DIR/NAME.json and DIR/SUB/client.json,
  * sorted. */

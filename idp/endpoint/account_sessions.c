@@ -4,7 +4,9 @@
  * too: a phone that was lost stops reaching the services at once. */
 #include <string.h>
 
+#include "config.h"
 #include "core/ctx.h"
+#include "core/outbox.h"
 #include "core/reqdb.h"
 #include "core/session_end.h"
 #include "endpoint/endpoints.h"
@@ -80,13 +82,16 @@ end(struct idp_req *rq, struct idp_resp *rs, const struct idp_session *s,
 	e.grants = IDP_GRANTS_OF_SESSIONS;
 	e.reason = "account";
 	e.request_id = rq->id;
+	e.give_up = rq->ctx->cfg->logout_give_up;
 	if ((rc = idp_reqdb(rq, &c)) != IDP_OK ||
 	    (rc = idp_session_end(c, &e)) != IDP_OK)
 		return rc;
+	if (e.notified > 0)
+		idp_outbox_wake(rq->ctx->outbox);
 	idp_flow_audit(rq, one ? "session.ended" : "session.ended_others",
-	    s->user.id, NULL, json_pack("{s:i, s:i, s:s*}", "sessions",
-	    e.sessions, "grants_revoked", e.revoked, "sid", one ? one->sid :
-	    NULL));
+	    s->user.id, NULL, json_pack("{s:i, s:i, s:i, s:s*}", "sessions",
+	    e.sessions, "grants_revoked", e.revoked, "logout_tokens",
+	    e.notified, "sid", one ? one->sid : NULL));
 	idp_page_see_other(rq, rs, "/account/sessions", one ?
 	    "session_ended" : "sessions_ended");
 	return IDP_OK;
