@@ -41,9 +41,13 @@ const size_t idp_logout_nmsgs = M_COUNT;
 
 #define M(k) (&idp_logout_msgs[k])
 
+/* services NULL: not known here (already signed out, or every session
+ * ended at once); nothing is listed. */
 static void
 service_list(struct idp_page *pg, const struct idp_signed_out_page *p)
 {
+	if (p->services == NULL)
+		return;
 	if (p->nservices == 0) {
 		idp_page_para(pg, NULL, M(M_NO_SERVICES), NULL);
 		return;

@@ -18,7 +18,7 @@ struct idp_signed_out_service {
 
 struct idp_signed_out_page {
 	const char *ui_locales;
-	const struct idp_signed_out_service *services;
+	const struct idp_signed_out_service *services;	/* NULL: unknown */
 	size_t nservices;
 	/* The registered post_logout_redirect_uri with state, and whose it
 	 * is; NULL when the person stays here. */

@@ -315,6 +315,26 @@ test('every route that ends a session tells the services', async (t) => {
     await expectToken(u, old.sid);
   });
 
+  await t.test('/account/sessions: signing out everywhere, this browser too', async () => {
+    const u = makeUser();
+    const a = await session(u);
+    const b = await session(u);
+    const page = await http('GET', '/account/sessions', { jar: b.jar });
+    assert.match(page.text, /value="end_all"/);
+    const f = formInputs(page.text);
+    const ask = await http('POST', '/account/sessions', { jar: b.jar,
+      form: { csrf_token: f.csrf_token, action: 'end_all' } });
+    assert.equal(ask.status, 200);
+    assert.match(ask.text, /Keluar dari semua perangkat\?/);
+    const r = await http('POST', '/account/sessions', { jar: b.jar, form: formInputs(ask.text) });
+    assert.equal(r.status, 200);
+    assert.match(r.text, /Anda sudah keluar/);
+    await expectToken(u, a.sid);
+    await expectToken(u, b.sid);
+    const after = await http('GET', '/account', { jar: b.jar });
+    assert.equal(after.status, 303, 'this browser is signed out too');
+  });
+
   await t.test('idpctl session list and end ID', async () => {
     const u = makeUser();
     const s = await session(u);
