@@ -1,12 +1,14 @@
 #include <time.h>
 
 #include "config.h"
+#include "core/ctx.h"
 #include "core/fetch.h"
 #include "core/logout.h"
 #include "core/published.h"
 #include "crypto/jws.h"
 #include "crypto/keyset.h"
 #include "oidc/logout.h"
+#include "oidc/subject.h"
 #include "util/buf.h"
 #include "util/log.h"
 
@@ -41,6 +43,7 @@ sign(struct idp_ctx *ctx, struct idp_arena *a, const struct idp_outbox_msg *m,
 	struct idp_logout_notice n;
 	const struct idp_key *k = NULL;
 	enum idp_alg alg;
+	const char *sector;
 	json_t *claims;
 	char *jwt;
 
@@ -59,6 +62,9 @@ sign(struct idp_ctx *ctx, struct idp_arena *a, const struct idp_outbox_msg *m,
 		r->error = "no signing key loaded";
 		return NULL;
 	}
+	if ((sector = idp_subject_sector(a, n.subject)) != NULL)
+		n.sub = idp_pairwise_sub(a, sector, n.sub, ctx->pairwise_salt,
+		    sizeof(ctx->pairwise_salt));	/* core/subject.h */
 	claims = idp_logout_token_claims(ctx->cfg->issuer, m->label, &n,
 	    (int64_t)time(NULL));
 	if (claims == NULL) {

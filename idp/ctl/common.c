@@ -8,7 +8,6 @@
 #include <unistd.h>
 
 #include "core/roles.h"
-#include "oidc/client.h"
 #include "ctl/ctl.h"
 #include "store/audit.h"
 #include "store/directory.h"
@@ -56,13 +55,6 @@ ctl_config(struct ctl *c)
 	}
 	c->cfg_loaded = true;
 	return 0;
-}
-
-unsigned
-ctl_meta_flags(const struct ctl *c)
-{
-	return c->cfg_loaded && c->cfg.outbound_allow_loopback ?
-	    IDP_META_OUTBOUND_LOOPBACK : 0;
 }
 
 int

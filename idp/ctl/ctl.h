@@ -57,10 +57,6 @@ int ctl_print_json(json_t *o);
 /* Read one line (a password) from stdin without echoing it anywhere.
  * Returns -1 when stdin is empty or the line is too long. */
 int ctl_read_secret(char *buf, size_t len);
-/* Flags of client metadata validation from the configuration (loaded by
- * ctl_config): outbound_allow_loopback lets manifests name loopback
- * jwks_uri and backchannel_logout_uri, as /register does. */
-unsigned ctl_meta_flags(const struct ctl *c);
 /* A message for an idp_err from the store, naming what failed. */
 const char *ctl_db_msg(struct ctl *c, enum idp_err e);
 /* Who runs idpctl, for the audit log: "idpctl:<name>", name being the
@@ -78,6 +74,14 @@ int ctl_audit(struct ctl *c, const char *event, long long user_id,
  * (core/roles.h), and make them the actor. 0, or the exit code after a
  * message. */
 int ctl_as(struct ctl *c, const char *username, int act, const char *org);
+
+/* ---- sector.c ---- */
+
+/* The sector identifier document of metadata (validated), when it names
+ * one, lists every redirect URI (core/sector.h). 0, or CTL_FAIL after a
+ * message naming what (a file, the client). */
+int ctl_sector_check(struct ctl *c, const char *what, const char *client_id,
+    json_t *metadata);
 
 /* ---- args.c: command tables and options ---- */
 

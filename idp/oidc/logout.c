@@ -21,6 +21,12 @@ member(struct idp_arena *a, json_t *o, const char *key)
 	return idp_arena_strdup(a, json_string_value(v));
 }
 
+static void
+decref(void *p)
+{
+	json_decref(p);
+}
+
 int
 idp_logout_notice_parse(struct idp_arena *a, const char *payload,
     struct idp_logout_notice *out)
@@ -41,9 +47,17 @@ idp_logout_notice_parse(struct idp_arena *a, const char *payload,
 	    !json_is_null(json_object_get(o, "alg")) &&
 	    (out->alg = member(a, o, "alg")) == NULL)
 		goto out;
+	if ((out->subject = json_object_get(o, "subject")) != NULL) {
+		if (!json_is_object(out->subject))
+			goto out;
+		json_incref(out->subject);
+		idp_arena_on_free(a, decref, out->subject);
+	}
 	if (out->sub != NULL && out->sid != NULL && out->jti != NULL)
 		rc = 0;
 out:
+	if (rc != 0)
+		out->subject = NULL;
 	json_decref(o);
 	return rc;
 }

@@ -23,11 +23,15 @@ struct idp_logout_notice {
 	const char *sid;
 	const char *jti;
 	const char *alg;	/* NULL: RS256 */
+	/* subject_type, sector_identifier_uri and redirect_uris of the
+	 * client (idp_subject_sector), or NULL: the sub is the public one.
+	 * Borrowed from the arena. */
+	json_t *subject;
 };
 
 /* Parse a row's payload: a JSON object with the string members sub, sid,
- * jti (each 1-255 bytes) and optionally alg. -1 on anything else; the
- * strings live in a. */
+ * jti (each 1-255 bytes), optionally alg (a string) and subject (an
+ * object). -1 on anything else; what it returns lives in a. */
 int idp_logout_notice_parse(struct idp_arena *a, const char *payload,
     struct idp_logout_notice *out);
 

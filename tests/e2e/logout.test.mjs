@@ -136,6 +136,21 @@ test('one sign-out reaches three services; the signed-out page lists them and fr
   await Promise.all(rx.map((x) => x.stop()));
 });
 
+test('a pairwise service gets its own sub in the logout token, the one of its ID tokens', async () => {
+  const [rx] = await receivers(1);
+  const c = makeClient({ backchannel: rx.url, args: ['--subject-type', 'pairwise'] });
+  const user = makeUser();
+  const jar = newJar();
+  const ids = await signInAll(jar, user, [c]);
+  const sub = ids[c.id].claims.sub;
+  assert.notEqual(sub, user.sub, 'the client is pairwise');
+  await http('GET', `/logout?id_token_hint=${ids[c.id].idToken}`, { jar });
+  const [got] = await rx.waitFor(1);
+  assert.ok(got);
+  await checkLogoutToken(got.token, { aud: c.id, sub, sid: ids[c.id].claims.sid });
+  await rx.stop();
+});
+
 test('without front-channel services the sign-out goes straight back with state', async () => {
   const [rx] = await receivers(1);
   const c = makeClient({ backchannel: rx.url, postLogout: ['https://rp.example.go.id/out'] });

@@ -11,7 +11,7 @@
 
 static const struct idp_logout_notice notice = {
 	"3f0c2a5e-8d1b-4c7e-9a44-2b1d6f0e9c11", "Yk3nq0b3Xr2",
-	"9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d", "ES256",
+	"9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d", "ES256", NULL,
 };
 
 /* §2.4: exactly iss, aud, iat, exp, jti, sub, sid and events; the events
@@ -65,6 +65,15 @@ START_TEST(notice_parse)
 	ck_assert_int_eq(idp_logout_notice_parse(a, "{\"sub\":\"s\","
 	    "\"sid\":\"i\",\"jti\":\"j\"}", &n), 0);
 	ck_assert_ptr_null(n.alg);
+	ck_assert_ptr_null(n.subject);
+	ck_assert_int_eq(idp_logout_notice_parse(a, "{\"sub\":\"s\","
+	    "\"sid\":\"i\",\"jti\":\"j\",\"subject\":{\"subject_type\":"
+	    "\"pairwise\"}}", &n), 0);
+	ck_assert_str_eq(json_string_value(json_object_get(n.subject,
+	    "subject_type")), "pairwise");
+	ck_assert_int_eq(idp_logout_notice_parse(a, "{\"sub\":\"s\","
+	    "\"sid\":\"i\",\"jti\":\"j\",\"subject\":\"x\"}", &n), -1);
+	ck_assert_ptr_null(n.subject);
 	/* each member missing, empty, not a string; duplicates; garbage */
 	ck_assert_int_eq(idp_logout_notice_parse(a, "{\"sid\":\"i\","
 	    "\"jti\":\"j\"}", &n), -1);
