@@ -18,8 +18,11 @@ libqrencode-dev libcbor-dev"
 # golang-go, golang-github-coreos-go-oidc-dev, golang-golang-x-oauth2-dev:
 # Go's go-oidc relying party of the interop suite, built offline from
 # /usr/share/gocode (tests/interop/gooidc_rp/).
+# apache2 + libapache2-mod-auth-openidc: the off-the-shelf relying party of
+# the back-channel logout interop test (tests/interop/apache.mjs).
 IDP_TEST_PKGS="nodejs npm jq shellcheck chromium python3-authlib python3-requests python3-aiosmtpd
-golang-go golang-github-coreos-go-oidc-dev golang-golang-x-oauth2-dev"
+golang-go golang-github-coreos-go-oidc-dev golang-golang-x-oauth2-dev
+apache2 libapache2-mod-auth-openidc"
 IDP_BENCH_PKGS="wrk"
 # The fuzz suite (tests/fuzz/) builds with clang and links libFuzzer.
 IDP_FUZZ_PKGS="clang libclang-rt-14-dev"

@@ -147,6 +147,13 @@ extern const struct ctl_group ctl_consent_group;	/* cmd_consent.c */
 extern const struct ctl_group ctl_scope_group;		/* cmd_scope.c */
 extern const struct ctl_group ctl_member_group;		/* cmd_member.c */
 extern const struct ctl_group ctl_outbox_group;		/* cmd_outbox.c */
+/* cmd_outbox.c: outbox counts as a table or JSON; by_service for the
+ * logout view (the label is a client_id). */
+struct idp_outbox_stat;
+int ctl_outbox_print(struct ctl *c, const struct idp_outbox_stat *st, int n,
+    bool by_service);
+extern const struct ctl_group ctl_session_group;	/* cmd_session.c */
+extern const struct ctl_group ctl_logout_group;		/* cmd_logout.c */
 /* client apply, in a file of its own (cmd_apply.c) */
 int ctl_client_apply(struct ctl *c, int argc, char **argv);
 

@@ -5,6 +5,7 @@
 #include "core/clients.h"
 #include "core/ctx.h"
 #include "core/mint.h"
+#include "core/outbox.h"
 #include "core/reqdb.h"
 #include "crypto/b64url.h"
 #include "endpoint/flow.h"
@@ -337,11 +338,17 @@ end_previous_session(struct idp_req *rq, struct idp_dbconn *c,
 {
 	const char *old = idp_req_cookie_token(rq, rq->ctx->cfg->cookie_name);
 	unsigned char d[IDP_SHA256_LEN];
+	int notified = 0;
+	enum idp_err rc;
 
 	if (old == NULL)
 		return IDP_OK;
 	idp_sha256_str(old, d);
-	return idp_store_session_replace(c, d, new_id);
+	rc = idp_store_session_replace(c, d, new_id,
+	    rq->ctx->cfg->logout_give_up, &notified);
+	if (rc == IDP_OK && notified > 0)
+		idp_outbox_wake(rq->ctx->outbox);
+	return rc;
 }
 
 enum idp_err

@@ -15,6 +15,7 @@
 #include "core/hashq.h"
 #include "core/mfa.h"
 #include "core/mint.h"
+#include "core/outbox.h"
 #include "core/reqdb.h"
 #include "core/throttle.h"
 #include "crypto/pwhash.h"

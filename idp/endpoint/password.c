@@ -112,6 +112,7 @@ idp_password_commit(struct idp_req *rq, struct idp_password_set *s)
 	    (rc = idp_store_tx_begin_durable(c)) != IDP_OK)
 		return rc;
 	s->end.request_id = rq->id;
+	s->end.give_up = rq->ctx->cfg->logout_give_up;
 	if ((rc = commit_steps(rq, c, s)) != IDP_OK ||
 	    (rc = idp_db_commit(c)) != IDP_OK) {
 		idp_db_rollback(c);

@@ -67,6 +67,7 @@ struct idp_client {
 	char **redirect_uris;
 	char **post_logout_redirect_uris;
 	const char *backchannel_logout_uri;
+	const char *frontchannel_logout_uri;	/* or NULL */
 	/* The ceiling of what the client may ask for: the standard scopes
 	 * of its registration, and its registered API scopes that their
 	 * resource servers allow now, plus approved scope requests.

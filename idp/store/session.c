@@ -1,6 +1,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "store/logout_rows.h"
 #include "store/session.h"
 #include "store/statements.h"
 #include "store/user_rows.h"
@@ -36,14 +37,22 @@ const struct idp_stmt idp_session_stmts[] = {
 	  "UPDATE sessions SET ended_at = now() WHERE id = $1 "
 	  "AND ended_at IS NULL", 1 },
 	/* The update runs whether or not any client row is carried over. */
+	/* Another person's session the browser still had ends like any
+	 * other: its services are told (a shared computer). */
 	{ "session_replace",
 	  "WITH old AS (UPDATE sessions SET ended_at = now() "
-	  "WHERE id_digest = $1 AND ended_at IS NULL RETURNING id, user_id) "
-	  "INSERT INTO session_clients (session_id, client_id, first_at, "
-	  "last_at) SELECT s.id, sc.client_id, sc.first_at, sc.last_at "
-	  "FROM old JOIN session_clients sc ON sc.session_id = old.id "
-	  "JOIN sessions s ON s.id = $2 AND s.user_id = old.user_id "
-	  "ON CONFLICT (session_id, client_id) DO NOTHING", 2 },
+	  "WHERE id_digest = $1 AND ended_at IS NULL "
+	  "RETURNING id, sid, user_id), "
+	  "carried AS (INSERT INTO session_clients (session_id, client_id, "
+	  "first_at, last_at) SELECT s.id, sc.client_id, sc.first_at, "
+	  "sc.last_at FROM old JOIN session_clients sc ON sc.session_id = "
+	  "old.id JOIN sessions s ON s.id = $2 AND s.user_id = old.user_id "
+	  "ON CONFLICT (session_id, client_id) DO NOTHING RETURNING 1), "
+	  "gone AS (SELECT old.* FROM old JOIN sessions s ON s.id = $2 "
+	  "AND s.user_id <> old.user_id), "
+	  IDP_LOGOUT_ROWS("gone", "$3") " "
+	  "SELECT (SELECT count(*) FROM carried), (SELECT count(*) FROM o)",
+	  3 },
 	{ "login_create",
 	  "INSERT INTO login_requests (id_digest, browser_digest, client_id, "
 	  "params, expires_at) VALUES ($1, $2, $3, $4::jsonb, "
@@ -158,14 +167,25 @@ idp_store_session_end(struct idp_dbconn *c, long long id)
 
 enum idp_err
 idp_store_session_replace(struct idp_dbconn *c,
-    const unsigned char old_digest[IDP_SHA256_LEN], long long new_id)
+    const unsigned char old_digest[IDP_SHA256_LEN], long long new_id,
+    int64_t give_up, int *notified)
 {
-	char id[24];
-	struct idp_param p[2] = { P_BIN(old_digest, IDP_SHA256_LEN),
-		P_TXT(id) };
+	char id[24], gu[24];
+	struct idp_param p[3] = { P_BIN(old_digest, IDP_SHA256_LEN),
+		P_TXT(id), P_TXT(gu) };
+	PGresult *r = NULL;
+	enum idp_err rc;
 
 	snprintf(id, sizeof(id), "%lld", new_id);
-	return run_durable(c, "session_replace", p, 2);
+	snprintf(gu, sizeof(gu), "%lld", (long long)give_up);
+	*notified = 0;
+	rc = idp_db_exec_durable(c, "session_replace", p, 3, &r);
+	if (rc != IDP_OK)
+		return rc;
+	if (PQntuples(r) == 1)
+		*notified = (int)idp_db_ll(r, 0, 1);
+	PQclear(r);
+	return IDP_OK;
 }
 
 enum idp_err

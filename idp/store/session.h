@@ -50,9 +50,12 @@ enum idp_err idp_store_session_touch(struct idp_dbconn *c, long long id,
 enum idp_err idp_store_session_end(struct idp_dbconn *c, long long id);
 /* A new password check replaces the browser's session: end the one whose
  * cookie digest is old_digest (if any) and carry the clients reached
- * through it over to new_id when both belong to the same person. */
+ * through it over to new_id when both belong to the same person; when it
+ * was another person's, write its back-channel logout rows (retried for
+ * give_up seconds) and count them in *notified. */
 enum idp_err idp_store_session_replace(struct idp_dbconn *c,
-    const unsigned char old_digest[IDP_SHA256_LEN], long long new_id);
+    const unsigned char old_digest[IDP_SHA256_LEN], long long new_id,
+    int64_t give_up, int *notified);
 
 struct idp_login {
 	char *client_id;		/* NULL for a local sign-in */
