@@ -13,6 +13,11 @@ check postgresql-15 postgresql-client-15 curl ca-certificates tzdata"
 # benchmark start on loopback.
 IDP_TEST_PKGS="nodejs npm jq shellcheck chromium python3-authlib python3-requests python3-aiosmtpd"
 IDP_BENCH_PKGS="wrk"
+# The ha suite: the Debian package (debhelper, scdoc for the man pages,
+# which the build uses too) and the HA topology of deploy/ha/ (Patroni,
+# etcd, HAProxy). Installing them starts no service where policy-rc.d
+# forbids it; the suite runs its own on loopback.
+IDP_HA_PKGS="debhelper dpkg-dev scdoc patroni etcd-server haproxy"
 # The fuzz suite (tests/fuzz/) builds with clang and links libFuzzer.
 IDP_FUZZ_PKGS="clang libclang-rt-14-dev"
 
