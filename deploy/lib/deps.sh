@@ -17,7 +17,7 @@ IDP_BENCH_PKGS="wrk"
 # which the build uses too) and the HA topology of deploy/ha/ (Patroni,
 # etcd, HAProxy). Installing them starts no service where policy-rc.d
 # forbids it; the suite runs its own on loopback.
-IDP_HA_PKGS="debhelper dpkg-dev scdoc patroni etcd-server haproxy"
+IDP_HA_PKGS="build-essential debhelper dpkg-dev scdoc patroni etcd-server haproxy"
 # The fuzz suite (tests/fuzz/) builds with clang and links libFuzzer.
 IDP_FUZZ_PKGS="clang libclang-rt-14-dev"
 

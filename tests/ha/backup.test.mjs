@@ -8,11 +8,11 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { test } from 'node:test';
-import { makeClient, makeUser } from '../e2e/flow.mjs';
-import { env, pkce } from '../e2e/lib.mjs';
-import { CookieJar, request, sleep, submitLogin } from '../fault/lib.mjs';
+import { makeClient } from '../e2e/flow.mjs';
+import { env } from '../e2e/lib.mjs';
+import { request, sleep } from '../fault/lib.mjs';
+import { person, sessionWorks, signIn } from './lib.mjs';
 
-const COOKIE = 'idp_session';
 const idp = { url: env.IDP_URL };
 const BIN = '/usr/lib/postgresql/15/bin';
 const run = `${env.PG_DIR}/run`;
@@ -26,28 +26,11 @@ function sh(script) {
 const asPg = (cmd) => sh(`pg_as_owner ${cmd}`);
 const sql = (q) => asPg(`${BIN}/psql -X -At -h ${run} -p ${env.PG_PORT} -U idp -d idp -c "${q}"`);
 
-async function signIn(client, user) {
-  const jar = new CookieJar();
-  const q = new URLSearchParams({ response_type: 'code', client_id: client.id,
-    redirect_uri: client.redirect, scope: 'openid', state: 's', nonce: 'n',
-    code_challenge: pkce().challenge, code_challenge_method: 'S256' });
-  const page = await request('GET', `${idp.url}/authorize?${q}`, { jar });
-  assert.equal(page.status, 200);
-  const r = await submitLogin(idp, jar, page, user);
-  assert.equal(r.status, 302);
-  return jar.get(COOKIE);
-}
-
-async function sessionWorks(client, cookie) {
-  const jar = new CookieJar();
-  jar.cookies.set(COOKIE, { value: cookie, attrs: [] });
-  const q = new URLSearchParams({ response_type: 'code', client_id: client.id,
-    redirect_uri: client.redirect, scope: 'openid', prompt: 'none', state: 's',
-    code_challenge: pkce().challenge, code_challenge_method: 'S256' });
+// Until idp has reconnected to the restored cluster it answers 503.
+async function worksAgain(client, cookie) {
   for (let i = 0; i < 100; i++) {
-    const r = await request('GET', `${idp.url}/authorize?${q}`, { jar });
-    if (r.status === 302) return new URL(r.location).searchParams.has('code');
-    await sleep(100);	// 503 while idp reconnects to the restored cluster
+    if (await sessionWorks(idp, client, cookie)) return true;
+    await sleep(100);
   }
   return false;
 }
@@ -64,11 +47,13 @@ test('base backup + WAL archive, cluster destroyed, restored: sessions from befo
   sh('pg_stop "$PG_DIR" && pg_start "$PG_DIR"');
 
   const client = makeClient();
-  const before = makeUser();
-  const after = makeUser();
-  const cookieBefore = await signIn(client, before);
+  const before = person();
+  const after = person();
+  const cookieBefore = (await signIn(idp, client, before)).cookie;
+  assert.ok(cookieBefore, 'signed in before the base backup');
   asPg(`${BIN}/pg_basebackup -h ${run} -p ${env.PG_PORT} -U idp -D ${base} -c fast -X none`);
-  const cookieAfter = await signIn(client, after);
+  const cookieAfter = (await signIn(idp, client, after)).cookie;
+  assert.ok(cookieAfter, 'signed in after the base backup');
   asPg(`${BIN}/pg_dump -h ${run} -p ${env.PG_PORT} -U idp -Fc idp >${env.STACK_DIR}/idp.dump`);
   // The segment holding the last sign-in goes to the archive now.
   const seg = sql('SELECT pg_walfile_name(pg_current_wal_lsn())');
@@ -86,12 +71,12 @@ test('base backup + WAL archive, cluster destroyed, restored: sessions from befo
       pg_start "$PG_DIR"`);
   for (let i = 0; i < 100 && sql('SELECT pg_is_in_recovery()') !== 'f'; i++) await sleep(100);
   assert.equal(sql('SELECT pg_is_in_recovery()'), 'f', 'recovery ended and the cluster was promoted');
-  assert.ok(await sessionWorks(client, cookieBefore), 'the session from before the base backup');
-  assert.ok(await sessionWorks(client, cookieAfter), 'the session from after it, replayed from the WAL archive');
+  assert.ok(await worksAgain(client, cookieBefore), 'the session from before the base backup');
+  assert.ok(await worksAgain(client, cookieAfter), 'the session from after it, replayed from the WAL archive');
 
   // A small site's nightly pg_dump, into a fresh cluster.
   sh(`pg_stop "$PG_DIR"; rm -rf "${data}"; pg_setup "$PG_DIR" "$PG_PORT" >/dev/null`);
   asPg(`${BIN}/pg_restore -h ${run} -p ${env.PG_PORT} -U idp -d idp --no-owner ${env.STACK_DIR}/idp.dump`);
-  assert.ok(await sessionWorks(client, cookieBefore), 'pg_dump: the earlier session');
-  assert.ok(await sessionWorks(client, cookieAfter), 'pg_dump: the later session');
+  assert.ok(await worksAgain(client, cookieBefore), 'pg_dump: the earlier session');
+  assert.ok(await worksAgain(client, cookieAfter), 'pg_dump: the later session');
 });

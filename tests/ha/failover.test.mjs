@@ -10,14 +10,11 @@
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { test } from 'node:test';
-import { makeClient, makeUser } from '../e2e/flow.mjs';
-import { pkce } from '../e2e/lib.mjs';
-import {
-  CookieJar, Idp, basic, loops, request, sleep, submitLogin,
-} from '../fault/lib.mjs';
+import { makeClient } from '../e2e/flow.mjs';
+import { Idp, loops, request, sleep } from '../fault/lib.mjs';
+import { person, sessionWorks, signIn, tokenRequest } from './lib.mjs';
 
 const env = process.env;
-const COOKIE = 'idp_session';
 const proxy = { url: env.HA_IDP_URL };
 
 function patroniRole(n) {
@@ -47,38 +44,6 @@ function killMachine(n) {
   for (const p of nodePids(n)) {
     try { process.kill(p, 'SIGKILL'); } catch { /* gone */ }
   }
-}
-
-// authorize -> login page -> password -> redirect with a code, all through
-// base; the session cookie is the person's when it reached the browser.
-async function signIn(base, client, user) {
-  const jar = new CookieJar();
-  const { verifier, challenge } = pkce();
-  const q = new URLSearchParams({ response_type: 'code', client_id: client.id,
-    redirect_uri: client.redirect, scope: 'openid offline_access', state: 's', nonce: 'n',
-    code_challenge: challenge, code_challenge_method: 'S256', prompt: 'consent' });
-  const page = await request('GET', `${base.url}/authorize?${q}`, { jar });
-  if (page.status !== 200) return { status: page.status };
-  const r = await submitLogin(base, jar, page, user);
-  if (r.status !== 302 || !jar.get(COOKIE)) return { status: r.status };
-  const code = new URL(r.location).searchParams.get('code');
-  return { status: 302, cookie: jar.get(COOKIE), code, verifier };
-}
-
-function tokenRequest(base, client, form) {
-  return request('POST', `${base.url}/token`, {
-    headers: { authorization: basic(client) }, form,
-  });
-}
-
-async function sessionWorks(base, client, cookie) {
-  const jar = new CookieJar();
-  jar.cookies.set(COOKIE, { value: cookie, attrs: [] });
-  const q = new URLSearchParams({ response_type: 'code', client_id: client.id,
-    redirect_uri: client.redirect, scope: 'openid', prompt: 'none', state: 's',
-    code_challenge: pkce().challenge, code_challenge_method: 'S256' });
-  const r = await request('GET', `${base.url}/authorize?${q}`, { jar });
-  return r.status === 302 && new URL(r.location).searchParams.has('code');
 }
 
 // A relying party refreshing one person's tokens over and over: a 503 or
@@ -123,7 +88,7 @@ test('HA: primary machine lost under load, then an idp node lost', async (t) => 
   const pidB = idpB.proc.pid;
 
   const client = makeClient({ scope: 'openid profile offline_access' });
-  const users = Array.from({ length: 6 }, () => makeUser());
+  const users = Array.from({ length: 6 }, () => person());
 
   // Sign in through node A, exchange and refresh through node B.
   const first = await signIn(idpA, client, users[0]);
@@ -216,13 +181,13 @@ test('HA: primary machine lost under load, then an idp node lost', async (t) => 
   // two commits, and a commit whose answer is lost with the primary looks
   // done to nobody: the relying party's retry with the spent token is then
   // taken for reuse. TODO until one commit covers both and a retry of an
-  // unanswered rotation is recognised; runs lose 0-2 of 6.
+  // unanswered rotation is recognised; runs lose 0-3 of 6.
   await t.test('no refresh token handed out is lost in the failover',
     { todo: 'an unanswered rotation looks like reuse on retry' },
     () => assert.equal(lostTokens, 0, `${lostTokens} of ${holders.length} refresh tokens lost`));
   // The relying parties whose token was lost sign the person in again.
   for (const h of holders.filter((x) => x.lost)) {
-    const s = await signIn(proxy, client, makeUser());
+    const s = await signIn(proxy, client, person());
     const e = await tokenRequest(proxy, client, { grant_type: 'authorization_code',
       code: s.code, redirect_uri: client.redirect, code_verifier: s.verifier });
     assert.equal(e.status, 200, 'a fresh sign-in after the failover');

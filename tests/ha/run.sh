@@ -5,6 +5,7 @@
 # primary's machine killed with SIGKILL under load, Patroni's promotion,
 # then one idp node killed. Prints the seconds of 503s and what was lost.
 #   tests/ha/run.sh BUILD_DIR
+#   HA_IDP_COMMIT=async tests/ha/run.sh BUILD_DIR   idp's default commits
 # Needs root to run etcd, PostgreSQL and HAProxy as their own users.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -19,7 +20,7 @@ export IDP_BIN=$build/idp/idp IDP_CTL=$build/idp/ctl/idpctl ROOT=$root
 trap 'ha_down' EXIT
 SECONDS=0
 ha_up || exit 1
-echo "# topology up in $SECONDS s"
+echo "# topology up in $SECONDS s (idp commits: ${HA_IDP_COMMIT:-sync})"
 export STACK_DIR=$HA_DIR
 node --test --test-concurrency=1 --test-reporter=tap "$root/tests/ha/failover.test.mjs"
 status=$?

@@ -136,7 +136,10 @@ ha_up() {
 	ha_psql "CREATE DATABASE idp OWNER idp" || return 1
 	# Every commit of idp waits for the synchronous standby: libpq options
 	# in database_url come after idp's own and win (idp.conf(5)).
-	export IDP_DATABASE_URL="host=127.0.0.1 port=$HA_PG_PROXY dbname=idp user=idp password=$HA_IDP_PW options='-c synchronous_commit=on'"
+	# HA_IDP_COMMIT=async measures idp's default instead.
+	local opts=" options='-c synchronous_commit=on'"
+	[ "${HA_IDP_COMMIT:-sync}" = async ] && opts=
+	export IDP_DATABASE_URL="host=127.0.0.1 port=$HA_PG_PROXY dbname=idp user=idp password=$HA_IDP_PW$opts"
 	export IDP_KEY_DIR=$HA_DIR/keys IDP_SQL_DIR=$root/sql
 	export IDP_ISSUER=http://127.0.0.1:$HA_IDP_PROXY
 	export HA_IDP_URL=$IDP_ISSUER IDP_URL=$IDP_ISSUER
