@@ -49,18 +49,29 @@ function killMachine(n) {
 // A relying party refreshing one person's tokens over and over: a 503 or
 // a cut connection is retried with the same token; every token a 200
 // handed out is the one the relying party keeps. A refusal of the token
-// it holds is a lost refresh token.
+// it holds is a lost refresh token: `spent` when the provider says it was
+// already used (a rotation went through whose answer never reached the
+// relying party), `unknown` when it says the token is not valid (the
+// token a 200 handed out was never durably written).
 function refresher(base, client, token) {
-  const me = { token, lost: null };
+  const me = { token, lost: null, kind: null };
   me.step = async () => {
     if (me.lost) return { status: 'lost', t0: Date.now(), t1: Date.now() };
     const r = await tokenRequest(base, client, { grant_type: 'refresh_token', refresh_token: me.token });
-    if (r.status === 200) me.token = r.json.refresh_token;
-    else if (r.status === 400) me.lost = r.json?.error_description ?? r.text;
+    if (r.status === 200) {
+      me.token = r.json.refresh_token;
+    } else if (r.status === 400) {
+      me.lost = r.json?.error_description ?? r.text;
+      me.kind = /already used/.test(me.lost) ? 'spent' : 'unknown';
+    }
     return r;
   };
+  me.rearm = (fresh) => { Object.assign(me, { token: fresh, lost: null, kind: null }); };
   return me;
 }
+
+const lostOf = (holders, kind) => holders.filter((h) => h.lost && h.kind === kind).length;
+const ASYNC = env.HA_IDP_COMMIT === 'async';
 
 // Seconds from the first answer that was not 200 to the first 200 after
 // the last one.
@@ -172,16 +183,22 @@ test('HA: primary machine lost under load, then an idp node lost', async (t) => 
     const r = await h.step();
     if (r.status !== 200) lostTokens += 1;
   }
-  const why = [...new Set(holders.filter((h) => h.lost).map((h) => h.lost))];
+  const why = [...new Set(holders.filter((h) => h.lost).map((h) => `${h.kind}: ${h.lost}`))];
   t.diagnostic(`failover: ${sessions.length} sessions handed out, ${lostSessions.length} lost; `
     + `${holders.length} refresh tokens held, ${lostTokens} lost `
     + `(${tok.filter((r) => r.status === 200).length} rotations answered) ${why.join('; ')}`);
-  assert.equal(lostSessions.length, 0, 'a session handed out before or during the failover was lost');
-  // The refresh grant consumes the old token and issues the new one in
-  // two commits, and a commit whose answer is lost with the primary looks
-  // done to nobody: the relying party's retry with the spent token is then
-  // taken for reuse. TODO until one commit covers both and a retry of an
-  // unanswered rotation is recognised; runs lose 0-3 of 6.
+  // With commits that wait for the synchronous standby, whatever a client
+  // was answered is on the standby too. HA_IDP_COMMIT=async only measures.
+  if (!ASYNC) {
+    assert.equal(lostSessions.length, 0, 'a session handed out before or during the failover was lost');
+    assert.equal(lostOf(holders, 'unknown'), 0,
+      'a refresh token answered with 200 was unknown after the failover');
+  }
+  // `spent` tokens: the refresh grant spends the old token and issues the
+  // new one in two commits, and a rotation whose answer is lost with the
+  // primary looks done to nobody: the relying party's retry with the spent
+  // token is then taken for reuse. TODO until one commit covers both and a
+  // retry of an unanswered rotation is recognised; runs lose 0-3 of 6.
   await t.test('no refresh token handed out is lost in the failover',
     { todo: 'an unanswered rotation looks like reuse on retry' },
     () => assert.equal(lostTokens, 0, `${lostTokens} of ${holders.length} refresh tokens lost`));
@@ -191,11 +208,13 @@ test('HA: primary machine lost under load, then an idp node lost', async (t) => 
     const e = await tokenRequest(proxy, client, { grant_type: 'authorization_code',
       code: s.code, redirect_uri: client.redirect, code_verifier: s.verifier });
     assert.equal(e.status, 200, 'a fresh sign-in after the failover');
-    h.token = e.json.refresh_token;
-    h.lost = null;
+    h.rearm(e.json.refresh_token);
   }
 
   // --- one idp node dies ----------------------------------------------------------
+  // (From the sessions that survived the failover: with async commits
+  // some did not, and those were counted above.)
+  for (const c of lostSessions) sessions.splice(sessions.indexOf(c), 1);
   const before = sessions.length;
   load = runLoad();
   await sleep(1500);
@@ -208,7 +227,7 @@ test('HA: primary machine lost under load, then an idp node lost', async (t) => 
   t.diagnostic(`idp node A killed: failed answers for ${o2.seconds.toFixed(1)} s: ${JSON.stringify(o2.counts)}`);
   const late = [...tok, ...sig].filter((r) => r.t0 >= idpKilledAt + 3000);
   const lateBad = late.filter((r) => r.status !== 200 && r.status !== 'lost');
-  const why2 = [...new Set(holders.filter((h) => h.lost).map((h) => h.lost))];
+  const why2 = [...new Set(holders.filter((h) => h.lost).map((h) => `${h.kind}: ${h.lost}`))];
   if (why2.length) t.diagnostic(`refused after the idp kill: ${why2.join('; ')}`);
   assert.ok(late.length > 0, 'traffic went on after node A was killed');
   assert.deepEqual(lateBad.map((r) => `${r.status} ${r.text?.slice(0, 120) ?? ''}`), [],
@@ -220,6 +239,8 @@ test('HA: primary machine lost under load, then an idp node lost', async (t) => 
   t.diagnostic(`idp node lost: ${sessions.length} sessions (${sessions.length - before} new), ${lost2} lost; `
     + `${lostTokens2} of ${holders.length} refresh tokens lost`);
   assert.equal(lost2, 0, 'a session was lost with idp node A');
+  assert.equal(lostOf(holders, 'unknown'), 0,
+    'a refresh token answered with 200 was unknown after node A died');
   // A rotation node A committed but never answered (502 from HAProxy)
   // leaves the relying party with the spent token, and its retry is taken
   // for reuse. TODO until an unanswered rotation can be retried.

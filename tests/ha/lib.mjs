@@ -7,10 +7,16 @@ import { CookieJar, basic, request, submitLogin } from '../fault/lib.mjs';
 
 export const COOKIE = 'idp_session';
 
-// A person with a random hex password: no word, name or service name in it
-// for the password policy to refuse.
+// A person with a random password. The password policy refuses a few
+// random strings (a run such as "abc" or "111"): draw again then.
 export function person() {
-  return makeUser({ password: `${randomBytes(12).toString('hex')}#Q7` });
+  for (let i = 0; ; i++) {
+    try {
+      return makeUser({ password: `${randomBytes(12).toString('hex')}#Q7` });
+    } catch (e) {
+      if (i >= 5 || !/refused: the password/.test(e.message)) throw e;
+    }
+  }
 }
 
 // authorize -> login page -> password -> redirect with a code, all through

@@ -18,6 +18,22 @@ root=${root:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 # `setpriv $(as_user U) CMD &` makes $! the process itself.
 as_user() { echo --reuid "$1" --regid "$1" --init-groups --; }
 
+# A loopback port below the ephemeral range (32768-60999 on Debian), so
+# that no outgoing connection takes it between now and the bind, which
+# for the idp nodes comes a minute later. The caller adds it to HA_PORTS.
+ha_port() {
+	local p
+	for _ in $(seq 1 100); do
+		p=$((10000 + RANDOM % 10000))
+		case " ${HA_PORTS:-} " in *" $p "*) continue ;; esac
+		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+			echo "$p"
+			return 0
+		fi
+	done
+	return 1
+}
+
 ha_wait_http() {
 	local url=$1 want=${2:-200} code
 	for _ in $(seq 1 "${3:-300}"); do
@@ -82,13 +98,15 @@ ha_psql() {	# SQL as the superuser, through HAProxy's write port
 }
 
 ha_up() {
-	local v
+	local v p
 	HA_DIR=$(mktemp -d /tmp/idp-ha.XXXXXX)
 	chmod 755 "$HA_DIR"
 	export HA_DIR
 	for v in ETCD_PORT ETCD_PEER REST_1 REST_2 PG_1 PG_2 PG_PROXY IDP_PROXY \
 		IDP_PORT_A IDP_PORT_B; do
-		export "HA_$v=$(free_port)"
+		p=$(ha_port) || return 1
+		HA_PORTS="${HA_PORTS:-} $p"
+		export "HA_$v=$p"
 	done
 	HA_SUPER_PW=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
 	HA_REPL_PW=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
