@@ -42,7 +42,7 @@ usage(FILE *f)
 	    "       idp --help | --version\n\n"
 	    "Runs the OpenID Connect provider. Settings come from FILE (or\n"
 	    "IDP_CONFIG), then from IDP_* environment variables; see\n"
-	    "deploy/idp.conf.example for every key.\n\n"
+	    "idp.conf(5) and idp --config-keys for every key.\n\n"
 	    "Signals: SIGTERM/SIGINT drain requests in flight and exit 0;\n"
 	    "SIGHUP reloads signing keys.\n\n"
 	    "Exit codes: 0 after a clean shutdown, 1 on a configuration,\n"

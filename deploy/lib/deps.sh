@@ -24,6 +24,11 @@ IDP_TEST_PKGS="nodejs npm jq shellcheck chromium python3-authlib python3-request
 golang-go golang-github-coreos-go-oidc-dev golang-golang-x-oauth2-dev
 apache2 libapache2-mod-auth-openidc"
 IDP_BENCH_PKGS="wrk"
+# The ha suite: the Debian package (debhelper, scdoc for the man pages,
+# which the build uses too) and the HA topology of deploy/ha/ (Patroni,
+# etcd, HAProxy). Installing them starts no service where policy-rc.d
+# forbids it; the suite runs its own on loopback.
+IDP_HA_PKGS="build-essential debhelper dpkg-dev scdoc patroni etcd-server haproxy"
 # The fuzz suite (tests/fuzz/) builds with clang and links libFuzzer.
 IDP_FUZZ_PKGS="clang libclang-rt-14-dev"
 
