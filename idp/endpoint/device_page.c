@@ -93,8 +93,8 @@ static enum idp_err
 guessed_wrong(struct idp_req *rq, struct idp_dbconn *db,
     const struct idp_session *s, const char *ukey)
 {
-	IDP_WARN("device.user_code_wrong", " req=%s user=%s ip=%s", rq->id,
-	    s->user.sub, rq->ip);
+	IDP_WARN("device.user_code_wrong", " req=%s user=%s username=%s ip=%s",
+	    rq->id, s->user.sub, idp_logq(rq->arena, s->user.username), rq->ip);
 	return idp_store_device_guess_failed(db, ukey, address_key(rq),
 	    GUESS_WINDOW);
 }
@@ -157,8 +157,9 @@ look_up(struct idp_req *rq, struct idp_resp *rs, const struct idp_session *s,
 	    GUESS_WINDOW, &nu, &na)) != IDP_OK)
 		return rc;
 	if (nu >= GUESSES_PER_USER || na >= GUESSES_PER_ADDRESS) {
-		IDP_WARN("device.user_code_throttled", " req=%s user=%s ip=%s",
-		    rq->id, s->user.sub, rq->ip);
+		IDP_WARN("device.user_code_throttled", " req=%s user=%s "
+		    "username=%s ip=%s", rq->id, s->user.sub,
+		    idp_logq(rq->arena, s->user.username), rq->ip);
 		return entry(rq, rs, s, NULL, IDP_DEVICE_NOTE_THROTTLED);
 	}
 	idp_sha256_str(code.c, d);

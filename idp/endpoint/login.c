@@ -275,8 +275,10 @@ login_continue(struct idp_req *rq, struct idp_resp *rs)
 	idp_flow_audit(rq, "login.success", j->user->id, client_id_of(&j->p),
 	    json_pack("{s:s, s:s*, s:o}", "sid", sid, "next", j->p.next,
 	    "throttle", idp_throttle_details(&j->throttle)));
-	IDP_INFO("login.success", " req=%s ip=%s client=%s user=%s", rq->id,
-	    rq->ip, idp_logq(rq->arena, client_id_of(&j->p)), j->user->sub);
+	IDP_INFO("login.success", " req=%s ip=%s client=%s user=%s "
+	    "username=%s", rq->id, rq->ip, idp_logq(rq->arena,
+	    client_id_of(&j->p)), j->user->sub, idp_logq(rq->arena,
+	    j->user->username));
 	if (j->p.client == NULL)
 		return idp_flow_finish_local(rq, rs, &j->p);
 	return idp_flow_finish(rq, rs, j->p.client, &j->p.authz, &s, &j->p,

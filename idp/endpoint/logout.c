@@ -144,8 +144,8 @@ idp_logout_handle(struct idp_req *rq, struct idp_resp *rs)
 	}
 	idp_flow_audit(rq, "logout", s->user.id, client_id,
 	    json_pack("{s:s}", "sid", s->sid));
-	IDP_INFO("logout", " req=%s user=%s sid=%s", rq->id, s->user.sub,
-	    s->sid);
+	IDP_INFO("logout", " req=%s user=%s username=%s sid=%s", rq->id,
+	    s->user.sub, idp_logq(rq->arena, s->user.username), s->sid);
 	idp_flow_set_session_cookie(rq, rs, NULL);
 	return signed_out(rq, rs, ui_locales, uri, state);
 }
