@@ -11,7 +11,8 @@ check postgresql-15 postgresql-client-15 curl ca-certificates tzdata"
 # python3-authlib: a relying party of the interop suite (/usr/bin/python3).
 # python3-aiosmtpd: the real SMTP server the mail tests and the mail
 # benchmark start on loopback.
-IDP_TEST_PKGS="nodejs npm jq shellcheck chromium python3-authlib python3-requests python3-aiosmtpd"
+IDP_TEST_PKGS="nodejs npm jq shellcheck chromium python3-authlib python3-requests python3-aiosmtpd
+prometheus"
 IDP_BENCH_PKGS="wrk"
 # The fuzz suite (tests/fuzz/) builds with clang and links libFuzzer.
 IDP_FUZZ_PKGS="clang libclang-rt-14-dev"

@@ -13,6 +13,7 @@ const struct idp_stmt *const idp_stmt_tables[] = {
 	idp_keys_stmts,
 	idp_member_stmts,
 	idp_outbox_stmts,
+	idp_people_stmts,
 	idp_purge_stmts,
 	idp_reset_stmts,
 	idp_session_stmts,

@@ -17,6 +17,7 @@ extern const struct idp_stmt idp_iat_stmts[];
 extern const struct idp_stmt idp_keys_stmts[];
 extern const struct idp_stmt idp_member_stmts[];
 extern const struct idp_stmt idp_outbox_stmts[];
+extern const struct idp_stmt idp_people_stmts[];
 extern const struct idp_stmt idp_purge_stmts[];
 extern const struct idp_stmt idp_reset_stmts[];
 extern const struct idp_stmt idp_session_stmts[];

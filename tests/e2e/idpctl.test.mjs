@@ -9,12 +9,13 @@ const COMMANDS = {
   migrate: null,
   keys: ['generate', 'rotate', 'list'],
   org: ['add', 'list', 'import'],
-  user: ['add', 'passwd', 'disable', 'enable', 'list', 'import', 'convert-keycloak'],
+  user: ['add', 'passwd', 'disable', 'enable', 'show', 'delete', 'list', 'import', 'convert-keycloak'],
   client: ['add', 'list', 'show', 'remove', 'secret', 'apply', 'approve', 'reject'],
   iat: ['create', 'list', 'revoke'],
   consent: ['list', 'revoke'],
   scope: ['list', 'requests', 'request', 'approve', 'reject'],
   member: ['add', 'remove', 'list'],
+  audit: ['list'],
 };
 
 function everyCommand() {
