@@ -122,6 +122,11 @@ const struct idp_config_entry idp_config_entries[] = {
 	  "e.g. mon-fri 08:00-16:00, sat 08:00-12:00; empty: not shown" },
 	{ "time_zone", "Asia/Makassar", "time zone of the times pages show "
 	  "(a tzdata name; Asia/Makassar is WITA, UTC+8)" },
+	{ "metrics_token", "", "bearer token Prometheus sends to /metrics "
+	  "(16-256 letters, digits, - . _ ~ + /); empty: /metrics answers "
+	  "404" },
+	{ "log_format", "kv", "log lines as key=value (kv) or one JSON "
+	  "object per line (json), for log shippers" },
 	{ "smtp_url", "", "mail relay: smtps://host[:port] (TLS), or "
 	  "smtp://host[:port] (STARTTLS required unless the host is "
 	  "loopback); empty: no mail is sent" },
@@ -455,6 +460,8 @@ idp_config_set(struct idp_config *cfg, const char *key, const char *v,
 		return (int)n;
 	if ((n = idp_config_set_mail(cfg, key, v, err, errlen)) <= 0)
 		return (int)n;
+	if ((n = idp_config_set_ops(cfg, key, v, err, errlen)) <= 0)
+		return (int)n;
 	snprintf(err, errlen, "%s: unknown configuration key", key);
 	return -1;
 }
@@ -626,5 +633,6 @@ idp_config_free(struct idp_config *cfg)
 	idp_config_free_page(cfg);
 	free(cfg->operator_org);
 	idp_config_free_mail(cfg);
+	idp_config_free_ops(cfg);
 	memset(cfg, 0, sizeof(*cfg));
 }

@@ -38,6 +38,7 @@ static const struct idp_route routes[] = {
 	{ "/userinfo", IDP_GET | IDP_POST, idp_userinfo_handle, IDP_ROUTE_API },
 	{ "/healthz", IDP_GET | IDP_HEAD, idp_healthz_handle, IDP_ROUTE_API },
 	{ "/readyz", IDP_GET | IDP_HEAD, idp_readyz_handle, IDP_ROUTE_API },
+	{ "/metrics", IDP_GET, idp_metrics_handle, IDP_ROUTE_API },
 	{ "/static/idp.css", IDP_GET | IDP_HEAD, idp_static_css_handle,
 	  IDP_ROUTE_API },
 	{ NULL, 0, NULL, IDP_ROUTE_API },
@@ -77,6 +78,12 @@ idp_router_paths_new(void)
 	for (i = 0; i < n; i++)
 		v[i] = routes[i].path;
 	return v;
+}
+
+int
+idp_router_index(const struct idp_route *r)
+{
+	return r == NULL ? -1 : (int)(r - routes);
 }
 
 const char *
