@@ -125,6 +125,9 @@ const struct idp_config_entry idp_config_entries[] = {
 	{ "metrics_token", "", "bearer token Prometheus sends to /metrics "
 	  "(16-256 letters, digits, - . _ ~ + /); empty: /metrics answers "
 	  "404" },
+	{ "console_require_second_factor", "true", "the operator console "
+	  "(/admin) needs a session signed in with a second factor; false "
+	  "is for development and tests only" },
 	{ "log_format", "kv", "log lines as key=value (kv) or one JSON "
 	  "object per line (json), for log shippers" },
 	{ "smtp_url", "", "mail relay: smtps://host[:port] (TLS), or "

@@ -110,6 +110,8 @@ struct idp_config {
 	/* Monitoring (config_ops.c). */
 	char *metrics_token;		/* "" when /metrics is off */
 	bool log_json;			/* log_format = json */
+	/* The operator console (config_ops.c). */
+	bool console_require_second_factor;
 };
 
 struct idp_config_entry {

@@ -6,6 +6,7 @@
 
 #include "config.h"
 #include "util/mem.h"
+#include "util/str.h"
 
 /* RFC 6750 b64token characters, 16 to 256 of them. */
 static bool
@@ -36,6 +37,15 @@ idp_config_set_ops(struct idp_config *cfg, const char *key, const char *v,
 			idp_wipe(cfg->metrics_token, strlen(cfg->metrics_token));
 		free(cfg->metrics_token);
 		cfg->metrics_token = idp_xstrdup(v);
+		return 0;
+	}
+	if (!strcmp(key, "console_require_second_factor")) {
+		if (idp_parse_bool(v, &cfg->console_require_second_factor)
+		    != 0) {
+			snprintf(err, errlen, "console_require_second_factor: "
+			    "\"%s\" is not true or false", v);
+			return -1;
+		}
 		return 0;
 	}
 	if (!strcmp(key, "log_format")) {

@@ -29,22 +29,6 @@ enum {
 	OPT_LIMIT, OPT_BEFORE,
 };
 
-/* An event filter: the characters event names use, a dot to end a
- * prefix. */
-static bool
-event_ok(const char *s)
-{
-	size_t n = strlen(s);
-
-	if (n == 0 || n > 64)
-		return false;
-	for (; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
-		    *s == '.' || *s == '_'))
-			return false;
-	return true;
-}
-
 static int
 audit_opt(int ch, struct idp_audit_filter *f,
     const char **user)
@@ -55,7 +39,7 @@ audit_opt(int ch, struct idp_audit_filter *f,
 	case OPT_USER: *user = optarg; return -1;
 	case OPT_CLIENT: f->client_id = optarg; return -1;
 	case OPT_EVENT:
-		if (!event_ok(optarg))
+		if (!idp_audit_event_ok(optarg))
 			return ctl_usage("audit list: --event must be an event "
 			    "name or a prefix ending in a dot");
 		f->event = optarg;

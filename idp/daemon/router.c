@@ -39,6 +39,8 @@ static const struct idp_route routes[] = {
 	{ "/healthz", IDP_GET | IDP_HEAD, idp_healthz_handle, IDP_ROUTE_API },
 	{ "/readyz", IDP_GET | IDP_HEAD, idp_readyz_handle, IDP_ROUTE_API },
 	{ "/metrics", IDP_GET, idp_metrics_handle, IDP_ROUTE_API },
+	{ "/admin", IDP_GET, idp_admin_handle, IDP_ROUTE_HTML },
+	{ "/admin/*", IDP_GET | IDP_POST, idp_admin_handle, IDP_ROUTE_HTML },
 	{ "/static/idp.css", IDP_GET | IDP_HEAD, idp_static_css_handle,
 	  IDP_ROUTE_API },
 	{ NULL, 0, NULL, IDP_ROUTE_API },

@@ -498,6 +498,11 @@ issue_code(struct idp_req *rq, struct idp_resp *rs, const struct idp_client *c,
 		idp_secret_wipe(&code);
 		return rc;
 	}
+	/* Every sign-in at a service, with a password or through the SSO
+	 * session: what the SPBE report counts (store/console.c). */
+	idp_flow_audit(rq, "signin.service", s->user.id, c->client_id,
+	    json_pack("{s:s, s:s}", "sid", s->sid, "amr", s->amr ? s->amr :
+	    "pwd"));
 	idp_buf_init(&b, rq->arena, 16 * 1024);
 	idp_buf_adds(&b, z->redirect_uri);
 	idp_buf_addc(&b, strchr(z->redirect_uri, '?') ? '&' : '?');

@@ -87,3 +87,12 @@ idp_store_audit_list(struct idp_dbconn *c, struct idp_arena *a,
 	PQclear(r);
 	return IDP_OK;
 }
+
+bool
+idp_audit_event_ok(const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	return n > 0 && n <= 64 &&
+	    strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789._") == n;
+}

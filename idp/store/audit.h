@@ -4,6 +4,7 @@
 #ifndef IDP_STORE_AUDIT_H
 #define IDP_STORE_AUDIT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "store/db.h"
@@ -47,6 +48,9 @@ struct idp_audit_row {
 	char *details;		/* JSON text */
 	char *actor;
 };
+
+/* An event filter: 1-64 of a-z 0-9 . _ (a prefix ends in '.'). */
+bool idp_audit_event_ok(const char *s);
 
 /* Newest first. */
 enum idp_err idp_store_audit_list(struct idp_dbconn *c, struct idp_arena *a,

@@ -5,6 +5,7 @@ const struct idp_stmt *const idp_stmt_tables[] = {
 	idp_audit_stmts,
 	idp_client_stmts,
 	idp_consent_stmts,
+	idp_console_stmts,
 	idp_credential_stmts,
 	idp_device_stmts,
 	idp_directory_stmts,

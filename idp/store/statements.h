@@ -9,6 +9,7 @@ extern const struct idp_stmt idp_api_stmts[];
 extern const struct idp_stmt idp_audit_stmts[];
 extern const struct idp_stmt idp_client_stmts[];
 extern const struct idp_stmt idp_consent_stmts[];
+extern const struct idp_stmt idp_console_stmts[];
 extern const struct idp_stmt idp_credential_stmts[];
 extern const struct idp_stmt idp_device_stmts[];
 extern const struct idp_stmt idp_directory_stmts[];

@@ -88,6 +88,9 @@ stack_up() {
 	# The suites' relying parties listen on loopback; tests/e2e/outbound
 	# starts a second idp without this to show the refusals.
 	export IDP_OUTBOUND_ALLOW_LOOPBACK=${IDP_OUTBOUND_ALLOW_LOOPBACK:-true}
+	# Sessions of the stack have no second factor yet; the console's
+	# refusal is tested by an idp of its own (tests/e2e/console.test.mjs).
+	export IDP_CONSOLE_REQUIRE_SECOND_FACTOR=${IDP_CONSOLE_REQUIRE_SECOND_FACTOR:-false}
 	# The helpdesk the error pages name (tests look for these values).
 	export IDP_HELPDESK_PHONE=${IDP_HELPDESK_PHONE:-(0361) 555-0100}
 	export IDP_HELPDESK_EMAIL=${IDP_HELPDESK_EMAIL:-helpdesk-sso@baliprov.go.id}

@@ -3,6 +3,7 @@
  * HTML, and that every message catalogue has both languages. */
 #include <string.h>
 
+#include "endpoint/admin.h"
 #include "endpoint/pages.h"
 #include "endpoint/pages_password.h"
 #include "endpoint/pages_device.h"
@@ -142,6 +143,7 @@ START_TEST(every_catalogue_speaks_both)
 	check_catalogue("password", idp_password_msgs, idp_password_nmsgs);
 	check_catalogue("sessions", idp_sessions_msgs, idp_sessions_nmsgs);
 	check_catalogue("device", idp_device_msgs, idp_device_nmsgs);
+	check_catalogue("admin", idp_admin_msgs, idp_admin_nmsgs);
 }
 END_TEST
 
