@@ -33,7 +33,7 @@ say() { printf 'people: %s\n' "$*" >&2; }
 if [ -z "$build" ]; then
 	build="build-bench"
 	[ -f "$build/build.ninja" ] || meson setup "$build" -Dbuildtype=release >/dev/null
-	ninja -C "$build" >/dev/null
+	ninja -C "$build" idp/idp idp/ctl/idpctl >/dev/null
 fi
 build=$(cd "$build" && pwd)
 command -v wrk >/dev/null || { echo "people: wrk is missing (apt-get install wrk)" >&2; exit 1; }
@@ -57,10 +57,11 @@ node bench/gen_directory.mjs --out "$work/dir" --hashes "$work/hashes.tsv" \
 "$IDP_CTL" user import "$work/dir/users.csv" >/dev/null
 "$IDP_CTL" org add baliprov.diskominfos --name "Diskominfos Provinsi Bali" \
 	--kind provincial_agency >/dev/null
-printf '%s\n' "$pw" | "$IDP_CTL" user add bench.admin --name "Admin Bench" \
+opw=Sawah-Hijau.Tegal-7391
+printf '%s\n' "$opw" | "$IDP_CTL" user add ops.konsol --name "Operator Konsol" \
 	--org baliprov.diskominfos --password-stdin >/dev/null
-"$IDP_CTL" member add bench.admin baliprov.diskominfos admin >/dev/null
-psql -X -q -h "$PG_DIR/run" -p "$PG_PORT" -U idp -d idp -c 'ANALYZE' >/dev/null
+"$IDP_CTL" member add ops.konsol baliprov.diskominfos admin >/dev/null
+psql -X -q -h "$PG_DIR/run" -p "$PG_PORT" -U idp -d idp -c 'VACUUM ANALYZE' >/dev/null
 say "$("$IDP_CTL" --json user list --limit 1 >/dev/null && echo "$USERS people loaded")"
 
 # Sign in as a browser does: /login?next=/admin, the form, the cookie.
@@ -69,7 +70,7 @@ page=$(curl -fsS -c "$jar" -b "$jar" -L "$IDP_URL/admin")
 field() { sed -n "s/.*name=\"$1\" value=\"\([^\"]*\)\".*/\1/p" <<<"$page" | head -1; }
 curl -fsS -o /dev/null -c "$jar" -b "$jar" --data-urlencode "login=$(field login)" \
 	--data-urlencode "csrf_token=$(field csrf_token)" \
-	--data-urlencode "username=bench.admin" --data-urlencode "password=$pw" \
+	--data-urlencode "username=ops.konsol" --data-urlencode "password=$opw" \
 	"$IDP_URL/login"
 cookie=$(awk '$6 == "idp_session" { print "idp_session=" $7 }' "$jar")
 [ -n "$cookie" ] || { echo "people: the sign-in failed" >&2; exit 1; }
@@ -78,15 +79,30 @@ cookie=$(awk '$6 == "idp_session" { print "idp_session=" $7 }' "$jar")
 node -e '
 const fs = require("fs");
 const rows = fs.readFileSync(process.argv[1], "utf8").trim().split("\n");
-const head = rows.shift().split(",");
-const col = (r, n) => r.split(",")[head.indexOf(n)];
+// RFC 4180 fields: the hashes hold commas, so they are quoted.
+const split = (line) => {
+  const out = []; let f = "", q = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (q && c === "\"" && line[i + 1] === "\"") { f += c; i++; }
+    else if (c === "\"") q = !q;
+    else if (c === "," && !q) { out.push(f); f = ""; }
+    else f += c;
+  }
+  out.push(f);
+  return out;
+};
+const head = split(rows.shift());
+const col = (r, n) => split(r)[head.indexOf(n)];
 const out = [];
 for (let i = 0; i < 400; i++) {
   const r = rows[(i * 7919) % rows.length];
   const name = col(r, "name").split(" ");
+  if (i % 6 === 5) { out.push("page=" + (1 + ((i * 37) % 1300))); continue; }
+  // A person without a NIP is looked for by their first name instead.
   const q = [name[name.length - 1], col(r, "username"), col(r, "nip"),
-    (col(r, "nip") || "").slice(0, 8), col(r, "email"), ""][i % 6] || name[0];
-  out.push(q === "" ? "page=" + (1 + (i % 1300)) : "q=" + encodeURIComponent(q));
+    (col(r, "nip") || "").slice(0, 8), col(r, "email")][i % 6] || name[0];
+  out.push("q=" + encodeURIComponent(q));
 }
 fs.writeFileSync(process.argv[2], out.join("\n") + "\n");
 ' "$work/dir/users.csv" "$work/queries.txt"
@@ -94,6 +110,31 @@ fs.writeFileSync(process.argv[2], out.join("\n") + "\n");
 check=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $cookie" \
 	"$IDP_URL/admin/people?$(head -1 "$work/queries.txt")")
 [ "$check" = 200 ] || { echo "people: /admin/people answered $check" >&2; exit 1; }
+if [ -n "${BENCH_DUMP:-}" ]; then
+	for k in 1 3 6; do
+		q=$(sed -n "${k}p" "$work/queries.txt")
+		echo "== $q"
+		curl -s -H "Cookie: $cookie" "$IDP_URL/admin/people?$q"
+		echo
+	done >"$BENCH_DUMP"
+	psql -X -h "$PG_DIR/run" -p "$PG_PORT" -U idp -d idp -c "EXPLAIN ANALYZE
+		SELECT u.id FROM users u WHERE u.deleted_at IS NULL
+		ORDER BY lower(u.name), u.id LIMIT 25 OFFSET 20000" \
+		-c "EXPLAIN ANALYZE SELECT count(*) FROM users u
+		WHERE u.deleted_at IS NULL" >>"$BENCH_DUMP"
+fi
+
+# One request of each kind alone, before the load: which kind costs what.
+kinds=(name username nip nip_prefix email list)
+for k in 0 1 2 3 4 5; do
+	t=$(sed -n "$((k + 1))~6p" "$work/queries.txt" | head -20 | while read -r q; do
+		curl -s -o /dev/null -w '%{time_total} %{size_download} %{http_code}\n' \
+			-H "Cookie: $cookie" "$IDP_URL/admin/people?$q"
+	done | sort -n | awk '{ t[NR] = $1; s = $2; c = $3 } END {
+		printf "median %.1f ms, max %.1f ms, %d bytes, status %s",
+		t[int((NR + 1) / 2)] * 1000, t[NR] * 1000, s, c }')
+	say "${kinds[$k]}: $t"
+done
 
 say "wrk: $conns connections, $duration s, $(wc -l <"$work/queries.txt") queries"
 BENCH_QUERIES=$work/queries.txt BENCH_COOKIE=$cookie \

@@ -22,8 +22,10 @@ struct idp_person_hit {
 
 #define IDP_PEOPLE_QUERY_MAX 100
 
-/* People whose name, username or e-mail contains q (case-insensitive), or
- * whose NIP starts with q when q is digits only; everyone for an empty q.
+/* People whose NIP starts with q when q is digits only; whose username or
+ * e-mail starts with q when q looks like one (letters, digits and . _ @ -
+ * with a dot, @, _ or digit among them); else whose name, username or
+ * e-mail contains q (case-insensitive); everyone for an empty q.
  * Ordered by name; limit rows from offset, and the number of matches in
  * *total. Erased people are left out. */
 enum idp_err idp_store_people_search(struct idp_dbconn *c,
