@@ -17,7 +17,7 @@ CREATE INDEX users_search_trgm_idx ON users USING gin (
     gin_trgm_ops) WHERE deleted_at IS NULL;
 
 -- The list in name order (deep pages walk the index, no sort), and what
--- looks like an identifier (a dot, @, _ or a digit in it): a prefix of the
+-- looks like an identifier (a dot, @ or _ in it): a prefix of the
 -- username or the e-mail, through pattern indexes.
 CREATE INDEX users_name_order_idx ON users (lower(name), id) INCLUDE (name)
     WHERE deleted_at IS NULL;

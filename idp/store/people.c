@@ -88,14 +88,14 @@ like_pattern(struct idp_arena *a, const char *q, bool prefix)
 }
 
 /* What people type to find one account, not a name: the characters of
- * usernames and addresses only, with a dot, @, _ or a digit among them. */
+ * usernames and addresses only, with a dot, @ or _ among them. */
 static bool
 looks_like_identifier(const char *s)
 {
 	size_t n = strlen(s);
 
 	return strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	    "0123456789._@-") == n && strpbrk(s, "._@0123456789") != NULL;
+	    "0123456789._@-") == n && strpbrk(s, "._@") != NULL;
 }
 
 static bool

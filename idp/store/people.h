@@ -24,7 +24,7 @@ struct idp_person_hit {
 
 /* People whose NIP starts with q when q is digits only; whose username or
  * e-mail starts with q when q looks like one (letters, digits and . _ @ -
- * with a dot, @, _ or digit among them); else whose name, username or
+ * with a dot, @ or _ among them); else whose name, username or
  * e-mail contains q (case-insensitive); everyone for an empty q.
  * Ordered by name; limit rows from offset, and the number of matches in
  * *total. Erased people are left out. */
