@@ -112,6 +112,12 @@ struct idp_config {
 	bool log_json;			/* log_format = json */
 	/* The operator console (config_ops.c). */
 	bool console_require_second_factor;
+	/* How clients send requests (config_request.c). */
+	int64_t par_ttl;		/* seconds a request_uri lives */
+	bool require_par;		/* every client must push (RFC 9126) */
+	int64_t dpop_proof_max_age;	/* seconds, of a proof's iat */
+	bool dpop_require_nonce;	/* RFC 9449 §8 */
+	int64_t dpop_nonce_rotation;	/* seconds between new nonces */
 };
 
 struct idp_config_entry {
@@ -155,5 +161,9 @@ int idp_config_read_smtp_password(struct idp_config *cfg, char *err,
 /* smtp_url names this machine (127.0.0.0/8, ::1, localhost), where a relay
  * may be reached without TLS. */
 bool idp_smtp_host_is_loopback(const char *url);
+/* config_request.c: the keys of PAR and DPoP. Returns 1 when key is not
+ * one of them. */
+int idp_config_set_request(struct idp_config *cfg, const char *key,
+    const char *value, char *err, size_t errlen);
 
 #endif

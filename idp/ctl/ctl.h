@@ -81,6 +81,14 @@ const char *ctl_utc(struct ctl *c, int64_t t);
 struct idp_operator;
 void ctl_operator(struct ctl *c, struct idp_operator *op);
 
+/* ---- sector.c ---- */
+
+/* The sector identifier document of metadata (validated), when it names
+ * one, lists every redirect URI (core/sector.h). 0, or CTL_FAIL after a
+ * message naming what (a file, the client). */
+int ctl_sector_check(struct ctl *c, const char *what, const char *client_id,
+    json_t *metadata);
+
 /* ---- args.c: command tables and options ---- */
 
 struct ctl_cmd {

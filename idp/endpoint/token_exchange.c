@@ -11,7 +11,6 @@
  * refusal by policy, is audited. Errors follow §2.2.2: a bad or
  * unacceptable token is invalid_request, a target outside the policy
  * invalid_target. */
-#include <stdint.h>
 #include <string.h>
 
 #include "config.h"
@@ -159,8 +158,8 @@ mint(struct idp_req *rq, const struct exchange *x, struct idp_secret *s,
 {
 	const struct idp_config *cfg = rq->ctx->cfg;
 	struct idp_jwt_at_in in = { 0 };
-	char *aud[2] = { NULL, NULL };	/* one audience: the rule's */
 	char jti[37];
+	char *aud[2] = { NULL, NULL };
 	json_t *claims;
 	char *jwt;
 
@@ -170,7 +169,7 @@ mint(struct idp_req *rq, const struct exchange *x, struct idp_secret *s,
 		return IDP_OK;
 	idp_random_uuid(jti);
 	in.issuer = cfg->issuer;
-	aud[0] = (char *)(uintptr_t)x->rule->audience;
+	aud[0] = idp_arena_strdup(rq->arena, x->rule->audience);
 	in.aud = aud;
 	in.sub = x->subject.sub;
 	in.client_id = x->client->client_id;
