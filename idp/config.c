@@ -122,6 +122,14 @@ const struct idp_config_entry idp_config_entries[] = {
 	  "e.g. mon-fri 08:00-16:00, sat 08:00-12:00; empty: not shown" },
 	{ "time_zone", "Asia/Makassar", "time zone of the times pages show "
 	  "(a tzdata name; Asia/Makassar is WITA, UTC+8)" },
+	{ "metrics_token", "", "bearer token Prometheus sends to /metrics "
+	  "(16-256 letters, digits, - . _ ~ + /); empty: /metrics answers "
+	  "404" },
+	{ "console_require_second_factor", "true", "the operator console "
+	  "(/admin) needs a session signed in with a second factor; false "
+	  "is for development and tests only" },
+	{ "log_format", "kv", "log lines as key=value (kv) or one JSON "
+	  "object per line (json), for log shippers" },
 	{ "smtp_url", "", "mail relay: smtps://host[:port] (TLS), or "
 	  "smtp://host[:port] (STARTTLS required unless the host is "
 	  "loopback); empty: no mail is sent" },
@@ -470,6 +478,8 @@ idp_config_set(struct idp_config *cfg, const char *key, const char *v,
 		return (int)n;
 	if ((n = idp_config_set_mail(cfg, key, v, err, errlen)) <= 0)
 		return (int)n;
+	if ((n = idp_config_set_ops(cfg, key, v, err, errlen)) <= 0)
+		return (int)n;
 	if ((n = idp_config_set_request(cfg, key, v, err, errlen)) <= 0)
 		return (int)n;
 	snprintf(err, errlen, "%s: unknown configuration key", key);
@@ -643,5 +653,6 @@ idp_config_free(struct idp_config *cfg)
 	idp_config_free_page(cfg);
 	free(cfg->operator_org);
 	idp_config_free_mail(cfg);
+	idp_config_free_ops(cfg);
 	memset(cfg, 0, sizeof(*cfg));
 }

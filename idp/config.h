@@ -110,6 +110,11 @@ struct idp_config {
 	int64_t reset_link_ttl;
 	int64_t reset_code_ttl;
 	int reset_code_tries;		/* wrong codes before a code stops */
+	/* Monitoring (config_ops.c). */
+	char *metrics_token;		/* "" when /metrics is off */
+	bool log_json;			/* log_format = json */
+	/* The operator console (config_ops.c). */
+	bool console_require_second_factor;
 	/* How clients send requests (config_request.c). */
 	int64_t par_ttl;		/* seconds a request_uri lives */
 	bool require_par;		/* every client must push (RFC 9126) */
@@ -148,6 +153,11 @@ int idp_config_set_mail(struct idp_config *cfg, const char *key,
     const char *value, char *err, size_t errlen);
 int idp_config_finish_mail(struct idp_config *cfg, char *err, size_t errlen);
 void idp_config_free_mail(struct idp_config *cfg);
+/* config_ops.c: monitoring (metrics_token, log_format). Returns 1 when
+ * key is not one of them. */
+int idp_config_set_ops(struct idp_config *cfg, const char *key,
+    const char *value, char *err, size_t errlen);
+void idp_config_free_ops(struct idp_config *cfg);
 /* Read smtp_password_file into smtp_password (the daemon, at start). */
 int idp_config_read_smtp_password(struct idp_config *cfg, char *err,
     size_t errlen);

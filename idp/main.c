@@ -11,6 +11,7 @@
 #include "config.h"
 #include "core/clients.h"
 #include "core/ctx.h"
+#include "core/metrics.h"
 #include "core/dpop.h"
 #include "core/hashq.h"
 #include "core/housekeeping.h"
@@ -150,6 +151,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	idp_log_set_level(cfg.log_level);
+	idp_log_set_json(cfg.log_json);
 	/* Before any thread: times on pages are in the configured zone. */
 	idp_when_use_zone(cfg.time_zone);
 	if (check_key_dir(&cfg) != 0)
@@ -208,6 +210,7 @@ main(int argc, char **argv)
 		goto out_db;
 	}
 	ctx.served_paths = served = idp_router_paths_new();
+	ctx.metrics = idp_metrics_new(ctx.served_paths);
 	ctx.pub = idp_pubring_new();
 	if (idp_keys_reload(&ctx, err, sizeof(err)) != IDP_OK) {
 		fprintf(stderr, "idp: key_dir: %s\n", err);
@@ -263,6 +266,7 @@ out_pub:
 	idp_pubring_free(ctx.pub);
 out_db:
 	idp_db_free(ctx.db);
+	idp_metrics_free(ctx.metrics);
 	idp_wipe(ctx.pairwise_salt, sizeof(ctx.pairwise_salt));
 	free(served);
 out_cfg:

@@ -20,9 +20,10 @@ libqrencode-dev libcbor-dev"
 # /usr/share/gocode (tests/interop/gooidc_rp/).
 # apache2 + libapache2-mod-auth-openidc: the off-the-shelf relying party of
 # the back-channel logout interop test (tests/interop/apache.mjs).
+# prometheus: the real scraper of the metrics test (tests/e2e/metrics.test.mjs).
 IDP_TEST_PKGS="nodejs npm jq shellcheck chromium python3-authlib python3-requests python3-aiosmtpd
 golang-go golang-github-coreos-go-oidc-dev golang-golang-x-oauth2-dev
-apache2 libapache2-mod-auth-openidc"
+apache2 libapache2-mod-auth-openidc prometheus"
 IDP_BENCH_PKGS="wrk"
 # The ha suite: the Debian package (debhelper, scdoc for the man pages,
 # which the build uses too) and the HA topology of deploy/ha/ (Patroni,

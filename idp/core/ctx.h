@@ -11,6 +11,7 @@ struct idp_client_cache;
 struct idp_hashq;
 struct idp_fetcher;
 struct idp_outbox;
+struct idp_metrics;
 
 #include "crypto/devcookie.h"
 #include "crypto/pwhash.h"
@@ -26,6 +27,8 @@ struct idp_ctx {
 	 * advertises. Handed down at start; core never calls the router. */
 	const char *const *served_paths;
 	struct idp_outbox *outbox;		/* mail, later logout tokens */
+	/* Per-thread counters, summed by /metrics (core/metrics.h). */
+	struct idp_metrics *metrics;
 	/* A hash of a random password at the configured cost: unknown users
 	 * are checked against it, so they cost the same time as known ones. */
 	char dummy_hash[IDP_PWHASH_STRMAX];

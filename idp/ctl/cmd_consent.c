@@ -49,6 +49,8 @@ consent_revoke(struct ctl *c, int argc, char **argv)
 		    op[0], op[1]);
 	if (e != IDP_OK)
 		return ctl_err("consent revoke: %s", ctl_db_msg(c, e));
+	if ((rc = ctl_audit(c, "consent.withdrawn", u->id, op[1], NULL)) != 0)
+		return rc;
 	if (c->json)
 		return ctl_print_json(json_pack("{s:s, s:s, s:b}", "username",
 		    op[0], "client_id", op[1], "revoked", 1));

@@ -22,7 +22,9 @@ iat_usage(void)
 	    "its SHA-256.\nDefaults: 1 use, valid 7 days. --uses 0 means "
 	    "unlimited. Clients\nregistered with it belong to --org and wait "
 	    "for an operator's approval\n(idpctl client approve) unless "
-	    "--auto-approve.\n");
+	    "--auto-approve.\n"
+	    "list names each token's state: active, used_up (every use "
+	    "spent), expired\nor revoked.\n");
 }
 
 static int
@@ -88,9 +90,24 @@ iat_create(struct ctl *c, int argc, char **argv)
 	return CTL_OK;
 }
 
+/* What a token is now, the first that applies: revoked by an operator,
+ * past its expiry, or every use spent ("used_up"); else active. */
+static const char *
+iat_state(const struct idp_iat *t, int64_t now)
+{
+	if (t->revoked)
+		return "revoked";
+	if (t->expires_at <= now)
+		return "expired";
+	if (t->uses_left == 0)
+		return "used_up";
+	return "active";
+}
+
 static int
 iat_list(struct ctl *c, int argc, char **argv)
 {
+	int64_t now = (int64_t)time(NULL);
 	struct idp_iat *t = NULL;
 	enum idp_err e;
 	char **op;
@@ -107,8 +124,9 @@ iat_list(struct ctl *c, int argc, char **argv)
 
 		for (int i = 0; i < n; i++)
 			json_array_append_new(a, json_pack(
-			    "{s:I, s:s, s:s?, s:i, s:I, s:b, s:b}", "id",
-			    (json_int_t)t[i].id, "description", t[i].description,
+			    "{s:I, s:s, s:s, s:s?, s:i, s:I, s:b, s:b}", "id",
+			    (json_int_t)t[i].id, "state", iat_state(&t[i], now),
+			    "description", t[i].description,
 			    "organisation", t[i].owner_org, "uses_left",
 			    t[i].uses_left, "expires_at",
 			    (json_int_t)t[i].expires_at, "revoked", t[i].revoked,
@@ -119,8 +137,7 @@ iat_list(struct ctl *c, int argc, char **argv)
 	printf("%-6s %-9s %-10s %-20s %s\n", "ID", "STATE", "USES LEFT",
 	    "ORGANISATION", "DESCRIPTION");
 	for (int i = 0; i < n; i++) {
-		const char *state = t[i].revoked ? "revoked" :
-		    t[i].expires_at <= (int64_t)time(NULL) ? "expired" : "active";
+		const char *state = iat_state(&t[i], now);
 		char uses[16];
 
 		snprintf(uses, sizeof(uses), "%d", t[i].uses_left);

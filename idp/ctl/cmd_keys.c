@@ -163,6 +163,13 @@ keys_make(struct ctl *c, int argc, char **argv, bool rotate)
 		if (alg != IDP_ALG_NONE)
 			break;
 	}
+	if (made > 0 && (rc = ctl_audit(c, rotate ? "keys.rotated" :
+	    "keys.generated", 0, NULL, json_pack("{s:s, s:i}", "alg",
+	    alg != IDP_ALG_NONE ? idp_alg_name(alg) : "default", "keys",
+	    made))) != 0) {
+		json_decref(out);
+		return rc;
+	}
 	if (c->json)
 		return ctl_print_json(json_pack("{s:o}", "created", out));
 	if (made > 0)

@@ -64,6 +64,10 @@ org_add(struct ctl *c, int argc, char **argv)
 		return ctl_err("org add: parent %s does not exist", parent);
 	if (e != IDP_OK)
 		return ctl_err("org add: %s", ctl_db_msg(c, e));
+	if ((rc = ctl_audit(c, created ? "org.created" : "org.updated", 0,
+	    NULL, json_pack("{s:s, s:s, s:s, s:s?}", "code", code, "name",
+	    name, "kind", kind, "parent", parent))) != 0)
+		return rc;
 	if (c->json)
 		return ctl_print_json(json_pack("{s:s, s:b}", "code", code,
 		    "created", created));
@@ -129,6 +133,9 @@ org_import(struct ctl *c, int argc, char **argv)
 	fclose(f);
 	if (e != IDP_OK)
 		return ctl_err("org import: %s", why);
+	if ((rc = ctl_audit(c, "org.imported", 0, NULL, json_pack("{s:s, "
+	    "s:I}", "file", op[0], "rows", (json_int_t)rows))) != 0)
+		return rc;
 	if (c->json)
 		return ctl_print_json(json_pack("{s:I}", "imported",
 		    (json_int_t)rows));

@@ -28,7 +28,7 @@ user_usage(void)
 	    "           [--given-name G] [--family-name F] [--locale id|en] "
 	    "[--password-stdin]\n"
 	    "       idpctl user passwd USERNAME --password-stdin\n"
-	    "       idpctl user disable|enable USERNAME\n"
+	    "       idpctl user disable|enable|show|delete USERNAME\n"
 	    "       idpctl user list [--org CODE] [--limit N] [--offset N]\n"
 	    "       idpctl user import FILE.csv\n"
 	    "       idpctl user reset-code USERNAME\n"
@@ -55,6 +55,17 @@ user_usage(void)
 	    "without padding); each is replaced by argon2id at the person's "
 	    "next\nsign-in. Nothing is imported when a row is wrong; the "
 	    "error names the rows.\n"
+	    "show prints the person, their roles, factors, live sessions, "
+	    "consents and\nrecent sign-ins. disable ends every session and "
+	    "revokes every grant; enable\nlets the person sign in again.\n"
+	    "delete keeps the row and its sub (never given to anyone else) "
+	    "and the audit\nlog, and erases the rest: the username becomes "
+	    "deleted.<id>, the name \"-\",\ne-mail, phone, NIP, job title "
+	    "and organisation are cleared; factors,\nconsents, memberships, "
+	    "pending resets and unsent mail are removed; sessions\nend and "
+	    "every grant is revoked. It cannot be undone.\n"
+	    "Every change is audited with the operator (SUDO_USER or the "
+	    "login name).\n"
 	    "convert-keycloak turns a Keycloak realm export into that CSV "
 	    "(standard output\nunless --out); disabled users are left "
 	    "out.\n");
@@ -158,6 +169,23 @@ user_add_args(struct ctl *c, int argc, char **argv, struct idp_user_new *u,
 	return -1;
 }
 
+/* The audit row of a change to the person called username. */
+static int
+audit_username(struct ctl *c, const char *event, const char *username,
+    json_t *details)
+{
+	struct idp_user *u = NULL;
+	enum idp_err e = idp_store_user_by_username(c->conn, c->arena,
+	    username, &u);
+
+	if (e != IDP_OK) {
+		json_decref(details);
+		return ctl_err("%s: cannot record the audit event: %s", c->cmd,
+		    ctl_db_msg(c, e));
+	}
+	return ctl_audit(c, event, u->id, NULL, details);
+}
+
 static int
 user_add(struct ctl *c, int argc, char **argv)
 {
@@ -199,6 +227,10 @@ user_add(struct ctl *c, int argc, char **argv)
 		    "must look like one");
 	if (e != IDP_OK)
 		return ctl_err("user add: %s", ctl_db_msg(c, e));
+	if ((rc = audit_username(c, "user.created", u.username, json_pack(
+	    "{s:s, s:s?, s:b}", "sub", sub, "organisation", u.org_code,
+	    "password", pw_stdin))) != 0)
+		return rc;
 	if (c->json)
 		return ctl_print_json(json_pack("{s:s, s:s}", "username",
 		    u.username, "sub", sub));
@@ -253,83 +285,13 @@ user_passwd(struct ctl *c, int argc, char **argv)
 		return ctl_err("user passwd: no user %s", username);
 	if (e != IDP_OK)
 		return ctl_err("user passwd: %s", ctl_db_msg(c, e));
+	if ((rc = ctl_audit(c, "user.password_set", u->id, NULL, NULL)) != 0)
+		return rc;
 	if (c->json)
 		return ctl_print_json(json_pack("{s:s, s:b}", "username",
 		    username, "password_set", 1));
 	printf("password of %s changed\n", username);
 	return CTL_OK;
-}
-
-/* Disabling ends every session of the person and revokes every grant in
- * the same durable transaction, which also writes the back-channel logout
- * rows of each service the sessions reached: the running idp instances
- * deliver them (outbox_poll_interval). */
-static int
-user_set_disabled(struct ctl *c, int argc, char **argv, bool disable)
-{
-	struct idp_session_end end = { 0 };
-	struct idp_user *u = NULL;
-	enum idp_err e;
-	char **op;
-	int rc;
-
-	if ((rc = ctl_operands(c, argc, argv, 1, 1, "USERNAME is required",
-	    &op)) != -1)
-		return rc;
-	if ((rc = ctl_connect(c, true)) != 0)
-		return rc;
-	if ((e = idp_store_tx_begin_durable(c->conn)) != IDP_OK)
-		return ctl_err("%s: %s", c->cmd, ctl_db_msg(c, e));
-	e = idp_store_user_set_disabled(c->conn, op[0], disable);
-	if (e == IDP_OK)
-		e = idp_store_user_by_username(c->conn, c->arena, op[0], &u);
-	if (e == IDP_OK && disable) {
-		end.user_id = u->id;
-		end.scope = IDP_END_ALL;
-		end.grants = IDP_GRANTS_ALL;
-		end.reason = "user_disabled";
-		end.request_id = "idpctl";
-		end.give_up = c->cfg.logout_give_up;
-		e = idp_session_end_tx(c->conn, &end);
-	}
-	if (e == IDP_OK && (rc = ctl_audit(c, disable ? "user.disabled" :
-	    "user.enabled", u->id, NULL, json_pack("{s:i, s:i, s:i}",
-	    "sessions_ended", end.sessions, "grants_revoked", end.revoked,
-	    "logout_tokens", end.notified))) != 0) {
-		idp_db_rollback(c->conn);
-		return rc;
-	}
-	if (e == IDP_OK)
-		e = idp_db_commit(c->conn);
-	if (e != IDP_OK) {
-		idp_db_rollback(c->conn);
-		if (e == IDP_ERR_NOT_FOUND)
-			return ctl_err("%s: no user %s", c->cmd, op[0]);
-		return ctl_err("%s: %s", c->cmd, ctl_db_msg(c, e));
-	}
-	if (c->json)
-		return ctl_print_json(json_pack("{s:s, s:b, s:i, s:i, s:i}",
-		    "username", op[0], "disabled", disable, "sessions_ended",
-		    end.sessions, "grants_revoked", end.revoked,
-		    "logout_tokens", end.notified));
-	printf("user %s %s", op[0], disable ? "disabled" : "enabled");
-	if (disable)
-		printf(": %d sessions ended, %d grants revoked, %d services "
-		    "to be told", end.sessions, end.revoked, end.notified);
-	printf("\n");
-	return CTL_OK;
-}
-
-static int
-user_disable(struct ctl *c, int argc, char **argv)
-{
-	return user_set_disabled(c, argc, argv, true);
-}
-
-static int
-user_enable(struct ctl *c, int argc, char **argv)
-{
-	return user_set_disabled(c, argc, argv, false);
 }
 
 static int
@@ -422,6 +384,10 @@ user_import(struct ctl *c, int argc, char **argv)
 	fclose(f);
 	if (e != IDP_OK)
 		return ctl_err("user import: %s", why);
+	if ((rc = ctl_audit(c, "user.imported", 0, NULL, json_pack("{s:s, "
+	    "s:I, s:I}", "file", op[0], "added", (json_int_t)added,
+	    "skipped", (json_int_t)skipped))) != 0)
+		return rc;
 	if (c->json)
 		return ctl_print_json(json_pack("{s:I, s:I}", "added",
 		    (json_int_t)added, "skipped", (json_int_t)skipped));
@@ -532,78 +498,25 @@ user_convert_keycloak(struct ctl *c, int argc, char **argv)
 	return rc;
 }
 
-static int
-user_reset_code(struct ctl *c, int argc, char **argv)
-{
-	char shown[IDP_RESET_CODE_SHOWN + 1];
-	struct idp_user *u = NULL;
-	const char *by;
-	enum idp_err e;
-	char **op;
-	int rc;
-
-	if ((rc = ctl_operands(c, argc, argv, 1, 1, "USERNAME is required",
-	    &op)) != -1)
-		return rc;
-	if ((rc = ctl_connect(c, true)) != 0)
-		return rc;
-	e = idp_store_user_by_username(c->conn, c->arena, op[0], &u);
-	if (e == IDP_ERR_NOT_FOUND)
-		return ctl_err("user reset-code: no user %s", op[0]);
-	if (e != IDP_OK)
-		return ctl_err("user reset-code: %s", ctl_db_msg(c, e));
-	if (u->disabled)
-		return ctl_err("user reset-code: %s is disabled (idpctl user "
-		    "enable first)", op[0]);
-	by = ctl_actor(c);
-	if ((e = idp_db_begin(c->conn)) != IDP_OK ||
-	    (e = idp_reset_issue_code(c->conn, u->id, c->cfg.reset_code_ttl,
-	    by, shown)) != IDP_OK) {
-		idp_db_rollback(c->conn);
-		return ctl_err("user reset-code: %s", ctl_db_msg(c, e));
-	}
-	if ((rc = ctl_audit(c, "password_reset.code_issued", u->id, NULL,
-	    NULL)) != 0) {
-		idp_db_rollback(c->conn);
-		idp_wipe(shown, sizeof(shown));
-		return rc;
-	}
-	if ((e = idp_db_commit(c->conn)) != IDP_OK) {
-		idp_wipe(shown, sizeof(shown));
-		return ctl_err("user reset-code: %s", ctl_db_msg(c, e));
-	}
-	if (c->json)
-		rc = ctl_print_json(json_pack("{s:s, s:s, s:I, s:i}",
-		    "username", u->username, "code", shown, "valid_seconds",
-		    (json_int_t)c->cfg.reset_code_ttl, "tries",
-		    c->cfg.reset_code_tries));
-	else
-		printf("reset code for %s: %s\n(read it to the person; it is "
-		    "entered at %s/reset/code, works once, for %lld hours "
-		    "and %d wrong tries)\n", u->username, shown,
-		    c->cfg.issuer ? c->cfg.issuer : "", (long long)
-		    (c->cfg.reset_code_ttl / 3600), c->cfg.reset_code_tries);
-	idp_wipe(shown, sizeof(shown));
-	return rc;
-}
-
 static const struct ctl_cmd user_cmds[] = {
 	{ "add", user_add },
 	{ "passwd", user_passwd },
-	{ "disable", user_disable },
-	{ "enable", user_enable },
+	{ "disable", ctl_user_disable },
+	{ "enable", ctl_user_enable },
+	{ "show", ctl_user_show },
+	{ "delete", ctl_user_delete },
 	{ "list", user_list },
 	{ "import", user_import },
 	{ "convert-keycloak", user_convert_keycloak },
-	{ "reset-code", user_reset_code },
+	{ "reset-code", ctl_user_reset_code },
 	{ "mfa-reset", ctl_user_mfa_reset },
 	{ NULL, NULL },
 };
 
 const struct ctl_group ctl_user_group = {
 	.name = "user",
-	.subs = "add|list|passwd|disable|enable|import|convert-keycloak|"
-	    "reset-code|mfa-reset",
+	.subs = "add|list|show|passwd|disable|enable|delete|import|"
+	    "convert-keycloak|reset-code|mfa-reset",
 	.summary = "manage people who sign in",
 	.usage = user_usage, .cmds = user_cmds,
 };

@@ -3,10 +3,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <pwd.h>
 #include <unistd.h>
 
+#include "core/helpdesk.h"
 #include "core/roles.h"
 #include "ctl/ctl.h"
 #include "store/audit.h"
@@ -198,6 +200,34 @@ ctl_audit(struct ctl *c, const char *event, long long user_id,
 		return ctl_err("%s: cannot record the audit event: %s", c->cmd,
 		    ctl_db_msg(c, e));
 	return 0;
+}
+
+const char *
+ctl_utc(struct ctl *c, int64_t t)
+{
+	time_t tt = (time_t)t;
+	char buf[32];
+	struct tm tm;
+
+	if (t == 0)
+		return "-";
+	gmtime_r(&tt, &tm);
+	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return idp_arena_strdup(c->arena, buf);
+}
+
+void
+ctl_operator(struct ctl *c, struct idp_operator *op)
+{
+	memset(op, 0, sizeof(*op));
+	if (c->as_name != NULL) {
+		op->actor = c->as_name;
+		op->actor_user_id = c->as_user_id;
+		op->via = ctl_actor(c);
+	} else {
+		op->actor = ctl_actor(c);
+	}
+	op->logout_give_up = c->cfg.logout_give_up;
 }
 
 int

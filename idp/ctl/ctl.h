@@ -9,6 +9,7 @@
 
 #include <getopt.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 #include <jansson.h>
 
@@ -74,6 +75,11 @@ int ctl_audit(struct ctl *c, const char *event, long long user_id,
  * (core/roles.h), and make them the actor. 0, or the exit code after a
  * message. */
 int ctl_as(struct ctl *c, const char *username, int act, const char *org);
+/* A time for a table: "2026-12-01T08:00:00Z", "-" for 0 (in the arena). */
+const char *ctl_utc(struct ctl *c, int64_t t);
+/* The operator for core/helpdesk.h: the --as person, else ctl_actor. */
+struct idp_operator;
+void ctl_operator(struct ctl *c, struct idp_operator *op);
 
 /* ---- sector.c ---- */
 
@@ -154,6 +160,13 @@ int ctl_outbox_print(struct ctl *c, const struct idp_outbox_stat *st, int n,
     bool by_service);
 extern const struct ctl_group ctl_session_group;	/* cmd_session.c */
 extern const struct ctl_group ctl_logout_group;		/* cmd_logout.c */
+extern const struct ctl_group ctl_audit_group;		/* cmd_audit.c */
+/* user show|delete|disable|enable|reset-code (cmd_person.c) */
+int ctl_user_show(struct ctl *c, int argc, char **argv);
+int ctl_user_delete(struct ctl *c, int argc, char **argv);
+int ctl_user_disable(struct ctl *c, int argc, char **argv);
+int ctl_user_enable(struct ctl *c, int argc, char **argv);
+int ctl_user_reset_code(struct ctl *c, int argc, char **argv);
 /* client apply, in a file of its own (cmd_apply.c) */
 int ctl_client_apply(struct ctl *c, int argc, char **argv);
 

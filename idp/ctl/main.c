@@ -21,6 +21,7 @@ static const struct ctl_group *const commands[] = {
 	&ctl_outbox_group,
 	&ctl_session_group,
 	&ctl_logout_group,
+	&ctl_audit_group,
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

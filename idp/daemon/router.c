@@ -43,6 +43,9 @@ static const struct idp_route routes[] = {
 	{ "/userinfo", IDP_GET | IDP_POST, idp_userinfo_handle, IDP_ROUTE_API },
 	{ "/healthz", IDP_GET | IDP_HEAD, idp_healthz_handle, IDP_ROUTE_API },
 	{ "/readyz", IDP_GET | IDP_HEAD, idp_readyz_handle, IDP_ROUTE_API },
+	{ "/metrics", IDP_GET, idp_metrics_handle, IDP_ROUTE_API },
+	{ "/admin", IDP_GET, idp_admin_handle, IDP_ROUTE_HTML },
+	{ "/admin/*", IDP_GET | IDP_POST, idp_admin_handle, IDP_ROUTE_HTML },
 	{ "/static/idp.css", IDP_GET | IDP_HEAD, idp_static_css_handle,
 	  IDP_ROUTE_API },
 	{ NULL, 0, NULL, IDP_ROUTE_API },
@@ -82,6 +85,12 @@ idp_router_paths_new(void)
 	for (i = 0; i < n; i++)
 		v[i] = routes[i].path;
 	return v;
+}
+
+int
+idp_router_index(const struct idp_route *r)
+{
+	return r == NULL ? -1 : (int)(r - routes);
 }
 
 const char *

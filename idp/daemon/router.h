@@ -28,6 +28,9 @@ const struct idp_route *idp_router_find(const char *path, size_t len);
 /* Every route's path, NULL-terminated, for discovery (core/ctx.h
  * served_paths); the strings are static, free only the array. */
 const char **idp_router_paths_new(void);
+/* The route's place in the table (the order of idp_router_paths_new),
+ * -1 for NULL. */
+int idp_router_index(const struct idp_route *r);
 /* "GET, POST" for an Allow header, in the arena. */
 const char *idp_router_allow(struct idp_arena *a, const struct idp_route *r);
 

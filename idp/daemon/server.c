@@ -13,6 +13,7 @@
 
 #include "config.h"
 #include "core/hashq.h"
+#include "core/metrics.h"
 #include "crypto/random.h"
 #include "daemon/accept.h"
 #include "daemon/guard.h"
@@ -522,6 +523,11 @@ completed_cb(void *cls, struct MHD_Connection *conn, void **con_cls,
 		    toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" :
 		    " aborted=1", rq->log_extra ? " " : "",
 		    rq->log_extra ? rq->log_extra : "");
+	if (st->started && st->responded) {
+		/* No route (-1) counts as "other". */
+		idp_metrics_request(srv->ctx->metrics,
+		    idp_router_index(st->route), st->rs.status, us);
+	}
 	if (st->gc != NULL && toe == MHD_REQUEST_TERMINATED_COMPLETED_OK)
 		idp_guard_request_done(srv->guard, st->gc);
 	*con_cls = NULL;

@@ -121,8 +121,9 @@ idp_account_handle(struct idp_req *rq, struct idp_resp *rs)
 	if (rc == IDP_OK) {
 		idp_flow_audit(rq, "consent.withdrawn", s->user.id, client_id,
 		    NULL);
-		IDP_INFO("consent.withdrawn", " req=%s user=%s client=%s",
-		    rq->id, s->user.sub, idp_logq(rq->arena, client_id));
+		IDP_INFO("consent.withdrawn", " req=%s user=%s username=%s "
+		    "client=%s", rq->id, s->user.sub, idp_logq(rq->arena,
+		    s->user.username), idp_logq(rq->arena, client_id));
 	}
 	/* Post/redirect/get: a reload does not post again. */
 	idp_page_see_other(rq, rs, "/account", rc == IDP_OK ?

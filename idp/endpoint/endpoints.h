@@ -12,6 +12,8 @@ enum idp_err idp_discovery_handle(struct idp_req *rq, struct idp_resp *rs);
 enum idp_err idp_jwks_handle(struct idp_req *rq, struct idp_resp *rs);
 /* health.c */
 enum idp_err idp_healthz_handle(struct idp_req *rq, struct idp_resp *rs);
+enum idp_err idp_metrics_handle(struct idp_req *rq, struct idp_resp *rs);
+enum idp_err idp_admin_handle(struct idp_req *rq, struct idp_resp *rs);
 enum idp_err idp_readyz_handle(struct idp_req *rq, struct idp_resp *rs);
 /* authorize.c */
 enum idp_err idp_authorize_handle(struct idp_req *rq, struct idp_resp *rs);

@@ -4,6 +4,7 @@
 #include "config.h"
 #include "core/clients.h"
 #include "core/ctx.h"
+#include "core/metrics.h"
 #include "core/mint.h"
 #include "core/outbox.h"
 #include "core/reqdb.h"
@@ -396,6 +397,9 @@ idp_flow_sign_in(struct idp_req *rq, struct idp_resp *rs,
 	s->amr = idp_arena_strdup(rq->arena, in->amr ? in->amr : "pwd");
 	s->acr = idp_arena_strdup(rq->arena, in->acr ? in->acr : "1");
 	s->user = *in->user;
+	idp_metrics_count(rq->ctx->metrics, IDP_M_SIGNIN_SUCCESS);
+	if (in->mfa_at != 0)
+		idp_metrics_count(rq->ctx->metrics, IDP_M_SECOND_FACTOR);
 	return IDP_OK;
 }
 
@@ -583,6 +587,11 @@ issue_code(struct idp_req *rq, struct idp_resp *rs, const struct idp_client *c,
 		idp_secret_wipe(&code);
 		return rc;
 	}
+	/* Every sign-in at a service, with a password or through the SSO
+	 * session: what the SPBE report counts (store/console.c). */
+	idp_flow_audit(rq, "signin.service", s->user.id, c->client_id,
+	    json_pack("{s:s, s:s}", "sid", s->sid, "amr", s->amr ? s->amr :
+	    "pwd"));
 	idp_response_add(&r, "code", idp_arena_strdup(rq->arena, code.value));
 	idp_response_add(&r, "state", z->state);
 	idp_response_add(&r, "iss", cfg->issuer);

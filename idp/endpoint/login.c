@@ -12,6 +12,7 @@
 
 #include "config.h"
 #include "core/ctx.h"
+#include "core/metrics.h"
 #include "core/hashq.h"
 #include "core/mfa.h"
 #include "core/mint.h"
@@ -189,6 +190,7 @@ login_refused(struct idp_req *rq, struct idp_resp *rs, struct login_job *j,
 	d = json_pack("{s:s, s:s, s:s*, s:o}", "username", j->username,
 	    "reason", reason, "next", j->p.next, "throttle",
 	    idp_throttle_details(&j->throttle));
+	idp_metrics_count(rq->ctx->metrics, IDP_M_SIGNIN_FAILURE);
 	idp_flow_audit(rq, "login.failure", j->user ? j->user->id : 0,
 	    client_id_of(&j->p), d);
 	IDP_INFO("login.failure", " req=%s ip=%s client=%s username=%s "
@@ -264,8 +266,10 @@ login_continue(struct idp_req *rq, struct idp_resp *rs)
 	idp_flow_audit(rq, "login.success", j->user->id, client_id_of(&j->p),
 	    json_pack("{s:s, s:s*, s:o}", "sid", s.sid, "next", j->p.next,
 	    "throttle", idp_throttle_details(&j->throttle)));
-	IDP_INFO("login.success", " req=%s ip=%s client=%s user=%s", rq->id,
-	    rq->ip, idp_logq(rq->arena, client_id_of(&j->p)), j->user->sub);
+	IDP_INFO("login.success", " req=%s ip=%s client=%s user=%s "
+	    "username=%s", rq->id, rq->ip, idp_logq(rq->arena,
+	    client_id_of(&j->p)), j->user->sub, idp_logq(rq->arena,
+	    j->user->username));
 	if (j->p.client == NULL)
 		return idp_flow_finish_local(rq, rs, &j->p);
 	return idp_flow_finish(rq, rs, j->p.client, &j->p.authz, &s, &j->p,
@@ -320,9 +324,11 @@ login_post(struct idp_req *rq, struct idp_resp *rs)
 	j->throttle.name = username;
 	if ((rc = idp_throttle_begin(rq, &j->throttle)) != IDP_OK)
 		return rc;
-	if (!j->throttle.allowed)
+	if (!j->throttle.allowed) {
+		idp_metrics_count(rq->ctx->metrics, IDP_M_SIGNIN_THROTTLED);
 		return render_wait(rq, rs, &j->p, NULL, username,
 		    IDP_LOGIN_THROTTLED, j->throttle.wait);
+	}
 	j->hash = j->user && hash ? hash : rq->ctx->dummy_hash;
 	j->password = idp_arena_strdup(rq->arena, password);
 	j->pwlen = strlen(password);

@@ -258,8 +258,9 @@ idp_logout_handle(struct idp_req *rq, struct idp_resp *rs)
 	idp_flow_audit(rq, "logout", s->user.id, client_id,
 	    json_pack("{s:s, s:i}", "sid", s->sid, "services",
 	    (int)out.nservices));
-	IDP_INFO("logout", " req=%s user=%s sid=%s services=%zu", rq->id,
-	    s->user.sub, s->sid, out.nservices);
+	IDP_INFO("logout", " req=%s user=%s username=%s sid=%s services=%zu",
+	    rq->id, s->user.sub, idp_logq(rq->arena, s->user.username), s->sid,
+	    out.nservices);
 	idp_flow_set_session_cookie(rq, rs, NULL);
 	return signed_out(rq, rs, &out, framed);
 }

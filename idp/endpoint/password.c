@@ -119,8 +119,9 @@ idp_password_commit(struct idp_req *rq, struct idp_password_set *s)
 		return rc;
 	}
 	idp_outbox_wake(rq->ctx->outbox);
-	IDP_INFO(s->event, " req=%s ip=%s user=%s sessions_ended=%d "
-	    "grants_revoked=%d", rq->id, rq->ip, s->user->sub,
+	IDP_INFO(s->event, " req=%s ip=%s user=%s username=%s "
+	    "sessions_ended=%d grants_revoked=%d", rq->id, rq->ip,
+	    s->user->sub, idp_logq(rq->arena, s->user->username),
 	    s->end.sessions, s->end.revoked);
 	return IDP_OK;
 }

@@ -15,6 +15,7 @@
 #include "core/client_auth.h"
 #include "core/dpop.h"
 #include "core/ctx.h"
+#include "core/metrics.h"
 #include "core/mint.h"
 #include "core/release.h"
 #include "core/reqdb.h"
@@ -643,6 +644,16 @@ idp_token_issue_person(struct idp_req *rq, struct idp_resp *rs,
 	return issue_grant(rq, rs, &g, p->session_id, NULL, grant_id);
 }
 
+/* A token response counts for /metrics; an error does not. */
+static enum idp_err
+issued(struct idp_req *rq, struct idp_resp *rs, enum idp_err rc,
+    enum idp_counter m)
+{
+	if (rc == IDP_OK && rs->status == 200)
+		idp_metrics_count(rq->ctx->metrics, m);
+	return rc;
+}
+
 enum idp_err
 idp_token_handle(struct idp_req *rq, struct idp_resp *rs)
 {
@@ -662,15 +673,20 @@ idp_token_handle(struct idp_req *rq, struct idp_resp *rs)
 	if ((rc = idp_dpop_token_request(rq, rs, c, &why)) != IDP_OK)
 		return idp_fail(rs, rc, why);
 	if (!strcmp(grant_type, "authorization_code"))
-		return grant_code(rq, rs, c);
+		return issued(rq, rs, grant_code(rq, rs, c),
+		    IDP_M_TOKEN_AUTHORIZATION_CODE);
 	if (!strcmp(grant_type, "refresh_token"))
-		return grant_refresh(rq, rs, c);
+		return issued(rq, rs, grant_refresh(rq, rs, c),
+		    IDP_M_TOKEN_REFRESH_TOKEN);
 	if (!strcmp(grant_type, "client_credentials"))
-		return grant_client_credentials(rq, rs, c);
+		return issued(rq, rs, grant_client_credentials(rq, rs, c),
+		    IDP_M_TOKEN_CLIENT_CREDENTIALS);
 	if (!strcmp(grant_type, IDP_GRANT_TYPE_DEVICE_CODE))
-		return idp_token_device(rq, rs, c);
+		return issued(rq, rs, idp_token_device(rq, rs, c),
+		    IDP_M_TOKEN_DEVICE_CODE);
 	if (!strcmp(grant_type, IDP_GRANT_TYPE_TOKEN_EXCHANGE))
-		return idp_token_exchange(rq, rs, c);
+		return issued(rq, rs, idp_token_exchange(rq, rs, c),
+		    IDP_M_TOKEN_EXCHANGE);
 	return idp_fail(rs, IDP_ERR_UNSUPPORTED_GRANT_TYPE,
 	    "grant_type is not supported.");
 }

@@ -33,6 +33,7 @@ struct idp_db {
 	/* Bumped when the server may have gone away: connections made
 	 * before reconnect when next borrowed instead of failing once each. */
 	unsigned gen;
+	struct idp_db_stats st;	/* under mu */
 };
 
 struct idp_db *
@@ -135,6 +136,7 @@ trip_locked(struct idp_db *db)
 		IDP_WARN("db.down", " msg=\"the database does not answer; "
 		    "requests get 503 while one at a time tests it\"");
 	db->gen++;
+	db->st.errors++;
 	db->hold_until = idp_mono_ns() + HOLD_NS;
 }
 
@@ -163,6 +165,7 @@ take(struct idp_db *db, uint64_t deadline)
 	struct timespec ts = { (time_t)(until / 1000000000u),
 		(long)(until % 1000000000u) };
 	struct idp_dbconn *c = NULL;
+	uint64_t waited = 0;
 
 	pthread_mutex_lock(&db->mu);
 	for (;;) {
@@ -173,7 +176,12 @@ take(struct idp_db *db, uint64_t deadline)
 			c->busy = true;
 			c->probe = atomic_load(&db->suspect);
 			db->probing = db->probing || c->probe;
+			db->st.in_use++;
 			break;
+		}
+		if (waited == 0) {
+			waited = idp_mono_ns();
+			db->st.waits++;
 		}
 		if (pthread_cond_timedwait(&db->cv, &db->mu, &ts) != 0) {
 			IDP_WARN("db.pool", " msg=\"no free connection in "
@@ -181,8 +189,21 @@ take(struct idp_db *db, uint64_t deadline)
 			break;
 		}
 	}
+	if (waited != 0)
+		db->st.wait_us += (idp_mono_ns() - waited) / 1000;
+	if (c == NULL)
+		db->st.timeouts++;
 	pthread_mutex_unlock(&db->mu);
 	return c;
+}
+
+void
+idp_db_stats(struct idp_db *db, struct idp_db_stats *out)
+{
+	pthread_mutex_lock(&db->mu);
+	*out = db->st;
+	out->size = db->size;
+	pthread_mutex_unlock(&db->mu);
 }
 
 /* Give c back; fail=true when it could not connect. */
@@ -196,6 +217,7 @@ put(struct idp_db *db, struct idp_dbconn *c, bool fail)
 		db->probing = false;
 	c->probe = false;
 	c->busy = false;
+	db->st.in_use--;
 	pthread_cond_signal(&db->cv);
 	pthread_mutex_unlock(&db->mu);
 }

@@ -17,6 +17,7 @@
 #define IDP_STORE_DB_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stddef.h>
 
 #include "util/err.h"
@@ -55,6 +56,17 @@ enum idp_err idp_db_acquire(struct idp_db *db, struct idp_dbconn **out)
 enum idp_err idp_db_acquire_background(struct idp_db *db,
     struct idp_dbconn **out) __attribute__((warn_unused_result));
 void idp_db_release(struct idp_db *db, struct idp_dbconn *c);
+
+/* The pool's numbers for /metrics, kept under the mutex every borrow
+ * takes anyway. */
+struct idp_db_stats {
+	int size, in_use;
+	uint64_t waits;		/* borrows that found every connection busy */
+	uint64_t wait_us;	/* time those spent waiting */
+	uint64_t timeouts;	/* borrows that got no connection */
+	uint64_t errors;	/* the circuit opened (no answer) */
+};
+void idp_db_stats(struct idp_db *db, struct idp_db_stats *out);
 
 /* The message of the last failure on this connection (for logs only). */
 const char *idp_db_last_error(const struct idp_dbconn *c);

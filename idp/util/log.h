@@ -6,11 +6,21 @@
 #ifndef IDP_UTIL_LOG_H
 #define IDP_UTIL_LOG_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
 #include "util/arena.h"
 
 enum idp_log_level { IDP_LOG_DEBUG, IDP_LOG_INFO, IDP_LOG_WARN, IDP_LOG_ERROR };
 
 void idp_log_set_level(enum idp_log_level l);
+/* log_format = json: each line one JSON object with the same keys. */
+void idp_log_set_json(bool on);
+/* A key=value line (without its newline) as a JSON object into out (n
+ * bytes, NUL-terminated): values are strings, quoted values unescaped
+ * (\" \\ \xNN), bytes that are not UTF-8 text escaped. Returns the
+ * length, or -1 when out is too small. Pure: for the logger and tests. */
+int idp_log_kv_json(const char *kv, char *out, size_t n);
 int idp_log_level_parse(const char *s, enum idp_log_level *out);
 int idp_log_enabled(enum idp_log_level l);
 

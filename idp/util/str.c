@@ -233,3 +233,76 @@ idp_email_addr_ok(const char *v)
 			return false;
 	return true;
 }
+
+/* n decimal digits at s, as a number; -1 when one is not a digit. */
+static int
+digits(const char *s, int n)
+{
+	int v = 0;
+
+	for (int i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
+/* The zone after a time: "", "Z" or "+HH:MM"/"-HH:MM", in seconds east. */
+static int
+zone_offset(const char *s, int64_t *off)
+{
+	int h, m;
+
+	*off = 0;
+	if (*s == '\0' || (s[0] == 'Z' && s[1] == '\0'))
+		return 0;
+	if ((s[0] != '+' && s[0] != '-') || strlen(s) != 6 || s[3] != ':' ||
+	    (h = digits(s + 1, 2)) < 0 || (m = digits(s + 4, 2)) < 0 ||
+	    h > 14 || m > 59)
+		return -1;
+	*off = (int64_t)(h * 3600 + m * 60) * (s[0] == '-' ? -1 : 1);
+	return 0;
+}
+
+int
+idp_parse_time(const char *s, int64_t *out)
+{
+	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31,
+		30, 31 };
+	int y, mo, d, h = 0, mi = 0, se = 0;
+	int64_t off = 0, days;
+	const char *z;
+
+	if (s == NULL || strlen(s) < 10 || s[4] != '-' || s[7] != '-' ||
+	    (y = digits(s, 4)) < 1970 || (mo = digits(s + 5, 2)) < 1 ||
+	    mo > 12 || (d = digits(s + 8, 2)) < 1 || d > mdays[mo - 1])
+		return -1;
+	if (mo == 2 && d == 29 && !(y % 4 == 0 && (y % 100 || y % 400 == 0)))
+		return -1;
+	z = s + 10;
+	if (*z == 'T' || *z == ' ') {
+		if (strlen(z) < 6 || z[3] != ':' || (h = digits(z + 1, 2)) < 0 ||
+		    h > 23 || (mi = digits(z + 4, 2)) < 0 || mi > 59)
+			return -1;
+		z += 6;
+		if (*z == ':') {
+			if ((se = digits(z + 1, 2)) < 0 || se > 59)
+				return -1;
+			z += 3;
+		}
+	}
+	if (zone_offset(z, &off) != 0)
+		return -1;
+	/* Days from the civil date (H. Hinnant's algorithm). */
+	{
+		int yy = mo <= 2 ? y - 1 : y;
+		int era = yy / 400, yoe = yy - era * 400;
+		int doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+		int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+
+		days = (int64_t)era * 146097 + doe - 719468;
+	}
+	*out = days * 86400 + h * 3600 + mi * 60 + se - off;
+	return 0;
+}

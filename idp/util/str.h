@@ -43,6 +43,12 @@ bool idp_local_path_ok(const char *s);
  * quoting anywhere (no spaces, <>"'(),;:\[]), at most 254 bytes. */
 bool idp_email_addr_ok(const char *s);
 
+/* A time an operator types: "2026-12-01" (midnight UTC),
+ * "2026-12-01T08:30", "2026-12-01T08:30:00" with "Z" or "+08:00" (UTC
+ * without either), or a " " for the "T". Seconds since the epoch in *out;
+ * -1 for anything else, an impossible date included. */
+int idp_parse_time(const char *s, int64_t *out);
+
 bool idp_str_eq(const char *a, const char *b);	/* NULL-safe, not for secrets */
 bool idp_has_prefix(const char *s, const char *prefix);
 

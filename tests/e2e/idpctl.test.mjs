@@ -9,12 +9,14 @@ const COMMANDS = {
   migrate: null,
   keys: ['generate', 'rotate', 'list'],
   org: ['add', 'list', 'import', 'require-mfa'],
-  user: ['add', 'passwd', 'disable', 'enable', 'list', 'import', 'convert-keycloak', 'mfa-reset'],
+  user: ['add', 'passwd', 'disable', 'enable', 'show', 'delete', 'list', 'import', 'convert-keycloak',
+    'mfa-reset'],
   client: ['add', 'list', 'show', 'remove', 'secret', 'apply', 'approve', 'reject'],
   iat: ['create', 'list', 'revoke'],
   consent: ['list', 'revoke'],
   scope: ['list', 'requests', 'request', 'approve', 'reject'],
   member: ['add', 'remove', 'list'],
+  audit: ['list'],
 };
 
 function everyCommand() {

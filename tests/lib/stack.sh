@@ -93,6 +93,9 @@ stack_up() {
 	export IDP_OUTBOX_RETRY_BASE=${IDP_OUTBOX_RETRY_BASE:-1}
 	export IDP_OUTBOX_RETRY_MAX=${IDP_OUTBOX_RETRY_MAX:-2}
 	export IDP_OUTBOX_POLL_INTERVAL=${IDP_OUTBOX_POLL_INTERVAL:-1}
+	# Sessions of the stack have no second factor yet; the console's
+	# refusal is tested by an idp of its own (tests/e2e/console.test.mjs).
+	export IDP_CONSOLE_REQUIRE_SECOND_FACTOR=${IDP_CONSOLE_REQUIRE_SECOND_FACTOR:-false}
 	# The helpdesk the error pages name (tests look for these values).
 	export IDP_HELPDESK_PHONE=${IDP_HELPDESK_PHONE:-(0361) 555-0100}
 	export IDP_HELPDESK_EMAIL=${IDP_HELPDESK_EMAIL:-helpdesk-sso@baliprov.go.id}

@@ -1,5 +1,8 @@
 /* core/roles: which role may do what, and where each role may be held
  * (the pure part; idp_roles_of reads memberships through store/). */
+#include <stdint.h>
+
+#include "core/console_gate.h"
 #include "core/roles.h"
 #include "unit.h"
 
@@ -76,6 +79,29 @@ START_TEST(operators)
 }
 END_TEST
 
+/* The console's second-factor rule (core/console_gate.h). */
+START_TEST(console_second_factor)
+{
+	struct idp_config cfg = { .console_require_second_factor = true };
+	struct idp_session s = { .amr = (char *)(uintptr_t)"pwd" };
+
+	ck_assert(!idp_amr_has_second_factor("pwd"));
+	ck_assert(!idp_amr_has_second_factor(""));
+	ck_assert(!idp_amr_has_second_factor(NULL));
+	ck_assert(!idp_amr_has_second_factor("otpx pwdotp"));
+	ck_assert(idp_amr_has_second_factor("pwd otp"));
+	ck_assert(idp_amr_has_second_factor("hwk"));
+	ck_assert(idp_amr_has_second_factor("pwd  mfa"));
+	ck_assert(!idp_console_second_factor_ok(&cfg, &s));
+	ck_assert(!idp_console_second_factor_ok(&cfg, NULL));
+	s.amr = (char *)(uintptr_t)"pwd swk";
+	ck_assert(idp_console_second_factor_ok(&cfg, &s));
+	s.amr = (char *)(uintptr_t)"pwd";
+	cfg.console_require_second_factor = false;
+	ck_assert(idp_console_second_factor_ok(&cfg, &s));
+}
+END_TEST
+
 int
 main(void)
 {
@@ -85,5 +111,6 @@ main(void)
 	tcase_add_test(tc, names_and_places);
 	tcase_add_test(tc, developer);
 	tcase_add_test(tc, operators);
+	tcase_add_test(tc, console_second_factor);
 	return unit_run(s);
 }

@@ -3,6 +3,7 @@
  * HTML, and that every message catalogue has both languages. */
 #include <string.h>
 
+#include "endpoint/admin.h"
 #include "endpoint/pages.h"
 #include "endpoint/pages_password.h"
 #include "endpoint/pages_device.h"
@@ -147,6 +148,7 @@ START_TEST(every_catalogue_speaks_both)
 	check_catalogue("device", idp_device_msgs, idp_device_nmsgs);
 	check_catalogue("factor", idp_factor_msgs, idp_factor_nmsgs);
 	check_catalogue("logout", idp_logout_msgs, idp_logout_nmsgs);
+	check_catalogue("admin", idp_admin_msgs, idp_admin_nmsgs);
 	check_catalogue("response", idp_response_msgs, idp_response_nmsgs);
 }
 END_TEST

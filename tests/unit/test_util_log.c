@@ -240,6 +240,29 @@ START_TEST(log_long_line_is_cut_but_ends_with_newline)
 }
 END_TEST
 
+/* log_format = json: the same keys, values as strings, every escape of
+ * idp_logq undone, and bytes that are not text escaped again. */
+START_TEST(kv_to_json)
+{
+	char out[512];
+	int n;
+
+	n = idp_log_kv_json("ts=2026-12-01T08:00:00.000Z level=info "
+	    "event=login.success req=ab12 username=\"a b\\\"c\\\\d\" "
+	    "name=\"Ni Luh \xc3\x96\" bad=\"\\x01\\xff\" empty=\"\"", out,
+	    sizeof(out));
+	ck_assert_int_gt(n, 0);
+	ck_assert_str_eq(out, "{\"ts\":\"2026-12-01T08:00:00.000Z\","
+	    "\"level\":\"info\",\"event\":\"login.success\",\"req\":\"ab12\","
+	    "\"username\":\"a b\\\"c\\\\d\",\"name\":\"Ni Luh \xc3\x96\","
+	    "\"bad\":\"\\u0001\\u00ff\",\"empty\":\"\"}");
+	ck_assert_int_eq((int)strlen(out), n);
+	ck_assert_int_eq(idp_log_kv_json("a=b c=d", out, 8), -1);
+	ck_assert_int_eq(idp_log_kv_json("", out, sizeof(out)), 2);
+	ck_assert_str_eq(out, "{}");
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -265,6 +288,7 @@ suite(void)
 	tcase_add_test(tc, level_filters);
 	tcase_add_test(tc, log_line_shape);
 	tcase_add_test(tc, log_long_line_is_cut_but_ends_with_newline);
+	tcase_add_test(tc, kv_to_json);
 	return s;
 }
 

@@ -411,6 +411,44 @@ START_TEST(local_paths)
 }
 END_TEST
 
+/* Times operators type: checked against date(1) -u -d ... +%s. */
+START_TEST(parse_time)
+{
+	int64_t t;
+
+	ck_assert_int_eq(idp_parse_time("1970-01-01", &t), 0);
+	ck_assert_int_eq(t, 0);
+	ck_assert_int_eq(idp_parse_time("2026-12-01", &t), 0);
+	ck_assert_int_eq(t, 1796083200);
+	ck_assert_int_eq(idp_parse_time("2026-12-01T08:30:15Z", &t), 0);
+	ck_assert_int_eq(t, 1796083200 + 8 * 3600 + 30 * 60 + 15);
+	ck_assert_int_eq(idp_parse_time("2026-12-01 08:30", &t), 0);
+	ck_assert_int_eq(t, 1796083200 + 8 * 3600 + 30 * 60);
+	ck_assert_int_eq(idp_parse_time("2026-12-01T08:00+08:00", &t), 0);
+	ck_assert_int_eq(t, 1796083200);
+	ck_assert_int_eq(idp_parse_time("2024-02-29", &t), 0);
+	ck_assert_int_eq(t, 1709164800);
+	ck_assert_int_eq(idp_parse_time("2000-03-01T00:00:00-01:30", &t), 0);
+	ck_assert_int_eq(t, 951868800 + 5400);
+}
+END_TEST
+
+START_TEST(parse_time_refuses)
+{
+	static const char *const bad[] = { "", "2026", "2026-13-01",
+		"2026-00-10", "2026-02-29", "1900-02-29", "2026-04-31",
+		"2026-12-01T24:00", "2026-12-01T08:60", "2026-12-01T08:00:60",
+		"2026-12-01T08", "2026-12-01X", "2026-12-01T08:00+8", "1969-12-31",
+		"2026-12-01T08:00Zjunk", "2026-1a-01", "yesterday",
+		"2026-12-01T08:00+15:00", NULL };
+	int64_t t;
+
+	for (int i = 0; bad[i] != NULL; i++)
+		ck_assert_msg(idp_parse_time(bad[i], &t) == -1, "%s", bad[i]);
+	ck_assert_int_eq(idp_parse_time(NULL, &t), -1);
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -448,6 +486,8 @@ suite(void)
 	tcase_add_test(tc, space_list_has);
 	tcase_add_test(tc, str_eq_and_prefix);
 	tcase_add_test(tc, local_paths);
+	tcase_add_test(tc, parse_time);
+	tcase_add_test(tc, parse_time_refuses);
 	return s;
 }
 
