@@ -175,7 +175,6 @@ main(int argc, char **argv)
 	}
 	ctx.db = idp_db_new(cfg.database_url, cfg.db_pool_size,
 	    cfg.db_connect_timeout, true);
-	idp_db_set_async_commit(ctx.db, true);
 	idp_db_set_deadline(ctx.db, cfg.db_request_deadline_ms);
 	if (idp_db_wait_ready(ctx.db, cfg.db_start_wait, err, sizeof(err))
 	    != IDP_OK) {
@@ -184,6 +183,7 @@ main(int argc, char **argv)
 		rc = 3;
 		goto out_db;
 	}
+	idp_db_warn_if_async(ctx.db);
 	ctx.served_paths = served = idp_router_paths_new();
 	ctx.pub = idp_pubring_new();
 	if (idp_keys_reload(&ctx, err, sizeof(err)) != IDP_OK) {

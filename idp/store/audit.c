@@ -9,6 +9,8 @@ const struct idp_stmt idp_audit_stmts[] = {
 	  "details, actor, actor_user_id) VALUES ($1, $2, $3, $4::inet, $5, "
 	  "coalesce($6::jsonb, '{}'), $7, $8)", 8 },
 	{ "health_ping", "SELECT 1", 0 },
+	{ "sync_commit_off",
+	  "SELECT current_setting('synchronous_commit') = 'off'", 0 },
 	{ NULL, NULL, 0 },
 };
 

@@ -119,18 +119,6 @@ idp_store_session_touch(struct idp_dbconn *c, long long id,
 	return idp_db_run(c, "session_touch", p, 3);
 }
 
-/* Ending a session is a revocation: it must survive a crash. */
-static enum idp_err
-run_durable(struct idp_dbconn *c, const char *stmt,
-    const struct idp_param *p, int n)
-{
-	PGresult *r = NULL;
-	enum idp_err rc = idp_db_exec_durable(c, stmt, p, n, &r);
-
-	PQclear(r);
-	return rc;
-}
-
 enum idp_err
 idp_store_session_end(struct idp_dbconn *c, long long id)
 {
@@ -138,7 +126,7 @@ idp_store_session_end(struct idp_dbconn *c, long long id)
 	struct idp_param p[1] = { P_TXT(sid) };
 
 	snprintf(sid, sizeof(sid), "%lld", id);
-	return run_durable(c, "session_end", p, 1);
+	return idp_db_run(c, "session_end", p, 1);
 }
 
 enum idp_err
@@ -150,7 +138,7 @@ idp_store_session_replace(struct idp_dbconn *c,
 		P_TXT(id) };
 
 	snprintf(id, sizeof(id), "%lld", new_id);
-	return run_durable(c, "session_replace", p, 2);
+	return idp_db_run(c, "session_replace", p, 2);
 }
 
 enum idp_err

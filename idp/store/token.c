@@ -323,7 +323,7 @@ idp_store_grant_revoke(struct idp_dbconn *c, const char *grant_id,
 
 	if (grant_id == NULL)
 		return IDP_OK;
-	rc = idp_db_exec_durable(c, "grant_revoke", p, 2, &r);
+	rc = idp_db_exec(c, "grant_revoke", p, 2, &r);
 	PQclear(r);
 	return rc;
 }
@@ -352,7 +352,7 @@ idp_store_jwt_revoke(struct idp_dbconn *c, const char *jti,
 	enum idp_err rc;
 
 	ll(e, exp);
-	rc = idp_db_exec_durable(c, "jwt_revoke", p, 3, &r);
+	rc = idp_db_exec(c, "jwt_revoke", p, 3, &r);
 	PQclear(r);
 	return rc;
 }
@@ -364,7 +364,7 @@ idp_store_access_revoke(struct idp_dbconn *c,
 	struct idp_param p[2] = { P_BIN(digest, IDP_SHA256_LEN),
 		P_TXT(client_id) };
 	PGresult *r = NULL;
-	enum idp_err rc = idp_db_exec_durable(c, "access_revoke", p, 2, &r);
+	enum idp_err rc = idp_db_exec(c, "access_revoke", p, 2, &r);
 
 	if (rc == IDP_OK && strcmp(PQcmdTuples(r), "1") != 0)
 		rc = IDP_ERR_NOT_FOUND;
