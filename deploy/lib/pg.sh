@@ -55,6 +55,11 @@ max_connections = 200
 shared_buffers = 128MB
 fsync = on
 synchronous_commit = on
+# Group commit: a flush covers every commit waiting for it; with five or
+# more other transactions running, the flushing backend first waits 200 us
+# for more to join (docs/performance.md, "Durability and group commit").
+commit_delay = 200
+commit_siblings = 5
 log_min_messages = warning
 log_line_prefix = '%m [%p] '
 CONF
