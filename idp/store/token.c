@@ -13,27 +13,32 @@ const struct idp_stmt idp_token_stmts[] = {
 	{ "code_insert",
 	  "WITH k AS (INSERT INTO authorization_codes (code_digest, client_id, "
 	  "user_id, session_id, redirect_uri, scope, nonce, code_challenge, "
-	  "code_challenge_method, auth_time, acr, amr, expires_at) VALUES "
-	  "($1, $2, $3, nullif($4, 0), $5, $6, $7, $8, $9, to_timestamp($10), "
-	  "$11, string_to_array($12, ' '), now() + " SECS(13) ")), "
+	  "code_challenge_method, auth_time, acr, amr, expires_at, dpop_jkt, "
+	  "claims) VALUES ($1, $2, $3, nullif($4, 0), $5, $6, $7, $8, $9, "
+	  "to_timestamp($10), $11, string_to_array($12, ' '), now() + "
+	  SECS(13) ", $14, $15::jsonb)), "
 	  "s AS (UPDATE sessions SET last_seen_at = now(), "
-	  "idle_expires_at = least(expires_at, now() + " SECS(14) ") "
+	  "idle_expires_at = least(expires_at, now() + " SECS(16) ") "
 	  "WHERE id = $4 RETURNING id) "
 	  "INSERT INTO session_clients (session_id, client_id) "
 	  "SELECT id, $2 FROM s ON CONFLICT (session_id, client_id) "
-	  "DO UPDATE SET last_at = now()", 14 },
+	  "DO UPDATE SET last_at = now()", 16 },
 	/* The code exchange reads the code with its person (no write, so no
 	 * WAL flush), checks it, and then issues in one statement that also
-	 * uses the code up: one commit per exchange. */
+	 * uses the code up: one commit per exchange. A code bound to a DPoP
+	 * key (RFC 9449 §10) is refused, not used up, without a proof of that
+	 * key. */
 	{ "code_get",
 	  "SELECT c.client_id, coalesce(c.session_id, 0), "
 	  "(SELECT sid FROM sessions WHERE id = c.session_id), c.redirect_uri, "
 	  "c.scope, c.nonce, c.code_challenge, c.code_challenge_method, "
 	  "floor(extract(epoch from c.auth_time))::bigint, c.acr, "
 	  "array_to_string(c.amr, ' '), c.expires_at <= now(), "
-	  "c.used_at IS NOT NULL, c.grant_id::text, " IDP_USER_COLS
-	  "FROM authorization_codes c JOIN users u ON u.id = c.user_id "
-	  IDP_USER_JOIN "WHERE c.code_digest = $1", 1 },
+	  "c.used_at IS NOT NULL, c.grant_id::text, c.claims::text, "
+	  "c.dpop_jkt IS NOT NULL AND c.dpop_jkt IS DISTINCT FROM $2::text, "
+	  IDP_USER_COLS "FROM authorization_codes c "
+	  "JOIN users u ON u.id = c.user_id " IDP_USER_JOIN
+	  "WHERE c.code_digest = $1", 2 },
 	{ "code_used_grant",
 	  "SELECT grant_id::text, used_at IS NOT NULL FROM authorization_codes "
 	  "WHERE code_digest = $1", 1 },
@@ -47,20 +52,21 @@ const struct idp_stmt idp_token_stmts[] = {
 	{ "issue_from_code",
 	  "WITH k AS (UPDATE authorization_codes SET used_at = now(), "
 	  "grant_id = gen_random_uuid() WHERE code_digest = $8 "
-	  "AND used_at IS NULL RETURNING grant_id), "
-	  "n AS (SELECT grant_id FROM k UNION ALL "
-	  "SELECT gen_random_uuid() WHERE $8::bytea IS NULL), "
+	  "AND used_at IS NULL RETURNING grant_id, claims), "
+	  "n AS (SELECT grant_id, claims FROM k UNION ALL "
+	  "SELECT gen_random_uuid(), NULL::jsonb WHERE $8::bytea IS NULL), "
 	  "g AS (INSERT INTO grants (id, client_id, user_id, session_id, "
-	  "scope, auth_time, acr, amr, expires_at) SELECT n.grant_id, $1, $2, "
-	  "nullif($3, 0), $4, to_timestamp($5), $6, string_to_array($7, ' '), "
-	  "now() + " SECS(13) " FROM n RETURNING id), "
+	  "scope, auth_time, acr, amr, expires_at, claims) SELECT n.grant_id, "
+	  "$1, $2, nullif($3, 0), $4, to_timestamp($5), $6, "
+	  "string_to_array($7, ' '), now() + " SECS(13) ", n.claims FROM n "
+	  "RETURNING id), "
 	  "a AS (INSERT INTO access_tokens (token_digest, client_id, user_id, "
-	  "grant_id, scope, expires_at) SELECT $9, $1, $2, g.id, $4, "
-	  "now() + " SECS(10) " FROM g WHERE $9::bytea IS NOT NULL), "
+	  "grant_id, scope, expires_at, jkt) SELECT $9, $1, $2, g.id, $4, "
+	  "now() + " SECS(10) ", $14::text FROM g WHERE $9::bytea IS NOT NULL), "
 	  "r AS (INSERT INTO refresh_tokens (token_digest, grant_id, client_id, "
-	  "scope, expires_at) SELECT $11, g.id, $1, $4, now() + " SECS(12)
-	  " FROM g WHERE $11::bytea IS NOT NULL) "
-	  "SELECT id::text FROM g", 13 },
+	  "scope, expires_at, jkt) SELECT $11, g.id, $1, $4, now() + " SECS(12)
+	  ", $15::text FROM g WHERE $11::bytea IS NOT NULL) "
+	  "SELECT id::text FROM g", 15 },
 	/* Rotation likewise: read, check, then one statement that uses the
 	 * old token up and issues its successors. */
 	{ "refresh_get",
@@ -70,11 +76,12 @@ const struct idp_stmt idp_token_stmts[] = {
 	  "(SELECT sid FROM sessions WHERE id = g.session_id), "
 	  "floor(extract(epoch from g.auth_time))::bigint, g.acr, "
 	  "array_to_string(g.amr, ' '), g.revoked_at IS NOT NULL, "
-	  "r.used_at IS NOT NULL, "
-	  "r.revoked_at IS NULL AND r.expires_at > now(), " IDP_USER_COLS
-	  "FROM refresh_tokens r JOIN grants g ON g.id = r.grant_id "
+	  "g.claims::text, r.used_at IS NOT NULL, "
+	  "r.revoked_at IS NULL AND r.expires_at > now(), "
+	  "r.jkt IS NOT NULL AND r.jkt IS DISTINCT FROM $2::text, "
+	  IDP_USER_COLS "FROM refresh_tokens r JOIN grants g ON g.id = r.grant_id "
 	  "JOIN users u ON u.id = g.user_id " IDP_USER_JOIN
-	  "WHERE r.token_digest = $1", 1 },
+	  "WHERE r.token_digest = $1", 2 },
 	{ "refresh_used_grant",
 	  "SELECT grant_id::text, used_at IS NOT NULL FROM refresh_tokens "
 	  "WHERE token_digest = $1", 1 },
@@ -89,21 +96,22 @@ const struct idp_stmt idp_token_stmts[] = {
 	  "now() + " SECS(6) ") WHERE id = (SELECT grant_id FROM o) "
 	  "AND revoked_at IS NULL RETURNING id, client_id, user_id), "
 	  "a AS (INSERT INTO access_tokens (token_digest, client_id, user_id, "
-	  "grant_id, scope, expires_at) SELECT $3, g.client_id, g.user_id, "
-	  "g.id, $2, now() + " SECS(4) " FROM g WHERE $3::bytea IS NOT NULL), "
+	  "grant_id, scope, expires_at, jkt) SELECT $3, g.client_id, g.user_id, "
+	  "g.id, $2, now() + " SECS(4) ", $7::text FROM g "
+	  "WHERE $3::bytea IS NOT NULL), "
 	  "r AS (INSERT INTO refresh_tokens (token_digest, grant_id, client_id, "
-	  "scope, expires_at) SELECT $5, g.id, g.client_id, $2, now() + "
-	  SECS(6) " FROM g WHERE $5::bytea IS NOT NULL) "
-	  "SELECT (SELECT count(*) FROM o), (SELECT count(*) FROM g)", 6 },
+	  "scope, expires_at, jkt) SELECT $5, g.id, g.client_id, $2, now() + "
+	  SECS(6) ", $8::text FROM g WHERE $5::bytea IS NOT NULL) "
+	  "SELECT (SELECT count(*) FROM o), (SELECT count(*) FROM g)", 8 },
 	{ "access_insert",
 	  "INSERT INTO access_tokens (token_digest, client_id, scope, "
-	  "expires_at) VALUES ($1, $2, $3, now() + " SECS(4) ")", 4 },
+	  "expires_at, jkt) VALUES ($1, $2, $3, now() + " SECS(4) ", $5)", 5 },
 	{ "access_get",
 	  "SELECT t.client_id, t.scope, floor(extract(epoch from t.expires_at))::bigint, "
 	  "floor(extract(epoch from t.created_at))::bigint, "
 	  "coalesce(floor(extract(epoch from g.auth_time))::bigint, 0), "
-	  "t.grant_id::text, u.id IS NOT NULL, " IDP_USER_COLS
-	  ", t.audience, t.act::text "
+	  "t.grant_id::text, t.jkt, u.id IS NOT NULL, g.claims::text, "
+	  IDP_USER_COLS ", t.audience, t.act::text "
 	  "FROM access_tokens t LEFT JOIN grants g ON g.id = t.grant_id "
 	  "LEFT JOIN users u ON u.id = t.user_id " IDP_USER_JOIN
 	  "WHERE t.token_digest = $1 AND t.revoked_at IS NULL "
@@ -153,29 +161,30 @@ enum idp_err
 idp_store_code_insert(struct idp_dbconn *c, const struct idp_code_new *n)
 {
 	char uid[24], sid[24], at[24], ttl[24], idle[24];
-	struct idp_param p[14] = { P_BIN(n->digest, IDP_SHA256_LEN),
+	struct idp_param p[16] = { P_BIN(n->digest, IDP_SHA256_LEN),
 		P_TXT(n->client_id), P_TXT(uid), P_TXT(sid),
 		P_TXT(n->redirect_uri), P_TXT(n->scope), P_TXT(n->nonce),
 		P_TXT(n->code_challenge), P_TXT(n->code_challenge_method),
 		P_TXT(at), P_TXT(n->acr), P_TXT(n->amr), P_TXT(ttl),
-		P_TXT(idle) };
+		P_TXT(n->dpop_jkt), P_TXT(n->claims), P_TXT(idle) };
 
 	ll(uid, n->user_id);
 	ll(sid, n->session_id);
 	ll(at, n->auth_time);
 	ll(ttl, n->ttl);
 	ll(idle, n->session_idle_ttl);
-	return idp_db_run(c, "code_insert", p, 14);
+	return idp_db_run(c, "code_insert", p, 16);
 }
 
 enum idp_err
 idp_store_code_get(struct idp_dbconn *c, struct idp_arena *a,
-    const unsigned char digest[IDP_SHA256_LEN], struct idp_code **out)
+    const unsigned char digest[IDP_SHA256_LEN], const char *jkt,
+    struct idp_code **out)
 {
-	struct idp_param p[1] = { P_BIN(digest, IDP_SHA256_LEN) };
+	struct idp_param p[2] = { P_BIN(digest, IDP_SHA256_LEN), P_TXT(jkt) };
 	struct idp_code *k = idp_arena_zalloc(a, sizeof(*k));
 	PGresult *r = NULL;
-	enum idp_err rc = idp_db_exec_row(c, "code_get", p, 1, &r);
+	enum idp_err rc = idp_db_exec_row(c, "code_get", p, 2, &r);
 
 	*out = k;
 	if (rc != IDP_OK)
@@ -193,8 +202,11 @@ idp_store_code_get(struct idp_dbconn *c, struct idp_arena *a,
 	k->amr = dup(a, r, 0, 10);
 	k->expired = idp_db_bool(r, 0, 11);
 	k->grant_id = dup(a, r, 0, 13);
-	idp_store_user_read(a, r, 0, 14, &k->user);
-	rc = idp_db_bool(r, 0, 12) ? IDP_ERR_CONFLICT : IDP_OK;
+	k->claims = dup(a, r, 0, 14);
+	idp_store_user_read(a, r, 0, 16, &k->user);
+	/* A replay first: a used code revokes whatever key comes with it. */
+	rc = idp_db_bool(r, 0, 12) ? IDP_ERR_CONFLICT :
+	    idp_db_bool(r, 0, 15) ? IDP_ERR_FORBIDDEN : IDP_OK;
 	PQclear(r);
 	return rc;
 }
@@ -240,13 +252,14 @@ idp_store_issue_from_code(struct idp_dbconn *c, struct idp_arena *a,
     const struct idp_issue *is, char **grant_id)
 {
 	char uid[24], sid[24], at[24], atttl[24], rtttl[24];
-	struct idp_param p[13] = { P_TXT(is->client_id), P_TXT(uid), P_TXT(sid),
+	struct idp_param p[15] = { P_TXT(is->client_id), P_TXT(uid), P_TXT(sid),
 		P_TXT(is->scope), P_TXT(at), P_TXT(is->acr), P_TXT(is->amr),
 		is->code_digest ? P_BIN(is->code_digest, IDP_SHA256_LEN) : P_NULL,
 		is->at_digest ? P_BIN(is->at_digest, IDP_SHA256_LEN) : P_NULL,
 		P_TXT(atttl),
 		is->rt_digest ? P_BIN(is->rt_digest, IDP_SHA256_LEN) : P_NULL,
-		P_TXT(rtttl), P_TXT(rtttl) };
+		P_TXT(rtttl), P_TXT(rtttl), P_TXT(is->at_jkt),
+		P_TXT(is->rt_jkt) };
 	PGresult *r = NULL;
 	enum idp_err rc;
 
@@ -256,7 +269,7 @@ idp_store_issue_from_code(struct idp_dbconn *c, struct idp_arena *a,
 	ll(atttl, is->at_ttl);
 	/* The grant lives as long as its longest token. */
 	ll(rtttl, is->rt_digest ? is->rt_ttl : is->at_ttl);
-	rc = idp_db_exec(c, "issue_from_code", p, 13, &r);
+	rc = idp_db_exec(c, "issue_from_code", p, 15, &r);
 	if (rc == IDP_OK && PQntuples(r) == 1)
 		*grant_id = dup(a, r, 0, 0);
 	else if (rc == IDP_OK && is->code_digest != NULL)
@@ -270,12 +283,13 @@ idp_store_issue_from_code(struct idp_dbconn *c, struct idp_arena *a,
 
 enum idp_err
 idp_store_refresh_get(struct idp_dbconn *c, struct idp_arena *a,
-    const unsigned char digest[IDP_SHA256_LEN], struct idp_refresh **out)
+    const unsigned char digest[IDP_SHA256_LEN], const char *jkt,
+    struct idp_refresh **out)
 {
-	struct idp_param p[1] = { P_BIN(digest, IDP_SHA256_LEN) };
+	struct idp_param p[2] = { P_BIN(digest, IDP_SHA256_LEN), P_TXT(jkt) };
 	struct idp_refresh *f = idp_arena_zalloc(a, sizeof(*f));
 	PGresult *r = NULL;
-	enum idp_err rc = idp_db_exec_row(c, "refresh_get", p, 1, &r);
+	enum idp_err rc = idp_db_exec_row(c, "refresh_get", p, 2, &r);
 
 	*out = f;
 	if (rc != IDP_OK)
@@ -290,10 +304,14 @@ idp_store_refresh_get(struct idp_dbconn *c, struct idp_arena *a,
 	f->acr = dup(a, r, 0, 7);
 	f->amr = dup(a, r, 0, 8);
 	f->grant_revoked = idp_db_bool(r, 0, 9);
-	idp_store_user_read(a, r, 0, 12, &f->user);
-	/* A used token is a replay even when it was revoked since. */
-	rc = idp_db_bool(r, 0, 10) ? IDP_ERR_CONFLICT :
-	    idp_db_bool(r, 0, 11) ? IDP_OK : IDP_ERR_NOT_FOUND;
+	f->claims = dup(a, r, 0, 10);
+	idp_store_user_read(a, r, 0, 14, &f->user);
+	/* A used token is a replay even when it was revoked since; a live
+	 * one bound to another DPoP key is refused and stays usable (RFC
+	 * 9449 §5). */
+	rc = idp_db_bool(r, 0, 11) ? IDP_ERR_CONFLICT :
+	    !idp_db_bool(r, 0, 12) ? IDP_ERR_NOT_FOUND :
+	    idp_db_bool(r, 0, 13) ? IDP_ERR_FORBIDDEN : IDP_OK;
 	PQclear(r);
 	return rc;
 }
@@ -310,18 +328,18 @@ idp_store_issue_refresh(struct idp_dbconn *c, struct idp_arena *a,
     const struct idp_rotate *ro, char **grant_id)
 {
 	char att[24], rtt[24];
-	struct idp_param p[6] = { P_BIN(ro->old_digest, IDP_SHA256_LEN),
+	struct idp_param p[8] = { P_BIN(ro->old_digest, IDP_SHA256_LEN),
 		P_TXT(ro->scope),
 		ro->at_digest ? P_BIN(ro->at_digest, IDP_SHA256_LEN) : P_NULL,
 		P_TXT(att),
 		ro->rt_digest ? P_BIN(ro->rt_digest, IDP_SHA256_LEN) : P_NULL,
-		P_TXT(rtt) };
+		P_TXT(rtt), P_TXT(ro->at_jkt), P_TXT(ro->rt_jkt) };
 	PGresult *r = NULL;
 	enum idp_err rc;
 
 	ll(att, ro->at_ttl);
 	ll(rtt, ro->rt_ttl);
-	rc = idp_db_exec(c, "issue_refresh", p, 6, &r);
+	rc = idp_db_exec(c, "issue_refresh", p, 8, &r);
 	if (rc != IDP_OK)
 		return rc;
 	if (idp_db_ll(r, 0, 0) != 1)	/* used or revoked meanwhile */
@@ -336,14 +354,14 @@ idp_store_issue_refresh(struct idp_dbconn *c, struct idp_arena *a,
 enum idp_err
 idp_store_access_insert(struct idp_dbconn *c,
     const unsigned char digest[IDP_SHA256_LEN], const char *client_id,
-    const char *scope, int64_t ttl)
+    const char *scope, int64_t ttl, const char *jkt)
 {
 	char t[24];
-	struct idp_param p[4] = { P_BIN(digest, IDP_SHA256_LEN),
-		P_TXT(client_id), P_TXT(scope), P_TXT(t) };
+	struct idp_param p[5] = { P_BIN(digest, IDP_SHA256_LEN),
+		P_TXT(client_id), P_TXT(scope), P_TXT(t), P_TXT(jkt) };
 
 	ll(t, ttl);
-	return idp_db_run(c, "access_insert", p, 4);
+	return idp_db_run(c, "access_insert", p, 5);
 }
 
 enum idp_err
@@ -364,11 +382,13 @@ idp_store_access_get(struct idp_dbconn *c, struct idp_arena *a,
 	t->issued_at = idp_db_ll(r, 0, 3);
 	t->auth_time = idp_db_ll(r, 0, 4);
 	t->grant_id = dup(a, r, 0, 5);
-	t->has_user = idp_db_bool(r, 0, 6);
+	t->jkt = dup(a, r, 0, 6);
+	t->has_user = idp_db_bool(r, 0, 7);
+	t->claims = dup(a, r, 0, 8);
 	if (t->has_user)
-		idp_store_user_read(a, r, 0, 7, &t->user);
-	t->audience = dup(a, r, 0, 7 + IDP_USER_NCOLS);
-	t->act = dup(a, r, 0, 8 + IDP_USER_NCOLS);
+		idp_store_user_read(a, r, 0, 9, &t->user);
+	t->audience = dup(a, r, 0, 9 + IDP_USER_NCOLS);
+	t->act = dup(a, r, 0, 10 + IDP_USER_NCOLS);
 	PQclear(r);
 	*out = t;
 	return IDP_OK;

@@ -28,6 +28,9 @@ struct idp_code_new {
 	const char *amr;		/* space-separated */
 	int64_t ttl;
 	int64_t session_idle_ttl;	/* the session's idle expiry moves on */
+	const char *dpop_jkt;		/* RFC 9449 §10 binding, or NULL */
+	const char *claims;		/* the claims request (OIDC Core
+					 * §5.5), normalised JSON, or NULL */
 };
 /* A new code; in the same statement its session records that the client
  * used it now (session_clients, idle expiry). */
@@ -48,13 +51,17 @@ struct idp_code {
 	char *amr;
 	bool expired;
 	char *grant_id;			/* what it issued, once used */
+	char *claims;			/* its claims request, or NULL; the
+					 * grant made from it keeps it */
 	struct idp_user user;		/* the person it was issued for */
 };
 /* Read a code with its person; writes nothing. IDP_ERR_NOT_FOUND when no
  * such code; IDP_ERR_CONFLICT when it was used before (out->grant_id tells
- * what it issued, for revocation). */
+ * what it issued, for revocation); IDP_ERR_FORBIDDEN when it is bound to a
+ * DPoP key other than jkt (the request's, or NULL). */
 enum idp_err idp_store_code_get(struct idp_dbconn *c, struct idp_arena *a,
-    const unsigned char digest[IDP_SHA256_LEN], struct idp_code **out);
+    const unsigned char digest[IDP_SHA256_LEN], const char *jkt,
+    struct idp_code **out);
 /* Use a code up without issuing anything (a refused exchange). */
 enum idp_err idp_store_code_burn(struct idp_dbconn *c,
     const unsigned char digest[IDP_SHA256_LEN]);
@@ -73,6 +80,8 @@ struct idp_issue {
 	int64_t at_ttl;
 	const unsigned char *rt_digest;	/* NULL for no refresh token */
 	int64_t rt_ttl;
+	const char *at_jkt;		/* DPoP bindings (RFC 9449), or NULL */
+	const char *rt_jkt;
 };
 /* Use the code up (when there is one) and create a grant with its tokens:
  * one statement, one commit. *grant_id in the arena. IDP_ERR_CONFLICT
@@ -92,14 +101,17 @@ struct idp_refresh {
 	char *acr;
 	char *amr;
 	bool grant_revoked;
+	char *claims;			/* the grant's claims request */
 	struct idp_user user;
 };
 /* Read a refresh token with its grant and person; writes nothing.
  * IDP_ERR_NOT_FOUND when unknown, revoked or expired; IDP_ERR_CONFLICT
- * when it was used before (reuse: out->grant_id is set for revocation). */
+ * when it was used before (reuse: out->grant_id is set for revocation);
+ * IDP_ERR_FORBIDDEN when it is live but bound to a DPoP key other than
+ * jkt. */
 enum idp_err idp_store_refresh_get(struct idp_dbconn *c,
     struct idp_arena *a, const unsigned char digest[IDP_SHA256_LEN],
-    struct idp_refresh **out);
+    const char *jkt, struct idp_refresh **out);
 /* Use a refresh token up without issuing anything (a refused request). */
 enum idp_err idp_store_refresh_burn(struct idp_dbconn *c,
     const unsigned char digest[IDP_SHA256_LEN]);
@@ -112,6 +124,8 @@ struct idp_rotate {
 	int64_t at_ttl;
 	const unsigned char *rt_digest;	/* NULL: no successor (scope) */
 	int64_t rt_ttl;
+	const char *at_jkt;		/* DPoP bindings (RFC 9449), or NULL */
+	const char *rt_jkt;
 };
 /* Use the old token up and issue its successors under the same grant,
  * whose expiry moves on: one statement, one commit. IDP_ERR_CONFLICT when
@@ -121,10 +135,11 @@ struct idp_rotate {
 enum idp_err idp_store_issue_refresh(struct idp_dbconn *c,
     struct idp_arena *a, const struct idp_rotate *ro, char **grant_id);
 
-/* An access token without a grant (client_credentials). */
+/* An access token without a grant (client_credentials); jkt its DPoP
+ * binding, or NULL. */
 enum idp_err idp_store_access_insert(struct idp_dbconn *c,
     const unsigned char digest[IDP_SHA256_LEN], const char *client_id,
-    const char *scope, int64_t ttl);
+    const char *scope, int64_t ttl, const char *jkt);
 
 struct idp_access {
 	char *client_id;
@@ -133,7 +148,9 @@ struct idp_access {
 	int64_t issued_at;
 	int64_t auth_time;		/* 0 without a user */
 	char *grant_id;			/* NULL without a grant */
+	char *jkt;			/* DPoP binding (RFC 9449), or NULL */
 	bool has_user;
+	char *claims;			/* the grant's claims request */
 	struct idp_user user;
 	char *audience;			/* of an exchanged token (RFC 8693) */
 	char *act;			/* its act claim, JSON; or NULL */
