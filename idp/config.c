@@ -145,6 +145,10 @@ const struct idp_config_entry idp_config_entries[] = {
 	  "seconds (1-86400)" },
 	{ "outbox_retention", "604800", "seconds delivered and failed outbox "
 	  "rows are kept for idpctl outbox status (60-31536000)" },
+	{ "logout_timeout", "5", "seconds one back-channel logout call to a "
+	  "service may take (1-30)" },
+	{ "logout_give_up", "86400", "seconds a back-channel logout token is "
+	  "retried before it is recorded as failed (60-2592000)" },
 	{ "password_min_length", "8", "fewest characters of a new password, "
 	  "counted after NFKC (8-64)" },
 	{ "password_dictionary", "/var/cache/cracklib/cracklib_dict",

@@ -101,6 +101,9 @@ struct idp_config {
 	int outbox_retry_base;		/* first retry after about this */
 	int outbox_retry_max;		/* longest wait between tries */
 	int64_t outbox_retention;	/* seconds done rows are kept */
+	/* Back-channel logout (core/logout.c). */
+	int logout_timeout;		/* seconds for one call to a service */
+	int64_t logout_give_up;		/* seconds a token is retried */
 	/* Passwords and their reset. */
 	int password_min_length;	/* characters after NFKC */
 	char *password_dictionary;	/* cracklib dictionary path prefix */

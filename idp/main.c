@@ -17,6 +17,7 @@
 #include "core/fetch.h"
 #include "core/jwks_uri.h"
 #include "core/mail.h"
+#include "core/logout.h"
 #include "core/outbox.h"
 #include "core/pwdict.h"
 #include "core/published.h"
@@ -41,7 +42,7 @@ usage(FILE *f)
 	    "       idp --help | --version\n\n"
 	    "Runs the OpenID Connect provider. Settings come from FILE (or\n"
 	    "IDP_CONFIG), then from IDP_* environment variables; see\n"
-	    "deploy/idp.conf.example for every key.\n\n"
+	    "idp.conf(5) and idp --config-keys for every key.\n\n"
 	    "Signals: SIGTERM/SIGINT drain requests in flight and exit 0;\n"
 	    "SIGHUP reloads signing keys.\n\n"
 	    "Exit codes: 0 after a clean shutdown, 1 on a configuration,\n"
@@ -116,7 +117,7 @@ main(int argc, char **argv)
 	struct idp_server *srv;
 	struct idp_housekeeping *hk;
 	const char **served = NULL;
-	struct idp_outbox_kind mail_kind;
+	struct idp_outbox_kind mail_kind, logout_kind;
 	char err[1024];
 	bool check_only = false;
 	sigset_t sigs;
@@ -223,12 +224,15 @@ main(int argc, char **argv)
 		fprintf(stderr, "idp: %s\n", err);
 		goto out_hash;
 	}
-	/* The outbox: mail when a relay is configured; more kinds to come. */
+	/* The outbox: mail when a relay is configured; back-channel logout
+	 * tokens always. */
 	ctx.outbox = idp_outbox_new(&ctx);
 	if (idp_mail_enabled(&cfg)) {
 		idp_mail_kind(&mail_kind, &ctx);
 		idp_outbox_add_kind(ctx.outbox, &mail_kind);
 	}
+	idp_logout_kind(&logout_kind, &ctx);
+	idp_outbox_add_kind(ctx.outbox, &logout_kind);
 	idp_outbox_start(ctx.outbox);
 	hk = idp_housekeeping_start(&ctx);
 	IDP_INFO("start", " version=%s issuer=%s listen=%s workers=%d "

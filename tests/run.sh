@@ -4,12 +4,14 @@
 # tests with third-party relying-party libraries, the pages in a real
 # browser (chromium, axe-core), fault tests (PostgreSQL stopped, started
 # and frozen, idp killed, the hash queue full, slow-client floods), a smoke
-# run of the benchmark, and the libFuzzer targets for a bounded time.
+# run of the benchmark, the libFuzzer targets for a bounded time, and
+# production on several machines (the Debian package installed and
+# purged, Patroni/etcd/HAProxy failover, backups restored).
 # Everything runs under AddressSanitizer and UBSan.
 #
 #   tests/run.sh            all suites (fuzz: 270 s shared by the targets)
 #   tests/run.sh unit       one suite (unit, e2e, interop, browser, fault,
-#                           bench, fuzz)
+#                           bench, ha, fuzz)
 #   tests/run.sh fuzz       the fuzz targets, 300 s each, or
 #                           IDP_FUZZ_SECONDS each (tests/fuzz/run.sh)
 #
@@ -21,7 +23,7 @@ cd "$root"
 . deploy/lib/deps.sh
 # shellcheck disable=SC2086
 idp_install_deps $IDP_BUILD_PKGS $IDP_TEST_PKGS $IDP_BENCH_PKGS \
-	$IDP_FUZZ_PKGS
+	$IDP_FUZZ_PKGS $IDP_HA_PKGS
 
 build=${IDP_TEST_BUILD:-build-asan}
 if [ ! -f "$build/build.ninja" ]; then
@@ -37,7 +39,7 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
 fuzz=0
 [ $# -gt 0 ] || fuzz=1
 suites=()
-for s in "${@:-unit e2e interop browser fault bench}"; do
+for s in "${@:-unit e2e interop browser fault bench ha}"; do
 	for w in $s; do
 		if [ "$w" = fuzz ]; then
 			fuzz=1
@@ -70,6 +72,10 @@ if [ ${#suites[@]} -gt 0 ]; then
 	echo "End-to-end, interoperability, browser and fault summaries:"
 	grep -hE '^# (tests|pass|fail|skipped) ' \
 		"$build/meson-logs/testlog.txt" || true
+	if grep -qE '^# (promotion|503 |failover:|idp node )' "$build/meson-logs/testlog.txt"; then
+		echo "High availability (tests/ha/failover.test.mjs):"
+		grep -hE '^# (promotion|503 |failover:|idp node )' "$build/meson-logs/testlog.txt"
+	fi
 fi
 if [ $fuzz -eq 1 ]; then
 	echo "Fuzz summaries:"

@@ -1,4 +1,7 @@
 # shellcheck shell=bash
+# libqrencode-dev: the QR code of a TOTP key, drawn as SVG (page/qr.c);
+# libcbor-dev: WebAuthn attestation objects and COSE keys
+# (crypto/webauthn.c).
 # Debian packages the provider needs to build, test and run, installed
 # with apt when missing (as root). Sourced by deploy/demo.sh, tests/run.sh
 # and bench/run.sh, which read the lists below.
@@ -7,16 +10,25 @@
 IDP_BUILD_PKGS="meson ninja-build gcc pkg-config libssl-dev libjwt-dev
 libmicrohttpd-dev libpq-dev libjansson-dev libargon2-dev libcurl4-openssl-dev
 libpsl-dev libicu-dev libcrypt-dev libunistring-dev libcrack2-dev cracklib-runtime
-check postgresql-15 postgresql-client-15 curl ca-certificates tzdata"
+check postgresql-15 postgresql-client-15 curl ca-certificates tzdata
+libqrencode-dev libcbor-dev"
 # python3-authlib: a relying party of the interop suite (/usr/bin/python3).
 # python3-aiosmtpd: the real SMTP server the mail tests and the mail
 # benchmark start on loopback.
 # golang-go, golang-github-coreos-go-oidc-dev, golang-golang-x-oauth2-dev:
 # Go's go-oidc relying party of the interop suite, built offline from
 # /usr/share/gocode (tests/interop/gooidc_rp/).
+# apache2 + libapache2-mod-auth-openidc: the off-the-shelf relying party of
+# the back-channel logout interop test (tests/interop/apache.mjs).
 IDP_TEST_PKGS="nodejs npm jq shellcheck chromium python3-authlib python3-requests python3-aiosmtpd
-golang-go golang-github-coreos-go-oidc-dev golang-golang-x-oauth2-dev"
+golang-go golang-github-coreos-go-oidc-dev golang-golang-x-oauth2-dev
+apache2 libapache2-mod-auth-openidc"
 IDP_BENCH_PKGS="wrk"
+# The ha suite: the Debian package (debhelper, scdoc for the man pages,
+# which the build uses too) and the HA topology of deploy/ha/ (Patroni,
+# etcd, HAProxy). Installing them starts no service where policy-rc.d
+# forbids it; the suite runs its own on loopback.
+IDP_HA_PKGS="build-essential debhelper dpkg-dev scdoc patroni etcd-server haproxy"
 # The fuzz suite (tests/fuzz/) builds with clang and links libFuzzer.
 IDP_FUZZ_PKGS="clang libclang-rt-14-dev"
 

@@ -159,8 +159,11 @@ one(struct idp_outbox *ob)
 		idp_db_release(ob->ctx->db, c);
 	}
 	if (n == 1) {
-		/* More may be due: let another thread look too. */
+		/* More may be due: let another thread look too. It counts as
+		 * a wake, or the sleeper would go back to sleep until the
+		 * next poll and a burst would be sent by one thread. */
 		pthread_mutex_lock(&ob->mu);
+		ob->wakes++;
 		pthread_cond_signal(&ob->cv);
 		pthread_mutex_unlock(&ob->mu);
 		deliver(ob, a, m);

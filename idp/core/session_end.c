@@ -9,16 +9,23 @@ idp_session_end_tx(struct idp_dbconn *c, struct idp_session_end *e)
 	static const char *const grants[] = { "none", "sessions", "all" };
 	long long only = e->scope == IDP_END_ONE ? e->session_id : 0;
 	long long keep = e->scope == IDP_END_OTHERS ? e->session_id : 0;
+	struct idp_sessions_ended out = { 0 };
 	enum idp_err rc;
 
 	if (e->scope != IDP_END_ALL && e->session_id == 0)
 		return IDP_ERR_INTERNAL;
+	if (e->give_up <= 0)
+		return IDP_ERR_INTERNAL;	/* the caller forgot it */
 	rc = idp_store_sessions_end(c, e->user_id, only, keep,
-	    grants[e->grants], e->reason, &e->sessions, &e->revoked);
+	    grants[e->grants], e->reason, e->give_up, &out);
+	e->sessions = out.sessions;
+	e->revoked = out.revoked;
+	e->notified = out.notified;
 	if (rc == IDP_OK)
 		IDP_INFO("session.end", " req=%s user=%lld reason=%s "
-		    "sessions=%d grants=%d", e->request_id ? e->request_id :
-		    "-", e->user_id, e->reason, e->sessions, e->revoked);
+		    "sessions=%d grants=%d logout_tokens=%d", e->request_id ?
+		    e->request_id : "-", e->user_id, e->reason, e->sessions,
+		    e->revoked, e->notified);
 	return rc;
 }
 

@@ -2,11 +2,15 @@
  * session" and "sign out everywhere else" on /account, a password change
  * and a password reset all come here, so that what ending a session
  * entails is decided in one place. It ends the sessions and revokes the
- * grants asked for (with their access and refresh tokens) in one
- * statement; back-channel logout will write its outbox rows for the
- * services each session reached here too, in the same transaction. */
+ * grants asked for (with their access and refresh tokens) and writes the
+ * back-channel logout rows of the services each session reached in one
+ * statement, so the end and the notices commit together. After the
+ * commit, a caller in the daemon wakes the outbox when notified > 0 (rows
+ * written by idpctl are found by the daemons' polling). */
 #ifndef IDP_CORE_SESSION_END_H
 #define IDP_CORE_SESSION_END_H
+
+#include <stdint.h>
 
 #include "store/db.h"
 
@@ -30,9 +34,11 @@ struct idp_session_end {
 	const char *reason;	/* logout, account, password_change,
 				 * password_reset: logs and revoked_reason */
 	const char *request_id;	/* for the log line */
+	int64_t give_up;	/* logout_give_up: how long tokens are retried */
 	/* the outcome */
 	int sessions;		/* sessions ended */
 	int revoked;		/* grants revoked */
+	int notified;		/* back-channel logout tokens queued */
 };
 
 /* Inside the caller's transaction (idp_db_begin), with the

@@ -30,6 +30,8 @@ client_usage(void)
 	    "[--dpop-bound]\n"
 	    "           [--userinfo-alg ALG] [--subject-type public|pairwise] "
 	    "[--sector-identifier-uri URI]\n"
+	    "           [--backchannel-logout-uri URI] "
+	    "[--frontchannel-logout-uri URI]\n"
 	    "       idpctl client add --manifest FILE.json\n"
 	    "       idpctl client list\n"
 	    "       idpctl client show CLIENT_ID\n"
@@ -108,6 +110,7 @@ client_add_args(struct ctl *c, int argc, char **argv, json_t *doc,
 		OPT_POST_LOGOUT_URI, OPT_GRANT, OPT_AUTH_METHOD, OPT_SCOPE,
 		OPT_ORG, OPT_ID_TOKEN_ALG, OPT_AT_FORMAT, OPT_JWKS_URI,
 		OPT_USERINFO_ALG, OPT_SUBJECT_TYPE, OPT_SECTOR_URI,
+		OPT_BACKCHANNEL_URI, OPT_FRONTCHANNEL_URI,
 		OPT_JWKS, OPT_FIRST_PARTY, OPT_REQUIRE_PAR, OPT_RO_ALG,
 		OPT_DPOP_BOUND,
 	};
@@ -129,6 +132,10 @@ client_add_args(struct ctl *c, int argc, char **argv, json_t *doc,
 		{ "subject-type", required_argument, NULL, OPT_SUBJECT_TYPE },
 		{ "sector-identifier-uri", required_argument, NULL,
 		    OPT_SECTOR_URI },
+		{ "backchannel-logout-uri", required_argument, NULL,
+		    OPT_BACKCHANNEL_URI },
+		{ "frontchannel-logout-uri", required_argument, NULL,
+		    OPT_FRONTCHANNEL_URI },
 		{ "jwks", required_argument, NULL, OPT_JWKS },
 		{ "first-party", no_argument, NULL, OPT_FIRST_PARTY },
 		/* RFC 9126 §6, OIDC Registration §2, RFC 9449 §5.2 */
@@ -149,6 +156,8 @@ client_add_args(struct ctl *c, int argc, char **argv, json_t *doc,
 		[OPT_USERINFO_ALG - OPT_NAME] = "userinfo_signed_response_alg",
 		[OPT_SUBJECT_TYPE - OPT_NAME] = "subject_type",
 		[OPT_SECTOR_URI - OPT_NAME] = "sector_identifier_uri",
+		[OPT_BACKCHANNEL_URI - OPT_NAME] = "backchannel_logout_uri",
+		[OPT_FRONTCHANNEL_URI - OPT_NAME] = "frontchannel_logout_uri",
 	};
 	const char *why = NULL;
 	char **op;
@@ -201,6 +210,8 @@ client_add_args(struct ctl *c, int argc, char **argv, json_t *doc,
 		case OPT_USERINFO_ALG:
 		case OPT_SUBJECT_TYPE:
 		case OPT_SECTOR_URI:
+		case OPT_BACKCHANNEL_URI:
+		case OPT_FRONTCHANNEL_URI:
 			json_object_set_new(doc, member[ch - OPT_NAME],
 			    json_string(optarg));
 			break;

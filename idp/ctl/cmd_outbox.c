@@ -37,33 +37,55 @@ fold(struct idp_outbox_stat *into, const struct idp_outbox_stat *s)
 	}
 }
 
-static int
-print(struct ctl *c, const struct idp_outbox_stat *st, int n)
+/* The rows as a table or JSON. by_service: the logout view (idpctl logout
+ * status), one kind, the label is the service's client_id. */
+int
+ctl_outbox_print(struct ctl *c, const struct idp_outbox_stat *st, int n,
+    bool by_service)
 {
 	json_t *a;
 
 	if (c->json) {
 		a = json_array();
-		for (int i = 0; i < n; i++)
-			json_array_append_new(a, json_pack("{s:s, s:s*, s:I, "
-			    "s:I, s:I, s:I, s:s*, s:I}", "kind", st[i].kind,
-			    "label", st[i].label, "pending",
-			    (json_int_t)st[i].pending, "delivered",
+		for (int i = 0; i < n; i++) {
+			json_t *o = json_pack("{s:I, s:I, s:I, s:I, s:s*, s:I}",
+			    "pending", (json_int_t)st[i].pending, "delivered",
 			    (json_int_t)st[i].delivered, "failed",
 			    (json_int_t)st[i].failed, "oldest_pending_seconds",
 			    (json_int_t)st[i].oldest_pending, "last_error",
 			    st[i].last_error, "last_status",
-			    (json_int_t)st[i].last_status));
-		return ctl_print_json(json_pack("{s:o}", "outbox", a));
+			    (json_int_t)st[i].last_status);
+
+			if (by_service)
+				json_object_set_new(o, "client_id",
+				    json_string(st[i].label));
+			else {
+				json_object_set_new(o, "kind",
+				    json_string(st[i].kind));
+				json_object_set_new(o, "label", st[i].label ?
+				    json_string(st[i].label) : json_null());
+			}
+			json_array_append_new(a, o);
+		}
+		return ctl_print_json(json_pack("{s:o}", by_service ?
+		    "services" : "outbox", a));
 	}
-	printf("%-10s %-22s %8s %10s %7s %8s  %s\n", "KIND", "LABEL",
-	    "PENDING", "DELIVERED", "FAILED", "OLDEST", "LAST ERROR");
-	for (int i = 0; i < n; i++)
-		printf("%-10s %-22s %8lld %10lld %7lld %7llds  %s\n",
-		    st[i].kind, st[i].label ? st[i].label : "*",
-		    st[i].pending, st[i].delivered, st[i].failed,
-		    st[i].oldest_pending, st[i].last_error ?
-		    st[i].last_error : "-");
+	if (by_service)
+		printf("%-33s", "SERVICE");
+	else
+		printf("%-10s %-22s", "KIND", "LABEL");
+	printf(" %8s %10s %7s %8s  %s\n", "PENDING", "DELIVERED", "FAILED",
+	    "OLDEST", "LAST ERROR");
+	for (int i = 0; i < n; i++) {
+		if (by_service)
+			printf("%-33s", st[i].label);
+		else
+			printf("%-10s %-22s", st[i].kind, st[i].label ?
+			    st[i].label : "*");
+		printf(" %8lld %10lld %7lld %7llds  %s\n", st[i].pending,
+		    st[i].delivered, st[i].failed, st[i].oldest_pending,
+		    st[i].last_error ? st[i].last_error : "-");
+	}
 	return CTL_OK;
 }
 
@@ -108,7 +130,7 @@ outbox_status(struct ctl *c, int argc, char **argv)
 		}
 		n = k;
 	}
-	return print(c, st, n);
+	return ctl_outbox_print(c, st, n, false);
 }
 
 static const struct ctl_cmd outbox_cmds[] = {

@@ -6,6 +6,7 @@
 
 #include "core/pwdict.h"
 #include "core/reset.h"
+#include "core/session_end.h"
 #include "crypto/pwhash.h"
 #include "crypto/pwimport.h"
 #include "ctl/ctl.h"
@@ -13,6 +14,7 @@
 #include "store/bulk.h"
 #include "store/credential.h"
 #include "store/directory.h"
+#include "store/outbox.h"
 #include "util/mem.h"
 #include "util/str.h"
 
@@ -30,6 +32,7 @@ user_usage(void)
 	    "       idpctl user list [--org CODE] [--limit N] [--offset N]\n"
 	    "       idpctl user import FILE.csv\n"
 	    "       idpctl user reset-code USERNAME\n"
+	    "       idpctl user mfa-reset USERNAME\n"
 	    "       idpctl user convert-keycloak EXPORT.json [--org CODE] "
 	    "[--out FILE.csv]\n\n"
 	    "Passwords are read from standard input (one line), never from "
@@ -41,6 +44,9 @@ user_usage(void)
 	    "over the\nphone; it is entered on /reset/code, works once, for "
 	    "reset_code_ttl seconds\nand reset_code_tries wrong tries, and "
 	    "replaces earlier codes.\n"
+	    "mfa-reset removes every second factor of the person (authenticator "
+	    "app,\npasskeys, recovery codes) and ends their sessions, for a lost "
+	    "phone; audited.\n"
 	    "import reads CSV whose header names its columns: username, name "
 	    "and any of\npassword_hash, given_name, family_name, email, "
 	    "email_verified, phone_number,\nnip, job_title, org_code, locale. "
@@ -254,9 +260,15 @@ user_passwd(struct ctl *c, int argc, char **argv)
 	return CTL_OK;
 }
 
+/* Disabling ends every session of the person and revokes every grant in
+ * the same durable transaction, which also writes the back-channel logout
+ * rows of each service the sessions reached: the running idp instances
+ * deliver them (outbox_poll_interval). */
 static int
 user_set_disabled(struct ctl *c, int argc, char **argv, bool disable)
 {
+	struct idp_session_end end = { 0 };
+	struct idp_user *u = NULL;
 	enum idp_err e;
 	char **op;
 	int rc;
@@ -266,15 +278,45 @@ user_set_disabled(struct ctl *c, int argc, char **argv, bool disable)
 		return rc;
 	if ((rc = ctl_connect(c, true)) != 0)
 		return rc;
-	e = idp_store_user_set_disabled(c->conn, op[0], disable);
-	if (e == IDP_ERR_NOT_FOUND)
-		return ctl_err("%s: no user %s", c->cmd, op[0]);
-	if (e != IDP_OK)
+	if ((e = idp_db_begin(c->conn)) != IDP_OK)
 		return ctl_err("%s: %s", c->cmd, ctl_db_msg(c, e));
+	e = idp_store_user_set_disabled(c->conn, op[0], disable);
+	if (e == IDP_OK)
+		e = idp_store_user_by_username(c->conn, c->arena, op[0], &u);
+	if (e == IDP_OK && disable) {
+		end.user_id = u->id;
+		end.scope = IDP_END_ALL;
+		end.grants = IDP_GRANTS_ALL;
+		end.reason = "user_disabled";
+		end.request_id = "idpctl";
+		end.give_up = c->cfg.logout_give_up;
+		e = idp_session_end_tx(c->conn, &end);
+	}
+	if (e == IDP_OK && (rc = ctl_audit(c, disable ? "user.disabled" :
+	    "user.enabled", u->id, NULL, json_pack("{s:i, s:i, s:i}",
+	    "sessions_ended", end.sessions, "grants_revoked", end.revoked,
+	    "logout_tokens", end.notified))) != 0) {
+		idp_db_rollback(c->conn);
+		return rc;
+	}
+	if (e == IDP_OK)
+		e = idp_db_commit(c->conn);
+	if (e != IDP_OK) {
+		idp_db_rollback(c->conn);
+		if (e == IDP_ERR_NOT_FOUND)
+			return ctl_err("%s: no user %s", c->cmd, op[0]);
+		return ctl_err("%s: %s", c->cmd, ctl_db_msg(c, e));
+	}
 	if (c->json)
-		return ctl_print_json(json_pack("{s:s, s:b}", "username",
-		    op[0], "disabled", disable));
-	printf("user %s %s\n", op[0], disable ? "disabled" : "enabled");
+		return ctl_print_json(json_pack("{s:s, s:b, s:i, s:i, s:i}",
+		    "username", op[0], "disabled", disable, "sessions_ended",
+		    end.sessions, "grants_revoked", end.revoked,
+		    "logout_tokens", end.notified));
+	printf("user %s %s", op[0], disable ? "disabled" : "enabled");
+	if (disable)
+		printf(": %d sessions ended, %d grants revoked, %d services "
+		    "to be told", end.sessions, end.revoked, end.notified);
+	printf("\n");
 	return CTL_OK;
 }
 
@@ -554,13 +596,14 @@ static const struct ctl_cmd user_cmds[] = {
 	{ "import", user_import },
 	{ "convert-keycloak", user_convert_keycloak },
 	{ "reset-code", user_reset_code },
+	{ "mfa-reset", ctl_user_mfa_reset },
 	{ NULL, NULL },
 };
 
 const struct ctl_group ctl_user_group = {
 	.name = "user",
 	.subs = "add|list|passwd|disable|enable|import|convert-keycloak|"
-	    "reset-code",
+	    "reset-code|mfa-reset",
 	.summary = "manage people who sign in",
 	.usage = user_usage, .cmds = user_cmds,
 };

@@ -137,6 +137,9 @@ int ctl_rest(struct ctl *c, int argc, char **argv, int max, char ***ops);
 extern const struct ctl_group ctl_migrate_group;	/* cmd_migrate.c */
 extern const struct ctl_group ctl_keys_group;		/* cmd_keys.c */
 extern const struct ctl_group ctl_org_group;		/* cmd_org.c */
+/* cmd_mfa.c: user mfa-reset, org require-mfa */
+int ctl_user_mfa_reset(struct ctl *c, int argc, char **argv);
+int ctl_org_require_mfa(struct ctl *c, int argc, char **argv);
 extern const struct ctl_group ctl_user_group;		/* cmd_user.c */
 extern const struct ctl_group ctl_client_group;		/* cmd_client.c */
 extern const struct ctl_group ctl_iat_group;		/* cmd_iat.c */
@@ -144,6 +147,13 @@ extern const struct ctl_group ctl_consent_group;	/* cmd_consent.c */
 extern const struct ctl_group ctl_scope_group;		/* cmd_scope.c */
 extern const struct ctl_group ctl_member_group;		/* cmd_member.c */
 extern const struct ctl_group ctl_outbox_group;		/* cmd_outbox.c */
+/* cmd_outbox.c: outbox counts as a table or JSON; by_service for the
+ * logout view (the label is a client_id). */
+struct idp_outbox_stat;
+int ctl_outbox_print(struct ctl *c, const struct idp_outbox_stat *st, int n,
+    bool by_service);
+extern const struct ctl_group ctl_session_group;	/* cmd_session.c */
+extern const struct ctl_group ctl_logout_group;		/* cmd_logout.c */
 /* client apply, in a file of its own (cmd_apply.c) */
 int ctl_client_apply(struct ctl *c, int argc, char **argv);
 

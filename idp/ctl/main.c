@@ -19,6 +19,8 @@ static const struct ctl_group *const commands[] = {
 	&ctl_scope_group,
 	&ctl_member_group,
 	&ctl_outbox_group,
+	&ctl_session_group,
+	&ctl_logout_group,
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -4,11 +4,14 @@
  * too: a phone that was lost stops reaching the services at once. */
 #include <string.h>
 
+#include "config.h"
 #include "core/ctx.h"
+#include "core/outbox.h"
 #include "core/reqdb.h"
 #include "core/session_end.h"
 #include "endpoint/endpoints.h"
 #include "endpoint/flow.h"
+#include "endpoint/pages_logout.h"
 #include "endpoint/pages_password.h"
 #include "http/response.h"
 #include "page/form.h"
@@ -57,8 +60,10 @@ end(struct idp_req *rq, struct idp_resp *rs, const struct idp_session *s,
 	int64_t id = 0;
 	enum idp_err rc;
 
+	bool all = action != NULL && !strcmp(action, "end_all");
+
 	if (action == NULL || (strcmp(action, "end") != 0 &&
-	    strcmp(action, "end_others") != 0))
+	    strcmp(action, "end_others") != 0 && !all))
 		return bad(rq, rs, false);
 	if (!strcmp(action, "end")) {
 		if (which == NULL || idp_parse_i64(which, 1, INT64_MAX, &id))
@@ -73,20 +78,30 @@ end(struct idp_req *rq, struct idp_resp *rs, const struct idp_session *s,
 	}
 	if (!idp_form_confirmed(rq))
 		return idp_page_sessions_confirm(rq, rs,
-		    idp_flow_session_csrf(rq, CSRF_SESSIONS), one);
+		    idp_flow_session_csrf(rq, CSRF_SESSIONS), one, all);
 	e.user_id = s->user.id;
-	e.scope = one ? IDP_END_ONE : IDP_END_OTHERS;
+	e.scope = all ? IDP_END_ALL : one ? IDP_END_ONE : IDP_END_OTHERS;
 	e.session_id = one ? one->id : s->id;
 	e.grants = IDP_GRANTS_OF_SESSIONS;
 	e.reason = "account";
 	e.request_id = rq->id;
+	e.give_up = rq->ctx->cfg->logout_give_up;
 	if ((rc = idp_reqdb(rq, &c)) != IDP_OK ||
 	    (rc = idp_session_end(c, &e)) != IDP_OK)
 		return rc;
-	idp_flow_audit(rq, one ? "session.ended" : "session.ended_others",
-	    s->user.id, NULL, json_pack("{s:i, s:i, s:s*}", "sessions",
-	    e.sessions, "grants_revoked", e.revoked, "sid", one ? one->sid :
-	    NULL));
+	if (e.notified > 0)
+		idp_outbox_wake(rq->ctx->outbox);
+	idp_flow_audit(rq, all ? "session.ended_all" : one ? "session.ended" :
+	    "session.ended_others",
+	    s->user.id, NULL, json_pack("{s:i, s:i, s:i, s:s*}", "sessions",
+	    e.sessions, "grants_revoked", e.revoked, "logout_tokens",
+	    e.notified, "sid", one ? one->sid : NULL));
+	if (all) {	/* this browser too: the signed-out page */
+		const struct idp_signed_out_page out = { 0 };
+
+		idp_flow_set_session_cookie(rq, rs, NULL);
+		return idp_page_signed_out(rq, rs, &out);
+	}
 	idp_page_see_other(rq, rs, "/account/sessions", one ?
 	    "session_ended" : "sessions_ended");
 	return IDP_OK;

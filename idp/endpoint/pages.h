@@ -91,8 +91,6 @@ enum idp_err idp_page_withdraw(struct idp_req *rq, struct idp_resp *rs,
     const struct idp_withdraw_page *p);
 enum idp_err idp_page_logout_confirm(struct idp_req *rq, struct idp_resp *rs,
     const struct idp_logout_page *p);
-enum idp_err idp_page_signed_out(struct idp_req *rq, struct idp_resp *rs,
-    const char *ui_locales);
 
 /* The scopes of a consent as a list a person can read (both groups). */
 struct idp_page;

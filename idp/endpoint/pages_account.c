@@ -1,5 +1,6 @@
 /* The person's own pages: the account page, the question before a consent
- * is withdrawn, the sign-out question and the signed-out page. */
+ * is withdrawn and the sign-out question (the signed-out page is in
+ * pages_logout.c). */
 #include <string.h>
 
 #include "config.h"
@@ -24,15 +25,12 @@ enum {
 	M_CANCEL,
 	M_LOGOUT_TITLE,
 	M_LOGOUT_WHAT,
-	M_SIGNED_OUT_TITLE,
-	M_SIGNED_OUT_WHAT,
-	M_SIGNED_OUT_SHARED,
-	M_SIGN_IN_AGAIN,
 	M_SECURITY,
 	M_CHANGE_PASSWORD,
 	M_SESSIONS,
 	M_PASSWORD_CHANGED,
 	M_PASSWORD_RESET,
+	M_MFA,
 	M_COUNT
 };
 
@@ -63,13 +61,6 @@ const struct idp_msg idp_account_msgs[] = {
 	[M_LOGOUT_WHAT] = { "Anda akan keluar dari semua layanan yang Anda "
 	    "buka melalui SSO di peramban ini.", "You will be signed out of "
 	    "every service you opened through the SSO in this browser." },
-	[M_SIGNED_OUT_TITLE] = { "Anda sudah keluar", "You have signed out" },
-	[M_SIGNED_OUT_WHAT] = { "Anda sudah keluar dari %s di peramban ini.",
-	    "You have signed out of %s in this browser." },
-	[M_SIGNED_OUT_SHARED] = { "Jika komputer ini dipakai bersama, tutup "
-	    "peramban sebelum Anda pergi.", "If this computer is shared, close "
-	    "the browser before you leave." },
-	[M_SIGN_IN_AGAIN] = { "Masuk lagi", "Sign in again" },
 	[M_SECURITY] = { "Keamanan", "Security" },
 	[M_CHANGE_PASSWORD] = { "Ubah kata sandi", "Change your password" },
 	[M_SESSIONS] = { "Sesi aktif di perangkat Anda",
@@ -79,6 +70,8 @@ const struct idp_msg idp_account_msgs[] = {
 	[M_PASSWORD_RESET] = { "Kata sandi baru Anda sudah disimpan. Anda "
 	    "sudah keluar dari semua perangkat lain.", "Your new password is "
 	    "saved. You are signed out everywhere else." },
+	[M_MFA] = { "Verifikasi dua langkah (aplikasi autentikator, passkey)",
+	    "Two-step verification (authenticator app, passkeys)" },
 };
 const size_t idp_account_nmsgs = M_COUNT;
 
@@ -144,6 +137,8 @@ idp_page_account(struct idp_req *rq, struct idp_resp *rs,
 	idp_page_link(&pg, NULL, "/account/password", M(M_CHANGE_PASSWORD),
 	    NULL);
 	idp_page_raw(&pg, "</li><li>");
+	idp_page_link(&pg, NULL, "/account/mfa", M(M_MFA), NULL);
+	idp_page_raw(&pg, "</li><li>");
 	idp_page_link(&pg, NULL, "/account/sessions", M(M_SESSIONS), NULL);
 	idp_page_raw(&pg, "</li></ul>");
 	logout_form(&pg, p->csrf_logout);
@@ -186,23 +181,5 @@ idp_page_logout_confirm(struct idp_req *rq, struct idp_resp *rs,
 	idp_page_para(&pg, NULL, M(M_SIGNED_IN_AS), p->user->name);
 	idp_page_para(&pg, NULL, M(M_LOGOUT_WHAT), NULL);
 	idp_form_confirm(&pg, &c);
-	return idp_page_send(&pg, 200);
-}
-
-enum idp_err
-idp_page_signed_out(struct idp_req *rq, struct idp_resp *rs,
-    const char *ui_locales)
-{
-	struct idp_page pg;
-
-	idp_page_init(&pg, rq, rs, ui_locales);
-	idp_page_head(&pg, M(M_SIGNED_OUT_TITLE), NULL);
-	idp_page_para(&pg, NULL, M(M_SIGNED_OUT_WHAT),
-	    rq->ctx->cfg->provider_name);
-	idp_page_para(&pg, NULL, M(M_SIGNED_OUT_SHARED), NULL);
-	idp_page_raw(&pg, "<div class=\"actions\">");
-	idp_page_link(&pg, "button", "/login?next=%2Faccount",
-	    M(M_SIGN_IN_AGAIN), NULL);
-	idp_page_raw(&pg, "</div>");
 	return idp_page_send(&pg, 200);
 }

@@ -40,9 +40,11 @@ struct idp_sessions_page {
 };
 enum idp_err idp_page_sessions(struct idp_req *rq, struct idp_resp *rs,
     const struct idp_sessions_page *p);
-/* The question before sessions end: one (id) or all others (id 0). */
+/* The question before sessions end: one (id), all others (one NULL), or
+ * every session, this one included (all). */
 enum idp_err idp_page_sessions_confirm(struct idp_req *rq,
-    struct idp_resp *rs, const char *csrf, const struct idp_session_row *one);
+    struct idp_resp *rs, const char *csrf, const struct idp_session_row *one,
+    bool all);
 
 /* "Chrome di Android" / "Chrome on Android" for a User-Agent. */
 const char *idp_pages_device(struct idp_req *rq, const char *lang,

@@ -16,7 +16,7 @@ enum {
 	M_SERVICES, M_END_ONE, M_END_OTHERS, M_NONE_OTHER, M_UNKNOWN_DEVICE,
 	M_ON, M_OS_ONLY, M_ENDED_ONE, M_ENDED_OTHERS,
 	M_CONFIRM_ONE, M_CONFIRM_OTHERS, M_CONFIRM_WHAT, M_CANCEL,
-	M_BACK_ACCOUNT, M_UNKNOWN_ADDRESS,
+	M_BACK_ACCOUNT, M_UNKNOWN_ADDRESS, M_END_ALL, M_CONFIRM_ALL,
 	M_COUNT
 };
 
@@ -42,6 +42,10 @@ const struct idp_msg idp_sessions_msgs[] = {
 	    "Unknown browser" },
 	[M_ON] = { "%s di %s", "%s on %s" },
 	[M_OS_ONLY] = { "Peramban di %s", "A browser on %s" },
+	[M_END_ALL] = { "Keluar dari semua perangkat, termasuk yang ini",
+	    "Sign out everywhere, this browser too" },
+	[M_CONFIRM_ALL] = { "Keluar dari semua perangkat?",
+	    "Sign out everywhere?" },
 	[M_ENDED_ONE] = { "Sesi itu sudah dikeluarkan.",
 	    "That session is signed out." },
 	[M_ENDED_OTHERS] = { "Semua sesi lain sudah dikeluarkan.",
@@ -148,6 +152,10 @@ idp_page_sessions(struct idp_req *rq, struct idp_resp *rs,
 		idp_form_button(&pg, "danger", NULL, NULL, M(M_END_OTHERS));
 		idp_form_end(&pg);
 	}
+	idp_form_begin(&pg, "/account/sessions", p->csrf);
+	idp_form_hidden(&pg, "action", "end_all");
+	idp_form_button(&pg, "danger", NULL, NULL, M(M_END_ALL));
+	idp_form_end(&pg);
 	idp_page_raw(&pg, "<p>");
 	idp_page_link(&pg, NULL, "/account", M(M_BACK_ACCOUNT), NULL);
 	idp_page_raw(&pg, "</p>");
@@ -156,21 +164,23 @@ idp_page_sessions(struct idp_req *rq, struct idp_resp *rs,
 
 enum idp_err
 idp_page_sessions_confirm(struct idp_req *rq, struct idp_resp *rs,
-    const char *csrf, const struct idp_session_row *one)
+    const char *csrf, const struct idp_session_row *one, bool all)
 {
 	char id[24];
 	const struct idp_hidden hidden[] = {
-		{ "action", one ? "end" : "end_others" },
+		{ "action", all ? "end_all" : one ? "end" : "end_others" },
 		{ "session", one ? id : NULL }, { NULL, NULL } };
 	const struct idp_confirm c = { "/account/sessions", csrf, hidden,
-		one ? M(M_END_ONE) : M(M_END_OTHERS), M(M_CANCEL),
-		"/account/sessions" };
+		all ? M(M_END_ALL) : one ? M(M_END_ONE) : M(M_END_OTHERS),
+		M(M_CANCEL), "/account/sessions" };
 	struct idp_page pg;
 
 	if (one != NULL)
 		snprintf(id, sizeof(id), "%lld", one->id);
 	idp_page_init(&pg, rq, rs, NULL);
-	if (one != NULL)
+	if (all)
+		idp_page_head(&pg, M(M_CONFIRM_ALL), NULL);
+	else if (one != NULL)
 		idp_page_head(&pg, M(M_CONFIRM_ONE), idp_pages_device(rq,
 		    pg.lang, one->user_agent));
 	else

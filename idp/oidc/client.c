@@ -540,7 +540,8 @@ static enum idp_err
 check_numbers(json_t *in, json_t *out, const char **why)
 {
 	static const char *const flags[] = { "require_auth_time",
-		"backchannel_logout_session_required", NULL };
+		"backchannel_logout_session_required",
+		"frontchannel_logout_session_required", "require_mfa", NULL };
 	json_t *v = json_object_get(in, "default_max_age");
 
 	if (v != NULL && !json_is_null(v)) {
@@ -557,9 +558,10 @@ check_numbers(json_t *in, json_t *out, const char **why)
 			continue;
 		if (!json_is_boolean(v))
 			return idp_fail_why(why, IDP_ERR_INVALID_CLIENT_METADATA,
-			    "require_auth_time and "
-			    "backchannel_logout_session_required must be "
-			    "true or false");
+			    "require_auth_time, "
+			    "backchannel_logout_session_required, "
+			    "frontchannel_logout_session_required and "
+			    "require_mfa must be true or false");
 		json_object_set(out, *k, v);
 	}
 	return IDP_OK;
@@ -599,6 +601,27 @@ check_exchange(struct idp_arena *a, json_t *in, json_t *out, unsigned grants,
 	if (rc == IDP_OK)
 		json_object_set_new(out, "token_exchange", norm);
 	return rc;
+}
+
+/* Front-Channel Logout 1.0 §2: the page a signed-out page loads in an
+ * iframe. The rule of a redirect URI (https, or http on loopback; no
+ * fragment), and not a private-use scheme: a browser frames it. */
+static enum idp_err
+check_frontchannel(json_t *in, json_t *out, const char **why)
+{
+	json_t *v = json_object_get(in, "frontchannel_logout_uri");
+	const char *u = json_string_value(v);
+
+	if (v == NULL || json_is_null(v))
+		return IDP_OK;
+	if (u == NULL || (strncmp(u, "https://", 8) != 0 &&
+	    strncmp(u, "http://", 7) != 0))
+		return idp_fail_why(why, IDP_ERR_INVALID_CLIENT_METADATA,
+		    "frontchannel_logout_uri must be an https URI");
+	if (idp_uri_check(u, false, why) != 0)
+		return IDP_ERR_INVALID_CLIENT_METADATA;
+	json_object_set(out, "frontchannel_logout_uri", v);
+	return IDP_OK;
 }
 
 static unsigned
@@ -644,6 +667,8 @@ idp_client_metadata_validate(struct idp_arena *a, json_t *in, unsigned flags,
 			goto bad;
 		json_object_set(o, "backchannel_logout_uri", bcl);
 	}
+	if ((rc = check_frontchannel(in, o, why)) != IDP_OK)
+		goto bad;
 	if (!(grants & IDP_GRANT_CODE) &&
 	    json_array_size(json_object_get(o, "redirect_uris")) > 0) {
 		rc = idp_fail_why(why, IDP_ERR_INVALID_CLIENT_METADATA,
@@ -807,6 +832,8 @@ idp_client_from_row(const struct idp_client_row *row)
 	    json_object_get(md, "post_logout_redirect_uris"));
 	c->backchannel_logout_uri = json_string_value(
 	    json_object_get(md, "backchannel_logout_uri"));
+	c->frontchannel_logout_uri = json_string_value(
+	    json_object_get(md, "frontchannel_logout_uri"));
 	s = json_string_value(json_object_get(md, "scope"));
 	if (s == NULL || (*s != '\0' && idp_scope_parse(a, s, &registered, &n)
 	    != IDP_OK))
@@ -837,6 +864,7 @@ idp_client_from_row(const struct idp_client_row *row)
 	descriptive(a, c, row);
 	v = json_object_get(md, "default_max_age");
 	c->default_max_age = json_is_integer(v) ? json_integer_value(v) : -1;
+	c->require_mfa = json_is_true(json_object_get(md, "require_mfa"));
 	idp_client_request_read(c, md);
 	c->first_party = row->first_party;
 	c->enabled = row->enabled;

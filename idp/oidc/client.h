@@ -67,6 +67,7 @@ struct idp_client {
 	char **redirect_uris;
 	char **post_logout_redirect_uris;
 	const char *backchannel_logout_uri;
+	const char *frontchannel_logout_uri;	/* or NULL */
 	/* The ceiling of what the client may ask for: the standard scopes
 	 * of its registration, and its registered API scopes that their
 	 * resource servers allow now, plus approved scope requests.
@@ -103,6 +104,9 @@ struct idp_client {
 	const char *client_uri_host;	/* of the shown client_uri */
 	char **contacts;		/* NULL-terminated, maybe empty */
 	int64_t default_max_age;	/* -1 when not registered */
+	/* Every sign-in to the client needs a second factor (its
+	 * registration metadata or manifest: "require_mfa": true). */
+	bool require_mfa;
 	/* How it sends requests (oidc/client_request.h). */
 	bool require_par;		/* RFC 9126 §6 */
 	bool require_signed_request;	/* RFC 9101 §10.5 */

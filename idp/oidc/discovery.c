@@ -78,6 +78,18 @@ idp_discovery_build(const struct idp_config *cfg, const struct idp_keyset *ks,
 	endpoint(o, cfg, served, "end_session_endpoint", "/logout");
 	endpoint(o, cfg, served, "device_authorization_endpoint",
 	    "/device_authorization");
+	if (served_has(served, "/logout")) {
+		/* Back-Channel Logout 1.0 §2.1 (every token carries sid),
+		 * Front-Channel Logout 1.0 §3 (iss and sid on the URI). */
+		json_object_set_new(o, "backchannel_logout_supported",
+		    json_true());
+		json_object_set_new(o, "backchannel_logout_session_supported",
+		    json_true());
+		json_object_set_new(o, "frontchannel_logout_supported",
+		    json_true());
+		json_object_set_new(o,
+		    "frontchannel_logout_session_supported", json_true());
+	}
 
 	json_object_set_new(o, "scopes_supported", strings(idp_scopes_known));
 	json_object_set_new(o, "claims_supported", strings(idp_claims_known));

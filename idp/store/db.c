@@ -387,8 +387,13 @@ classify(struct idp_dbconn *c, PGresult *r, const char *stmt)
 
 	idp_conn_set_err(c, r && PQresultErrorMessage(r)[0] ?
 	    PQresultErrorMessage(r) : PQerrorMessage(c->pg));
+	/* 25006: a write reached a standby (a failover in progress, or a
+	 * proxy that has not yet noticed): the server is not the primary any
+	 * more, so this connection is dropped like a lost one and the next
+	 * borrow connects again, to the new primary. */
 	if (PQstatus(c->pg) != CONNECTION_OK || state == NULL ||
-	    !strncmp(state, "08", 2) || !strncmp(state, "57P", 3))
+	    !strncmp(state, "08", 2) || !strncmp(state, "57P", 3) ||
+	    !strcmp(state, "25006"))
 		return lost(c, stmt);
 	if (!strcmp(state, "23505"))
 		return IDP_ERR_CONFLICT;

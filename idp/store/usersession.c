@@ -1,7 +1,9 @@
 #include <stdio.h>
 
+#include "store/logout_rows.h"
 #include "store/statements.h"
 #include "store/usersession.h"
+
 
 const struct idp_stmt idp_usersession_stmts[] = {
 	{ "sessions_of",
@@ -17,7 +19,7 @@ const struct idp_stmt idp_usersession_stmts[] = {
 	{ "sessions_end",
 	  "WITH s AS (UPDATE sessions SET ended_at = now() WHERE user_id = $1 "
 	  "AND ended_at IS NULL AND ($2::bigint IS NULL OR id = $2) "
-	  "AND ($3::bigint IS NULL OR id <> $3) RETURNING id), "
+	  "AND ($3::bigint IS NULL OR id <> $3) RETURNING id, sid, user_id), "
 	  "g AS (UPDATE grants SET revoked_at = now(), revoked_reason = $5 "
 	  "WHERE user_id = $1 AND revoked_at IS NULL AND ($4 = 'all' OR "
 	  "($4 = 'sessions' AND session_id IN (SELECT id FROM s))) "
@@ -25,9 +27,19 @@ const struct idp_stmt idp_usersession_stmts[] = {
 	  "a AS (UPDATE access_tokens SET revoked_at = now() WHERE grant_id IN "
 	  "(SELECT id FROM g) AND revoked_at IS NULL RETURNING 1), "
 	  "r AS (UPDATE refresh_tokens SET revoked_at = now() WHERE grant_id IN "
-	  "(SELECT id FROM g) AND revoked_at IS NULL RETURNING 1) "
+	  "(SELECT id FROM g) AND revoked_at IS NULL RETURNING 1), "
+	  IDP_LOGOUT_ROWS("s", "$6") " "
 	  "SELECT (SELECT count(*) FROM s), (SELECT count(*) FROM g), "
-	  "(SELECT count(*) FROM a) + (SELECT count(*) FROM r)", 5 },
+	  "(SELECT count(*) FROM a) + (SELECT count(*) FROM r), "
+	  "(SELECT count(*) FROM o)", 6 },
+	/* The services a session reached, for the signed-out page. */
+	{ "session_clients_of",
+	  "SELECT client_id FROM session_clients WHERE session_id = $1 "
+	  "ORDER BY first_at, client_id LIMIT 200", 1 },
+	/* Whose live session an operator names (idpctl session end ID). */
+	{ "session_owner",
+	  "SELECT s.user_id FROM sessions s WHERE s.id = $1 "
+	  "AND s.ended_at IS NULL", 1 },
 	{ NULL, NULL, 0 },
 };
 
@@ -64,25 +76,65 @@ idp_store_sessions_of(struct idp_dbconn *c, struct idp_arena *a,
 enum idp_err
 idp_store_sessions_end(struct idp_dbconn *c, long long user_id,
     long long only, long long keep, const char *grants, const char *reason,
-    int *sessions, int *revoked)
+    int64_t give_up, struct idp_sessions_ended *out)
 {
-	char uid[24], ob[24], kb[24];
-	struct idp_param p[5] = { P_TXT(uid), P_TXT(ob), P_TXT(kb),
-		P_TXT(grants), P_TXT(reason) };
+	char uid[24], ob[24], kb[24], gu[24];
+	struct idp_param p[6] = { P_TXT(uid), P_TXT(ob), P_TXT(kb),
+		P_TXT(grants), P_TXT(reason), P_TXT(gu) };
 	PGresult *r = NULL;
 	enum idp_err rc;
 
 	snprintf(uid, sizeof(uid), "%lld", user_id);
 	snprintf(ob, sizeof(ob), "%lld", only);
 	snprintf(kb, sizeof(kb), "%lld", keep);
+	snprintf(gu, sizeof(gu), "%lld", (long long)give_up);
 	if (only == 0)
 		p[1] = P_NULL;
 	if (keep == 0)
 		p[2] = P_NULL;
-	if ((rc = idp_db_exec_row(c, "sessions_end", p, 5, &r)) != IDP_OK)
+	if ((rc = idp_db_exec_row(c, "sessions_end", p, 6, &r)) != IDP_OK)
 		return rc;
-	*sessions = (int)idp_db_ll(r, 0, 0);
-	*revoked = (int)idp_db_ll(r, 0, 1);
+	out->sessions = (int)idp_db_ll(r, 0, 0);
+	out->revoked = (int)idp_db_ll(r, 0, 1);
+	out->notified = (int)idp_db_ll(r, 0, 3);
+	PQclear(r);
+	return IDP_OK;
+}
+
+enum idp_err
+idp_store_session_clients_of(struct idp_dbconn *c, struct idp_arena *a,
+    long long session_id, char ***out, int *n)
+{
+	char sid[24];
+	struct idp_param p[1] = { P_TXT(sid) };
+	PGresult *r = NULL;
+	enum idp_err rc;
+
+	snprintf(sid, sizeof(sid), "%lld", session_id);
+	*n = 0;
+	if ((rc = idp_db_exec(c, "session_clients_of", p, 1, &r)) != IDP_OK)
+		return rc;
+	*n = PQntuples(r);
+	*out = idp_arena_zalloc(a, sizeof(char *) * (size_t)(*n + 1));
+	for (int i = 0; i < *n; i++)
+		(*out)[i] = idp_arena_strdup(a, idp_db_val(r, i, 0));
+	PQclear(r);
+	return IDP_OK;
+}
+
+enum idp_err
+idp_store_session_owner(struct idp_dbconn *c, long long session_id,
+    long long *user_id)
+{
+	char sid[24];
+	struct idp_param p[1] = { P_TXT(sid) };
+	PGresult *r = NULL;
+	enum idp_err rc;
+
+	snprintf(sid, sizeof(sid), "%lld", session_id);
+	if ((rc = idp_db_exec_row(c, "session_owner", p, 1, &r)) != IDP_OK)
+		return rc;
+	*user_id = idp_db_ll(r, 0, 0);
 	PQclear(r);
 	return IDP_OK;
 }

@@ -34,8 +34,11 @@ export function makeClient(opts = {}) {
   if (opts.alg) args.push('--id-token-alg', opts.alg);
   if (opts.atFormat) args.push('--access-token-format', opts.atFormat);
   if (opts.org) args.push('--org', opts.org);
+  if (opts.backchannel) args.push('--backchannel-logout-uri', opts.backchannel);
+  if (opts.frontchannel) args.push('--frontchannel-logout-uri', opts.frontchannel);
+  for (const u of opts.postLogout ?? []) args.push('--post-logout-uri', u);
   args.push(...(opts.args ?? []));
-  const r = idpctl(args);
+  const r = idpctl(args, { env: opts.env });
   assert.equal(r.status, 0, r.stderr);
   return { id, secret: r.json.client_secret, redirect: (opts.redirects ?? [REDIRECT])[0] };
 }

@@ -111,6 +111,11 @@ stack_up() {
 	# The suites' relying parties listen on loopback; tests/e2e/outbound
 	# starts a second idp without this to show the refusals.
 	export IDP_OUTBOUND_ALLOW_LOOPBACK=${IDP_OUTBOUND_ALLOW_LOOPBACK:-true}
+	# Every idp on the database delivers back-channel logout tokens; quick
+	# retries and polling keep the logout suites short.
+	export IDP_OUTBOX_RETRY_BASE=${IDP_OUTBOX_RETRY_BASE:-1}
+	export IDP_OUTBOX_RETRY_MAX=${IDP_OUTBOX_RETRY_MAX:-2}
+	export IDP_OUTBOX_POLL_INTERVAL=${IDP_OUTBOX_POLL_INTERVAL:-1}
 	# The helpdesk the error pages name (tests look for these values).
 	export IDP_HELPDESK_PHONE=${IDP_HELPDESK_PHONE:-(0361) 555-0100}
 	export IDP_HELPDESK_EMAIL=${IDP_HELPDESK_EMAIL:-helpdesk-sso@baliprov.go.id}

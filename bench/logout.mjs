@@ -1,0 +1,182 @@
+// The workloads of bench/logout.sh. 1: one person signed in to 57
+// services signs out; the time from the sign-out's answer until every one
+// of 57 loopback receivers holds a verified logout token (signature
+// checked against the JWKS), over several rounds: p50, p99. 2: sign-outs
+// at a steady rate (1,000 a minute by default) of people signed in to 5
+// services each, 10% of the receivers down for the first half and brought
+// back: nothing lost, and the time until the outbox is drained after
+// their return.
+import { createPublicKey, verify } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import { CookieJar, formInputs, http as http1, idpctl, psql, sleep, unique } from '../tests/e2e/lib.mjs';
+
+// idpctl runs block this process's event loop; a kept-alive connection
+// the idp closed meanwhile fails once: try again on a new one.
+async function http(method, url, opts) {
+  try {
+    return await http1(method, url, opts);
+  } catch (e) {
+    if (!(e instanceof TypeError)) throw e;
+    return http1(method, url, opts);
+  }
+}
+
+const smoke = process.env.BENCH_SMOKE === '1';
+const rounds = Number(process.env.BENCH_ROUNDS);
+const duration = Number(process.env.BENCH_DURATION) * 1000;
+const rate = Number(process.env.BENCH_RATE);	// sign-outs a minute
+const ISSUER = process.env.IDP_URL;
+const say = (s) => process.stderr.write(`[bench logout] ${s}\n`);
+const pct = (xs, p) => xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
+const PASSWORD = 'Kebun kopi di Kintamani';
+const keys = new Map((await (await fetch(`${ISSUER}/jwks`)).json()).keys
+  .map((k) => [k.kid, createPublicKey({ key: k, format: 'jwk' })]));
+
+// A receiver that verifies each token as it arrives and notes when.
+async function receiver() {
+  const r = { got: [], up: true };
+  r.server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (d) => { body += d; });
+    req.on('end', () => {
+      const t = new URLSearchParams(body).get('logout_token') ?? '';
+      const [h, p, s] = t.split('.');
+      const head = JSON.parse(Buffer.from(h ?? '', 'base64url').toString() || '{}');
+      const ok = keys.has(head.kid) && verify('sha256', Buffer.from(`${h}.${p}`), keys.get(head.kid),
+        Buffer.from(s ?? '', 'base64url'));
+      if (ok) r.got.push({ at: performance.now(), claims: JSON.parse(Buffer.from(p, 'base64url')) });
+      res.writeHead(ok ? 200 : 400);
+      res.end();
+    });
+  });
+  await new Promise((ok) => r.server.listen(0, '127.0.0.1', ok));
+  r.port = r.server.address().port;
+  r.url = `http://127.0.0.1:${r.port}/bcl`;
+  r.down = () => new Promise((ok) => { r.server.closeAllConnections(); r.server.close(ok); });
+  r.upAgain = () => new Promise((ok) => r.server.listen(r.port, '127.0.0.1', ok));
+  return r;
+}
+
+function client(url) {
+  const id = unique('bench-bcl-');
+  const r = idpctl(['--json', 'client', 'add', id, '--name', `Layanan ${id}`, '--redirect-uri',
+    'https://rp.example.go.id/cb', '--grant', 'authorization_code', '--scope', 'openid',
+    '--first-party', '--backchannel-logout-uri', url]);
+  if (r.status !== 0) throw new Error(r.stderr);
+  return id;
+}
+
+function person() {
+  const username = unique('bl');
+  const r = idpctl(['user', 'add', username, '--name', 'Pengguna Uji', '--password-stdin'],
+    { input: `${PASSWORD}\n` });
+  if (r.status !== 0) throw new Error(r.stderr);
+  return username;
+}
+
+// Sign in once, then reach each client through the SSO session.
+async function signedIn(username, clients) {
+  const jar = new CookieJar();
+  const page = await http('GET', '/login?next=%2Faccount', { jar });
+  const r = await http('POST', '/login', { jar, form: { ...formInputs(page.text), username,
+    password: PASSWORD } });
+  if (r.status !== 303) throw new Error(`sign-in: ${r.status}`);
+  for (const id of clients) {
+    const q = new URLSearchParams({ response_type: 'code', client_id: id,
+      redirect_uri: 'https://rp.example.go.id/cb', scope: 'openid', state: 's', nonce: 'n',
+      code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' });
+    const a = await http('GET', `/authorize?${q}`, { jar });
+    if (a.status !== 302) throw new Error(`authorize: ${a.status} ${a.text.slice(0, 200)}`);
+  }
+  return jar;
+}
+
+async function signOut(jar) {
+  const page = await http('GET', '/logout', { jar });
+  const f = formInputs(page.text);
+  const r = await http('POST', '/logout', { jar, form: f });
+  if (r.status !== 200) throw new Error(`sign-out: ${r.status}`);
+}
+
+const out = {};
+let failed = false;
+const all = [];
+try {
+  // 1. 57 services, one person, several rounds.
+  const rx = await Promise.all(Array.from({ length: 57 }, receiver));
+  all.push(...rx);
+  const ids = rx.map((r) => client(r.url));
+  const times = [];
+  for (let i = 0; i < rounds; i++) {
+    const jar = await signedIn(person(), ids);
+    const before = rx.map((r) => r.got.length);
+    await signOut(jar);
+    const t0 = performance.now();
+    const end = Date.now() + 30000;
+    while (rx.some((r, k) => r.got.length <= before[k]) && Date.now() < end) await sleep(2);
+    if (rx.some((r, k) => r.got.length <= before[k])) throw new Error('a token did not arrive');
+    times.push(Math.max(...rx.map((r) => r.got[r.got.length - 1].at)) - t0);
+  }
+  times.sort((a, b) => a - b);
+  out.all57 = { rounds, p50_ms: pct(times, 50), p99_ms: pct(times, 99), max_ms: times.at(-1) };
+  say(`57 services: p50 ${out.all57.p50_ms.toFixed(0)} ms, p99 ${out.all57.p99_ms.toFixed(0)} ms `
+    + `over ${rounds} sign-outs${smoke ? '' : out.all57.p99_ms < 1000 ? ' (target < 1 s: met)' : ' (target < 1 s: missed)'}`);
+
+  // 2. Steady sign-outs, 5 services each, 10% of the receivers down for
+  // the first half.
+  const svc = await Promise.all(Array.from({ length: 50 }, receiver));
+  all.push(...svc);
+  const svcIds = svc.map((r) => client(r.url));
+  const n = Math.max(10, Math.round((rate * duration) / 60000));
+  say(`preparing ${n} people signed in to 5 services each`);
+  const people = [];
+  for (let i = 0; i < n; i++) {
+    const mine = Array.from({ length: 5 }, (_, k) => svcIds[(i * 7 + k * 11) % svcIds.length]);
+    people.push(await signedIn(person(), [...new Set(mine)]));
+  }
+  const expected = Number(psql(`SELECT count(*) FROM session_clients sc JOIN sessions s
+    ON s.id = sc.session_id WHERE s.ended_at IS NULL AND sc.client_id LIKE 'bench-bcl-%'`));
+  const downSet = svc.slice(0, 5);
+  await Promise.all(downSet.map((r) => r.down()));
+  const gap = duration / n;
+  const t0 = performance.now();
+  let back = null;
+  const pending = [];
+  for (let i = 0; i < n; i++) {
+    const due = t0 + i * gap;
+    while (performance.now() < due) await sleep(Math.max(0, Math.min(5, due - performance.now())));
+    pending.push(signOut(people[i]));
+    if (back === null && performance.now() - t0 >= duration / 2) {
+      back = performance.now();
+      await Promise.all(downSet.map((r) => r.upAgain()));
+    }
+  }
+  await Promise.all(pending);
+  if (back === null) {
+    back = performance.now();
+    await Promise.all(downSet.map((r) => r.upAgain()));
+  }
+  const total = () => svc.reduce((s, r) => s + r.got.length, 0);
+  const end = Date.now() + 600000;
+  while (total() < expected && Date.now() < end) await sleep(50);
+  const drained = performance.now();
+  const lost = expected - total();
+  const dup = total() - new Set(svc.flatMap((r) => r.got.map((g) => g.claims.jti))).size;
+  out.steady = { signouts: n, per_minute: Math.round(n / (duration / 60000)), tokens: expected,
+    lost, duplicates: dup, drained_after_return_s: (drained - back) / 1000,
+    last_after_end_s: (drained - t0 - duration) / 1000 };
+  say(`${n} sign-outs in ${duration / 1000} s (${out.steady.per_minute}/min), ${expected} tokens, `
+    + `${lost} lost, ${dup} twice; drained ${out.steady.drained_after_return_s.toFixed(1)} s after `
+    + 'the down receivers came back');
+  if (lost !== 0 || dup !== 0) failed = true;
+  console.log(JSON.stringify(out, null, 2));
+  if (process.env.BENCH_OUT) writeFileSync(process.env.BENCH_OUT, JSON.stringify(out, null, 2));
+} catch (e) {
+  say(`failed: ${e.stack} ${e.cause ?? ""}`);
+  failed = true;
+} finally {
+  for (const r of all) r.server.closeAllConnections();
+}
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# The single sign-out benchmark, in one command (as root, from a checkout):
+#
+#   bench/logout.sh               build a release idp in build-bench/, start
+#                                 a private PostgreSQL and idp, then measure
+#                                 1. one person signed in to 57 services
+#                                    signs out: the time until all 57
+#                                    loopback receivers hold a verified
+#                                    logout token, p50/p99 over 20 rounds
+#                                    (target p99 < 1 s);
+#                                 2. 1,000 sign-outs a minute of people with
+#                                    5 services each, for 60 s, 10% of the
+#                                    receivers down for the first half:
+#                                    nothing lost, none twice, and how long
+#                                    the outbox takes to drain after they
+#                                    come back (target < 1 minute)
+#   bench/logout.sh --smoke       a few rounds and seconds; fails unless
+#                                 every token arrives once, no verdicts
+#
+# Options: --build DIR, --rounds N, --duration S, --rate PER_MINUTE,
+# --out FILE. docs/performance.md has the method and the figures.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+smoke=0 build='' rounds=20 duration=60 rate=1000 outfile=''
+while [ $# -gt 0 ]; do
+	case $1 in
+	--smoke) smoke=1 rounds=3 duration=5 rate=240 ;;
+	--build) build=$2; shift ;;
+	--rounds) rounds=$2; shift ;;
+	--duration) duration=$2; shift ;;
+	--rate) rate=$2; shift ;;
+	--out) outfile=$2; shift ;;
+	-h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+	*) echo "bench/logout.sh: unknown option $1" >&2; exit 2 ;;
+	esac
+	shift
+done
+# shellcheck source=../deploy/lib/deps.sh
+. deploy/lib/deps.sh
+# shellcheck disable=SC2086
+idp_install_deps $IDP_BUILD_PKGS $IDP_TEST_PKGS
+if [ -z "$build" ]; then
+	build=$root/build-bench
+	[ -f "$build/build.ninja" ] ||
+		meson setup "$build" -Dbuildtype=release -Dtests=disabled >/dev/null
+	ninja -C "$build" >/dev/null
+fi
+build=$(cd "$build" && pwd)
+# shellcheck source=../tests/lib/stack.sh
+. "$root/tests/lib/stack.sh"
+trap 'stack_down' EXIT
+stack_up "$build" || exit 1
+export ROOT=$root BENCH_SMOKE=$smoke BENCH_ROUNDS=$rounds BENCH_DURATION=$duration
+export BENCH_RATE=$rate BENCH_OUT=$outfile
+node "$root/bench/logout.mjs"
+status=$?
+trap - EXIT
+stack_down || status=1
+exit $status
