@@ -7,18 +7,22 @@
 //   node bench/prep.mjs logins OPTIONS     fetch login pages (GET /authorize
 //        without a session) and write "browser_cookie<TAB>login<TAB>csrf
 //        <TAB>username<TAB>password" a line: bench/wrk/login.lua posts them
+//   node bench/prep.mjs peer-sessions OPTIONS --authorize /auth
+//        the same as sessions at oidc-provider (bench/peer/server.mjs):
+//        follow its login interaction, post username and password, end at
+//        the client's redirect; write the session's Cookie header a line
 //
 // OPTIONS: --issuer URL --client ID --redirect URI --challenge S256-CHALLENGE
 //          --creds FILE (username<TAB>password) --from N --count N --out FILE
-//          [--concurrency N] [--cookie NAME]
+//          [--concurrency N] [--cookie NAME] [--authorize PATH]
 import { readFileSync, writeFileSync } from 'node:fs';
 
 const [mode, ...rest] = process.argv.slice(2);
 const opt = {};
 for (let i = 0; i < rest.length; i += 2) opt[rest[i].replace(/^--/, '')] = rest[i + 1];
-if (!['sessions', 'logins'].includes(mode) || !opt.issuer || !opt.out) {
-  console.error('usage: prep.mjs sessions|logins --issuer URL --client ID --redirect URI '
-    + '--challenge C --creds FILE --from N --count N --out FILE');
+if (!['sessions', 'logins', 'peer-sessions'].includes(mode) || !opt.issuer || !opt.out) {
+  console.error('usage: prep.mjs sessions|logins|peer-sessions --issuer URL --client ID '
+    + '--redirect URI --challenge C --creds FILE --from N --count N --out FILE');
   process.exit(2);
 }
 const from = Number(opt.from ?? 0);
@@ -27,7 +31,7 @@ const conc = Number(opt.concurrency ?? 8);
 const sessionCookie = opt.cookie ?? 'idp_session';
 const creds = readFileSync(opt.creds, 'utf8').trim().split('\n').map((l) => l.split('\t'));
 
-const authorizePath = `/authorize?${new URLSearchParams({
+const authorizePath = `${opt.authorize ?? '/authorize'}?${new URLSearchParams({
   response_type: 'code', client_id: opt.client, redirect_uri: opt.redirect,
   scope: 'openid profile email organisation', state: 'bench-state', nonce: 'bench-nonce',
   code_challenge: opt.challenge, code_challenge_method: 'S256',
@@ -65,8 +69,55 @@ async function loginPage() {
   return { browser, login, csrf };
 }
 
+// A browser's cookies for one origin (names are unique there).
+class Jar {
+  constructor() { this.c = new Map(); }
+  store(res) {
+    for (const line of res.headers.getSetCookie()) {
+      const [pair, ...attrs] = line.split(';');
+      const i = pair.indexOf('=');
+      const expired = attrs.some((a) => /^\s*(max-age=0|expires=thu, 01 jan 1970)/i.test(a));
+      if (expired) this.c.delete(pair.slice(0, i).trim());
+      else this.c.set(pair.slice(0, i).trim(), pair.slice(i + 1).trim());
+    }
+  }
+  header() { return [...this.c].map(([k, v]) => `${k}=${v}`).join('; '); }
+}
+
+async function go(jar, url, init = {}) {
+  const res = await fetch(new URL(url, opt.issuer), { ...init, redirect: 'manual',
+    headers: { ...(init.headers ?? {}), cookie: jar.header() } });
+  jar.store(res);
+  return { status: res.status, location: res.headers.get('location'), text: await res.text() };
+}
+
+// oidc-provider: its redirects to the interaction, the login form there,
+// on to the client's redirect with a code.
+async function peerSession(username, password) {
+  const jar = new Jar();
+  let r = await go(jar, authorizePath);
+  for (let hops = 0; hops < 10; hops++) {
+    if (r.status === 200 && /\/login"/.test(r.text)) {
+      r = await go(jar, /action="([^"]+)"/.exec(r.text)[1], { method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ username, password }).toString() });
+    } else if (r.status >= 300 && r.status < 400 && r.location?.startsWith(opt.redirect)) {
+      const session = [...jar.c].filter(([n]) => n.startsWith('_session'))
+        .map(([n, v]) => `${n}=${v}`).join('; ');
+      if (!session) throw new Error(`${username}: no session cookie`);
+      return session;
+    } else if (r.status >= 300 && r.status < 400 && r.location) {
+      r = await go(jar, r.location);
+    } else {
+      throw new Error(`${username}: unexpected ${r.status}: ${r.text.slice(0, 200)}`);
+    }
+  }
+  throw new Error(`${username}: too many redirects`);
+}
+
 async function one(k) {
   const [username, password] = creds[(from + k) % creds.length];
+  if (mode === 'peer-sessions') return peerSession(username, password);
   const page = await loginPage();
   if (mode === 'logins') {
     return [page.browser, page.login, page.csrf, username, password].join('\t');

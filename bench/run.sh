@@ -9,8 +9,12 @@
 #                                at 16 and 64 connections (10 s each), print
 #                                one table and the targets of issue 5
 #   bench/run.sh --peer          the same, plus oidc-provider (bench/peer/)
-#                                side by side on discovery, JWKS and
-#                                client_credentials, with ratios ours/peer
+#                                side by side on discovery, JWKS,
+#                                client_credentials, authorization requests,
+#                                code exchanges and refresh, with ratios
+#                                ours/peer, and the writing workloads also
+#                                "before" (--before async): everything for
+#                                docs/performance.md in one command
 #   bench/run.sh --smoke [DIR]   every workload ~2 s at 4 connections; exits
 #                                non-zero unless every one answered as
 #                                expected (2xx; 302 for logins). CI runs it.
@@ -24,6 +28,16 @@
 #   --keep           keep the work directory (PostgreSQL, logs, pools)
 #   --only REGEX     run only the workloads whose label matches (grep -E),
 #                    e.g. --only 'login|userinfo'
+#   --before async   measure the workloads that write (client_credentials
+#                    with opaque tokens, authorization requests, code
+#                    exchanges, refresh) a second time right after each
+#                    measurement with the cluster's synchronous_commit =
+#                    off: what idp did before every commit waited for its
+#                    WAL flush. The default with --peer.
+#   --before DIR     the same with the idp of another build directory (e.g.
+#                    the commit before, built with -Dbuildtype=release)
+#                    against the same database
+#   --before none    no "before" runs (with --peer)
 #   --slow N         hold N slow clients open during every measurement:
 #                    connections from 127.0.0.2 (bench/slow_clients.c) that
 #                    send the start of a request head and then a byte every
@@ -41,8 +55,8 @@
 #   IDP_WORKER_THREADS, IDP_HASH_THREADS, IDP_DB_POOL_SIZE, ...  reach idp
 #                    (the password cost, log level and code lifetime are
 #                    fixed by this script)
-#   BENCH_PG_SETTINGS="synchronous_commit = off"   postgresql.conf lines for
-#                    the private cluster
+#   BENCH_PG_SETTINGS="commit_delay = 100"   postgresql.conf lines for the
+#                    private cluster
 #   BENCH_PEER_PROCS=N   oidc-provider as N node:cluster processes (default 1)
 #   BENCH_USERS=N    people in the directory (default 33000)
 #
@@ -53,9 +67,10 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
 smoke=0 peer=0 keep=0 profile=0 only='' build='' duration='' conns='' outfile=''
-slow=0
+slow=0 before='' before_set=0
 while [ $# -gt 0 ]; do
 	case $1 in
+	--before) before=$2 before_set=1; shift ;;
 	--smoke) smoke=1 ;;
 	--peer) peer=1 ;;
 	--keep) keep=1 ;;
@@ -79,6 +94,17 @@ else
 fi
 case $duration in '' | *[!0-9]*) echo "--duration: whole seconds" >&2; exit 2 ;; esac
 case $slow in '' | *[!0-9]*) echo "--slow: a number of connections" >&2; exit 2 ;; esac
+if [ $peer = 1 ] && [ $before_set = 0 ]; then before=async; fi
+BEFORE_BIN=
+case $before in
+none) before= ;;
+'' | async) ;;
+*)
+	BEFORE_BIN=$(cd "$before" 2>/dev/null && pwd)/idp/idp
+	[ -x "$BEFORE_BIN" ] || { echo "--before: no idp/idp in $before" >&2; exit 2; }
+	before=build
+	;;
+esac
 USERS=${BENCH_USERS:-33000}
 THREADS=2			# wrk threads (the machine of docs/ has 2 cores)
 MAXC=0
@@ -92,8 +118,9 @@ die() { say "FAILED: $*"; exit 1; }
 
 # shellcheck source=../deploy/lib/deps.sh
 . deploy/lib/deps.sh
-# shellcheck source=../deploy/lib/pg.sh
-. deploy/lib/pg.sh
+# The same private PostgreSQL and idp start-up as the tests.
+# shellcheck source=../tests/lib/stack.sh
+. tests/lib/stack.sh
 # shellcheck disable=SC2086
 idp_install_deps $IDP_BUILD_PKGS $IDP_BENCH_PKGS $IDP_TEST_PKGS
 
@@ -112,11 +139,23 @@ if [ ! -x "$IDP_BIN" ] || [ ! -x "$CTL" ]; then
 	die "no idp and idpctl in $build (build it first)"
 fi
 
-# ---- 2. Work directory, cleanup ----------------------------------------------
+# ---- 2. PostgreSQL, work directory, cleanup ----------------------------------
 
-work=$(mktemp -d /tmp/idp-bench.XXXXXX)
-chmod 755 "$work"
+# Experiments: BENCH_PG_SETTINGS="commit_delay = 100" (lines of
+# postgresql.conf) changes the private cluster; the report says so.
+# track_wal_io_timing: the report gives the mean WAL flush time of each run.
+STACK_PG_SETTINGS="track_wal_io_timing = on"$'\n'${BENCH_PG_SETTINGS:-}
+if [ $profile = 1 ]; then
+	command -v perf >/dev/null || die "--profile needs perf (apt-get install linux-perf)"
+	# The quotes are for postgresql.conf.
+	# shellcheck disable=SC2089
+	STACK_PG_SETTINGS+=$'\n'"shared_preload_libraries = 'pg_stat_statements'"
+fi
+# shellcheck disable=SC2090
+export STACK_PG_SETTINGS
 IDP_PID='' PEER_PID='' SLOW_PID=''
+# Every command guarded: under set -e a failing one would turn the exit
+# status of a good run into 1.
 # shellcheck disable=SC2317 # reached through the EXIT trap
 cleanup() {
 	local rc=$?
@@ -128,53 +167,36 @@ cleanup() {
 		kill -TERM "$PEER_PID" 2>/dev/null || true
 		wait "$PEER_PID" 2>/dev/null || true
 	fi
-	if [ -n "$IDP_PID" ]; then
-		kill -TERM "$IDP_PID" 2>/dev/null || true
-		wait "$IDP_PID" 2>/dev/null || true
-	fi
-	pg_stop "$work/pg"
 	if [ "$keep" = 1 ] || [ "$rc" -ne 0 ]; then
-		say "kept $work for inspection"
-	else
-		rm -rf "$work"
+		export KEEP_STACK=1
+	fi
+	stack_down >/dev/null 2>&1 || true
+	if [ -n "${KEEP_STACK:-}" ]; then
+		say "kept ${STACK_DIR:-the work directory} for inspection"
 	fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# ---- 3. PostgreSQL, configuration, schema, keys -----------------------------
+# ---- 3. Configuration, schema, keys -------------------------------------------
 
-say "starting a private PostgreSQL in $work/pg"
-PG_PORT=$(free_port)
-pg_setup "$work/pg" "$PG_PORT" || die "PostgreSQL did not start"
-psql_idp() { pg_as_owner "$PG_BIN/psql" -X -q -At -h "$work/pg/run" -p "$PG_PORT" -U idp -d idp "$@"; }
-# Experiments: BENCH_PG_SETTINGS="synchronous_commit = off" (lines of
-# postgresql.conf) changes the private cluster; the report says so.
-if [ -n "${BENCH_PG_SETTINGS:-}" ] || [ $profile = 1 ]; then
-	[ $profile = 1 ] && echo "shared_preload_libraries = 'pg_stat_statements'" \
-		>>"$work/pg/data/postgresql.conf"
-	printf '%s\n' "${BENCH_PG_SETTINGS:-}" >>"$work/pg/data/postgresql.conf"
-	pg_stop "$work/pg"
-	pg_start "$work/pg" || die "PostgreSQL did not restart"
-fi
+say "starting a private PostgreSQL"
+stack_init "$build" || die "PostgreSQL did not start"
+work=$STACK_DIR
+CTL=$IDP_CTL
+psql_idp() { pg_as_owner "$PG_BIN/psql" -X -q -At -h "$PG_DIR/run" -p "$PG_PORT" -U idp -d idp "$@"; }
 if [ $profile = 1 ]; then
-	command -v perf >/dev/null || die "--profile needs perf (apt-get install linux-perf)"
 	psql_idp -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" >/dev/null
 	mkdir -p "$work/profile"
 fi
 
 unset IDP_CONFIG
-export IDP_DATABASE_URL=$PG_URL
-export IDP_KEY_DIR=$work/keys
-export IDP_SQL_DIR=$root/sql
 export IDP_LOG_LEVEL=warn
 export IDP_CODE_TTL=60
 # The production password cost, the default of deploy/idp.conf.example.
 export IDP_ARGON2_MEMORY_KIB=12288 IDP_ARGON2_ITERATIONS=3 IDP_ARGON2_PARALLELISM=1
-export IDP_ISSUER=http://127.0.0.1:1	# replaced when idp starts
 M_KIB=$IDP_ARGON2_MEMORY_KIB T_COST=$IDP_ARGON2_ITERATIONS P_LANES=$IDP_ARGON2_PARALLELISM
-"$CTL" migrate >/dev/null
-"$CTL" keys generate >/dev/null
+stack_prepare || die "idpctl migrate / keys generate"
 
 # ---- 4. The directory: 33,000 people over the province's organisations -----
 
@@ -278,27 +300,8 @@ basic() { printf 'Basic %s' "$(printf '%s:%s' "$1" "${SECRET[$1]}" | base64 -w0)
 
 # ---- 6. Start idp -------------------------------------------------------------
 
-start_idp() {
-	local port
-	for _ in 1 2 3 4 5; do
-		port=$(free_port)
-		export IDP_LISTEN=127.0.0.1:$port IDP_ISSUER=http://127.0.0.1:$port
-		URL=$IDP_ISSUER
-		"$IDP_BIN" >>"$work/idp.log" 2>&1 &
-		IDP_PID=$!
-		for _ in $(seq 1 100); do
-			curl -fsS "$URL/readyz" >/dev/null 2>&1 && return 0
-			kill -0 "$IDP_PID" 2>/dev/null || break
-			sleep 0.1
-		done
-		kill "$IDP_PID" 2>/dev/null || true
-		wait "$IDP_PID" 2>/dev/null || true
-		IDP_PID=
-	done
-	tail -20 "$work/idp.log" >&2
-	die "idp did not start"
-}
-start_idp
+stack_start_idp || die "idp did not start"
+URL=$IDP_URL
 sleep 1
 # A process and its children (oidc-provider with PEER_PROCS > 1).
 family() { echo "$1"; pgrep -P "$1" || true; }
@@ -330,6 +333,7 @@ fi
 
 export BENCH_LUA=$root/bench/wrk
 RESULTS=$work/results.tsv
+MAIN_RESULTS=$RESULTS
 : >"$RESULTS"
 # Peak RSS per workload: writing 5 to clear_refs resets VmHWM (Linux >= 4.0).
 reset_peak() {
@@ -373,15 +377,21 @@ want() {	# LABEL...: is any of these workloads to be run?
 # run's writes in the middle of this one.
 settle() { psql_idp -c CHECKPOINT >/dev/null 2>&1 || true; sleep 1; }
 
+# WAL flushes (fsyncs) so far and the milliseconds they took.
+wal_flushes() { psql_idp -F ' ' -c "SELECT wal_sync, round(wal_sync_time) FROM pg_stat_wal"; }
+
 # measure LABEL CONNS SCRIPT URL [WRK-THREADS] [PID]: one wrk run; the
 # BENCH_* variables of the call reach the Lua script. Appends a row:
 # label conns rps p50_us p99_us non2xx sockerr exhausted peak_kib requests
+# wal_flushes wal_flush_ms
 measure() {
 	local label=$1 c=$2 script=$3 url=$4 t=${5:-$THREADS} pid=${6:-$IDP_PID} out line hwm
+	local s0 ms0 s1 ms1
 	[ "$c" -lt "$t" ] && t=$c
 	want "$label" || return 0
 	settle
 	reset_peak "$pid"
+	read -r s0 ms0 < <(wal_flushes)
 	local prof='' perf_pid=''
 	if [ $profile = 1 ]; then
 		prof=$work/profile/$(tr -c 'a-zA-Z0-9\n' '-' <<<"$label" | tr -s '-')-$c
@@ -394,13 +404,19 @@ measure() {
 		{ echo "$out" >&2; die "wrk failed for $label"; }
 	[ -n "$perf_pid" ] && profile_report "$prof" "$perf_pid" "$pid"
 	line=$(grep '^BENCHRESULT' <<<"$out") || { echo "$out" >&2; die "no result for $label"; }
+	read -r s1 ms1 < <(wal_flushes)
 	hwm=$(status_kib "$pid" VmHWM)
-	[ "$pid" = "$IDP_PID" ] && [ "$hwm" -gt "$PEAK_KIB" ] && PEAK_KIB=$hwm
+	# The peak of the idp measured, not of a --before build or the peer.
+	if [ "$pid" = "$IDP_PID" ] && [ "$RESULTS" = "$MAIN_RESULTS" ] &&
+		[ "$hwm" -gt "$PEAK_KIB" ]; then
+		PEAK_KIB=$hwm
+	fi
 	# shellcheck disable=SC2086
 	eval "local ${line#BENCHRESULT }"
 	# shellcheck disable=SC2154
-	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$c" "$rps" "$p50_us" \
-		"$p99_us" "$non2xx" "$sockerr" "$exhausted" "$hwm" "$requests" >>"$RESULTS"
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$c" "$rps" \
+		"$p50_us" "$p99_us" "$non2xx" "$sockerr" "$exhausted" "$hwm" "$requests" \
+		"$((s1 - s0))" "$((ms1 - ms0))" >>"$RESULTS"
 	say "$(printf '%-34s %3s conns %9s req/s  p50 %6.2f ms  p99 %7.2f ms  bad %s%s' \
 		"$label" "$c" "$rps" "$(calc %.3f "$p50_us / 1000")" \
 		"$(calc %.3f "$p99_us / 1000")" "$non2xx" \
@@ -415,41 +431,156 @@ AUTHZ_PATH="/authorize?response_type=code&client_id=$RP&redirect_uri=$(jq -rn \
 	--arg u "$REDIRECT" '$u|@uri')&scope=openid%20profile%20email%20organisation&state=bench-state&nonce=bench-nonce&code_challenge=$CHALLENGE&code_challenge_method=S256"
 CREDS=$work/dir/credentials.tsv
 NEXT_USER=0	# people not signed in yet (logins use each person once)
-prep() {	# MODE COUNT OUT
+prep() {	# MODE COUNT OUT [OPTIONS]
 	node bench/prep.mjs "$1" --issuer "$URL" --client "$RP" --redirect "$REDIRECT" \
 		--challenge "$CHALLENGE" --creds "$CREDS" --from "$NEXT_USER" --count "$2" \
-		--out "$3" --concurrency 8 || die "bench/prep.mjs $1"
+		--out "$3" --concurrency 8 "${@:4}" || die "bench/prep.mjs $1"
 	NEXT_USER=$((NEXT_USER + $2))
 }
 
+
+# The relying party's side of the workloads, on idp or on the peer: where
+# they go, its client's Basic header, the authorization request, the SSO
+# sessions that mint codes and the session cookie's name ("": each line is
+# a whole Cookie header).
+use_idp() {
+	T_URL=$URL T_PID=$IDP_PID T_AUTH=$(basic $RP) T_PATH=$AUTHZ_PATH
+	T_SESSIONS=$work/sessions.txt T_COOKIE=idp_session
+}
 
 # mint_codes SECONDS CONNS: GET /authorize with a session, for SECONDS;
 # the codes go to $work/codes.txt. Not measured.
 mint_codes() {
 	rm -rf "$work/mint" && mkdir "$work/mint"
-	BENCH_POOL=$work/sessions.txt BENCH_COOKIE=idp_session BENCH_PATH=$AUTHZ_PATH \
+	BENCH_POOL=$T_SESSIONS BENCH_COOKIE=$T_COOKIE BENCH_PATH=$T_PATH \
 		BENCH_OUT=$work/mint/codes BENCH_NTHREADS=$THREADS wrk -t"$THREADS" -c"$2" -d"$1s" --timeout 10s \
-		-s bench/wrk/mint.lua "$URL" >"$work/mint.log" 2>&1 || die "minting codes"
+		-s bench/wrk/mint.lua "$T_URL" >"$work/mint.log" 2>&1 || die "minting codes"
 	cat "$work"/mint/codes.* >"$work/codes.txt"
 	wc -l <"$work/codes.txt"
 }
 # mint_tokens N: N code exchanges whose access and refresh tokens go to
-# $work/access.txt and $work/refresh.txt (pools for the next workloads).
+# $work/access.txt and $work/refresh.txt (pools for the next workloads), in
+# rounds of minting codes for 2 s and exchanging them at once, until there
+# are N: a loaded machine (a sanitizer build, other work) needs more rounds.
+# Each round exchanges all its codes (a pool smaller than wrk's connections
+# would stop its threads at once), and the surplus is left over.
+# Answers the target gives when it is too busy (503, Retry-After) only cost
+# a round; any other refusal is a real error and ends the benchmark.
 mint_tokens() {
-	local n=$1 got
-	mint_codes 2 16 >/dev/null
-	head -n "$n" "$work/codes.txt" >"$work/codes-pool.txt"
-	rm -rf "$work/capture" && mkdir "$work/capture"
-	BENCH_POOL=$work/codes-pool.txt BENCH_AUTH=$(basic $RP) BENCH_REDIRECT=$REDIRECT \
-		BENCH_VERIFIER=$VERIFIER BENCH_CAPTURE=$work/capture/tokens BENCH_NTHREADS=$THREADS \
-		wrk -t"$THREADS" -c16 -d4s --timeout 10s -s bench/wrk/code.lua "$URL" \
-		>"$work/capture.log" 2>&1 || die "minting tokens"
-	cat "$work"/capture/tokens.* >"$work/tokens.tsv"
-	cut -f1 "$work/tokens.tsv" >"$work/access.txt"
-	cut -f2 "$work/tokens.tsv" >"$work/refresh.txt"
-	got=$(wc -l <"$work/tokens.tsv")
-	[ "$got" -ge $((n / 2)) ] || die "minted only $got of $n token sets"
+	local n=$1 got=0 round=0 before refused
+	: >"$work/tokens.tsv"
+	: >"$work/refused.txt"
+	while [ "$got" -lt "$n" ]; do
+		round=$((round + 1))
+		[ $round -le 30 ] || die "minted only $got of $n token sets in 30 rounds"
+		mint_codes 2 16 >/dev/null
+		head -n "$n" "$work/codes.txt" >"$work/codes-pool.txt"
+		rm -rf "$work/capture" && mkdir "$work/capture"
+		BENCH_POOL=$work/codes-pool.txt BENCH_AUTH=$T_AUTH BENCH_REDIRECT=$REDIRECT \
+			BENCH_VERIFIER=$VERIFIER BENCH_CAPTURE=$work/capture/tokens BENCH_NTHREADS=$THREADS \
+			wrk -t"$THREADS" -c16 -d4s --timeout 10s -s bench/wrk/code.lua "$T_URL" \
+			>"$work/capture.log" 2>&1 || die "minting tokens"
+		cat "$work"/capture/tokens.*.bad >>"$work/refused.txt"
+		refused=$(awk -F'\t' '$1 != 503' "$work/refused.txt" | head -3)
+		[ -z "$refused" ] || die "code exchanges refused while minting tokens: $refused"
+		before=$got
+		for f in "$work"/capture/tokens.*; do
+			case $f in *.bad) ;; *) cat "$f" >>"$work/tokens.tsv" ;; esac
+		done
+		got=$(wc -l <"$work/tokens.tsv")
+		[ "$got" -gt "$before" ] || [ "$(wc -l <"$work/codes-pool.txt")" -lt 64 ] ||
+			die "a round of minting tokens issued none ($(wc -l <"$work/refused.txt") busy answers)"
+	done
+	[ "$round" = 1 ] || say "minted $got token sets in $round rounds"
+	head -n "$n" "$work/tokens.tsv" | cut -f1 >"$work/access.txt"
+	head -n "$n" "$work/tokens.tsv" | cut -f2 >"$work/refresh.txt"
 }
+
+# The workloads on the target use_idp or use_peer chose; CONNS each.
+CC_BODY="grant_type=client_credentials&scope=api.read"
+run_cc() {	# CLIENT-ID LABEL CONNS [AUTH]
+	BENCH_METHOD=POST BENCH_BODY=$CC_BODY BENCH_AUTH=${4:-$(basic "$1")} \
+		measure "client_credentials, $2" "$3" static.lua "$T_URL/token" "$THREADS" "$T_PID"
+}
+# Each request a new code for a signed-in person (code row, session touch).
+run_authz() {
+	want "authorization request (SSO session)" || return 0
+	rm -rf "$work/mint" && mkdir "$work/mint"
+	BENCH_POOL=$T_SESSIONS BENCH_COOKIE=$T_COOKIE BENCH_PATH=$T_PATH \
+		BENCH_OUT=$work/mint/codes measure "authorization request (SSO session)" "$1" \
+		mint.lua "$T_URL" "$THREADS" "$T_PID"
+}
+# Codes live at most 60 s: mint right before each run, for 1.5 times the
+# run (at most 45 s minus the run), and exchange them at once: no code is
+# older than 45 s plus a second of settling when it is used.
+code_s=$duration
+[ "$code_s" -gt 25 ] && code_s=25
+run_code() {
+	local mint_s=$((code_s * 3 / 2)) n
+	want "authorization code exchange" || return 0
+	[ $mint_s -gt $((45 - code_s)) ] && mint_s=$((45 - code_s))
+	[ $mint_s -lt 2 ] && mint_s=2
+	n=$(mint_codes "$mint_s" "$MAXC")
+	say "minted $n codes in $mint_s s"
+	duration=$code_s BENCH_POOL=$work/codes.txt BENCH_AUTH=$T_AUTH \
+		BENCH_REDIRECT=$REDIRECT BENCH_VERIFIER=$VERIFIER \
+		measure "authorization code exchange" "$1" code.lua "$T_URL" "$THREADS" "$T_PID"
+}
+# From 2,000 grants; each answer's new refresh token is used again later.
+run_refresh() {
+	want "refresh (rotating)" || return 0
+	mint_tokens 2000
+	BENCH_POOL=$work/refresh.txt BENCH_AUTH=$T_AUTH \
+		measure "refresh (rotating)" "$1" refresh.lua "$T_URL" "$THREADS" "$T_PID"
+}
+
+# "Before": the workloads that write, measured again right after each
+# measurement, committed as before every commit waited for its WAL flush.
+#   --before async  the same idp; the cluster's synchronous_commit = off
+#                   (what idp set on its own connections before)
+#   --before DIR    the idp of another build directory (an older commit)
+#                   against the same database, clients and sessions
+BEFORE_RESULTS=$work/before.tsv
+: >"$BEFORE_RESULTS"
+sync_commit() {	# on|off, for the whole cluster
+	if [ "$1" = off ]; then
+		psql_idp -c "ALTER SYSTEM SET synchronous_commit = off" >/dev/null
+	else
+		psql_idp -c "ALTER SYSTEM RESET synchronous_commit" >/dev/null
+	fi
+	psql_idp -c "SELECT pg_reload_conf()" >/dev/null
+	sleep 0.5
+}
+switch_idp() {	# BINARY: restart idp from it (same settings)
+	stack_stop_idp || die "idp did not stop cleanly"
+	IDP_BIN=$1 stack_start_idp || die "$1 did not start"
+	URL=$IDP_URL
+}
+# measure_writes LABEL FUNCTION ARGS...: FUNCTION ARGS, then "before" too.
+measure_writes() {
+	local label=$1
+	shift
+	want "$label" || return 0
+	use_idp
+	"$@"
+	[ -n "$before" ] || return 0
+	RESULTS=$BEFORE_RESULTS
+	if [ "$before" = async ]; then
+		sync_commit off
+	else
+		switch_idp "$BEFORE_BIN"
+	fi
+	use_idp
+	"$@"
+	if [ "$before" = async ]; then
+		sync_commit on
+	else
+		switch_idp "$AFTER_BIN"
+	fi
+	use_idp
+	RESULTS=$MAIN_RESULTS
+}
+AFTER_BIN=$IDP_BIN
 
 say "measuring, $duration s per run, connections: $conns"
 LOAD_BEFORE=$(cut -d' ' -f1 /proc/loadavg)
@@ -462,45 +593,32 @@ done
 for c in $conns; do
 	measure "jwks" "$c" static.lua "$URL/jwks"
 done
-CC_BODY="grant_type=client_credentials&scope=api.read"
-for v in cc-opaque:opaque cc-jwt-es256:"JWT ES256" cc-jwt-rs256:"JWT RS256" \
+use_idp
+for c in $conns; do
+	measure_writes "client_credentials, opaque" run_cc cc-opaque opaque "$c"
+done
+for v in cc-jwt-es256:"JWT ES256" cc-jwt-rs256:"JWT RS256" \
 	cc-jwt-default:"JWT, default alg (ES256)"; do
-	id=${v%%:*}
 	for c in $conns; do
-		BENCH_METHOD=POST BENCH_BODY=$CC_BODY BENCH_AUTH=$(basic "$id") \
-			measure "client_credentials, ${v#*:}" "$c" static.lua "$URL/token"
+		run_cc "${v%%:*}" "${v#*:}" "$c"
 	done
 done
 
 # Sessions to mint codes with: 64 people sign in (real password logins).
-if want "authorization code exchange" "refresh (rotating)" "userinfo" \
-	"introspection (opaque)" "mixed: password login" "mixed: userinfo during logins"; then
+if want "authorization request (SSO session)" "authorization code exchange" \
+	"refresh (rotating)" "userinfo" "introspection (opaque)" "mixed: password login" \
+	"mixed: userinfo during logins"; then
 	say "signing in 64 people for the SSO sessions that mint codes"
 	prep sessions 64 "$work/sessions.txt"
 fi
-
-# Codes live at most 60 s: mint right before each run, for 1.5 times the
-# run (at most 45 s minus the run), and exchange them at once: no code is
-# older than 45 s plus a second of settling when it is used.
-code_s=$duration
-[ "$code_s" -gt 25 ] && code_s=25
 for c in $conns; do
-	want "authorization code exchange" || continue
-	mint_s=$((code_s * 3 / 2))
-	[ $mint_s -gt $((45 - code_s)) ] && mint_s=$((45 - code_s))
-	[ $mint_s -lt 2 ] && mint_s=2
-	n=$(mint_codes "$mint_s" "$MAXC")
-	say "minted $n codes in $mint_s s"
-	duration=$code_s BENCH_POOL=$work/codes.txt BENCH_AUTH=$(basic $RP) \
-		BENCH_REDIRECT=$REDIRECT BENCH_VERIFIER=$VERIFIER \
-		measure "authorization code exchange" "$c" code.lua "$URL"
+	measure_writes "authorization request (SSO session)" run_authz "$c"
 done
-
 for c in $conns; do
-	want "refresh (rotating)" || continue
-	mint_tokens 2000
-	BENCH_POOL=$work/refresh.txt BENCH_AUTH=$(basic $RP) \
-		measure "refresh (rotating)" "$c" refresh.lua "$URL"
+	measure_writes "authorization code exchange" run_code "$c"
+done
+for c in $conns; do
+	measure_writes "refresh (rotating)" run_refresh "$c"
 done
 if want "userinfo" "introspection (opaque)"; then
 	mint_tokens 2000
@@ -569,7 +687,8 @@ PEER_RESULTS=$work/peer.tsv
 : >"$PEER_RESULTS"
 PEER_VERSION=
 if [ $peer = 1 ] && want discovery jwks "client_credentials, opaque" \
-	"client_credentials, JWT ES256"; then
+	"client_credentials, JWT ES256" "authorization request (SSO session)" \
+	"authorization code exchange" "refresh (rotating)"; then
 	say "installing oidc-provider (bench/peer, npm ci)"
 	(cd bench/peer && npm ci --no-audit --no-fund --loglevel=error >/dev/null) ||
 		die "npm ci in bench/peer"
@@ -578,6 +697,10 @@ if [ $peer = 1 ] && want discovery jwks "client_credentials, opaque" \
 	export PEER_OPAQUE_ID=cc-opaque PEER_OPAQUE_SECRET PEER_JWT_ID=cc-jwt-es256 PEER_JWT_SECRET
 	PEER_OPAQUE_SECRET=$(ppass)
 	PEER_JWT_SECRET=$(ppass)
+	# The relying party of the code and refresh workloads, and the people.
+	export PEER_RP_ID=$RP PEER_RP_SECRET PEER_RP_REDIRECT=$REDIRECT
+	PEER_RP_SECRET=$(ppass)
+	export PEER_USERS=$work/dir/users.csv PEER_CREDS=$CREDS
 	export PEER_KEY_DIR=$IDP_KEY_DIR PEER_PORT
 	PEER_PORT=$(free_port)
 	PEER_URL=http://127.0.0.1:$PEER_PORT
@@ -592,7 +715,11 @@ if [ $peer = 1 ] && want discovery jwks "client_credentials, opaque" \
 	sleep 1
 	PEER_IDLE_KIB=$(status_kib "$PEER_PID" VmRSS)
 	peer_basic() { printf 'Basic %s' "$(printf '%s:%s' "$1" "$2" | base64 -w0)"; }
-	RESULTS_SAVE=$RESULTS
+	use_peer() {
+		T_URL=$PEER_URL T_PID=$PEER_PID T_AUTH=$(peer_basic "$PEER_RP_ID" "$PEER_RP_SECRET")
+		T_PATH=/auth${AUTHZ_PATH#/authorize} T_SESSIONS=$work/peer-sessions.txt T_COOKIE=
+	}
+	use_peer
 	RESULTS=$PEER_RESULTS
 	for c in $conns; do
 		measure "discovery" "$c" static.lua "$PEER_URL/.well-known/openid-configuration" \
@@ -602,18 +729,26 @@ if [ $peer = 1 ] && want discovery jwks "client_credentials, opaque" \
 		measure "jwks" "$c" static.lua "$PEER_URL/jwks" "$THREADS" "$PEER_PID"
 	done
 	for c in $conns; do
-		BENCH_METHOD=POST BENCH_BODY=$CC_BODY \
-			BENCH_AUTH=$(peer_basic "$PEER_OPAQUE_ID" "$PEER_OPAQUE_SECRET") \
-			measure "client_credentials, opaque" "$c" static.lua "$PEER_URL/token" \
-			"$THREADS" "$PEER_PID"
+		run_cc "$PEER_OPAQUE_ID" opaque "$c" "$(peer_basic "$PEER_OPAQUE_ID" "$PEER_OPAQUE_SECRET")"
 	done
 	for c in $conns; do
-		BENCH_METHOD=POST BENCH_BODY=$CC_BODY \
-			BENCH_AUTH=$(peer_basic "$PEER_JWT_ID" "$PEER_JWT_SECRET") \
-			measure "client_credentials, JWT ES256" "$c" static.lua "$PEER_URL/token" \
-			"$THREADS" "$PEER_PID"
+		run_cc "$PEER_JWT_ID" "JWT ES256" "$c" "$(peer_basic "$PEER_JWT_ID" "$PEER_JWT_SECRET")"
 	done
-	RESULTS=$RESULTS_SAVE
+	if want "authorization request (SSO session)" "authorization code exchange" \
+		"refresh (rotating)"; then
+		say "signing 64 people in at oidc-provider (its login interaction)"
+		URL=$PEER_URL prep peer-sessions 64 "$T_SESSIONS" --authorize /auth
+	fi
+	for c in $conns; do
+		run_authz "$c"
+	done
+	for c in $conns; do
+		run_code "$c"
+	done
+	for c in $conns; do
+		run_refresh "$c"
+	done
+	RESULTS=$MAIN_RESULTS
 fi
 
 # ---- 9. The report ---------------------------------------------------------------
@@ -674,13 +809,35 @@ report() {
 		echo
 		echo "oidc-provider idle RSS: $(mib "$PEER_IDLE_KIB") MiB."
 	fi
+	if [ -s "$BEFORE_RESULTS" ]; then
+		echo
+		echo "### Durability: after and before"
+		echo
+		if [ "$before" = async ]; then
+			echo "After: every commit waits for its WAL flush (synchronous_commit = on)." \
+				"Before: the same idp, the cluster at synchronous_commit = off, measured right after each \"after\" run."
+		else
+			echo "After: $(basename "$build"). Before: $BEFORE_BIN ($("$BEFORE_BIN" --version 2>/dev/null | head -1))," \
+				"against the same database, measured right after each \"after\" run."
+		fi
+		echo
+		echo "| workload | conns | after req/s | before req/s | after/before | after p99 ms | before p99 ms | after: requests per WAL flush | after: mean flush ms | before non-2xx |"
+		echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+		awk -F'\t' 'NR == FNR { r[$1 "|" $2] = $3; p[$1 "|" $2] = $5
+				n[$1 "|" $2] = $10; f[$1 "|" $2] = $11; ms[$1 "|" $2] = $12; next }
+			{ k = $1 "|" $2; printf "| %s | %s | %.0f | %.0f | %.2f | %.2f | %.2f | %s | %s | %s |\n",
+				$1, $2, r[k], $3, r[k] / $3, p[k] / 1000, $5 / 1000,
+				(f[k] > 0 ? sprintf("%.1f", n[k] / f[k]) : "-"),
+				(f[k] > 0 ? sprintf("%.2f", ms[k] / f[k]) : "-"), $6 + $7 }' \
+			"$RESULTS" "$BEFORE_RESULTS"
+	fi
 	if [ $smoke = 1 ]; then
 		echo
 		echo "(smoke run: the figures only show that every workload ran; no targets)"
 		return
 	fi
 	echo
-	echo "### Targets (issue 5)"
+	echo "### Targets (issues 5 and 8)"
 	echo
 	targets
 }
@@ -702,12 +859,14 @@ targets() {
 		print "| target | measured | |"
 		print "|---|---|---|"
 		if (peer == 1) {
-			k = "client_credentials, JWT ES256|" c
-			if (k in prps) row("client_credentials, JWT ES256: >= 3x oidc-provider",
-				sprintf("%.2fx at %s connections", rps[k] / prps[k], c), rps[k] >= 3 * prps[k])
-			k = "client_credentials, opaque|" c
-			if (k in prps) row("client_credentials, opaque: >= 2x oidc-provider",
-				sprintf("%.2fx at %s connections", rps[k] / prps[k], c), rps[k] >= 2 * prps[k])
+			n = split("client_credentials, JWT ES256|8|client_credentials, opaque|2|" \
+				"authorization code exchange|3|refresh (rotating)|3", pt, "|")
+			for (i = 1; i < n; i += 2) {
+				k = pt[i] "|" c
+				if (k in prps && k in rps) row(sprintf("%s: >= %sx oidc-provider", pt[i], pt[i + 1]),
+					sprintf("%.2fx at %s connections", rps[k] / prps[k], c),
+					rps[k] >= pt[i + 1] * prps[k])
+			}
 		}
 		split("discovery jwks", s, " ")
 		for (i = 1; i <= 2; i++) {
@@ -746,7 +905,7 @@ status=0
 if [ $smoke = 1 ]; then
 	bad=$(awk -F'\t' '$6 > 0 || $7 > 0 || $8 > 0 || $10 == 0 { print "  " $1 " (" $2 " conns): " \
 		$10 " requests, " $6 " unexpected statuses, " $7 " socket errors" \
-		($8 > 0 ? ", pool ran dry" : "") }' "$RESULTS" "$PEER_RESULTS")
+		($8 > 0 ? ", pool ran dry" : "") }' "$RESULTS" "$PEER_RESULTS" "$BEFORE_RESULTS")
 	if [ -n "$bad" ]; then
 		say "smoke: these workloads did not answer as expected:"
 		echo "$bad" >&2
@@ -756,17 +915,6 @@ if [ $smoke = 1 ]; then
 		say "smoke: every workload answered as expected"
 	fi
 fi
-kill -TERM "$IDP_PID"
-rc=0
-wait "$IDP_PID" || rc=$?
-IDP_PID=
-if [ $rc -ne 0 ]; then
-	say "idp exited with status $rc after SIGTERM"
-	status=1
-fi
-if grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$work/idp.log"; then
-	say "sanitizer report in the idp log:"
-	grep -A30 -E 'Sanitizer|runtime error' "$work/idp.log" | head -60 >&2
-	status=1
-fi
+# idp must exit 0 on SIGTERM, and its log hold no sanitizer report.
+stack_stop_idp || status=1
 exit $status

@@ -20,8 +20,8 @@ const struct idp_config_entry idp_config_entries[] = {
 	  "(PEM files, mode 0600)" },
 	{ "sql_dir", IDP_DEFAULT_SQL_DIR, "directory of the numbered SQL "
 	  "migrations (idpctl migrate)" },
-	{ "worker_threads", "0", "HTTP worker threads; 0 = 4 per core "
-	  "(0-256)" },
+	{ "worker_threads", "0", "HTTP worker threads; 0 = 16 per core, at "
+	  "most 128 (0-256)" },
 	{ "db_pool_size", "0", "PostgreSQL connections; 0 = one per worker "
 	  "thread (0-200)" },
 	{ "db_connect_timeout", "3", "seconds for one connection attempt "
@@ -603,8 +603,12 @@ finish(struct idp_config *cfg, char *err, size_t errlen)
 	}
 	if (idp_config_finish_mail(cfg, err, errlen) != 0)
 		return -1;
+	/* A worker waits for PostgreSQL, and a write for its WAL flush
+	 * (about a millisecond, much more on a busy disk): throughput is
+	 * workers / latency, so there are many more workers than cores, and
+	 * PostgreSQL's group commit flushes for all of them at once. */
 	if (cfg->worker_threads == 0)
-		cfg->worker_threads = (int)(cores * 4 > 64 ? 64 : cores * 4);
+		cfg->worker_threads = (int)(cores * 16 > 128 ? 128 : cores * 16);
 	if (cfg->db_pool_size == 0)
 		cfg->db_pool_size = cfg->worker_threads;
 	if (cfg->hash_threads == 0)

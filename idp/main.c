@@ -195,7 +195,6 @@ main(int argc, char **argv)
 	}
 	ctx.db = idp_db_new(cfg.database_url, cfg.db_pool_size,
 	    cfg.db_connect_timeout, true);
-	idp_db_set_async_commit(ctx.db, true);
 	idp_db_set_deadline(ctx.db, cfg.db_request_deadline_ms);
 	if (idp_db_wait_ready(ctx.db, cfg.db_start_wait, err, sizeof(err))
 	    != IDP_OK) {
@@ -209,6 +208,7 @@ main(int argc, char **argv)
 		    "or unreadable: run 'idpctl migrate'\n");
 		goto out_db;
 	}
+	idp_db_warn_if_async(ctx.db);
 	ctx.served_paths = served = idp_router_paths_new();
 	ctx.metrics = idp_metrics_new(ctx.served_paths);
 	ctx.pub = idp_pubring_new();

@@ -6,7 +6,9 @@
 --   BENCH_REDIRECT  the redirect_uri the codes were issued for
 --   BENCH_VERIFIER  the PKCE code_verifier of every code
 --   BENCH_CAPTURE   optional: write "access_token<TAB>refresh_token" of
---                   every answer to BENCH_CAPTURE.<tid> (minting pools)
+--                   every answer to BENCH_CAPTURE.<tid> (minting pools),
+--                   and the status and start of the body of every other
+--                   answer to BENCH_CAPTURE.<tid>.bad
 local lib = dofile(os.getenv("BENCH_LUA") .. "/lib.lua")
 counts = 0
 local codes
@@ -25,10 +27,16 @@ function init(args)
   local capture = os.getenv("BENCH_CAPTURE")
   if capture and capture ~= "" then
     out = assert(io.open(capture .. "." .. tid, "w"))
+    local refused = assert(io.open(capture .. "." .. tid .. ".bad", "w"))
     counts = 1
     response = function(status, hdrs, body)
       if status == DRY then return end
-      if status ~= 200 then bad = bad + 1 return end
+      if status ~= 200 then
+        bad = bad + 1
+        refused:write(status, "\t", string.sub(body or "", 1, 200), "\n")
+        refused:flush()
+        return
+      end
       local at = string.match(body, '"access_token":"([^"]+)"')
       local rt = string.match(body, '"refresh_token":"([^"]+)"')
       out:write(at, "\t", rt or "", "\n")

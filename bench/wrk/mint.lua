@@ -1,8 +1,9 @@
 -- Mints authorization codes through the real front channel: GET /authorize
--- with the SSO session cookie of a signed-in person answers 302 to the
--- client with a code, no password asked. Not a measured workload.
+-- with the SSO session cookie of a signed-in person answers 302 (or 303)
+-- to the client with a code, no password asked. Not a measured workload.
 --   BENCH_POOL   session cookie values, one a line (rotated)
---   BENCH_COOKIE the session cookie's name
+--   BENCH_COOKIE the session cookie's name; empty: each line of the pool
+--                is a whole Cookie header (the peer's signed cookies)
 --   BENCH_PATH   the /authorize?... path and query
 --   BENCH_OUT    codes go to BENCH_OUT.<tid>, one a line
 local lib = dofile(os.getenv("BENCH_LUA") .. "/lib.lua")
@@ -17,8 +18,9 @@ function init(args)
   local path = os.getenv("BENCH_PATH")
   local name = os.getenv("BENCH_COOKIE")
   for _, s in ipairs(lib.lines(os.getenv("BENCH_POOL"))) do
-    table.insert(reqs, wrk.format("GET", path,
-      { ["Cookie"] = name .. "=" .. s }))
+    local cookie = s
+    if name ~= nil and name ~= "" then cookie = name .. "=" .. s end
+    table.insert(reqs, wrk.format("GET", path, { ["Cookie"] = cookie }))
   end
   assert(#reqs > 0, "no sessions for this thread")
   out = assert(io.open(os.getenv("BENCH_OUT") .. "." .. tid, "w"))
@@ -32,7 +34,7 @@ end
 function response(status, headers, body)
   local loc = headers["Location"] or headers["location"]
   local code = loc and string.match(loc, "[?&]code=([^&]+)")
-  if status ~= 302 or code == nil then bad = bad + 1 return end
+  if (status ~= 302 and status ~= 303) or code == nil then bad = bad + 1 return end
   out:write(code, "\n")
 end
 

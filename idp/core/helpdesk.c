@@ -72,7 +72,7 @@ idp_helpdesk_set_disabled(struct idp_dbconn *c, const struct idp_operator *op,
 	struct idp_ended e = { 0 };
 	enum idp_err rc;
 
-	if ((rc = idp_store_tx_begin_durable(c)) != IDP_OK)
+	if ((rc = idp_db_begin(c)) != IDP_OK)
 		return rc;
 	rc = idp_store_user_set_disabled_id(c, user_id, disabled);
 	if (rc == IDP_OK && disabled)
@@ -92,7 +92,7 @@ idp_helpdesk_end_sessions(struct idp_dbconn *c, const struct idp_operator *op,
 	struct idp_ended e = { 0 };
 	enum idp_err rc;
 
-	if ((rc = idp_store_tx_begin_durable(c)) != IDP_OK)
+	if ((rc = idp_db_begin(c)) != IDP_OK)
 		return rc;
 	rc = end_all(c, op, user_id, IDP_GRANTS_OF_SESSIONS, "helpdesk", &e);
 	if (rc == IDP_OK)
@@ -126,7 +126,7 @@ idp_helpdesk_erase(struct idp_dbconn *c, const struct idp_operator *op,
 	struct idp_ended e = { 0 };
 	enum idp_err rc;
 
-	if ((rc = idp_store_tx_begin_durable(c)) != IDP_OK)
+	if ((rc = idp_db_begin(c)) != IDP_OK)
 		return rc;
 	rc = end_all(c, op, user_id, IDP_GRANTS_ALL, "deleted", &e);
 	if (rc == IDP_OK)

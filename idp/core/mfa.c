@@ -69,9 +69,11 @@ idp_mfa_reset_tx(struct idp_dbconn *c, struct idp_mfa_reset *r)
 	end.grants = IDP_GRANTS_OF_SESSIONS;
 	end.reason = "mfa_reset";
 	end.request_id = r->request_id;
+	end.give_up = r->logout_give_up;
 	if ((rc = idp_session_end_tx(c, &end)) != IDP_OK)
 		return rc;
 	r->sessions = end.sessions;
 	r->revoked = end.revoked;
+	r->notified = end.notified;
 	return IDP_OK;
 }

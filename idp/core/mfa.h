@@ -49,15 +49,18 @@ const char *idp_mfa_acr(bool second_factor);
 /* The helpdesk's reset for a lost phone or security key: every second
  * factor of the person goes (TOTP, passkeys, recovery codes) and every
  * session ends with the grants issued through it, in the caller's
- * transaction (idp_store_tx_begin_durable). The caller audits, with the
+ * transaction (idp_db_begin). The caller audits, with the
  * counts. The person signs in with the password and enrols again. */
 struct idp_mfa_reset {
 	long long user_id;
 	const char *request_id;	/* for the log line; may be NULL */
+	int64_t logout_give_up;	/* how long the services' logout tokens
+				 * are retried (logout_give_up) */
 	/* the outcome */
 	long long factors;	/* rows removed */
 	int sessions;		/* sessions ended */
 	int revoked;		/* grants revoked */
+	int notified;		/* logout tokens queued for the services */
 };
 enum idp_err idp_mfa_reset_tx(struct idp_dbconn *c, struct idp_mfa_reset *r);
 

@@ -30,3 +30,26 @@ idp_reqdb_release(struct idp_req *rq)
 		rq->dbconn = NULL;
 	}
 }
+
+enum idp_err
+idp_reqdb_once(struct idp_req *rq, struct idp_resp *rs,
+    enum idp_err (*fn)(struct idp_req *, struct idp_resp *, void *),
+    void *arg)
+{
+	struct idp_dbconn *c;
+	enum idp_err rc, done;
+
+	if ((rc = idp_reqdb(rq, &c)) != IDP_OK ||
+	    (rc = idp_db_begin(c)) != IDP_OK)
+		return rc;
+	rc = fn(rq, rs, arg);
+	if (rq->dbconn != c) {
+		/* Given back, and so rolled back, meanwhile. */
+		*rs = (struct idp_resp){ 0 };
+		return rc != IDP_OK ? rc : IDP_ERR_INTERNAL;
+	}
+	if ((done = idp_db_commit(c)) == IDP_OK)
+		return rc;
+	*rs = (struct idp_resp){ 0 };
+	return done;
+}

@@ -34,7 +34,7 @@ idp_session_end(struct idp_dbconn *c, struct idp_session_end *e)
 {
 	enum idp_err rc;
 
-	if ((rc = idp_store_tx_begin_durable(c)) != IDP_OK)
+	if ((rc = idp_db_begin(c)) != IDP_OK)
 		return rc;
 	if ((rc = idp_session_end_tx(c, e)) != IDP_OK ||
 	    (rc = idp_db_commit(c)) != IDP_OK)

@@ -41,11 +41,11 @@ struct idp_session_end {
 	int notified;		/* back-channel logout tokens queued */
 };
 
-/* Inside the caller's transaction (idp_store_tx_begin_durable), with the
+/* Inside the caller's transaction (idp_db_begin), with the
  * event that ends the sessions. */
 enum idp_err idp_session_end_tx(struct idp_dbconn *c,
     struct idp_session_end *e);
-/* In a durable transaction of its own. */
+/* In a transaction of its own. */
 enum idp_err idp_session_end(struct idp_dbconn *c, struct idp_session_end *e);
 
 #endif

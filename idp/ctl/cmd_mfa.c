@@ -30,14 +30,16 @@ ctl_user_mfa_reset(struct ctl *c, int argc, char **argv)
 	if (e != IDP_OK)
 		return ctl_err("user mfa-reset: %s", ctl_db_msg(c, e));
 	r.user_id = u->id;
+	r.logout_give_up = c->cfg.logout_give_up;
 	if ((e = idp_db_begin(c->conn)) != IDP_OK ||
 	    (e = idp_mfa_reset_tx(c->conn, &r)) != IDP_OK) {
 		idp_db_rollback(c->conn);
 		return ctl_err("user mfa-reset: %s", ctl_db_msg(c, e));
 	}
 	if ((rc = ctl_audit(c, "mfa.reset", u->id, NULL, json_pack(
-	    "{s:I, s:i, s:i}", "factors_removed", (json_int_t)r.factors,
-	    "sessions_ended", r.sessions, "grants_revoked", r.revoked)))
+	    "{s:I, s:i, s:i, s:i}", "factors_removed", (json_int_t)r.factors,
+	    "sessions_ended", r.sessions, "grants_revoked", r.revoked,
+	    "logout_tokens", r.notified)))
 	    != 0) {
 		idp_db_rollback(c->conn);
 		return rc;

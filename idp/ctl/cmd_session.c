@@ -133,7 +133,7 @@ end_and_audit(struct ctl *c, struct idp_session_end *e)
 	enum idp_err rc;
 	int arc;
 
-	if ((rc = idp_store_tx_begin_durable(c->conn)) != IDP_OK)
+	if ((rc = idp_db_begin(c->conn)) != IDP_OK)
 		return ctl_err("%s: %s", c->cmd, ctl_db_msg(c, rc));
 	if ((rc = idp_session_end_tx(c->conn, e)) != IDP_OK) {
 		idp_db_rollback(c->conn);

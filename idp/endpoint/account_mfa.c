@@ -170,7 +170,7 @@ recovery_new(struct idp_req *rq, struct idp_resp *rs, struct acct *x)
 		return IDP_OK;
 	}
 	if ((rc = idp_reqdb(rq, &c)) != IDP_OK ||
-	    (rc = idp_store_tx_begin_durable(c)) != IDP_OK)
+	    (rc = idp_db_begin(c)) != IDP_OK)
 		return rc;
 	if ((rc = idp_factor_recovery_new(c, x->s->user.id, codes)) != IDP_OK ||
 	    (rc = idp_db_commit(c)) != IDP_OK) {

@@ -13,13 +13,56 @@
 #include "store/session.h"
 #include "util/log.h"
 
+/* The answer to a consent page that is this session's. */
+struct answer {
+	struct idp_pending *p;
+	struct idp_session *s;
+	bool allow;
+};
+
+/* What the answer writes (the consent or the refusal, its audit row, the
+ * pending login completed, the code) is one transaction
+ * (idp_reqdb_once). */
+static enum idp_err
+decide(struct idp_req *rq, struct idp_resp *rs, void *arg)
+{
+	struct answer *a = arg;
+	struct idp_pending *p = a->p;
+	struct idp_session *s = a->s;
+	struct idp_dbconn *c;
+	enum idp_err rc;
+
+	if ((rc = idp_reqdb(rq, &c)) != IDP_OK)
+		return rc;
+	if (!a->allow) {
+		if ((rc = idp_store_login_complete(c, p->digest)) != IDP_OK &&
+		    rc != IDP_ERR_CONFLICT)
+			return rc;
+		idp_flow_audit(rq, "consent.denied", s->user.id,
+		    p->client->client_id, json_pack("{s:s}", "scope",
+		    p->authz.scope));
+		return idp_flow_error(rq, rs, &p->authz, IDP_ERR_ACCESS_DENIED,
+		    "The user denied the request.");
+	}
+	/* What the page asked for: offline_access only when §11 allows it. */
+	if ((rc = idp_flow_offline(rq, p->client, &p->authz, s->user.id))
+	    != IDP_OK)
+		return rc;
+	if ((rc = idp_store_consent_put(c, s->user.id, p->client->client_id,
+	    p->authz.scope)) != IDP_OK)
+		return rc;
+	idp_flow_audit(rq, "consent.granted", s->user.id, p->client->client_id,
+	    json_pack("{s:s}", "scope", p->authz.scope));
+	return idp_flow_finish(rq, rs, p->client, &p->authz, s, p, true);
+}
+
 enum idp_err
 idp_consent_handle(struct idp_req *rq, struct idp_resp *rs)
 {
 	const char *decision = idp_req_form(rq, "decision");
-	struct idp_session *s = NULL;
+	struct answer a = { 0 };
 	struct idp_pending p;
-	struct idp_dbconn *c;
+	struct idp_session *s = NULL;
 	enum idp_err rc;
 
 	if (!rq->has_form)
@@ -43,26 +86,8 @@ idp_consent_handle(struct idp_req *rq, struct idp_resp *rs)
 	    strcmp(decision, "deny") != 0))
 		return idp_flow_trouble(rq, rs, &p, IDP_TROUBLE_BAD_FORM,
 		    "decision must be allow or deny.");
-	if ((rc = idp_reqdb(rq, &c)) != IDP_OK)
-		return rc;
-	if (!strcmp(decision, "deny")) {
-		if ((rc = idp_store_login_complete(c, p.digest)) != IDP_OK &&
-		    rc != IDP_ERR_CONFLICT)
-			return rc;
-		idp_flow_audit(rq, "consent.denied", s->user.id,
-		    p.client->client_id, json_pack("{s:s}", "scope",
-		    p.authz.scope));
-		return idp_flow_error(rq, rs, &p.authz, IDP_ERR_ACCESS_DENIED,
-		    "The user denied the request.");
-	}
-	/* What the page asked for: offline_access only when §11 allows it. */
-	if ((rc = idp_flow_offline(rq, p.client, &p.authz, s->user.id))
-	    != IDP_OK)
-		return rc;
-	if ((rc = idp_store_consent_put(c, s->user.id, p.client->client_id,
-	    p.authz.scope)) != IDP_OK)
-		return rc;
-	idp_flow_audit(rq, "consent.granted", s->user.id, p.client->client_id,
-	    json_pack("{s:s}", "scope", p.authz.scope));
-	return idp_flow_finish(rq, rs, p.client, &p.authz, s, &p, true);
+	a.p = &p;
+	a.s = s;
+	a.allow = !strcmp(decision, "allow");
+	return idp_reqdb_once(rq, rs, decide, &a);
 }

@@ -181,7 +181,7 @@ idp_factor_enrol_confirm(struct idp_req *rq, const struct idp_user *user,
 	    cred->totp_secret.len, rq->now, code, -1)) < 0)
 		return IDP_ERR_INTERNAL;
 	if ((rc = idp_reqdb(rq, &c)) != IDP_OK ||
-	    (rc = idp_store_tx_begin_durable(c)) != IDP_OK)
+	    (rc = idp_db_begin(c)) != IDP_OK)
 		return rc;
 	if ((rc = idp_store_cred_confirm(c, user->id, cred->id)) != IDP_OK ||
 	    (rc = idp_store_cred_mark_used(c, user->id, cred->id, step))

@@ -148,14 +148,12 @@ pending_new(struct idp_req *rq, struct idp_resp *rs, const struct idp_authz *z,
 			return IDP_ERR_INTERNAL;
 		}
 		rc = idp_store_login_create(c, id.digest, browser, z->client_id,
-		    js, ttl);
+		    js, ttl, session_id);
 		free(js);
 	} else {
 		rc = idp_store_login_create_local(c, id.digest, browser, next,
-		    ttl);
+		    ttl, session_id);
 	}
-	if (rc == IDP_OK && session_id != 0)
-		rc = idp_store_login_set_session(c, id.digest, session_id);
 	if (rc == IDP_OK) {
 		*login_id = idp_arena_strdup(rq->arena, id.value);
 		*csrf = idp_flow_csrf(rq, *login_id, bv);
@@ -578,11 +576,9 @@ issue_code(struct idp_req *rq, struct idp_resp *rs, const struct idp_client *c,
 	n.amr = s->amr;
 	n.claims = z->claims;
 	n.ttl = cfg->code_ttl;
+	n.session_idle_ttl = cfg->session_idle_ttl;
 	n.dpop_jkt = z->dpop_jkt;
 	rc = idp_store_code_insert(db, &n);
-	if (rc == IDP_OK)
-		rc = idp_store_session_touch(db, s->id, c->client_id,
-		    cfg->session_idle_ttl);
 	if (rc != IDP_OK) {
 		idp_secret_wipe(&code);
 		return rc;

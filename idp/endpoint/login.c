@@ -227,11 +227,11 @@ password_used(struct idp_req *rq, struct idp_dbconn *c, struct login_job *j)
 	return IDP_OK;
 }
 
-/* Back on an HTTP worker after the hash: sign in, or say no. */
+/* Sign in, or say no. */
 static enum idp_err
-login_continue(struct idp_req *rq, struct idp_resp *rs)
+sign_in(struct idp_req *rq, struct idp_resp *rs, void *arg)
 {
-	struct login_job *j = rq->async_arg;
+	struct login_job *j = arg;
 	struct idp_sign_in in = { 0 };
 	struct idp_session s = { 0 };
 	struct idp_mfa_state st = { 0 };
@@ -274,6 +274,16 @@ login_continue(struct idp_req *rq, struct idp_resp *rs)
 		return idp_flow_finish_local(rq, rs, &j->p);
 	return idp_flow_finish(rq, rs, j->p.client, &j->p.authz, &s, &j->p,
 	    false);
+}
+
+/* Back on an HTTP worker after the hash. What the outcome writes (the
+ * throttle's count and the audit row, or also the session, the pending
+ * login and the code) is one transaction: one commit, and nothing reaches
+ * the browser before it is durable. */
+static enum idp_err
+login_continue(struct idp_req *rq, struct idp_resp *rs)
+{
+	return idp_reqdb_once(rq, rs, sign_in, rq->async_arg);
 }
 
 static enum idp_err

@@ -109,7 +109,7 @@ idp_password_commit(struct idp_req *rq, struct idp_password_set *s)
 	enum idp_err rc;
 
 	if ((rc = idp_reqdb(rq, &c)) != IDP_OK ||
-	    (rc = idp_store_tx_begin_durable(c)) != IDP_OK)
+	    (rc = idp_db_begin(c)) != IDP_OK)
 		return rc;
 	s->end.request_id = rq->id;
 	s->end.give_up = rq->ctx->cfg->logout_give_up;

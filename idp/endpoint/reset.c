@@ -160,11 +160,8 @@ request_link(struct idp_req *rq, struct idp_resp *rs)
 		return rc;
 	if (!t->allowed)
 		return idp_page_reset_sent(rq, rs);
-	/* The same work either way: one transaction, a lookup and an audit
-	 * row; a known address adds two small inserts. It commits
-	 * asynchronously like a sign-in: a request lost to a crash of
-	 * PostgreSQL in the last instant is one the person makes again, and
-	 * no request waits for a WAL flush behind a login storm. */
+	/* The same work either way: one transaction (one WAL flush), a
+	 * lookup and an audit row; a known address adds two small inserts. */
 	if ((rc = idp_reqdb(rq, &c)) != IDP_OK ||
 	    (rc = idp_db_begin(c)) != IDP_OK)
 		return rc;
@@ -199,7 +196,7 @@ code_try(struct idp_req *rq, struct idp_dbconn *c, const struct idp_user *u,
 	enum idp_err rc;
 
 	idp_reset_code_digest(u->id, digits, d);
-	if ((rc = idp_store_tx_begin_durable(c)) != IDP_OK)
+	if ((rc = idp_db_begin(c)) != IDP_OK)
 		return rc;
 	rc = idp_store_reset_code_try(c, u->id, d, cfg->reset_code_tries, ok);
 	if (rc == IDP_ERR_NOT_FOUND) {

@@ -232,16 +232,37 @@ answer(struct idp_req *rq, struct idp_resp *rs, const struct grant_facts *g,
  * copy, so everything issued under its grant ends (RFC 6749 §4.1.2, RFC
  * 9700 §4.14.2). */
 static void
-revoke_on_reuse(struct idp_req *rq, struct idp_dbconn *db,
-    const struct idp_client *c, const char *event, const char *grant_id,
-    const char *reason)
+revoke_on_reuse(struct idp_req *rq, const struct idp_client *c,
+    const char *event, const char *grant_id, const char *reason)
 {
+	struct idp_dbconn *db;
+
 	IDP_WARN(event, " req=%s client=%s grant=%s", rq->id, c->client_id,
 	    grant_id ? grant_id : "-");
-	if (idp_store_grant_revoke(db, grant_id, reason) == IDP_OK &&
+	if (idp_reqdb(rq, &db) == IDP_OK &&
+	    idp_store_grant_revoke(db, grant_id, reason) == IDP_OK &&
 	    grant_id != NULL)
 		idp_flow_audit(rq, event, 0, c->client_id,
 		    json_pack("{s:s}", "grant", grant_id));
+}
+
+static enum idp_err
+code_reused(struct idp_req *rq, struct idp_resp *rs,
+    const struct idp_client *c, const char *grant_id)
+{
+	revoke_on_reuse(rq, c, "token.code_reuse", grant_id, "code reuse");
+	return idp_fail(rs, IDP_ERR_INVALID_GRANT,
+	    "The code was already used.");
+}
+
+static enum idp_err
+refresh_reused(struct idp_req *rq, struct idp_resp *rs,
+    const struct idp_client *c, const char *grant_id)
+{
+	revoke_on_reuse(rq, c, "token.refresh_reuse", grant_id,
+	    "refresh reuse");
+	return idp_fail(rs, IDP_ERR_INVALID_GRANT,
+	    "The refresh token was already used.");
 }
 
 /* §4.1.3: issued to this client, not expired, the same redirect_uri, and
@@ -272,19 +293,18 @@ check_code(struct idp_resp *rs, const struct idp_client *c,
 	return IDP_OK;
 }
 
-/* Use the code once; d receives its digest, which the store links to the
- * grant it becomes. */
+/* Read the code (a code seen before is a replay); d receives its
+ * digest, which the issuing statement uses up. */
 static enum idp_err
-redeem_code(struct idp_req *rq, struct idp_resp *rs,
+read_code(struct idp_req *rq, struct idp_resp *rs,
     const struct idp_client *c, unsigned char d[IDP_SHA256_LEN],
     struct idp_code **k)
 {
 	const char *code = idp_req_form(rq, "code");
-	const char *redirect_uri = idp_req_form(rq, "redirect_uri");
 	struct idp_dbconn *db;
 	enum idp_err rc;
 
-	if (code == NULL || redirect_uri == NULL)
+	if (code == NULL || idp_req_form(rq, "redirect_uri") == NULL)
 		return idp_fail(rs, IDP_ERR_INVALID_REQUEST,
 		    "code and redirect_uri are required.");
 	if (strlen(code) != IDP_TOKEN_CHARS)
@@ -293,23 +313,32 @@ redeem_code(struct idp_req *rq, struct idp_resp *rs,
 	if ((rc = idp_reqdb(rq, &db)) != IDP_OK)
 		return rc;
 	idp_sha256_str(code, d);
-	rc = idp_store_code_consume(db, rq->arena, d, rq->dpop_jkt, k);
+	rc = idp_store_code_get(db, rq->arena, d, rq->dpop_jkt, k);
 	if (rc == IDP_ERR_FORBIDDEN)
 		return idp_fail(rs, IDP_ERR_INVALID_GRANT, "The code is bound "
 		    "to a DPoP key: send a DPoP proof of that key.");
-	if (rc == IDP_ERR_CONFLICT) {
-		revoke_on_reuse(rq, db, c, "token.code_reuse", (*k)->grant_id,
-		    "code reuse");
-		return idp_fail(rs, IDP_ERR_INVALID_GRANT,
-		    "The code was already used.");
-	}
+	if (rc == IDP_ERR_CONFLICT)
+		return code_reused(rq, rs, c, (*k)->grant_id);
 	if (rc == IDP_ERR_NOT_FOUND)
 		return idp_fail(rs, IDP_ERR_INVALID_GRANT,
 		    "The code is not valid.");
-	if (rc != IDP_OK)
-		return rc;
-	return check_code(rs, c, *k, redirect_uri,
-	    idp_req_form(rq, "code_verifier"));
+	return rc;
+}
+
+/* A refused request uses its code or refresh token up all the same, as
+ * when it was used before it was checked: the answer stays rc. */
+static enum idp_err
+burn(struct idp_req *rq, enum idp_err (*fn)(struct idp_dbconn *,
+    const unsigned char *), const unsigned char d[IDP_SHA256_LEN],
+    enum idp_err rc)
+{
+	struct idp_dbconn *db;
+	enum idp_err burnt;
+
+	if ((burnt = idp_reqdb(rq, &db)) != IDP_OK ||
+	    (burnt = fn(db, d)) != IDP_OK)
+		return burnt;
+	return rc;
 }
 
 /* The scopes of a code or refresh token, under the client's policy as it
@@ -338,29 +367,26 @@ regrant(struct idp_req *rq, struct idp_resp *rs, struct grant_facts *g,
 	return IDP_OK;
 }
 
-/* What the code stands for; its person must still be allowed in. */
+/* What the code stands for, when this client may exchange it now; its
+ * person must still be allowed in. */
 static enum idp_err
 code_facts(struct idp_req *rq, struct idp_resp *rs, const struct idp_code *k,
     struct grant_facts *g)
 {
-	struct idp_user *u = NULL;
-	struct idp_dbconn *db;
 	size_t n;
 	enum idp_err rc;
 
-	if ((rc = idp_reqdb(rq, &db)) != IDP_OK)
+	if ((rc = check_code(rs, g->client, k, idp_req_form(rq,
+	    "redirect_uri"), idp_req_form(rq, "code_verifier"))) != IDP_OK)
 		return rc;
-	rc = idp_store_user_by_id(db, rq->arena, k->user_id, &u);
-	if (rc == IDP_ERR_NOT_FOUND || (rc == IDP_OK && u->disabled))
+	if (k->user.disabled)
 		return idp_fail(rs, IDP_ERR_INVALID_GRANT,
 		    "The user is disabled.");
-	if (rc != IDP_OK)
-		return rc;
 	if (idp_scope_parse(rq->arena, k->scope, &g->scopes, &n) != IDP_OK)
 		return IDP_ERR_INTERNAL;
 	if ((rc = regrant(rq, rs, g, n)) != IDP_OK)
 		return rc;
-	g->user = u;
+	g->user = &k->user;
 	g->nonce = k->nonce;
 	g->sid = k->sid;
 	g->auth_time = k->auth_time;
@@ -370,8 +396,9 @@ code_facts(struct idp_req *rq, struct idp_resp *rs, const struct idp_code *k,
 	return IDP_OK;
 }
 
-/* A new grant for the facts g (a code's, d its digest, or a device's, d
- * NULL), its tokens stored and answered. */
+/* A new grant for the facts g (a code's, d its digest, used up by the
+ * same statement, or a device's, d NULL), its tokens stored and
+ * answered. */
 static enum idp_err
 issue_grant(struct idp_req *rq, struct idp_resp *rs, struct grant_facts *g,
     long long session_id, const unsigned char *d, char **grant)
@@ -403,6 +430,12 @@ issue_grant(struct idp_req *rq, struct idp_resp *rs, struct grant_facts *g,
 	if (rc == IDP_OK) {
 		g->id = *grant;
 		rc = answer(rq, rs, g, &t);
+	} else if (rc == IDP_ERR_CONFLICT) {
+		/* A concurrent exchange won: what it issued ends too. */
+		rc = code_reused(rq, rs, g->client, *grant);
+	} else if (rc == IDP_ERR_NOT_FOUND) {
+		rc = idp_fail(rs, IDP_ERR_INVALID_GRANT,
+		    "The code is not valid.");
 	}
 out:
 	minted_wipe(&t);
@@ -421,19 +454,21 @@ grant_code(struct idp_req *rq, struct idp_resp *rs, const struct idp_client *c)
 	if (!(c->grants & IDP_GRANT_CODE))
 		return idp_fail(rs, IDP_ERR_UNAUTHORIZED_CLIENT,
 		    "This client may not use the authorization code grant.");
-	if ((rc = redeem_code(rq, rs, c, d, &k)) != IDP_OK ||
-	    (rc = code_facts(rq, rs, k, &g)) != IDP_OK)
+	if ((rc = read_code(rq, rs, c, d, &k)) != IDP_OK)
 		return rc;
+	if ((rc = code_facts(rq, rs, k, &g)) != IDP_OK)
+		return burn(rq, idp_store_code_burn, d, rc);
 	return issue_grant(rq, rs, &g, k->session_id, d, &grant);
 }
 
-/* Use the refresh token once (§6). */
+/* Read the refresh token (one seen before is a replay, §6 and RFC 9700
+ * §4.14.2); d receives its digest, which the rotation uses up. */
 static enum idp_err
-redeem_refresh(struct idp_req *rq, struct idp_resp *rs,
-    const struct idp_client *c, struct idp_refresh **f)
+read_refresh(struct idp_req *rq, struct idp_resp *rs,
+    const struct idp_client *c, unsigned char d[IDP_SHA256_LEN],
+    struct idp_refresh **f)
 {
 	const char *token = idp_req_form(rq, "refresh_token");
-	unsigned char d[IDP_SHA256_LEN];
 	struct idp_dbconn *db;
 	enum idp_err rc;
 
@@ -446,28 +481,16 @@ redeem_refresh(struct idp_req *rq, struct idp_resp *rs,
 	if ((rc = idp_reqdb(rq, &db)) != IDP_OK)
 		return rc;
 	idp_sha256_str(token, d);
-	rc = idp_store_refresh_consume(db, rq->arena, d, rq->dpop_jkt, f);
+	rc = idp_store_refresh_get(db, rq->arena, d, rq->dpop_jkt, f);
 	if (rc == IDP_ERR_FORBIDDEN)
 		return idp_fail(rs, IDP_ERR_INVALID_GRANT, "The refresh token "
 		    "is bound to a DPoP key: send a DPoP proof of that key.");
-	if (rc == IDP_ERR_CONFLICT) {
-		revoke_on_reuse(rq, db, c, "token.refresh_reuse",
-		    (*f)->grant_id, "refresh reuse");
-		return idp_fail(rs, IDP_ERR_INVALID_GRANT,
-		    "The refresh token was already used.");
-	}
+	if (rc == IDP_ERR_CONFLICT)
+		return refresh_reused(rq, rs, c, (*f)->grant_id);
 	if (rc == IDP_ERR_NOT_FOUND)
 		return idp_fail(rs, IDP_ERR_INVALID_GRANT,
 		    "The refresh token is not valid.");
-	if (rc != IDP_OK)
-		return rc;
-	if (strcmp((*f)->client_id, c->client_id) != 0)
-		return idp_fail(rs, IDP_ERR_INVALID_GRANT,
-		    "The refresh token was issued to another client.");
-	if ((*f)->grant_revoked || (*f)->user.disabled)
-		return idp_fail(rs, IDP_ERR_INVALID_GRANT,
-		    "The refresh token was revoked.");
-	return IDP_OK;
+	return rc;
 }
 
 /* The items of v that are in ceiling. */
@@ -484,9 +507,9 @@ within(struct idp_arena *a, char *const *v, char *const *ceiling, size_t *n)
 	return o;
 }
 
-/* The grant of the refresh token, narrowed to the scope asked for: §6
- * allows a narrower scope, never a wider one. OIDC Core §12.2: the same
- * sub and auth_time, and no nonce. */
+/* The grant of the refresh token, when this client may rotate it, narrowed
+ * to the scope asked for: §6 allows a narrower scope, never a wider one.
+ * OIDC Core §12.2: the same sub and auth_time, and no nonce. */
 static enum idp_err
 refresh_facts(struct idp_req *rq, struct idp_resp *rs,
     const struct idp_refresh *f, struct grant_facts *g)
@@ -496,6 +519,12 @@ refresh_facts(struct idp_req *rq, struct idp_resp *rs,
 	size_t n, na;
 	enum idp_err rc;
 
+	if (strcmp(f->client_id, g->client->client_id) != 0)
+		return idp_fail(rs, IDP_ERR_INVALID_GRANT,
+		    "The refresh token was issued to another client.");
+	if (f->grant_revoked || f->user.disabled)
+		return idp_fail(rs, IDP_ERR_INVALID_GRANT,
+		    "The refresh token was revoked.");
 	if (idp_scope_parse(rq->arena, f->scope, &g->scopes, &n) != IDP_OK)
 		return IDP_ERR_INTERNAL;
 	if (want != NULL) {
@@ -533,22 +562,34 @@ grant_refresh(struct idp_req *rq, struct idp_resp *rs,
 	struct grant_facts g = { .client = c };
 	struct idp_refresh *f = NULL;
 	struct minted t = { 0 };
+	struct idp_rotate ro = { 0 };
+	unsigned char d[IDP_SHA256_LEN];
 	struct idp_dbconn *db;
+	char *used = NULL;
 	enum idp_err rc;
 
 	if (!(c->grants & IDP_GRANT_REFRESH))
 		return idp_fail(rs, IDP_ERR_UNAUTHORIZED_CLIENT,
 		    "This client may not use refresh tokens.");
-	if ((rc = redeem_refresh(rq, rs, c, &f)) != IDP_OK ||
-	    (rc = refresh_facts(rq, rs, f, &g)) != IDP_OK)
+	if ((rc = read_refresh(rq, rs, c, d, &f)) != IDP_OK)
 		return rc;
+	if ((rc = refresh_facts(rq, rs, f, &g)) != IDP_OK)
+		return burn(rq, idp_store_refresh_burn, d, rc);
 	if ((rc = mint_tokens(rq, &g, &t)) != IDP_OK ||
 	    (rc = idp_reqdb(rq, &db)) != IDP_OK)
 		goto out;
-	rc = idp_store_issue_refresh(db, g.id, g.scope, t.at.digest,
-	    cfg->access_token_ttl, t.rt.digest, cfg->refresh_token_ttl,
-	    rq->dpop_jkt, refresh_binding(rq, c));
-	if (rc == IDP_ERR_NOT_FOUND)
+	ro.old_digest = d;
+	ro.scope = g.scope;
+	ro.at_digest = t.at.digest;
+	ro.at_ttl = cfg->access_token_ttl;
+	ro.rt_digest = t.refresh ? t.rt.digest : NULL;
+	ro.rt_ttl = cfg->refresh_token_ttl;
+	ro.at_jkt = rq->dpop_jkt;
+	ro.rt_jkt = refresh_binding(rq, c);
+	rc = idp_store_issue_refresh(db, rq->arena, &ro, &used);
+	if (rc == IDP_ERR_CONFLICT)
+		rc = refresh_reused(rq, rs, c, used);
+	else if (rc == IDP_ERR_NOT_FOUND)
 		rc = idp_fail(rs, IDP_ERR_INVALID_GRANT,
 		    "The refresh token was revoked.");
 	else if (rc == IDP_OK)

@@ -41,11 +41,9 @@ issue(struct idp_req *rq, struct idp_resp *rs, const struct idp_client *c,
 	p.auth_time = d->auth_time;
 	p.acr = d->acr;
 	p.amr = d->amr;
-	if ((rc = idp_token_issue_person(rq, rs, &p, &grant)) != IDP_OK)
+	if ((rc = idp_token_issue_person(rq, rs, &p, &grant)) != IDP_OK ||
+	    (rc = idp_store_device_link(db, d->id, grant)) != IDP_OK)
 		return rc;
-	if (idp_reqdb(rq, &db) != IDP_OK ||
-	    idp_store_device_link(db, d->id, grant) != IDP_OK)
-		IDP_WARN("device.link_lost", " req=%s grant=%s", rq->id, grant);
 	idp_flow_audit(rq, "device.tokens", u->id, c->client_id,
 	    json_pack("{s:s, s:s}", "grant", grant, "scope", d->scope));
 	return IDP_OK;
@@ -67,11 +65,18 @@ replayed(struct idp_req *rq, struct idp_resp *rs, const struct idp_client *c,
 	    "The device code was already used.");
 }
 
-enum idp_err
-idp_token_device(struct idp_req *rq, struct idp_resp *rs,
-    const struct idp_client *c)
+/* One poll: recorded, and answered. What it writes (the poll; for the
+ * one that issues also the grant, its tokens, the link to it and the
+ * audit row) is one transaction (idp_reqdb_once). */
+struct poller {
+	const struct idp_client *client;
+};
+
+static enum idp_err
+poll_once(struct idp_req *rq, struct idp_resp *rs, void *arg)
 {
-	const char *code = idp_req_form(rq, "device_code"), *why = NULL;
+	const struct idp_client *c = ((struct poller *)arg)->client;
+	const char *why = NULL;
 	unsigned char d[IDP_SHA256_LEN];
 	struct idp_device_polled *st = NULL;
 	struct idp_device_poll poll = { 0 };
@@ -79,18 +84,9 @@ idp_token_device(struct idp_req *rq, struct idp_resp *rs,
 	enum idp_err rc, err = IDP_ERR_INTERNAL;
 	int status;
 
-	if (!(c->grants & IDP_GRANT_DEVICE_CODE))
-		return idp_fail(rs, IDP_ERR_UNAUTHORIZED_CLIENT,
-		    "This client may not use the device authorization grant.");
-	if (code == NULL)
-		return idp_fail(rs, IDP_ERR_INVALID_REQUEST,
-		    "device_code is required.");
-	if (!idp_token_syntax_ok(code))
-		return idp_fail(rs, IDP_ERR_INVALID_GRANT,
-		    "The device code is not valid.");
 	if ((rc = idp_reqdb(rq, &db)) != IDP_OK)
 		return rc;
-	idp_sha256_str(code, d);
+	idp_sha256_str(idp_req_form(rq, "device_code"), d);
 	rc = idp_store_device_poll(db, rq->arena, d, c->client_id, &st);
 	if (rc == IDP_ERR_NOT_FOUND)
 		return idp_fail(rs, IDP_ERR_INVALID_GRANT,
@@ -114,4 +110,23 @@ idp_token_device(struct idp_req *rq, struct idp_resp *rs,
 		IDP_INFO("device.slow_down", " req=%s client=%s", rq->id,
 		    c->client_id);
 	return idp_fail(rs, err, why);
+}
+
+enum idp_err
+idp_token_device(struct idp_req *rq, struct idp_resp *rs,
+    const struct idp_client *c)
+{
+	const char *code = idp_req_form(rq, "device_code");
+	struct poller p = { c };
+
+	if (!(c->grants & IDP_GRANT_DEVICE_CODE))
+		return idp_fail(rs, IDP_ERR_UNAUTHORIZED_CLIENT,
+		    "This client may not use the device authorization grant.");
+	if (code == NULL)
+		return idp_fail(rs, IDP_ERR_INVALID_REQUEST,
+		    "device_code is required.");
+	if (!idp_token_syntax_ok(code))
+		return idp_fail(rs, IDP_ERR_INVALID_GRANT,
+		    "The device code is not valid.");
+	return idp_reqdb_once(rq, rs, poll_once, &p);
 }

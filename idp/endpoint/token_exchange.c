@@ -232,9 +232,11 @@ store_and_answer(struct idp_req *rq, struct idp_resp *rs,
 	return IDP_OK;
 }
 
+/* The token row and its audit row commit together (idp_reqdb_once). */
 static enum idp_err
-exchange(struct idp_req *rq, struct idp_resp *rs, struct exchange *x)
+exchange(struct idp_req *rq, struct idp_resp *rs, void *arg)
 {
+	struct exchange *x = arg;
 	struct idp_secret s;
 	const char *token = NULL;
 	enum idp_err rc;
@@ -285,7 +287,7 @@ idp_token_exchange(struct idp_req *rq, struct idp_resp *rs,
 			refused(rq, &x, why);
 		return idp_fail(rs, rc, why);
 	}
-	rc = exchange(rq, rs, &x);
+	rc = idp_reqdb_once(rq, rs, exchange, &x);
 	json_decref(x.act);
 	return rc;
 }

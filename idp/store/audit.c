@@ -25,6 +25,8 @@ const struct idp_stmt idp_audit_stmts[] = {
 	  "AND ($5::bigint IS NULL OR a.at < to_timestamp($5)) "
 	  "AND ($6::bigint IS NULL OR a.id < $6) "
 	  "ORDER BY a.id DESC LIMIT $7", 7 },
+	{ "sync_commit_off",
+	  "SELECT current_setting('synchronous_commit') = 'off'", 0 },
 	{ NULL, NULL, 0 },
 };
 

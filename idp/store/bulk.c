@@ -65,6 +65,21 @@ copy_in(PGconn *pg, const char *sql, FILE *csv, char *why, size_t whylen)
 	return ok ? 0 : -1;
 }
 
+/* A bulk load's transaction. A directory of tens of thousands is checked
+ * and loaded in a few statements that take longer than the 5 s
+ * statement_timeout idpctl's connections have otherwise (on a loaded
+ * machine, much longer): each load says how long it may take. */
+static int
+begin_bulk(PGconn *pg, char *why, size_t whylen)
+{
+	long long ignore;
+
+	return run(pg, "BEGIN", &ignore, why, whylen) ||
+	    run(pg, "SET LOCAL statement_timeout = '15min'", &ignore, why,
+	    whylen) ||
+	    run(pg, "SET LOCAL lock_timeout = '1min'", &ignore, why, whylen);
+}
+
 static enum idp_err
 finish(PGconn *pg, int failed)
 {
@@ -86,7 +101,7 @@ idp_store_orgs_import(struct idp_dbconn *c, FILE *csv, long long *rows,
 	PGconn *pg = idp_db_pgconn(c);
 	long long ignore;
 	int failed =
-	    run(pg, "BEGIN", &ignore, why, whylen) ||
+	    begin_bulk(pg, why, whylen) ||
 	    run(pg, "CREATE TEMP TABLE import_orgs (code text, name text, "
 	    "kind text, parent_code text) ON COMMIT DROP", &ignore, why,
 	    whylen) ||
@@ -326,12 +341,7 @@ idp_store_users_import(struct idp_dbconn *c, FILE *csv,
 	PGconn *pg = idp_db_pgconn(c);
 	long long total = 0, ignore;
 	int failed =
-	    run(pg, "BEGIN", &ignore, why, whylen) ||
-	    /* A directory of tens of thousands is checked and loaded in a
-	     * few statements that may take longer than a request's deadline,
-	     * the connection's statement_timeout. */
-	    run(pg, "SET LOCAL statement_timeout = '15min'", &ignore, why,
-	    whylen) ||
+	    begin_bulk(pg, why, whylen) ||
 	    users_copy(pg, csv, why, whylen) ||
 	    check_hashes(pg, hash_ok, why, whylen) ||
 	    report(pg, why, whylen) ||

@@ -214,7 +214,7 @@ idp_store_client_delete(struct idp_dbconn *c, const char *client_id)
 {
 	struct idp_param p[1] = { P_TXT(client_id) };
 	PGresult *r = NULL;
-	enum idp_err rc = idp_db_exec_durable(c, "client_delete", p, 1, &r);
+	enum idp_err rc = idp_db_exec(c, "client_delete", p, 1, &r);
 
 	if (rc == IDP_OK && idp_db_ll(r, 0, 0) != 1)
 		rc = IDP_ERR_NOT_FOUND;

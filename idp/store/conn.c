@@ -207,8 +207,7 @@ session_options(const struct idp_conn_opts *o, char *out, size_t len)
 	n = snprintf(out, len, "-c statement_timeout=%d -c lock_timeout=%d "
 	    "-c idle_in_transaction_session_timeout=10000 "
 	    "-c client_connection_check_interval=1000 -c TimeZone=UTC "
-	    "-c client_min_messages=warning%s%s%s", stmt_ms, lock_ms,
-	    o->async_commit ? " -c synchronous_commit=off" : "",
+	    "-c client_min_messages=warning%s%s", stmt_ms, lock_ms,
 	    theirs ? " " : "", theirs ? theirs : "");
 	PQconninfoFree(info);
 	return n > 0 && (size_t)n < len ? 0 : -1;

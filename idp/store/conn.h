@@ -28,7 +28,6 @@ struct idp_conn_opts {
 	const char *conninfo;
 	int connect_timeout;	/* seconds for one attempt */
 	int deadline_ms;	/* per borrow; 0: idpctl, blocking, no bound */
-	bool async_commit;
 	bool prepare;
 };
 

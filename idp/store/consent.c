@@ -74,7 +74,7 @@ idp_store_consent_withdraw(struct idp_dbconn *c, long long user_id,
 	enum idp_err rc;
 
 	snprintf(uid, sizeof(uid), "%lld", user_id);
-	rc = idp_db_exec_durable(c, "consent_withdraw", p, 2, &r);
+	rc = idp_db_exec(c, "consent_withdraw", p, 2, &r);
 	if (rc == IDP_OK && idp_db_ll(r, 0, 0) == 0)
 		rc = IDP_ERR_NOT_FOUND;
 	PQclear(r);

@@ -62,12 +62,6 @@ idp_db_new(const char *conninfo, int size, int connect_timeout, bool prepare)
 }
 
 void
-idp_db_set_async_commit(struct idp_db *db, bool on)
-{
-	db->opts.async_commit = on;
-}
-
-void
 idp_db_set_deadline(struct idp_db *db, int ms)
 {
 	db->opts.deadline_ms = ms < 0 ? 0 : ms;
@@ -498,25 +492,6 @@ idp_db_run_one(struct idp_dbconn *c, const char *stmt,
 }
 
 enum idp_err
-idp_db_exec_durable(struct idp_dbconn *c, const char *stmt,
-    const struct idp_param *params, int n, PGresult **res)
-{
-	enum idp_err rc;
-
-	*res = NULL;
-	if ((rc = simple(c, "BEGIN")) != IDP_OK)
-		return rc;
-	if ((rc = simple(c, "SET LOCAL synchronous_commit = on")) != IDP_OK ||
-	    (rc = idp_db_exec(c, stmt, params, n, res)) != IDP_OK ||
-	    (rc = simple(c, "COMMIT")) != IDP_OK) {
-		PQclear(*res);
-		*res = NULL;
-		idp_db_rollback(c);
-	}
-	return rc;
-}
-
-enum idp_err
 idp_db_run(struct idp_dbconn *c, const char *stmt,
     const struct idp_param *params, int n)
 {
@@ -554,6 +529,23 @@ idp_db_ping(struct idp_dbconn *c)
 	return idp_db_run(c, "health_ping", NULL, 0);
 }
 
+void
+idp_db_warn_if_async(struct idp_db *db)
+{
+	struct idp_dbconn *c;
+	PGresult *r = NULL;
+
+	if (idp_db_acquire(db, &c) != IDP_OK)
+		return;
+	if (idp_db_exec_row(c, "sync_commit_off", NULL, 0, &r) == IDP_OK &&
+	    idp_db_bool(r, 0, 0))
+		IDP_WARN("db.async_commit", " msg=\"synchronous_commit is off: "
+		    "what idp answered in the last moments before a crash of "
+		    "PostgreSQL can be lost\"");
+	PQclear(r);
+	idp_db_release(db, c);
+}
+
 enum idp_err
 idp_db_begin(struct idp_dbconn *c)
 {
@@ -563,6 +555,12 @@ idp_db_begin(struct idp_dbconn *c)
 enum idp_err
 idp_db_commit(struct idp_dbconn *c)
 {
+	/* A statement of the transaction failed: COMMIT would roll back
+	 * and report success. */
+	if (!c->broken && PQtransactionStatus(c->pg) == PQTRANS_INERROR) {
+		idp_db_rollback(c);
+		return IDP_ERR_INTERNAL;
+	}
 	return simple(c, "COMMIT");
 }
 

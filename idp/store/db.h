@@ -31,13 +31,6 @@ struct idp_db *idp_db_new(const char *conninfo, int size, int connect_timeout,
     bool prepare);
 void idp_db_free(struct idp_db *db);
 
-/* The daemon's connections commit asynchronously (synchronous_commit =
- * off): a token, code or session lost in the last instant before a
- * PostgreSQL crash is no worse than one that expired, and every request
- * saves a WAL flush. Revocations use idp_db_exec_durable. Call before the
- * first acquire. idpctl keeps synchronous commits. */
-void idp_db_set_async_commit(struct idp_db *db, bool on);
-
 /* How long one borrow may take, in milliseconds, from the acquire to the
  * release (0, the default: no bound, for idpctl's migrations and COPY).
  * Statements also carry it as their statement_timeout. Call before the
@@ -74,7 +67,16 @@ const char *idp_db_last_error(const struct idp_dbconn *c);
 /* One round trip that proves the database answers (readiness). */
 enum idp_err idp_db_ping(struct idp_dbconn *c);
 
-/* A transaction around several store/ calls (idpctl apply). */
+/* Every commit waits for its WAL flush, so a code, token, session or audit
+ * row a client was told about survives a crash of PostgreSQL: idp leaves
+ * synchronous_commit to the cluster (on by default; a stricter replication
+ * setting is kept). A cluster set to off gets a warning (db.async_commit)
+ * from this, called once at start. */
+void idp_db_warn_if_async(struct idp_db *db);
+
+/* A transaction around several store/ calls: one commit, one WAL flush.
+ * idp_db_commit fails (IDP_ERR_INTERNAL, rolled back) when a statement of
+ * the transaction failed. */
 enum idp_err idp_db_begin(struct idp_dbconn *c);
 enum idp_err idp_db_commit(struct idp_dbconn *c);
 void idp_db_rollback(struct idp_dbconn *c);

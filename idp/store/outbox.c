@@ -12,8 +12,6 @@ const struct idp_stmt idp_outbox_stmts[] = {
 	  "INSERT INTO outbox (kind, label, target, payload, user_id, "
 	  "give_up_at) VALUES ($1, $2, $3, $4, $5, "
 	  "now() + make_interval(secs => $6))", 6 },
-	{ "tx_durable", "SELECT set_config('synchronous_commit', 'on', true)",
-	  0 },
 	/* A claim moves next_attempt_at past the lease: if this instance
 	 * dies, the row comes due again when the lease ends. */
 	{ "outbox_claim",
@@ -75,22 +73,6 @@ idp_store_outbox_put(struct idp_dbconn *c, const struct idp_outbox_new *m)
 	if (m->user_id == 0)
 		p[4] = P_NULL;
 	return idp_db_run(c, "outbox_put", p, 6);
-}
-
-enum idp_err
-idp_store_tx_durable(struct idp_dbconn *c)
-{
-	return idp_db_run(c, "tx_durable", NULL, 0);
-}
-
-enum idp_err
-idp_store_tx_begin_durable(struct idp_dbconn *c)
-{
-	enum idp_err rc = idp_db_begin(c);
-
-	if (rc == IDP_OK && (rc = idp_store_tx_durable(c)) != IDP_OK)
-		idp_db_rollback(c);
-	return rc;
 }
 
 static char *

@@ -19,17 +19,10 @@ struct idp_outbox_new {
 	long long user_id;	/* whom it concerns, 0 for none */
 	int64_t give_up;	/* seconds from now: retried until then */
 };
-/* In the caller's transaction, which makes it durable
- * (idp_store_tx_durable) when the event must survive a crash. */
+/* In the caller's transaction: the row commits with the event that
+ * caused it. */
 enum idp_err idp_store_outbox_put(struct idp_dbconn *c,
     const struct idp_outbox_new *m);
-
-/* Inside BEGIN ... COMMIT: this transaction commits durably even on the
- * daemon's asynchronous connections (an outbox row, a revocation). */
-enum idp_err idp_store_tx_durable(struct idp_dbconn *c);
-
-/* A begin, made durable; the caller commits or rolls back. */
-enum idp_err idp_store_tx_begin_durable(struct idp_dbconn *c);
 
 struct idp_outbox_msg {
 	long long id;

@@ -26,13 +26,6 @@ const struct idp_stmt idp_session_stmts[] = {
 	  "string_to_array(coalesce($9, 'pwd'), ' '), coalesce($10, '1'), "
 	  "CASE WHEN $11::bigint > 0 THEN to_timestamp($11::bigint) END) "
 	  "RETURNING id", 11 },
-	{ "session_touch",
-	  "WITH s AS (UPDATE sessions SET last_seen_at = now(), "
-	  "idle_expires_at = least(expires_at, now() + "
-	  "make_interval(secs => $3)) WHERE id = $1 RETURNING id) "
-	  "INSERT INTO session_clients (session_id, client_id) "
-	  "SELECT id, $2 FROM s ON CONFLICT (session_id, client_id) "
-	  "DO UPDATE SET last_at = now()", 3 },
 	{ "session_end",
 	  "UPDATE sessions SET ended_at = now() WHERE id = $1 "
 	  "AND ended_at IS NULL", 1 },
@@ -55,12 +48,12 @@ const struct idp_stmt idp_session_stmts[] = {
 	  3 },
 	{ "login_create",
 	  "INSERT INTO login_requests (id_digest, browser_digest, client_id, "
-	  "params, expires_at) VALUES ($1, $2, $3, $4::jsonb, "
-	  "now() + make_interval(secs => $5))", 5 },
+	  "params, expires_at, session_id) VALUES ($1, $2, $3, $4::jsonb, "
+	  "now() + make_interval(secs => $5), nullif($6, 0))", 6 },
 	{ "login_create_local",
 	  "INSERT INTO login_requests (id_digest, browser_digest, next_path, "
-	  "params, expires_at) VALUES ($1, $2, $3, '{}', "
-	  "now() + make_interval(secs => $4))", 4 },
+	  "params, expires_at, session_id) VALUES ($1, $2, $3, '{}', "
+	  "now() + make_interval(secs => $4), nullif($5, 0))", 5 },
 	{ "login_get",
 	  "SELECT client_id, params::text, encode(browser_digest, 'hex'), "
 	  "coalesce(session_id, 0), completed_at IS NOT NULL, next_path, "
@@ -132,37 +125,13 @@ idp_store_session_create(struct idp_dbconn *c, const struct idp_session_new *s,
 }
 
 enum idp_err
-idp_store_session_touch(struct idp_dbconn *c, long long id,
-    const char *client_id, int64_t idle_ttl)
-{
-	char sid[24], idle[24];
-	struct idp_param p[3] = { P_TXT(sid), P_TXT(client_id), P_TXT(idle) };
-
-	snprintf(sid, sizeof(sid), "%lld", id);
-	snprintf(idle, sizeof(idle), "%lld", (long long)idle_ttl);
-	return idp_db_run(c, "session_touch", p, 3);
-}
-
-/* Ending a session is a revocation: it must survive a crash. */
-static enum idp_err
-run_durable(struct idp_dbconn *c, const char *stmt,
-    const struct idp_param *p, int n)
-{
-	PGresult *r = NULL;
-	enum idp_err rc = idp_db_exec_durable(c, stmt, p, n, &r);
-
-	PQclear(r);
-	return rc;
-}
-
-enum idp_err
 idp_store_session_end(struct idp_dbconn *c, long long id)
 {
 	char sid[24];
 	struct idp_param p[1] = { P_TXT(sid) };
 
 	snprintf(sid, sizeof(sid), "%lld", id);
-	return run_durable(c, "session_end", p, 1);
+	return idp_db_run(c, "session_end", p, 1);
 }
 
 enum idp_err
@@ -179,7 +148,7 @@ idp_store_session_replace(struct idp_dbconn *c,
 	snprintf(id, sizeof(id), "%lld", new_id);
 	snprintf(gu, sizeof(gu), "%lld", (long long)give_up);
 	*notified = 0;
-	rc = idp_db_exec_durable(c, "session_replace", p, 3, &r);
+	rc = idp_db_exec(c, "session_replace", p, 3, &r);
 	if (rc != IDP_OK)
 		return rc;
 	if (PQntuples(r) == 1)
@@ -192,29 +161,32 @@ enum idp_err
 idp_store_login_create(struct idp_dbconn *c,
     const unsigned char digest[IDP_SHA256_LEN],
     const unsigned char browser[IDP_SHA256_LEN], const char *client_id,
-    const char *params, int64_t ttl)
+    const char *params, int64_t ttl, long long session_id)
 {
-	char t[24];
-	struct idp_param p[5] = { P_BIN(digest, IDP_SHA256_LEN),
+	char t[24], sid[24];
+	struct idp_param p[6] = { P_BIN(digest, IDP_SHA256_LEN),
 		P_BIN(browser, IDP_SHA256_LEN), P_TXT(client_id),
-		P_TXT(params), P_TXT(t) };
+		P_TXT(params), P_TXT(t), P_TXT(sid) };
 
 	snprintf(t, sizeof(t), "%lld", (long long)ttl);
-	return idp_db_run(c, "login_create", p, 5);
+	snprintf(sid, sizeof(sid), "%lld", session_id);
+	return idp_db_run(c, "login_create", p, 6);
 }
 
 enum idp_err
 idp_store_login_create_local(struct idp_dbconn *c,
     const unsigned char digest[IDP_SHA256_LEN],
     const unsigned char browser[IDP_SHA256_LEN], const char *next_path,
-    int64_t ttl)
+    int64_t ttl, long long session_id)
 {
-	char t[24];
-	struct idp_param p[4] = { P_BIN(digest, IDP_SHA256_LEN),
-		P_BIN(browser, IDP_SHA256_LEN), P_TXT(next_path), P_TXT(t) };
+	char t[24], sid[24];
+	struct idp_param p[5] = { P_BIN(digest, IDP_SHA256_LEN),
+		P_BIN(browser, IDP_SHA256_LEN), P_TXT(next_path), P_TXT(t),
+		P_TXT(sid) };
 
 	snprintf(t, sizeof(t), "%lld", (long long)ttl);
-	return idp_db_run(c, "login_create_local", p, 4);
+	snprintf(sid, sizeof(sid), "%lld", session_id);
+	return idp_db_run(c, "login_create_local", p, 5);
 }
 
 enum idp_err

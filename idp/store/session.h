@@ -44,9 +44,6 @@ struct idp_session_new {
 };
 enum idp_err idp_store_session_create(struct idp_dbconn *c,
     const struct idp_session_new *s, long long *id);
-/* Record use by client_id and push the idle expiry forward. */
-enum idp_err idp_store_session_touch(struct idp_dbconn *c, long long id,
-    const char *client_id, int64_t idle_ttl);
 enum idp_err idp_store_session_end(struct idp_dbconn *c, long long id);
 /* A new password check replaces the browser's session: end the one whose
  * cookie digest is old_digest (if any) and carry the clients reached
@@ -72,15 +69,17 @@ struct idp_login {
 	char *password_amr;
 };
 
+/* A pending login; session_id (0: none) when a session already exists (a
+ * fresh password check or consent comes next): one insert. */
 enum idp_err idp_store_login_create(struct idp_dbconn *c,
     const unsigned char digest[IDP_SHA256_LEN],
     const unsigned char browser[IDP_SHA256_LEN], const char *client_id,
-    const char *params, int64_t ttl);
+    const char *params, int64_t ttl, long long session_id);
 /* A sign-in to the provider's own pages, ending at next_path. */
 enum idp_err idp_store_login_create_local(struct idp_dbconn *c,
     const unsigned char digest[IDP_SHA256_LEN],
     const unsigned char browser[IDP_SHA256_LEN], const char *next_path,
-    int64_t ttl);
+    int64_t ttl, long long session_id);
 /* A pending login, also an expired or completed one (kept a day after its
  * expiry, so its page can offer to start the same request again): the
  * caller decides. IDP_ERR_NOT_FOUND once it is purged. */

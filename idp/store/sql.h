@@ -35,11 +35,6 @@ struct idp_param {
 enum idp_err idp_db_exec(struct idp_dbconn *c, const char *stmt,
     const struct idp_param *params, int n, PGresult **res)
 	__attribute__((warn_unused_result));
-/* The same, committed durably even on an asynchronous connection: for
- * revocations, which must survive a crash of PostgreSQL. */
-enum idp_err idp_db_exec_durable(struct idp_dbconn *c, const char *stmt,
-    const struct idp_param *params, int n, PGresult **res)
-	__attribute__((warn_unused_result));
 /* The same, when exactly one row must come back: IDP_ERR_NOT_FOUND (and
  * no result to clear) otherwise. */
 enum idp_err idp_db_exec_row(struct idp_dbconn *c, const char *stmt,

@@ -8,37 +8,58 @@
 #define SECS(n) "make_interval(secs => $" #n ")"
 
 const struct idp_stmt idp_token_stmts[] = {
+	/* A new code, and the session it came from is used by that client
+	 * now (its idle expiry moves on): one statement, one commit. */
 	{ "code_insert",
-	  "INSERT INTO authorization_codes (code_digest, client_id, user_id, "
-	  "session_id, redirect_uri, scope, nonce, code_challenge, "
+	  "WITH k AS (INSERT INTO authorization_codes (code_digest, client_id, "
+	  "user_id, session_id, redirect_uri, scope, nonce, code_challenge, "
 	  "code_challenge_method, auth_time, acr, amr, expires_at, dpop_jkt, "
 	  "claims) VALUES ($1, $2, $3, nullif($4, 0), $5, $6, $7, $8, $9, "
 	  "to_timestamp($10), $11, string_to_array($12, ' '), now() + "
-	  SECS(13) ", $14, $15::jsonb)", 15 },
-	/* Single use: only the first UPDATE finds used_at NULL. A code bound
-	 * to a DPoP key (RFC 9449 §10) is not used up by a request without
-	 * a proof of that key. */
-	{ "code_consume",
-	  "UPDATE authorization_codes c SET used_at = now() "
-	  "WHERE c.code_digest = $1 AND c.used_at IS NULL "
-	  "AND (c.dpop_jkt IS NULL OR c.dpop_jkt = $2::text) "
-	  "RETURNING c.client_id, c.user_id, coalesce(c.session_id, 0), "
+	  SECS(13) ", $14, $15::jsonb)), "
+	  "s AS (UPDATE sessions SET last_seen_at = now(), "
+	  "idle_expires_at = least(expires_at, now() + " SECS(16) ") "
+	  "WHERE id = $4 RETURNING id) "
+	  "INSERT INTO session_clients (session_id, client_id) "
+	  "SELECT id, $2 FROM s ON CONFLICT (session_id, client_id) "
+	  "DO UPDATE SET last_at = now()", 16 },
+	/* The code exchange reads the code with its person (no write, so no
+	 * WAL flush), checks it, and then issues in one statement that also
+	 * uses the code up: one commit per exchange. A code bound to a DPoP
+	 * key (RFC 9449 §10) is refused, not used up, without a proof of that
+	 * key. */
+	{ "code_get",
+	  "SELECT c.client_id, coalesce(c.session_id, 0), "
 	  "(SELECT sid FROM sessions WHERE id = c.session_id), c.redirect_uri, "
 	  "c.scope, c.nonce, c.code_challenge, c.code_challenge_method, "
 	  "floor(extract(epoch from c.auth_time))::bigint, c.acr, "
-	  "array_to_string(c.amr, ' '), c.expires_at <= now(), c.claims::text",
-	  2 },
+	  "array_to_string(c.amr, ' '), c.expires_at <= now(), "
+	  "c.used_at IS NOT NULL, c.grant_id::text, c.claims::text, "
+	  "c.dpop_jkt IS NOT NULL AND c.dpop_jkt IS DISTINCT FROM $2::text, "
+	  IDP_USER_COLS "FROM authorization_codes c "
+	  "JOIN users u ON u.id = c.user_id " IDP_USER_JOIN
+	  "WHERE c.code_digest = $1", 2 },
 	{ "code_used_grant",
 	  "SELECT grant_id::text, used_at IS NOT NULL FROM authorization_codes "
 	  "WHERE code_digest = $1", 1 },
+	/* A refused exchange uses the code up, as a successful one does. */
+	{ "code_burn",
+	  "UPDATE authorization_codes SET used_at = now() "
+	  "WHERE code_digest = $1 AND used_at IS NULL", 1 },
+	/* Single use: only the first UPDATE finds used_at NULL, so a
+	 * concurrent second exchange of the code issues nothing. Without a
+	 * code ($8 NULL: the device grant) the grant gets a new id. */
 	{ "issue_from_code",
-	  "WITH g AS (INSERT INTO grants (client_id, user_id, session_id, "
-	  "scope, auth_time, acr, amr, expires_at, claims) VALUES ($1, $2, "
-	  "nullif($3, 0), $4, to_timestamp($5), $6, string_to_array($7, ' '), "
-	  "now() + " SECS(13) ", (SELECT claims FROM authorization_codes "
-	  "WHERE code_digest = $8)) RETURNING id), "
-	  "c AS (UPDATE authorization_codes SET grant_id = (SELECT id FROM g) "
-	  "WHERE code_digest = $8), "
+	  "WITH k AS (UPDATE authorization_codes SET used_at = now(), "
+	  "grant_id = gen_random_uuid() WHERE code_digest = $8 "
+	  "AND used_at IS NULL RETURNING grant_id, claims), "
+	  "n AS (SELECT grant_id, claims FROM k UNION ALL "
+	  "SELECT gen_random_uuid(), NULL::jsonb WHERE $8::bytea IS NULL), "
+	  "g AS (INSERT INTO grants (id, client_id, user_id, session_id, "
+	  "scope, auth_time, acr, amr, expires_at, claims) SELECT n.grant_id, "
+	  "$1, $2, nullif($3, 0), $4, to_timestamp($5), $6, "
+	  "string_to_array($7, ' '), now() + " SECS(13) ", n.claims FROM n "
+	  "RETURNING id), "
 	  "a AS (INSERT INTO access_tokens (token_digest, client_id, user_id, "
 	  "grant_id, scope, expires_at, jkt) SELECT $9, $1, $2, g.id, $4, "
 	  "now() + " SECS(10) ", $14::text FROM g WHERE $9::bytea IS NOT NULL), "
@@ -46,30 +67,34 @@ const struct idp_stmt idp_token_stmts[] = {
 	  "scope, expires_at, jkt) SELECT $11, g.id, $1, $4, now() + " SECS(12)
 	  ", $15::text FROM g WHERE $11::bytea IS NOT NULL) "
 	  "SELECT id::text FROM g", 15 },
-	{ "refresh_consume",
-	  "UPDATE refresh_tokens r SET used_at = now() FROM grants g "
-	  "JOIN users u ON u.id = g.user_id " IDP_USER_JOIN
-	  "WHERE r.token_digest = $1 AND r.used_at IS NULL "
-	  "AND r.revoked_at IS NULL AND r.expires_at > now() "
-	  "AND (r.jkt IS NULL OR r.jkt = $2::text) AND g.id = r.grant_id "
-	  "RETURNING r.grant_id::text, r.client_id, r.scope, "
+	/* Rotation likewise: read, check, then one statement that uses the
+	 * old token up and issues its successors. */
+	{ "refresh_get",
+	  "SELECT r.grant_id::text, r.client_id, r.scope, "
 	  "floor(extract(epoch from r.expires_at))::bigint, "
 	  "coalesce(g.session_id, 0), "
 	  "(SELECT sid FROM sessions WHERE id = g.session_id), "
 	  "floor(extract(epoch from g.auth_time))::bigint, g.acr, "
 	  "array_to_string(g.amr, ' '), g.revoked_at IS NOT NULL, "
-	  "g.claims::text, " IDP_USER_COLS, 2 },
-	/* Why it was not consumable: used before (a replay), or live but
-	 * bound to another DPoP key (RFC 9449 §5), or gone. */
+	  "g.claims::text, r.used_at IS NOT NULL, "
+	  "r.revoked_at IS NULL AND r.expires_at > now(), "
+	  "r.jkt IS NOT NULL AND r.jkt IS DISTINCT FROM $2::text, "
+	  IDP_USER_COLS "FROM refresh_tokens r JOIN grants g ON g.id = r.grant_id "
+	  "JOIN users u ON u.id = g.user_id " IDP_USER_JOIN
+	  "WHERE r.token_digest = $1", 2 },
 	{ "refresh_used_grant",
-	  "SELECT grant_id::text, used_at IS NOT NULL, used_at IS NULL "
-	  "AND revoked_at IS NULL AND expires_at > now() AND jkt IS NOT NULL "
-	  "AND jkt IS DISTINCT FROM $2::text FROM refresh_tokens "
-	  "WHERE token_digest = $1", 2 },
+	  "SELECT grant_id::text, used_at IS NOT NULL FROM refresh_tokens "
+	  "WHERE token_digest = $1", 1 },
+	{ "refresh_burn",
+	  "UPDATE refresh_tokens SET used_at = now() "
+	  "WHERE token_digest = $1 AND used_at IS NULL", 1 },
 	{ "issue_refresh",
-	  "WITH g AS (UPDATE grants SET expires_at = greatest(expires_at, "
-	  "now() + " SECS(6) ") WHERE id = $1::uuid AND revoked_at IS NULL "
-	  "RETURNING id, client_id, user_id), "
+	  "WITH o AS (UPDATE refresh_tokens SET used_at = now() "
+	  "WHERE token_digest = $1 AND used_at IS NULL AND revoked_at IS NULL "
+	  "AND expires_at > now() RETURNING grant_id), "
+	  "g AS (UPDATE grants SET expires_at = greatest(expires_at, "
+	  "now() + " SECS(6) ") WHERE id = (SELECT grant_id FROM o) "
+	  "AND revoked_at IS NULL RETURNING id, client_id, user_id), "
 	  "a AS (INSERT INTO access_tokens (token_digest, client_id, user_id, "
 	  "grant_id, scope, expires_at, jkt) SELECT $3, g.client_id, g.user_id, "
 	  "g.id, $2, now() + " SECS(4) ", $7::text FROM g "
@@ -77,7 +102,7 @@ const struct idp_stmt idp_token_stmts[] = {
 	  "r AS (INSERT INTO refresh_tokens (token_digest, grant_id, client_id, "
 	  "scope, expires_at, jkt) SELECT $5, g.id, g.client_id, $2, now() + "
 	  SECS(6) ", $8::text FROM g WHERE $5::bytea IS NOT NULL) "
-	  "SELECT count(*) FROM g", 8 },
+	  "SELECT (SELECT count(*) FROM o), (SELECT count(*) FROM g)", 8 },
 	{ "access_insert",
 	  "INSERT INTO access_tokens (token_digest, client_id, scope, "
 	  "expires_at, jkt) VALUES ($1, $2, $3, now() + " SECS(4) ", $5)", 5 },
@@ -135,63 +160,89 @@ ll(char buf[24], long long v)
 enum idp_err
 idp_store_code_insert(struct idp_dbconn *c, const struct idp_code_new *n)
 {
-	char uid[24], sid[24], at[24], ttl[24];
-	struct idp_param p[15] = { P_BIN(n->digest, IDP_SHA256_LEN),
+	char uid[24], sid[24], at[24], ttl[24], idle[24];
+	struct idp_param p[16] = { P_BIN(n->digest, IDP_SHA256_LEN),
 		P_TXT(n->client_id), P_TXT(uid), P_TXT(sid),
 		P_TXT(n->redirect_uri), P_TXT(n->scope), P_TXT(n->nonce),
 		P_TXT(n->code_challenge), P_TXT(n->code_challenge_method),
 		P_TXT(at), P_TXT(n->acr), P_TXT(n->amr), P_TXT(ttl),
-		P_TXT(n->dpop_jkt), P_TXT(n->claims) };
+		P_TXT(n->dpop_jkt), P_TXT(n->claims), P_TXT(idle) };
 
 	ll(uid, n->user_id);
 	ll(sid, n->session_id);
 	ll(at, n->auth_time);
 	ll(ttl, n->ttl);
-	return idp_db_run(c, "code_insert", p, 15);
+	ll(idle, n->session_idle_ttl);
+	return idp_db_run(c, "code_insert", p, 16);
 }
 
 enum idp_err
-idp_store_code_consume(struct idp_dbconn *c, struct idp_arena *a,
+idp_store_code_get(struct idp_dbconn *c, struct idp_arena *a,
     const unsigned char digest[IDP_SHA256_LEN], const char *jkt,
     struct idp_code **out)
 {
 	struct idp_param p[2] = { P_BIN(digest, IDP_SHA256_LEN), P_TXT(jkt) };
 	struct idp_code *k = idp_arena_zalloc(a, sizeof(*k));
 	PGresult *r = NULL;
-	enum idp_err rc;
+	enum idp_err rc = idp_db_exec_row(c, "code_get", p, 2, &r);
 
 	*out = k;
-	rc = idp_db_exec(c, "code_consume", p, 2, &r);
 	if (rc != IDP_OK)
 		return rc;
-	if (PQntuples(r) == 1) {
-		k->client_id = dup(a, r, 0, 0);
-		k->user_id = idp_db_ll(r, 0, 1);
-		k->session_id = idp_db_ll(r, 0, 2);
-		k->sid = dup(a, r, 0, 3);
-		k->redirect_uri = dup(a, r, 0, 4);
-		k->scope = dup(a, r, 0, 5);
-		k->nonce = dup(a, r, 0, 6);
-		k->code_challenge = dup(a, r, 0, 7);
-		k->code_challenge_method = dup(a, r, 0, 8);
-		k->auth_time = idp_db_ll(r, 0, 9);
-		k->acr = dup(a, r, 0, 10);
-		k->amr = dup(a, r, 0, 11);
-		k->expired = idp_db_bool(r, 0, 12);
-		k->claims = dup(a, r, 0, 13);
-		PQclear(r);
-		return IDP_OK;
-	}
+	k->client_id = dup(a, r, 0, 0);
+	k->session_id = idp_db_ll(r, 0, 1);
+	k->sid = dup(a, r, 0, 2);
+	k->redirect_uri = dup(a, r, 0, 3);
+	k->scope = dup(a, r, 0, 4);
+	k->nonce = dup(a, r, 0, 5);
+	k->code_challenge = dup(a, r, 0, 6);
+	k->code_challenge_method = dup(a, r, 0, 7);
+	k->auth_time = idp_db_ll(r, 0, 8);
+	k->acr = dup(a, r, 0, 9);
+	k->amr = dup(a, r, 0, 10);
+	k->expired = idp_db_bool(r, 0, 11);
+	k->grant_id = dup(a, r, 0, 13);
+	k->claims = dup(a, r, 0, 14);
+	idp_store_user_read(a, r, 0, 16, &k->user);
+	/* A replay first: a used code revokes whatever key comes with it. */
+	rc = idp_db_bool(r, 0, 12) ? IDP_ERR_CONFLICT :
+	    idp_db_bool(r, 0, 15) ? IDP_ERR_FORBIDDEN : IDP_OK;
 	PQclear(r);
-	/* Not consumable: unknown, used before (a replay), or bound to
-	 * another DPoP key. */
-	rc = idp_db_exec(c, "code_used_grant", p, 1, &r);
+	return rc;
+}
+
+static enum idp_err
+run_by_digest(struct idp_dbconn *c, const char *stmt,
+    const unsigned char digest[IDP_SHA256_LEN])
+{
+	struct idp_param p[1] = { P_BIN(digest, IDP_SHA256_LEN) };
+
+	return idp_db_run(c, stmt, p, 1);
+}
+
+enum idp_err
+idp_store_code_burn(struct idp_dbconn *c,
+    const unsigned char digest[IDP_SHA256_LEN])
+{
+	return run_by_digest(c, "code_burn", digest);
+}
+
+/* After an issuing statement found its code or refresh token no longer
+ * usable: IDP_ERR_CONFLICT with the grant when it was used meanwhile (by a
+ * concurrent request, whose grant is committed by then), for revocation;
+ * IDP_ERR_NOT_FOUND when it was revoked, expired or purged. */
+static enum idp_err
+used_grant(struct idp_dbconn *c, struct idp_arena *a, const char *stmt,
+    const unsigned char digest[IDP_SHA256_LEN], char **grant_id)
+{
+	struct idp_param p[1] = { P_BIN(digest, IDP_SHA256_LEN) };
+	PGresult *r = NULL;
+	enum idp_err rc = idp_db_exec_row(c, stmt, p, 1, &r);
+
 	if (rc != IDP_OK)
 		return rc;
-	rc = PQntuples(r) != 1 ? IDP_ERR_NOT_FOUND : idp_db_bool(r, 0, 1) ?
-	    IDP_ERR_CONFLICT : IDP_ERR_FORBIDDEN;
-	if (rc == IDP_ERR_CONFLICT)
-		k->grant_id = dup(a, r, 0, 0);
+	*grant_id = dup(a, r, 0, 0);
+	rc = idp_db_bool(r, 0, 1) ? IDP_ERR_CONFLICT : IDP_ERR_NOT_FOUND;
 	PQclear(r);
 	return rc;
 }
@@ -219,75 +270,82 @@ idp_store_issue_from_code(struct idp_dbconn *c, struct idp_arena *a,
 	/* The grant lives as long as its longest token. */
 	ll(rtttl, is->rt_digest ? is->rt_ttl : is->at_ttl);
 	rc = idp_db_exec(c, "issue_from_code", p, 15, &r);
-	if (rc == IDP_OK)
+	if (rc == IDP_OK && PQntuples(r) == 1)
 		*grant_id = dup(a, r, 0, 0);
+	else if (rc == IDP_OK && is->code_digest != NULL)
+		rc = used_grant(c, a, "code_used_grant", is->code_digest,
+		    grant_id);
+	else if (rc == IDP_OK)
+		rc = IDP_ERR_INTERNAL;
 	PQclear(r);
 	return rc;
 }
 
 enum idp_err
-idp_store_refresh_consume(struct idp_dbconn *c, struct idp_arena *a,
+idp_store_refresh_get(struct idp_dbconn *c, struct idp_arena *a,
     const unsigned char digest[IDP_SHA256_LEN], const char *jkt,
     struct idp_refresh **out)
 {
 	struct idp_param p[2] = { P_BIN(digest, IDP_SHA256_LEN), P_TXT(jkt) };
 	struct idp_refresh *f = idp_arena_zalloc(a, sizeof(*f));
 	PGresult *r = NULL;
-	enum idp_err rc;
+	enum idp_err rc = idp_db_exec_row(c, "refresh_get", p, 2, &r);
 
 	*out = f;
-	rc = idp_db_exec(c, "refresh_consume", p, 2, &r);
 	if (rc != IDP_OK)
 		return rc;
-	if (PQntuples(r) == 1) {
-		f->grant_id = dup(a, r, 0, 0);
-		f->client_id = dup(a, r, 0, 1);
-		f->scope = dup(a, r, 0, 2);
-		f->expires_at = idp_db_ll(r, 0, 3);
-		f->session_id = idp_db_ll(r, 0, 4);
-		f->sid = dup(a, r, 0, 5);
-		f->auth_time = idp_db_ll(r, 0, 6);
-		f->acr = dup(a, r, 0, 7);
-		f->amr = dup(a, r, 0, 8);
-		f->grant_revoked = idp_db_bool(r, 0, 9);
-		f->claims = dup(a, r, 0, 10);
-		idp_store_user_read(a, r, 0, 11, &f->user);
-		PQclear(r);
-		return IDP_OK;
-	}
-	PQclear(r);
-	rc = idp_db_exec(c, "refresh_used_grant", p, 2, &r);
-	if (rc != IDP_OK)
-		return rc;
-	rc = IDP_ERR_NOT_FOUND;
-	if (PQntuples(r) == 1 && idp_db_bool(r, 0, 1)) {
-		rc = IDP_ERR_CONFLICT;
-		f->grant_id = dup(a, r, 0, 0);
-	} else if (PQntuples(r) == 1 && idp_db_bool(r, 0, 2)) {
-		rc = IDP_ERR_FORBIDDEN;
-	}
+	f->grant_id = dup(a, r, 0, 0);
+	f->client_id = dup(a, r, 0, 1);
+	f->scope = dup(a, r, 0, 2);
+	f->expires_at = idp_db_ll(r, 0, 3);
+	f->session_id = idp_db_ll(r, 0, 4);
+	f->sid = dup(a, r, 0, 5);
+	f->auth_time = idp_db_ll(r, 0, 6);
+	f->acr = dup(a, r, 0, 7);
+	f->amr = dup(a, r, 0, 8);
+	f->grant_revoked = idp_db_bool(r, 0, 9);
+	f->claims = dup(a, r, 0, 10);
+	idp_store_user_read(a, r, 0, 14, &f->user);
+	/* A used token is a replay even when it was revoked since; a live
+	 * one bound to another DPoP key is refused and stays usable (RFC
+	 * 9449 §5). */
+	rc = idp_db_bool(r, 0, 11) ? IDP_ERR_CONFLICT :
+	    !idp_db_bool(r, 0, 12) ? IDP_ERR_NOT_FOUND :
+	    idp_db_bool(r, 0, 13) ? IDP_ERR_FORBIDDEN : IDP_OK;
 	PQclear(r);
 	return rc;
 }
 
 enum idp_err
-idp_store_issue_refresh(struct idp_dbconn *c, const char *grant_id,
-    const char *scope, const unsigned char *at_digest, int64_t at_ttl,
-    const unsigned char *rt_digest, int64_t rt_ttl, const char *at_jkt,
-    const char *rt_jkt)
+idp_store_refresh_burn(struct idp_dbconn *c,
+    const unsigned char digest[IDP_SHA256_LEN])
+{
+	return run_by_digest(c, "refresh_burn", digest);
+}
+
+enum idp_err
+idp_store_issue_refresh(struct idp_dbconn *c, struct idp_arena *a,
+    const struct idp_rotate *ro, char **grant_id)
 {
 	char att[24], rtt[24];
-	struct idp_param p[8] = { P_TXT(grant_id), P_TXT(scope),
-		at_digest ? P_BIN(at_digest, IDP_SHA256_LEN) : P_NULL,
-		P_TXT(att), rt_digest ? P_BIN(rt_digest, IDP_SHA256_LEN) : P_NULL,
-		P_TXT(rtt), P_TXT(at_jkt), P_TXT(rt_jkt) };
+	struct idp_param p[8] = { P_BIN(ro->old_digest, IDP_SHA256_LEN),
+		P_TXT(ro->scope),
+		ro->at_digest ? P_BIN(ro->at_digest, IDP_SHA256_LEN) : P_NULL,
+		P_TXT(att),
+		ro->rt_digest ? P_BIN(ro->rt_digest, IDP_SHA256_LEN) : P_NULL,
+		P_TXT(rtt), P_TXT(ro->at_jkt), P_TXT(ro->rt_jkt) };
 	PGresult *r = NULL;
 	enum idp_err rc;
 
-	ll(att, at_ttl);
-	ll(rtt, rt_ttl);
+	ll(att, ro->at_ttl);
+	ll(rtt, ro->rt_ttl);
 	rc = idp_db_exec(c, "issue_refresh", p, 8, &r);
-	if (rc == IDP_OK && idp_db_ll(r, 0, 0) != 1)
+	if (rc != IDP_OK)
+		return rc;
+	if (idp_db_ll(r, 0, 0) != 1)	/* used or revoked meanwhile */
+		rc = used_grant(c, a, "refresh_used_grant", ro->old_digest,
+		    grant_id);
+	else if (idp_db_ll(r, 0, 1) != 1)	/* the grant was revoked */
 		rc = IDP_ERR_NOT_FOUND;
 	PQclear(r);
 	return rc;
@@ -347,7 +405,7 @@ idp_store_grant_revoke(struct idp_dbconn *c, const char *grant_id,
 
 	if (grant_id == NULL)
 		return IDP_OK;
-	rc = idp_db_exec_durable(c, "grant_revoke", p, 2, &r);
+	rc = idp_db_exec(c, "grant_revoke", p, 2, &r);
 	PQclear(r);
 	return rc;
 }
@@ -376,7 +434,7 @@ idp_store_jwt_revoke(struct idp_dbconn *c, const char *jti,
 	enum idp_err rc;
 
 	ll(e, exp);
-	rc = idp_db_exec_durable(c, "jwt_revoke", p, 3, &r);
+	rc = idp_db_exec(c, "jwt_revoke", p, 3, &r);
 	PQclear(r);
 	return rc;
 }
@@ -388,7 +446,7 @@ idp_store_access_revoke(struct idp_dbconn *c,
 	struct idp_param p[2] = { P_BIN(digest, IDP_SHA256_LEN),
 		P_TXT(client_id) };
 	PGresult *r = NULL;
-	enum idp_err rc = idp_db_exec_durable(c, "access_revoke", p, 2, &r);
+	enum idp_err rc = idp_db_exec(c, "access_revoke", p, 2, &r);
 
 	if (rc == IDP_OK && strcmp(PQcmdTuples(r), "1") != 0)
 		rc = IDP_ERR_NOT_FOUND;

@@ -27,16 +27,18 @@ struct idp_code_new {
 	const char *acr;
 	const char *amr;		/* space-separated */
 	int64_t ttl;
+	int64_t session_idle_ttl;	/* the session's idle expiry moves on */
 	const char *dpop_jkt;		/* RFC 9449 §10 binding, or NULL */
 	const char *claims;		/* the claims request (OIDC Core
 					 * §5.5), normalised JSON, or NULL */
 };
+/* A new code; in the same statement its session records that the client
+ * used it now (session_clients, idle expiry). */
 enum idp_err idp_store_code_insert(struct idp_dbconn *c,
     const struct idp_code_new *n);
 
 struct idp_code {
 	char *client_id;
-	long long user_id;
 	long long session_id;		/* 0 when the session is gone */
 	char *sid;
 	char *redirect_uri;
@@ -48,17 +50,21 @@ struct idp_code {
 	char *acr;
 	char *amr;
 	bool expired;
-	char *grant_id;			/* set when the code was used before */
+	char *grant_id;			/* what it issued, once used */
 	char *claims;			/* its claims request, or NULL; the
 					 * grant made from it keeps it */
+	struct idp_user user;		/* the person it was issued for */
 };
-/* Mark the code used and return it. IDP_ERR_NOT_FOUND when no such code;
- * IDP_ERR_CONFLICT when it was used before (out->grant_id tells what it
- * issued, for revocation); IDP_ERR_FORBIDDEN, leaving it unused, when it
- * is bound to a DPoP key other than jkt (the request's, or NULL). */
-enum idp_err idp_store_code_consume(struct idp_dbconn *c, struct idp_arena *a,
+/* Read a code with its person; writes nothing. IDP_ERR_NOT_FOUND when no
+ * such code; IDP_ERR_CONFLICT when it was used before (out->grant_id tells
+ * what it issued, for revocation); IDP_ERR_FORBIDDEN when it is bound to a
+ * DPoP key other than jkt (the request's, or NULL). */
+enum idp_err idp_store_code_get(struct idp_dbconn *c, struct idp_arena *a,
     const unsigned char digest[IDP_SHA256_LEN], const char *jkt,
     struct idp_code **out);
+/* Use a code up without issuing anything (a refused exchange). */
+enum idp_err idp_store_code_burn(struct idp_dbconn *c,
+    const unsigned char digest[IDP_SHA256_LEN]);
 
 /* What one token response issues. */
 struct idp_issue {
@@ -69,7 +75,7 @@ struct idp_issue {
 	int64_t auth_time;
 	const char *acr;
 	const char *amr;
-	const unsigned char *code_digest;	/* the code it came from */
+	const unsigned char *code_digest;	/* the code; NULL: none */
 	const unsigned char *at_digest;	/* NULL for a JWT access token */
 	int64_t at_ttl;
 	const unsigned char *rt_digest;	/* NULL for no refresh token */
@@ -77,7 +83,10 @@ struct idp_issue {
 	const char *at_jkt;		/* DPoP bindings (RFC 9449), or NULL */
 	const char *rt_jkt;
 };
-/* A new grant with its tokens, one round trip. *grant_id in the arena. */
+/* Use the code up (when there is one) and create a grant with its tokens:
+ * one statement, one commit. *grant_id in the arena. IDP_ERR_CONFLICT
+ * when a concurrent exchange used the code first (*grant_id is then what
+ * that one issued, or NULL); IDP_ERR_NOT_FOUND when the code is gone. */
 enum idp_err idp_store_issue_from_code(struct idp_dbconn *c,
     struct idp_arena *a, const struct idp_issue *is, char **grant_id);
 
@@ -95,20 +104,36 @@ struct idp_refresh {
 	char *claims;			/* the grant's claims request */
 	struct idp_user user;
 };
-/* Mark a refresh token used and return its grant. IDP_ERR_NOT_FOUND when
- * unknown or revoked; IDP_ERR_CONFLICT when it was used before (reuse:
- * out->grant_id is set for revocation); IDP_ERR_FORBIDDEN, leaving it
- * unused, when it is bound to a DPoP key other than jkt. */
-enum idp_err idp_store_refresh_consume(struct idp_dbconn *c,
+/* Read a refresh token with its grant and person; writes nothing.
+ * IDP_ERR_NOT_FOUND when unknown, revoked or expired; IDP_ERR_CONFLICT
+ * when it was used before (reuse: out->grant_id is set for revocation);
+ * IDP_ERR_FORBIDDEN when it is live but bound to a DPoP key other than
+ * jkt. */
+enum idp_err idp_store_refresh_get(struct idp_dbconn *c,
     struct idp_arena *a, const unsigned char digest[IDP_SHA256_LEN],
     const char *jkt, struct idp_refresh **out);
-/* New tokens for an existing grant (rotation), bound to DPoP keys when
- * at_jkt and rt_jkt are not NULL. IDP_ERR_NOT_FOUND when the grant was
+/* Use a refresh token up without issuing anything (a refused request). */
+enum idp_err idp_store_refresh_burn(struct idp_dbconn *c,
+    const unsigned char digest[IDP_SHA256_LEN]);
+
+/* One rotation: the token presented and what replaces it. */
+struct idp_rotate {
+	const unsigned char *old_digest;
+	const char *scope;
+	const unsigned char *at_digest;
+	int64_t at_ttl;
+	const unsigned char *rt_digest;	/* NULL: no successor (scope) */
+	int64_t rt_ttl;
+	const char *at_jkt;		/* DPoP bindings (RFC 9449), or NULL */
+	const char *rt_jkt;
+};
+/* Use the old token up and issue its successors under the same grant,
+ * whose expiry moves on: one statement, one commit. IDP_ERR_CONFLICT when
+ * a concurrent request used the old token first (*grant_id: its grant,
+ * for revocation); IDP_ERR_NOT_FOUND when the token or its grant was
  * revoked meanwhile. */
 enum idp_err idp_store_issue_refresh(struct idp_dbconn *c,
-    const char *grant_id, const char *scope, const unsigned char *at_digest,
-    int64_t at_ttl, const unsigned char *rt_digest, int64_t rt_ttl,
-    const char *at_jkt, const char *rt_jkt);
+    struct idp_arena *a, const struct idp_rotate *ro, char **grant_id);
 
 /* An access token without a grant (client_credentials); jkt its DPoP
  * binding, or NULL. */

@@ -1,12 +1,23 @@
 # shellcheck shell=bash
-# A throwaway provider for the e2e and interop suites: a private PostgreSQL
-# cluster, fresh keys, and a running idp on a free loopback port. Sourced.
+# A throwaway provider for the e2e, interop and fault suites and the
+# benchmark: a private PostgreSQL cluster, fresh keys, and a running idp on
+# a free loopback port. Sourced.
 #
-#   stack_up BUILD_DIR     exports IDP_URL, IDP_CTL, IDP_BIN, PG_DIR, and the
-#                          IDP_* settings the daemon runs with
+#   stack_up BUILD_DIR     everything, with the tests' settings (cheap
+#                          password hashing, no client cache, ...); exports
+#                          IDP_URL, IDP_CTL, IDP_BIN, PG_DIR, and the IDP_*
+#                          settings the daemon runs with
 #   stack_restart_idp      stop and start idp with the same settings
 #   stack_down             stop idp (checks it exits 0 and that the
 #                          sanitizers stayed quiet), stop PostgreSQL
+#
+# The same in steps, for callers with their own settings (bench/run.sh):
+#   stack_init BUILD_DIR   the work directory (STACK_DIR) and the cluster,
+#                          with STACK_PG_SETTINGS (postgresql.conf lines)
+#                          if set; exports the IDP_* settings every stack
+#                          shares (database, keys, SQL, binaries)
+#   stack_prepare          idpctl migrate and keys generate
+#   stack_start_idp        start idp and wait until it answers
 
 root=${root:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 # shellcheck source=../../deploy/lib/pg.sh
@@ -62,7 +73,7 @@ stack_restart_idp() {
 	stack_stop_idp && stack_start_idp
 }
 
-stack_up() {
+stack_init() {
 	local build=$1 pgport
 	STACK_DIR=$(mktemp -d /tmp/idp-stack.XXXXXX)
 	chmod 755 "$STACK_DIR"
@@ -70,10 +81,22 @@ stack_up() {
 	export PG_DIR=$STACK_DIR/pg
 	pgport=$(free_port)
 	export PG_PORT=$pgport
-	pg_setup "$PG_DIR" "$pgport"
+	pg_setup "$PG_DIR" "$pgport" "${STACK_PG_SETTINGS:-}" || return 1
 	export IDP_DATABASE_URL=$PG_URL
 	export IDP_KEY_DIR=$STACK_DIR/keys
 	export IDP_SQL_DIR=$root/sql
+	export IDP_BIN=$build/idp/idp
+	export IDP_CTL=$build/idp/ctl/idpctl
+	export IDP_BUILD_DIR=$build
+	export IDP_ISSUER=http://127.0.0.1:1	# replaced when idp starts
+}
+
+stack_prepare() {
+	"$IDP_CTL" migrate >/dev/null && "$IDP_CTL" keys generate >/dev/null
+}
+
+stack_up() {
+	stack_init "$1" || return 1
 	# Cheap password hashing keeps the suites fast; the cost is a setting.
 	export IDP_ARGON2_MEMORY_KIB=${IDP_ARGON2_MEMORY_KIB:-1024}
 	export IDP_ARGON2_ITERATIONS=${IDP_ARGON2_ITERATIONS:-1}
@@ -100,12 +123,7 @@ stack_up() {
 	export IDP_HELPDESK_PHONE=${IDP_HELPDESK_PHONE:-(0361) 555-0100}
 	export IDP_HELPDESK_EMAIL=${IDP_HELPDESK_EMAIL:-helpdesk-sso@baliprov.go.id}
 	export IDP_HELPDESK_HOURS=${IDP_HELPDESK_HOURS:-mon-fri 08:00-16:00}
-	export IDP_BIN=$build/idp/idp
-	export IDP_CTL=$build/idp/ctl/idpctl
-	export IDP_BUILD_DIR=$build
-	export IDP_ISSUER=http://127.0.0.1:1	# replaced when idp starts
-	"$IDP_CTL" migrate >/dev/null
-	"$IDP_CTL" keys generate >/dev/null
+	stack_prepare || return 1
 	stack_start_idp
 }
 

@@ -113,9 +113,10 @@ START_TEST(defaults)
 	ck_assert_int_eq(cfg.db_connect_timeout, 3);
 	ck_assert_int_eq(cfg.db_request_deadline_ms, 2000);
 	ck_assert_int_eq(cfg.hash_queue, 64);
-	/* 0 means "derive from the machine": never left at 0 */
-	ck_assert_int_ge(cfg.worker_threads, 1);
-	ck_assert_int_le(cfg.worker_threads, 64);
+	/* 0 means "derive from the machine": never left at 0; 16 per core
+	 * (writes wait for their WAL flush), at most 128 */
+	ck_assert_int_ge(cfg.worker_threads, 16);
+	ck_assert_int_le(cfg.worker_threads, 128);
 	ck_assert_int_eq(cfg.db_pool_size, cfg.worker_threads);
 	ck_assert_int_ge(cfg.hash_threads, 1);
 	ck_assert(!cfg.outbound_allow_loopback);
