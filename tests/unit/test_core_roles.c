@@ -94,8 +94,13 @@ START_TEST(console_second_factor)
 	ck_assert(idp_amr_has_second_factor("pwd  mfa"));
 	ck_assert(!idp_console_second_factor_ok(&cfg, &s));
 	ck_assert(!idp_console_second_factor_ok(&cfg, NULL));
+	/* The second-factor module decides (core/mfa.h): a session that
+	 * used one has mfa_at, whatever its amr says. */
 	s.amr = (char *)(uintptr_t)"pwd swk";
+	ck_assert(!idp_console_second_factor_ok(&cfg, &s));
+	s.mfa_at = 1764547200;
 	ck_assert(idp_console_second_factor_ok(&cfg, &s));
+	s.mfa_at = 0;
 	s.amr = (char *)(uintptr_t)"pwd";
 	cfg.console_require_second_factor = false;
 	ck_assert(idp_console_second_factor_ok(&cfg, &s));
