@@ -20,7 +20,9 @@
  * allows to it or to its organisation, and approved requests; with the
  * server's resource URIs. */
 #define CLIENT_API "(SELECT coalesce(json_agg(json_build_object(" \
-	"'scope', s.scope, 'server', s.client_id, 'resources', " \
+	"'scope', s.scope, 'server', s.client_id, 'description', " \
+	"s.description, 'server_name', (SELECT sc.metadata->>'client_name' " \
+	"FROM clients sc WHERE sc.client_id = s.client_id), 'resources', " \
 	"(SELECT coalesce(json_agg(r.resource ORDER BY r.resource), '[]') " \
 	"FROM api_resources r WHERE r.client_id = s.client_id), " \
 	"'approved', EXISTS (SELECT 1 FROM scope_requests q WHERE " \
