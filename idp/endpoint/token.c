@@ -12,6 +12,7 @@
 #include "core/ctx.h"
 #include "core/mint.h"
 #include "core/reqdb.h"
+#include "core/usage.h"
 #include "endpoint/endpoints.h"
 #include "endpoint/flow.h"
 #include "http/response.h"
@@ -578,11 +579,30 @@ out:
 	return rc;
 }
 
+static enum idp_err
+token_grant(struct idp_req *rq, struct idp_resp *rs, const char *grant_type,
+    const struct idp_client **c)
+{
+	const char *why = NULL;
+	enum idp_err rc;
+
+	if ((rc = idp_client_authenticate(rq, c, &why)) != IDP_OK)
+		return idp_fail(rs, rc, why);
+	if (!strcmp(grant_type, "authorization_code"))
+		return grant_code(rq, rs, *c);
+	if (!strcmp(grant_type, "refresh_token"))
+		return grant_refresh(rq, rs, *c);
+	if (!strcmp(grant_type, "client_credentials"))
+		return grant_client_credentials(rq, rs, *c);
+	return idp_fail(rs, IDP_ERR_UNSUPPORTED_GRANT_TYPE,
+	    "grant_type is not supported.");
+}
+
 enum idp_err
 idp_token_handle(struct idp_req *rq, struct idp_resp *rs)
 {
 	const struct idp_client *c = NULL;
-	const char *grant_type, *why = NULL;
+	const char *grant_type;
 	enum idp_err rc;
 
 	if (!rq->has_form)
@@ -592,14 +612,8 @@ idp_token_handle(struct idp_req *rq, struct idp_resp *rs)
 	if (grant_type == NULL)
 		return idp_fail(rs, IDP_ERR_INVALID_REQUEST,
 		    "grant_type is required.");
-	if ((rc = idp_client_authenticate(rq, &c, &why)) != IDP_OK)
-		return idp_fail(rs, rc, why);
-	if (!strcmp(grant_type, "authorization_code"))
-		return grant_code(rq, rs, c);
-	if (!strcmp(grant_type, "refresh_token"))
-		return grant_refresh(rq, rs, c);
-	if (!strcmp(grant_type, "client_credentials"))
-		return grant_client_credentials(rq, rs, c);
-	return idp_fail(rs, IDP_ERR_UNSUPPORTED_GRANT_TYPE,
-	    "grant_type is not supported.");
+	rc = token_grant(rq, rs, grant_type, &c);
+	idp_usage_token_answer(rq, rs, c, rc,
+	    !strcmp(grant_type, "authorization_code"));
+	return rc;
 }

@@ -12,5 +12,6 @@ const struct idp_stmt *const idp_stmt_tables[] = {
 	idp_purge_stmts,
 	idp_session_stmts,
 	idp_token_stmts,
+	idp_usage_stmts,
 	NULL,
 };

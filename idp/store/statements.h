@@ -16,6 +16,7 @@ extern const struct idp_stmt idp_member_stmts[];
 extern const struct idp_stmt idp_purge_stmts[];
 extern const struct idp_stmt idp_session_stmts[];
 extern const struct idp_stmt idp_token_stmts[];
+extern const struct idp_stmt idp_usage_stmts[];
 
 /* All of the above, NULL-terminated. */
 extern const struct idp_stmt *const idp_stmt_tables[];
