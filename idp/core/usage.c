@@ -189,9 +189,10 @@ idp_usage_token_answer(struct idp_req *rq, const struct idp_resp *rs,
 	struct idp_usage *u = rq->ctx->usage;
 	const char *id = c != NULL ? c->client_id : rq->log_client;
 
-	if (c != NULL)
-		idp_usage_token(u, id, rq->now, code_grant && rc == IDP_OK,
-		    rc != IDP_OK);
+	if (c == NULL && !rq->client_found)
+		return;
+	idp_usage_token(u, id, rq->now, code_grant && rc == IDP_OK,
+	    rc != IDP_OK);
 	if (rc != IDP_OK)
 		idp_usage_error(u, id, rq->now, "token", idp_err_str(rc),
 		    idp_err_public_desc(rc, rs->err_desc));

@@ -32,11 +32,11 @@ void idp_usage_token(struct idp_usage *u, const char *client_id, int64_t now,
 void idp_usage_error(struct idp_usage *u, const char *client_id, int64_t now,
     const char *endpoint, const char *error, const char *description);
 
-/* The token endpoint's answer rc (rs) to rq, counted for client c. When
- * authentication failed (c NULL) the client the request named, if any,
- * gets the error in its last errors (the store keeps it only for a client
- * that exists) but no count. code_grant: grant_type authorization_code,
- * a sign-in when it succeeded. */
+/* The token endpoint's answer rc (rs) to rq, counted for client c, or,
+ * when authentication failed (c NULL), for the client the request named
+ * if it exists (a wrong secret after a rotation is what its developers
+ * need to see); a request naming no known client counts for nobody.
+ * code_grant: grant_type authorization_code, a sign-in when it worked. */
 void idp_usage_token_answer(struct idp_req *rq, const struct idp_resp *rs,
     const struct idp_client *c, enum idp_err rc, bool code_grant);
 

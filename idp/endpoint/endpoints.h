@@ -35,6 +35,8 @@ enum idp_err idp_register_manage_handle(struct idp_req *rq,
 enum idp_err idp_account_handle(struct idp_req *rq, struct idp_resp *rs);
 /* logout.c */
 enum idp_err idp_logout_handle(struct idp_req *rq, struct idp_resp *rs);
+/* developer.c */
+enum idp_err idp_developer_handle(struct idp_req *rq, struct idp_resp *rs);
 /* static.c */
 enum idp_err idp_static_css_handle(struct idp_req *rq, struct idp_resp *rs);
 

@@ -3,6 +3,7 @@
  * HTML, and that every message catalogue has both languages. */
 #include <string.h>
 
+#include "endpoint/developer.h"
 #include "endpoint/pages.h"
 #include "page/lang.h"
 #include "page/page.h"
@@ -137,6 +138,8 @@ START_TEST(every_catalogue_speaks_both)
 	check_catalogue("pager", idp_pager_msgs, idp_pager_nmsgs);
 	check_catalogue("signin", idp_signin_msgs, idp_signin_nmsgs);
 	check_catalogue("account", idp_account_msgs, idp_account_nmsgs);
+	check_catalogue("developer", idp_developer_msgs, idp_developer_nmsgs);
+	check_catalogue("usage", idp_usage_msgs, idp_usage_nmsgs);
 }
 END_TEST
 
