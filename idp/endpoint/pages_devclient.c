@@ -264,6 +264,8 @@ idp_devpage_client(struct idp_dev *d, const struct idp_dev_client *v,
 	idp_devpage_usage(&pg, v);
 	if (!v->manifest)
 		delete_form(d, &pg, self);
+	idp_page_raw(&pg, "<p>");
 	idp_page_link(&pg, NULL, "/developer", M(M_BACK), NULL);
+	idp_page_raw(&pg, "</p>");
 	return idp_page_send(&pg, status);
 }

@@ -486,7 +486,9 @@ idp_devpage_register(struct idp_dev *d, const struct idp_dev_form *f,
 	    f ? f->contacts : NULL, IDP_DEV_F_CONTACTS, true, 0);
 	idp_form_button(&pg, NULL, NULL, NULL, M(M_REGISTER));
 	idp_form_end(&pg);
+	idp_page_raw(&pg, "<p>");
 	idp_page_link(&pg, NULL, "/developer", M(M_BACK), NULL);
+	idp_page_raw(&pg, "</p>");
 	return idp_page_send(&pg, status);
 }
 
