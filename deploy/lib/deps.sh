@@ -4,11 +4,17 @@
 # and bench/run.sh, which read the lists below.
 # shellcheck disable=SC2034
 
-IDP_BUILD_PKGS="meson ninja-build gcc pkg-config libssl-dev libjwt-dev
+IDP_BUILD_PKGS="meson ninja-build gcc pkg-config libssl-dev
 libmicrohttpd-dev libpq-dev libjansson-dev libargon2-dev libcurl4-openssl-dev
 libpsl-dev libicu-dev check postgresql-15 postgresql-client-15 curl ca-certificates tzdata"
-# python3-authlib: a relying party of the interop suite (/usr/bin/python3).
-IDP_TEST_PKGS="nodejs npm jq shellcheck chromium python3-authlib python3-requests"
+# The SPBE portal (clients/spbe-portal/): Apache with mod_auth_openidc and
+# PHP, started on loopback by deploy/demo.sh and the tests.
+IDP_PORTAL_PKGS="apache2 libapache2-mod-auth-openidc libapache2-mod-php"
+# python3-authlib: a relying party of the interop suite (/usr/bin/python3);
+# php-cli: the SPBE portal's unit test; libjwt-dev: an independent JWS
+# implementation the unit tests check signatures against.
+IDP_TEST_PKGS="nodejs npm jq shellcheck chromium python3-authlib python3-requests
+php-cli libjwt-dev $IDP_PORTAL_PKGS"
 IDP_BENCH_PKGS="wrk"
 # The fuzz suite (tests/fuzz/) builds with clang and links libFuzzer.
 IDP_FUZZ_PKGS="clang libclang-rt-14-dev"
@@ -34,6 +40,16 @@ idp_install_deps() {
 	fi
 	echo "installing: ${missing[*]}"
 	export DEBIAN_FRONTEND=noninteractive
+	# Packages must not start system services here (apache2 would listen on
+	# port 80 of every address): the scripts start what they need on
+	# loopback. policy-rc.d exit 101 tells invoke-rc.d so.
+	local policy=/usr/sbin/policy-rc.d made=0 rc=0
+	if [ ! -e $policy ]; then
+		printf '#!/bin/sh\nexit 101\n' >$policy && chmod 755 $policy && made=1
+	fi
 	apt-get update -qq >/dev/null &&
-		apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+		apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null ||
+		rc=$?
+	[ $made -eq 0 ] || rm -f $policy
+	return $rc
 }

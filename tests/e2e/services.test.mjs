@@ -1,12 +1,13 @@
 // The province's services: the 57 manifests applied twice (the second run
-// changes nothing), and the SPBE evaluation portal signing a person in,
-// driven like a browser.
+// changes nothing), and the SPBE evaluation portal (Apache with
+// mod_auth_openidc) signing a person in, driven like a browser.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { join } from 'node:path';
-import { CookieJar, env, formInputs, http, idpctl, psql, sleep } from './lib.mjs';
+import { CookieJar, env, formInputs, freePort, idpctl, psql } from './lib.mjs';
 
 const clientsDir = join(env.ROOT, 'clients');
 
@@ -71,55 +72,81 @@ test('apply: updates what changed, rotates only when asked, refuses a bad manife
   assert.match(dup.stderr, /both define client/);
 });
 
-async function waitFor(url) {
-  for (let i = 0; i < 100; i += 1) {
-    try { if ((await fetch(url)).ok) return; } catch { /* not yet */ }
-    await sleep(100);
-  }
-  throw new Error(`${url} did not come up`);
+// The portal is Apache with mod_auth_openidc and a PHP page
+// (clients/spbe-portal/run.sh starts it on loopback with its own
+// configuration, pid file and logs).
+// mod_auth_openidc answers 401 instead of a redirect to a request that is
+// not a page navigation, and fetch() always says Sec-Fetch-Mode: cors; so
+// the portal is driven with node:http, saying what a browser following a
+// link says. Cookies go through the suite's CookieJar.
+function browse(method, url, { jar, form } = {}) {
+  const full = new URL(url, env.IDP_URL);
+  const body = form ? new URLSearchParams(form).toString() : undefined;
+  const headers = { accept: 'text/html', 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document',
+    ...(body ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+    ...(jar?.cookies.size ? { cookie: jar.header() } : {}) };
+  return new Promise((resolve, reject) => {
+    const req = request(full, { method, headers }, (res) => {
+      const h = new Headers();
+      for (let k = 0; k < res.rawHeaders.length; k += 2) h.append(res.rawHeaders[k], res.rawHeaders[k + 1]);
+      jar?.store({ headers: h });
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (d) => { text += d; });
+      res.on('end', () => resolve({ status: res.statusCode, text, location: h.get('location') }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
 }
 
 test('the SPBE portal signs a person in through the provider and highlights their institution', async (t) => {
   idpctl(['org', 'import', join(env.ROOT, 'deploy/demo/organisations.csv')]);
-  const port = 20000 + Math.floor(Math.random() * 20000);
+  const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const id = `spbe-portal-e2e-${process.pid}`;
   const reg = idpctl(['--json', 'client', 'add', id, '--name', 'Portal Evaluasi SPBE',
     '--redirect-uri', `${base}/callback`, '--post-logout-uri', `${base}/`, '--first-party',
     '--scope', 'openid profile email organisation', '--org', 'baliprov.diskominfos']);
   assert.equal(reg.status, 0, reg.stderr);
-  const secretFile = join(mkdtempSync('/tmp/idp-portal-'), 'secret');
+  const state = mkdtempSync('/tmp/idp-portal-');
+  const secretFile = join(state, 'secret');
   writeFileSync(secretFile, `${reg.json.client_secret}\n`, { mode: 0o600 });
   const user = `bendesa${process.pid}`;
   assert.equal(idpctl(['user', 'add', user, '--name', 'I Nyoman Bendesa', '--org', 'desaadat.kuta',
     '--password-stdin'], { input: 'kata-sandi-desa\n' }).status, 0);
-  const portal = spawn(join(env.IDP_BUILD_DIR, 'clients/spbe-portal/spbe-portal'), [], {
-    env: { ...process.env, PORTAL_ISSUER: env.IDP_URL, PORTAL_CLIENT_ID: id,
-      PORTAL_CLIENT_SECRET_FILE: secretFile, PORTAL_LISTEN: `127.0.0.1:${port}`,
-      PORTAL_REDIRECT_URI: `${base}/callback` },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  portal.stderr.on('data', (d) => { stderr += d; });
-  t.after(() => portal.kill('SIGTERM'));
-  await waitFor(`${base}/healthz`);
+  const run = join(env.ROOT, 'clients/spbe-portal/run.sh');
+  const portalEnv = { ...process.env, PORTAL_ISSUER: env.IDP_URL, PORTAL_CLIENT_ID: id,
+    PORTAL_CLIENT_SECRET_FILE: secretFile, PORTAL_LISTEN: `127.0.0.1:${port}`,
+    PORTAL_STATE: state };
+  const up = spawnSync(run, ['start'], { env: portalEnv, encoding: 'utf8' });
+  t.after(() => spawnSync(run, ['stop'], { env: portalEnv }));
+  assert.equal(up.status, 0, `${up.stdout}${up.stderr}`);
 
   const jar = new CookieJar();
-  const home = await http('GET', `${base}/`, { jar });
+  const home = await browse('GET', `${base}/`, { jar });
+  assert.equal(home.status, 200);
   assert.match(home.text, /Masuk dengan SSO/);
-  const start = await http('GET', `${base}/login`, { jar });
+  assert.doesNotMatch(home.text, /Instansi Anda<\/strong>/);
+  const start = await browse('GET', `${base}/masuk/`, { jar });
   assert.equal(start.status, 302);
   assert.ok(start.location.startsWith(`${env.IDP_URL}/authorize?`));
-  assert.match(start.location, /code_challenge_method=S256/);
-  const page = await http('GET', start.location, { jar });
+  const q = new URL(start.location).searchParams;
+  assert.equal(q.get('code_challenge_method'), 'S256');
+  assert.equal(q.get('redirect_uri'), `${base}/callback`);
+  assert.ok(q.get('state') && q.get('nonce'));
+  const page = await browse('GET', start.location, { jar });
   assert.match(page.text, /Masuk ke Portal Evaluasi SPBE/);
-  const login = await http('POST', '/login', { jar,
+  const login = await browse('POST', '/login', { jar,
     form: { ...formInputs(page.text), username: user, password: 'kata-sandi-desa' } });
   assert.equal(login.status, 302);
   assert.ok(login.location.startsWith(`${base}/callback?`));
-  const cb = await http('GET', login.location, { jar });
-  assert.equal(cb.status, 302, `${cb.status} ${cb.text.slice(0, 300)} ${stderr}`);
-  const signedIn = await http('GET', `${base}/`, { jar });
+  const cb = await browse('GET', login.location, { jar });
+  assert.equal(cb.status, 302, `${cb.status} ${cb.text.slice(0, 300)}`);
+  assert.equal(new URL(cb.location, base).pathname, '/masuk/');
+  const back = await browse('GET', `${base}/masuk/`, { jar });
+  assert.equal(back.status, 303);
+  const signedIn = await browse('GET', `${base}/`, { jar });
   assert.match(signedIn.text, /I Nyoman Bendesa/);
   assert.match(signedIn.text, /Desa Adat Kuta/);
   // A desa adat officer's row is their regency's: Kabupaten Badung.
@@ -127,8 +154,32 @@ test('the SPBE portal signs a person in through the provider and highlights thei
   assert.ok(row, 'one row is highlighted');
   assert.match(row, /Kabupaten Badung/);
   assert.match(row, /3,66/);
-  const replay = await http('GET', login.location, { jar });
-  assert.equal(replay.status, 400, 'a used callback URL is refused');
   assert.equal(psql(`SELECT count(*) FROM session_clients sc JOIN sessions s ON s.id = sc.session_id
     JOIN users u ON u.id = s.user_id WHERE u.username = '${user}' AND sc.client_id = '${id}'`), '1');
+
+  // A used callback URL signs nobody in: its state was used up.
+  const stranger = new CookieJar();
+  const replay = await browse('GET', login.location, { jar: stranger });
+  assert.notEqual(replay.status, 200);
+  const after = await browse('GET', `${base}/`, { jar: stranger });
+  assert.doesNotMatch(after.text, /I Nyoman Bendesa/);
+  // Nor does a claim sent as a header, whatever its spelling.
+  const forged = await fetch(`${base}/`, { headers: { 'OIDC-CLAIM-sub': 'x',
+    'OIDC-CLAIM-name': 'Orang Palsu', 'X-OIDC-CLAIM-name': 'Orang Palsu' } }).then((r) => r.text());
+  assert.doesNotMatch(forged, /Orang Palsu/);
+
+  // The page's functions are not served.
+  assert.equal((await fetch(`${base}/spbe.php`)).status, 403);
+
+  // Keluar: the module's session ends and the browser goes to the
+  // provider's end_session_endpoint with id_token_hint, then back.
+  const keluar = /href="([^"]*logout=[^"]*)"/.exec(signedIn.text)[1].replaceAll('&amp;', '&');
+  const out = await browse('GET', `${base}${keluar}`, { jar });
+  assert.equal(out.status, 302);
+  assert.ok(out.location.startsWith(`${env.IDP_URL}/logout?`), out.location);
+  const end = new URL(out.location).searchParams;
+  assert.ok(end.get('id_token_hint'));
+  assert.equal(end.get('post_logout_redirect_uri'), `${base}/`);
+  const gone = await browse('GET', `${base}/`, { jar });
+  assert.doesNotMatch(gone.text, /I Nyoman Bendesa/);
 });
