@@ -14,6 +14,9 @@
 #                               URI is $PORTAL_URL/callback
 #   PORTAL_STATE                pid file, logs, the cookie passphrase;
 #                               default var/spbe-portal of the checkout
+#   PORTAL_SITE                 the site's configuration; default
+#                               apache/portal.conf (the guide's test runs
+#                               its Apache example in this server)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 export PORTAL_HOME=$here
@@ -23,6 +26,7 @@ export PORTAL_URL=${PORTAL_URL:-http://$PORTAL_LISTEN}
 export PORTAL_CLIENT_ID=${PORTAL_CLIENT_ID:-spbe-portal}
 export PORTAL_STATE=${PORTAL_STATE:-$here/../../var/spbe-portal}
 export PORTAL_ISSUER=${PORTAL_ISSUER:-}
+export PORTAL_SITE=${PORTAL_SITE:-$here/apache/portal.conf}
 export PORTAL_CLIENT_SECRET=
 export PORTAL_PASSPHRASE=
 conf=$here/apache/httpd.conf

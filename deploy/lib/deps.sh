@@ -11,10 +11,12 @@ libpsl-dev libicu-dev check postgresql-15 postgresql-client-15 curl ca-certifica
 # PHP, started on loopback by deploy/demo.sh and the tests.
 IDP_PORTAL_PKGS="apache2 libapache2-mod-auth-openidc libapache2-mod-php"
 # python3-authlib: a relying party of the interop suite (/usr/bin/python3);
-# php-cli: the SPBE portal's unit test; libjwt-dev: an independent JWS
-# implementation the unit tests check signatures against.
+# python3-flask: the developer guide's Authlib example, which the interop
+# suite runs (tests/interop/guide.test.mjs); php-cli: the SPBE portal's
+# unit test; libjwt-dev: an independent JWS implementation the unit tests
+# check signatures against.
 IDP_TEST_PKGS="nodejs npm jq shellcheck chromium python3-authlib python3-requests
-php-cli libjwt-dev $IDP_PORTAL_PKGS"
+python3-flask php-cli libjwt-dev $IDP_PORTAL_PKGS"
 IDP_BENCH_PKGS="wrk"
 # The fuzz suite (tests/fuzz/) builds with clang and links libFuzzer.
 IDP_FUZZ_PKGS="clang libclang-rt-14-dev"

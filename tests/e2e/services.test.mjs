@@ -5,9 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
 import { join } from 'node:path';
-import { CookieJar, env, formInputs, freePort, idpctl, psql } from './lib.mjs';
+import { CookieJar, env, formInputs, freePort, idpctl, navigate, psql } from './lib.mjs';
 
 const clientsDir = join(env.ROOT, 'clients');
 
@@ -75,31 +74,6 @@ test('apply: updates what changed, rotates only when asked, refuses a bad manife
 // The portal is Apache with mod_auth_openidc and a PHP page
 // (clients/spbe-portal/run.sh starts it on loopback with its own
 // configuration, pid file and logs).
-// mod_auth_openidc answers 401 instead of a redirect to a request that is
-// not a page navigation, and fetch() always says Sec-Fetch-Mode: cors; so
-// the portal is driven with node:http, saying what a browser following a
-// link says. Cookies go through the suite's CookieJar.
-function browse(method, url, { jar, form } = {}) {
-  const full = new URL(url, env.IDP_URL);
-  const body = form ? new URLSearchParams(form).toString() : undefined;
-  const headers = { accept: 'text/html', 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document',
-    ...(body ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
-    ...(jar?.cookies.size ? { cookie: jar.header() } : {}) };
-  return new Promise((resolve, reject) => {
-    const req = request(full, { method, headers }, (res) => {
-      const h = new Headers();
-      for (let k = 0; k < res.rawHeaders.length; k += 2) h.append(res.rawHeaders[k], res.rawHeaders[k + 1]);
-      jar?.store({ headers: h });
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (d) => { text += d; });
-      res.on('end', () => resolve({ status: res.statusCode, text, location: h.get('location') }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
 test('the SPBE portal signs a person in through the provider and highlights their institution', async (t) => {
   idpctl(['org', 'import', join(env.ROOT, 'deploy/demo/organisations.csv')]);
   const port = await freePort();
@@ -124,29 +98,29 @@ test('the SPBE portal signs a person in through the provider and highlights thei
   assert.equal(up.status, 0, `${up.stdout}${up.stderr}`);
 
   const jar = new CookieJar();
-  const home = await browse('GET', `${base}/`, { jar });
+  const home = await navigate('GET', `${base}/`, { jar });
   assert.equal(home.status, 200);
   assert.match(home.text, /Masuk dengan SSO/);
   assert.doesNotMatch(home.text, /Instansi Anda<\/strong>/);
-  const start = await browse('GET', `${base}/masuk/`, { jar });
+  const start = await navigate('GET', `${base}/masuk/`, { jar });
   assert.equal(start.status, 302);
   assert.ok(start.location.startsWith(`${env.IDP_URL}/authorize?`));
   const q = new URL(start.location).searchParams;
   assert.equal(q.get('code_challenge_method'), 'S256');
   assert.equal(q.get('redirect_uri'), `${base}/callback`);
   assert.ok(q.get('state') && q.get('nonce'));
-  const page = await browse('GET', start.location, { jar });
+  const page = await navigate('GET', start.location, { jar });
   assert.match(page.text, /Masuk ke Portal Evaluasi SPBE/);
-  const login = await browse('POST', '/login', { jar,
+  const login = await navigate('POST', '/login', { jar,
     form: { ...formInputs(page.text), username: user, password: 'kata-sandi-desa' } });
   assert.equal(login.status, 302);
   assert.ok(login.location.startsWith(`${base}/callback?`));
-  const cb = await browse('GET', login.location, { jar });
+  const cb = await navigate('GET', login.location, { jar });
   assert.equal(cb.status, 302, `${cb.status} ${cb.text.slice(0, 300)}`);
   assert.equal(new URL(cb.location, base).pathname, '/masuk/');
-  const back = await browse('GET', `${base}/masuk/`, { jar });
+  const back = await navigate('GET', `${base}/masuk/`, { jar });
   assert.equal(back.status, 303);
-  const signedIn = await browse('GET', `${base}/`, { jar });
+  const signedIn = await navigate('GET', `${base}/`, { jar });
   assert.match(signedIn.text, /I Nyoman Bendesa/);
   assert.match(signedIn.text, /Desa Adat Kuta/);
   // A desa adat officer's row is their regency's: Kabupaten Badung.
@@ -159,9 +133,9 @@ test('the SPBE portal signs a person in through the provider and highlights thei
 
   // A used callback URL signs nobody in: its state was used up.
   const stranger = new CookieJar();
-  const replay = await browse('GET', login.location, { jar: stranger });
+  const replay = await navigate('GET', login.location, { jar: stranger });
   assert.notEqual(replay.status, 200);
-  const after = await browse('GET', `${base}/`, { jar: stranger });
+  const after = await navigate('GET', `${base}/`, { jar: stranger });
   assert.doesNotMatch(after.text, /I Nyoman Bendesa/);
   // Nor does a claim sent as a header, whatever its spelling.
   const forged = await fetch(`${base}/`, { headers: { 'OIDC-CLAIM-sub': 'x',
@@ -174,12 +148,12 @@ test('the SPBE portal signs a person in through the provider and highlights thei
   // Keluar: the module's session ends and the browser goes to the
   // provider's end_session_endpoint with id_token_hint, then back.
   const keluar = /href="([^"]*logout=[^"]*)"/.exec(signedIn.text)[1].replaceAll('&amp;', '&');
-  const out = await browse('GET', `${base}${keluar}`, { jar });
+  const out = await navigate('GET', `${base}${keluar}`, { jar });
   assert.equal(out.status, 302);
   assert.ok(out.location.startsWith(`${env.IDP_URL}/logout?`), out.location);
   const end = new URL(out.location).searchParams;
   assert.ok(end.get('id_token_hint'));
   assert.equal(end.get('post_logout_redirect_uri'), `${base}/`);
-  const gone = await browse('GET', `${base}/`, { jar });
+  const gone = await navigate('GET', `${base}/`, { jar });
   assert.doesNotMatch(gone.text, /I Nyoman Bendesa/);
 });
