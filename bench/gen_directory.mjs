@@ -12,7 +12,10 @@
 // on which password a person has. Writes:
 //   DIR/organisations.csv  code,name,kind,parent_code
 //   DIR/users.csv          username,password_hash,name,email,phone_number,
-//                          nip,job_title,org_code
+//                          nip,job_title,org_code (idpctl reads the columns
+//                          by the header's names; the hashes go to the
+//                          credentials table, the NIPs are 18 digits and
+//                          unique, as the directory requires)
 //   DIR/credentials.tsv    username<TAB>password, for the login workloads
 // The same seed and hashes give byte-identical files.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';

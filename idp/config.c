@@ -46,6 +46,10 @@ const struct idp_config_entry idp_config_entries[] = {
 	{ "session_max_ttl", "36000", "SSO session ends this many seconds "
 	  "after the password check (300-2592000)" },
 	{ "login_ttl", "900", "seconds a login page stays valid (60-3600)" },
+	{ "device_code_ttl", "900", "seconds a device's codes stay valid "
+	  "for the person to approve (RFC 8628 expires_in) (60-3600)" },
+	{ "device_poll_interval", "5", "seconds a device waits between polls "
+	  "of the token endpoint (RFC 8628 interval) (1-60)" },
 	{ "cookie_name", "idp_session", "name of the SSO session cookie" },
 	{ "cookie_secure", "auto", "Secure cookie flag: auto (when the "
 	  "issuer is https), always, never" },
@@ -91,6 +95,21 @@ const struct idp_config_entry idp_config_entries[] = {
 	{ "outbound_max_in_flight", "0", "calls to client URIs at once; a "
 	  "request needing more gets 503; 0 = a quarter of the worker "
 	  "threads, at least 2 (0-1024)" },
+	{ "throttle_account_free", "5", "failed sign-ins per account (and per "
+	  "known browser of it) before each further attempt waits; also "
+	  "for one-time and reset codes (1-1000)" },
+	{ "throttle_address_free", "50", "failed sign-ins from one source "
+	  "address (an IPv6 /64), over all accounts, before each further "
+	  "attempt from it waits (1-100000)" },
+	{ "throttle_window", "3600", "seconds in which a free allowance of "
+	  "failures drains away again (60-604800)" },
+	{ "throttle_base_delay", "1", "seconds the first attempt past the "
+	  "allowance waits; each further failure doubles it (1-3600)" },
+	{ "throttle_max_delay", "300", "the longest wait between attempts, "
+	  "seconds (1-86400)" },
+	{ "device_cookie_ttl", "15552000", "seconds a device cookie (a "
+	  "browser that signed in to an account before) is honoured "
+	  "(3600-63072000)" },
 	{ "provider_name", "SSO Provinsi Bali", "the provider's name in the "
 	  "header and title of every page (1-80 bytes)" },
 	{ "helpdesk_name", "Helpdesk SSO Provinsi Bali", "who people are told "
@@ -103,6 +122,40 @@ const struct idp_config_entry idp_config_entries[] = {
 	  "e.g. mon-fri 08:00-16:00, sat 08:00-12:00; empty: not shown" },
 	{ "time_zone", "Asia/Makassar", "time zone of the times pages show "
 	  "(a tzdata name; Asia/Makassar is WITA, UTC+8)" },
+	{ "smtp_url", "", "mail relay: smtps://host[:port] (TLS), or "
+	  "smtp://host[:port] (STARTTLS required unless the host is "
+	  "loopback); empty: no mail is sent" },
+	{ "smtp_user", "", "user name at the relay; empty: no "
+	  "authentication" },
+	{ "smtp_password_file", "", "file whose first line is the relay's "
+	  "password (mode 0600); empty: none" },
+	{ "mail_from", "", "the sender address of every mail, e.g. "
+	  "sso@baliprov.go.id (required with smtp_url)" },
+	{ "smtp_timeout", "30", "seconds for one delivery to the relay "
+	  "(1-300)" },
+	{ "mail_give_up", "86400", "seconds a mail is retried before it is "
+	  "recorded as failed (60-2592000)" },
+	{ "outbox_workers", "4", "outbox deliveries at once in this process "
+	  "(1-64)" },
+	{ "outbox_poll_interval", "5", "seconds between looks for outbox rows "
+	  "other instances wrote (1-3600)" },
+	{ "outbox_retry_base", "30", "seconds before the first retry; each "
+	  "further one waits twice as long, with jitter (1-3600)" },
+	{ "outbox_retry_max", "3600", "longest wait between two tries, "
+	  "seconds (1-86400)" },
+	{ "outbox_retention", "604800", "seconds delivered and failed outbox "
+	  "rows are kept for idpctl outbox status (60-31536000)" },
+	{ "password_min_length", "8", "fewest characters of a new password, "
+	  "counted after NFKC (8-64)" },
+	{ "password_dictionary", "/var/cache/cracklib/cracklib_dict",
+	  "cracklib dictionary new passwords are checked against (path "
+	  "without .pwd/.pwi/.hwm; package cracklib-runtime)" },
+	{ "reset_link_ttl", "1800", "seconds a mailed reset link stays valid "
+	  "(300-86400)" },
+	{ "reset_code_ttl", "86400", "seconds a helpdesk reset code stays "
+	  "valid (600-604800)" },
+	{ "reset_code_tries", "5", "wrong codes after which a reset code "
+	  "stops working (1-10)" },
 	{ NULL, NULL, NULL },
 };
 
@@ -224,6 +277,8 @@ static const struct int_key int_keys[] = {
 	WK("session_idle_ttl", session_idle_ttl, 60, 604800),
 	WK("session_max_ttl", session_max_ttl, 300, 2592000),
 	WK("login_ttl", login_ttl, 60, 3600),
+	WK("device_code_ttl", device_code_ttl, 60, 3600),
+	IK("device_poll_interval", device_poll_interval, 1, 60),
 	WK("max_body_bytes", max_body_bytes, 1024, 10485760),
 	IK("max_connections", max_connections, 64, 100000),
 	IK("max_connections_per_ip", max_connections_per_ip, 0, 100000),
@@ -236,6 +291,12 @@ static const struct int_key int_keys[] = {
 	IK("rsa_bits", rsa_bits, 2048, 8192),
 	IK("outbound_timeout", outbound_timeout, 1, 60),
 	IK("outbound_max_in_flight", outbound_max_in_flight, 0, 1024),
+	IK("throttle_account_free", throttle_account_free, 1, 1000),
+	IK("throttle_address_free", throttle_address_free, 1, 100000),
+	IK("throttle_window", throttle_window, 60, 604800),
+	IK("throttle_base_delay", throttle_base_delay, 1, 3600),
+	IK("throttle_max_delay", throttle_max_delay, 1, 86400),
+	WK("device_cookie_ttl", device_cookie_ttl, 3600, 63072000),
 };
 
 static int
@@ -392,6 +453,8 @@ idp_config_set(struct idp_config *cfg, const char *key, const char *v,
 	}
 	if ((n = idp_config_set_page(cfg, key, v, err, errlen)) <= 0)
 		return (int)n;
+	if ((n = idp_config_set_mail(cfg, key, v, err, errlen)) <= 0)
+		return (int)n;
 	snprintf(err, errlen, "%s: unknown configuration key", key);
 	return -1;
 }
@@ -511,6 +574,8 @@ finish(struct idp_config *cfg, char *err, size_t errlen)
 		    "shorter than request_head_timeout");
 		return -1;
 	}
+	if (idp_config_finish_mail(cfg, err, errlen) != 0)
+		return -1;
 	if (cfg->worker_threads == 0)
 		cfg->worker_threads = (int)(cores * 4 > 64 ? 64 : cores * 4);
 	if (cfg->db_pool_size == 0)
@@ -560,5 +625,6 @@ idp_config_free(struct idp_config *cfg)
 	free(cfg->default_locale);
 	idp_config_free_page(cfg);
 	free(cfg->operator_org);
+	idp_config_free_mail(cfg);
 	memset(cfg, 0, sizeof(*cfg));
 }

@@ -50,6 +50,8 @@ struct idp_config {
 	int64_t session_idle_ttl;
 	int64_t session_max_ttl;
 	int64_t login_ttl;
+	int64_t device_code_ttl;	/* RFC 8628 expires_in */
+	int device_poll_interval;	/* RFC 8628 interval, seconds */
 	char *cookie_name;
 	enum idp_cookie_secure cookie_secure;
 	bool cookie_secure_effective;
@@ -72,6 +74,13 @@ struct idp_config {
 	bool outbound_allow_loopback;	/* development only */
 	int outbound_timeout;		/* seconds for one outbound call */
 	int outbound_max_in_flight;	/* outbound calls at once */
+	/* Sign-in defence (core/throttle.c, docs/security.md). */
+	int throttle_account_free;	/* failures per account, per browser */
+	int throttle_address_free;	/* failures per source address */
+	int throttle_window;		/* seconds in which `free` drain away */
+	int throttle_base_delay;	/* first wait, seconds; then doubling */
+	int throttle_max_delay;		/* longest wait, seconds */
+	int64_t device_cookie_ttl;	/* lifetime of a device cookie */
 	/* What the pages say about the provider and where to get help. */
 	char *provider_name;
 	char *helpdesk_name;
@@ -79,6 +88,25 @@ struct idp_config {
 	char *helpdesk_email;		/* "" when not configured */
 	struct idp_hours helpdesk_hours;	/* n == 0 when not configured */
 	char *time_zone;		/* tzdata name, e.g. Asia/Makassar */
+	/* Mail and the outbox (config_mail.c). */
+	char *smtp_url;			/* "" when no mail is sent */
+	char *smtp_user;		/* "" for none */
+	char *smtp_password_file;	/* "" for none */
+	char *smtp_password;		/* idp_config_read_smtp_password */
+	char *mail_from;
+	int smtp_timeout;		/* seconds for one delivery */
+	int64_t mail_give_up;		/* seconds a mail is retried */
+	int outbox_workers;		/* deliveries at once, per process */
+	int outbox_poll_interval;	/* seconds between looks for rows */
+	int outbox_retry_base;		/* first retry after about this */
+	int outbox_retry_max;		/* longest wait between tries */
+	int64_t outbox_retention;	/* seconds done rows are kept */
+	/* Passwords and their reset. */
+	int password_min_length;	/* characters after NFKC */
+	char *password_dictionary;	/* cracklib dictionary path prefix */
+	int64_t reset_link_ttl;
+	int64_t reset_code_ttl;
+	int reset_code_tries;		/* wrong codes before a code stops */
 };
 
 struct idp_config_entry {
@@ -104,5 +132,18 @@ void idp_config_free(struct idp_config *cfg);
 int idp_config_set_page(struct idp_config *cfg, const char *key,
     const char *value, char *err, size_t errlen);
 void idp_config_free_page(struct idp_config *cfg);
+
+/* config_mail.c: the keys of mail, the outbox, the password policy and
+ * resets. Returns 1 when key is not one of them. */
+int idp_config_set_mail(struct idp_config *cfg, const char *key,
+    const char *value, char *err, size_t errlen);
+int idp_config_finish_mail(struct idp_config *cfg, char *err, size_t errlen);
+void idp_config_free_mail(struct idp_config *cfg);
+/* Read smtp_password_file into smtp_password (the daemon, at start). */
+int idp_config_read_smtp_password(struct idp_config *cfg, char *err,
+    size_t errlen);
+/* smtp_url names this machine (127.0.0.0/8, ::1, localhost), where a relay
+ * may be reached without TLS. */
+bool idp_smtp_host_is_loopback(const char *url);
 
 #endif

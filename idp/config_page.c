@@ -48,23 +48,6 @@ phone_ok(const char *v)
 	return digits >= 3;
 }
 
-/* local@domain.tld without characters that need quoting anywhere. */
-static bool
-email_ok(const char *v)
-{
-	const char *at = strchr(v, '@');
-
-	if (strlen(v) > 254 || at == NULL || at == v || strchr(at + 1, '@') ||
-	    strchr(at + 1, '.') == NULL || at[1] == '.' ||
-	    v[strlen(v) - 1] == '.')
-		return false;
-	for (const char *p = v; *p; p++)
-		if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f ||
-		    strchr("<>\"'(),;:\\[]", *p) != NULL)
-			return false;
-	return true;
-}
-
 static int
 day_of(const char *s, size_t n)
 {
@@ -196,7 +179,7 @@ idp_config_set_page(struct idp_config *cfg, const char *key, const char *v,
 	if (!strcmp(key, "helpdesk_phone") || !strcmp(key, "helpdesk_email")) {
 		bool phone = key[9] == 'p';
 
-		if (*v != '\0' && !(phone ? phone_ok(v) : email_ok(v))) {
+		if (*v != '\0' && !(phone ? phone_ok(v) : idp_email_addr_ok(v))) {
 			snprintf(err, errlen, "%s: \"%s\" is not %s", key, v,
 			    phone ? "a telephone number (digits, spaces, + - ( "
 			    "), at most 32 characters)" : "an email address");

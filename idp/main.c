@@ -16,6 +16,9 @@
 #include "core/housekeeping.h"
 #include "core/fetch.h"
 #include "core/jwks_uri.h"
+#include "core/mail.h"
+#include "core/outbox.h"
+#include "core/pwdict.h"
 #include "core/published.h"
 #include "crypto/pwhash.h"
 #include "crypto/random.h"
@@ -97,6 +100,7 @@ main(int argc, char **argv)
 	struct idp_server *srv;
 	struct idp_housekeeping *hk;
 	const char **served = NULL;
+	struct idp_outbox_kind mail_kind;
 	char err[1024];
 	bool check_only = false;
 	sigset_t sigs;
@@ -133,6 +137,11 @@ main(int argc, char **argv)
 	idp_when_use_zone(cfg.time_zone);
 	if (check_key_dir(&cfg) != 0)
 		goto out_cfg;
+	if (idp_config_read_smtp_password(&cfg, err, sizeof(err)) != 0 ||
+	    idp_pwdict_ready(cfg.password_dictionary, err, sizeof(err)) != 0) {
+		fprintf(stderr, "idp: %s\n", err);
+		goto out_cfg;
+	}
 	if (check_only) {
 		printf("configuration ok\n");
 		rc = 0;
@@ -154,10 +163,15 @@ main(int argc, char **argv)
 	ctx.cfg = &cfg;
 	ctx.fetch = idp_fetcher_new(&(struct idp_fetch_limits){
 	    cfg.outbound_allow_loopback, cfg.outbound_timeout * 1000,
-	    cfg.outbound_max_in_flight });
+	    cfg.outbound_max_in_flight, cfg.outbox_workers });
 	if (make_dummy_hash(&cfg, ctx.dummy_hash) != 0) {
 		fprintf(stderr, "idp: argon2_memory_kib: cannot hash with the "
 		    "configured argon2 parameters\n");
+		goto out_cfg;
+	}
+	if (idp_device_key_load(cfg.key_dir, 1, ctx.device_key, err,
+	    sizeof(err)) != 0) {
+		fprintf(stderr, "idp: key_dir: %s\n", err);
 		goto out_cfg;
 	}
 	ctx.db = idp_db_new(cfg.database_url, cfg.db_pool_size,
@@ -185,6 +199,13 @@ main(int argc, char **argv)
 		fprintf(stderr, "idp: %s\n", err);
 		goto out_hash;
 	}
+	/* The outbox: mail when a relay is configured; more kinds to come. */
+	ctx.outbox = idp_outbox_new(&ctx);
+	if (idp_mail_enabled(&cfg)) {
+		idp_mail_kind(&mail_kind, &ctx);
+		idp_outbox_add_kind(ctx.outbox, &mail_kind);
+	}
+	idp_outbox_start(ctx.outbox);
 	hk = idp_housekeeping_start(&ctx);
 	IDP_INFO("start", " version=%s issuer=%s listen=%s workers=%d "
 	    "db_pool=%d hash_threads=%d", IDP_VERSION, cfg.issuer, cfg.listen,
@@ -204,6 +225,7 @@ main(int argc, char **argv)
 	    sig == SIGTERM ? "TERM" : "INT");
 	idp_server_stop(srv, 10);
 	idp_housekeeping_stop(hk);
+	idp_outbox_free(ctx.outbox);
 	IDP_INFO("shutdown", " msg=done");
 	rc = 0;
 out_hash:

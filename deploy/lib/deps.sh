@@ -6,17 +6,19 @@
 
 IDP_BUILD_PKGS="meson ninja-build gcc pkg-config libssl-dev
 libmicrohttpd-dev libpq-dev libjansson-dev libargon2-dev libcurl4-openssl-dev
-libpsl-dev libicu-dev check postgresql-15 postgresql-client-15 curl ca-certificates tzdata"
+libpsl-dev libicu-dev libcrypt-dev libunistring-dev libcrack2-dev cracklib-runtime
+check postgresql-15 postgresql-client-15 curl ca-certificates tzdata"
 # The SPBE portal (clients/spbe-portal/): Apache with mod_auth_openidc and
 # PHP, started on loopback by deploy/demo.sh and the tests.
 IDP_PORTAL_PKGS="apache2 libapache2-mod-auth-openidc libapache2-mod-php"
 # python3-authlib: a relying party of the interop suite (/usr/bin/python3);
-# python3-flask: the developer guide's Authlib example, which the interop
-# suite runs (tests/interop/guide.test.mjs); php-cli: the SPBE portal's
-# unit test; libjwt-dev: an independent JWS implementation the unit tests
-# check signatures against.
+# python3-aiosmtpd: the real SMTP server the mail tests and the mail
+# benchmark start on loopback; python3-flask: the developer guide's Authlib
+# example, which the interop suite runs (tests/interop/guide.test.mjs);
+# php-cli: the SPBE portal's unit test; libjwt-dev: an independent JWS
+# implementation the unit tests check signatures against.
 IDP_TEST_PKGS="nodejs npm jq shellcheck chromium python3-authlib python3-requests
-python3-flask php-cli libjwt-dev $IDP_PORTAL_PKGS"
+python3-aiosmtpd python3-flask php-cli libjwt-dev $IDP_PORTAL_PKGS"
 IDP_BENCH_PKGS="wrk"
 # The fuzz suite (tests/fuzz/) builds with clang and links libFuzzer.
 IDP_FUZZ_PKGS="clang libclang-rt-14-dev"

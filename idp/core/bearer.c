@@ -39,6 +39,11 @@ from_store(struct idp_req *rq, const unsigned char d[IDP_SHA256_LEN],
 	if (t->has_user)
 		out->user = t->user;
 	out->sub = t->has_user ? t->user.sub : t->client_id;
+	out->grant_id = t->grant_id;
+	out->act = t->act;
+	out->audience = t->audience;
+	if (t->audience != NULL)
+		out->aud = t->audience;
 	return IDP_OK;
 }
 

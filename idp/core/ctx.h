@@ -11,7 +11,9 @@ struct idp_client_cache;
 struct idp_hashq;
 struct idp_fetcher;
 struct idp_usage;
+struct idp_outbox;
 
+#include "crypto/devcookie.h"
 #include "crypto/pwhash.h"
 
 struct idp_ctx {
@@ -25,9 +27,12 @@ struct idp_ctx {
 	/* The paths the daemon routes, NULL-terminated: what discovery
 	 * advertises. Handed down at start; core never calls the router. */
 	const char *const *served_paths;
+	struct idp_outbox *outbox;		/* mail, later logout tokens */
 	/* A hash of a random password at the configured cost: unknown users
 	 * are checked against it, so they cost the same time as known ones. */
 	char dummy_hash[IDP_PWHASH_STRMAX];
+	/* Signs device cookies (key_dir/device-cookie.key, core/throttle.c). */
+	unsigned char device_key[IDP_DEVICE_KEY_LEN];
 };
 
 #endif

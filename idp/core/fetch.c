@@ -7,6 +7,7 @@
 #include <curl/curl.h>
 #include <jansson.h>
 
+#include "config.h"
 #include "core/fetch.h"
 #include "idp_build.h"
 #include "oidc/outbound.h"
@@ -19,6 +20,7 @@
 struct idp_fetcher {
 	struct idp_fetch_limits lim;
 	atomic_int in_flight;		/* a pool of call slots */
+	atomic_int bg_in_flight;	/* ... and one for background calls */
 };
 
 /* One call's state, shared with libcurl's callbacks. */
@@ -32,6 +34,11 @@ struct transfer {
 	bool stopped;			/* ... and the body was not read */
 	bool too_large;
 	struct idp_buf body;
+	bool relay;			/* the operator's mail relay */
+	struct curl_slist *rcpt;
+	bool plain;			/* ... reached without TLS */
+	const char *up;			/* what is uploaded (SMTP) */
+	size_t up_len, up_off;
 };
 
 struct idp_fetcher *
@@ -43,7 +50,10 @@ idp_fetcher_new(const struct idp_fetch_limits *l)
 	f->lim = *l;
 	if (f->lim.max_in_flight < 1)
 		f->lim.max_in_flight = 1;
+	if (f->lim.max_background < 1)
+		f->lim.max_background = 1;
 	atomic_init(&f->in_flight, 0);
+	atomic_init(&f->bg_in_flight, 0);
 	return f;
 }
 
@@ -54,6 +64,47 @@ idp_fetcher_free(struct idp_fetcher *f)
 		return;
 	free(f);
 	curl_global_cleanup();
+}
+
+/* The operator's relay may be on the operator's own network; without TLS
+ * only on this machine. */
+static bool
+relay_addr_ok(enum idp_addr_class c, bool plain)
+{
+	if (plain)
+		return c == IDP_ADDR_LOOPBACK;
+	return c == IDP_ADDR_PUBLIC || c == IDP_ADDR_PRIVATE ||
+	    c == IDP_ADDR_SHARED || c == IDP_ADDR_LOOPBACK;
+}
+
+int
+idp_fetch_relay_ok(const char *uri, bool *plain, const char **why)
+{
+	*plain = false;
+	if (idp_has_prefix(uri, "smtps://"))
+		return 0;
+	if (!idp_has_prefix(uri, "smtp://")) {
+		*why = "the relay must be smtps:// or smtp://";
+		return -1;
+	}
+	/* smtp:// to another machine: STARTTLS is required (CURLUSESSL_ALL),
+	 * so it is not plain. */
+	*plain = idp_smtp_host_is_loopback(uri);
+	return 0;
+}
+
+/* The message libcurl uploads, read from memory. */
+static size_t
+on_upload(char *p, size_t size, size_t n, void *arg)
+{
+	struct transfer *x = arg;
+	size_t left = x->up_len - x->up_off, k = size * n;
+
+	if (k > left)
+		k = left;
+	memcpy(p, x->up + x->up_off, k);
+	x->up_off += k;
+	return k;
 }
 
 /* libcurl asks for a socket for each address it is about to connect to;
@@ -72,7 +123,8 @@ open_vetted(void *arg, curlsocktype purpose, struct curl_sockaddr *sa)
 		return CURL_SOCKET_BAD;
 	}
 	x->vetted = true;
-	if (!idp_outbound_addr_ok(idp_netaddr_class(&x->addr), x->https,
+	if (x->relay ? !relay_addr_ok(idp_netaddr_class(&x->addr), x->plain) :
+	    !idp_outbound_addr_ok(idp_netaddr_class(&x->addr), x->https,
 	    x->allow_loopback)) {
 		x->refused = true;
 		return CURL_SOCKET_BAD;
@@ -117,12 +169,41 @@ same_host(CURLU *u, const struct idp_outbound_target *t)
 	return same;
 }
 
+/* The envelope, the upload and TLS: implicit for smtps://, STARTTLS
+ * required for smtp:// unless the relay is on this machine. */
+static CURLcode
+configure_smtp(CURL *h, const struct idp_fetch *call, struct transfer *x)
+{
+	CURLcode cc;
+
+	x->rcpt = curl_slist_append(NULL, call->mail_rcpt);
+	if (x->rcpt == NULL)
+		return CURLE_OUT_OF_MEMORY;
+	x->up = call->upload;
+	x->up_len = strlen(call->upload);
+	if ((cc = curl_easy_setopt(h, CURLOPT_MAIL_FROM, call->mail_from)) ||
+	    (cc = curl_easy_setopt(h, CURLOPT_MAIL_RCPT, x->rcpt)) ||
+	    (cc = curl_easy_setopt(h, CURLOPT_UPLOAD, 1L)) ||
+	    (cc = curl_easy_setopt(h, CURLOPT_READFUNCTION, on_upload)) ||
+	    (cc = curl_easy_setopt(h, CURLOPT_READDATA, x)) ||
+	    (cc = curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE,
+	    (curl_off_t)x->up_len)) ||
+	    (cc = curl_easy_setopt(h, CURLOPT_USE_SSL, x->plain ?
+	    (long)CURLUSESSL_NONE : (long)CURLUSESSL_ALL)))
+		return cc;
+	if (call->user != NULL && ((cc = curl_easy_setopt(h,
+	    CURLOPT_USERNAME, call->user)) || (cc = curl_easy_setopt(h,
+	    CURLOPT_PASSWORD, call->password ? call->password : ""))))
+		return cc;
+	return CURLE_OK;
+}
+
 static CURLcode
 configure(CURL *h, CURLU *u, struct curl_slist *hdrs,
     const struct idp_fetcher *f, const struct idp_fetch *call,
     struct transfer *x)
 {
-	long ms = f->lim.timeout_ms;
+	long ms = call->timeout_ms > 0 ? call->timeout_ms : f->lim.timeout_ms;
 	const char *form = call->form != NULL ? call->form : "";
 	const struct { CURLoption opt; long v; } longs[] = {
 		{ CURLOPT_FOLLOWLOCATION, 0 }, { CURLOPT_MAXREDIRS, 0 },
@@ -133,7 +214,8 @@ configure(CURL *h, CURLU *u, struct curl_slist *hdrs,
 	/* No proxy: it would connect to an address nobody vetted. */
 	const struct { CURLoption opt; const void *v; } ptrs[] = {
 		{ CURLOPT_CURLU, u },
-		{ CURLOPT_PROTOCOLS_STR, x->https ? "https" : "http" },
+		{ CURLOPT_PROTOCOLS_STR, x->relay ? "smtp,smtps" :
+		    x->https ? "https" : "http" },
 		{ CURLOPT_PROXY, "" }, { CURLOPT_NOPROXY, "*" },
 		{ CURLOPT_OPENSOCKETDATA, x }, { CURLOPT_WRITEDATA, x },
 		{ CURLOPT_USERAGENT, "idp/" IDP_VERSION },
@@ -157,6 +239,8 @@ configure(CURL *h, CURLU *u, struct curl_slist *hdrs,
 	if (!x->head_only && (cc = curl_easy_setopt(h,
 	    CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)x->body.max)) != CURLE_OK)
 		return cc;
+	if (x->relay)
+		return configure_smtp(h, call, x);
 	if (call->method == IDP_FETCH_POST_FORM && ((cc = curl_easy_setopt(h,
 	    CURLOPT_POSTFIELDSIZE, (long)strlen(form))) != CURLE_OK ||
 	    (cc = curl_easy_setopt(h, CURLOPT_POSTFIELDS, form)) != CURLE_OK))
@@ -192,8 +276,9 @@ perform(const struct idp_fetcher *f, struct idp_arena *a,
 	call->why = "libcurl could not start";
 	if (h == NULL || u == NULL || hdrs == NULL)
 		goto out;
-	if (curl_url_set(u, CURLUPART_URL, call->uri, 0) != CURLUE_OK ||
-	    !same_host(u, t)) {
+	if (curl_url_set(u, CURLUPART_URL, call->uri, x->relay ?
+	    CURLU_NON_SUPPORT_SCHEME : 0) != CURLUE_OK ||
+	    (!x->relay && !same_host(u, t))) {
 		call->why = "libcurl reads another host from the URI";
 		x->refused = true;
 		goto out;
@@ -219,6 +304,7 @@ perform(const struct idp_fetcher *f, struct idp_arena *a,
 		call->why = curl_easy_strerror(cc);
 	}
 out:
+	curl_slist_free_all(x->rcpt);
 	curl_slist_free_all(hdrs);
 	curl_url_cleanup(u);
 	curl_easy_cleanup(h);
@@ -274,6 +360,31 @@ refuse(struct idp_arena *a, const struct idp_fetch_caller *who,
 	return IDP_FETCH_REFUSED;
 }
 
+/* The relay's rule, and its host for the log lines. */
+static int
+relay_target(struct idp_fetch *call, struct idp_outbound_target *t,
+    bool *plain)
+{
+	const char *h = strstr(call->uri, "://");
+	size_t n;
+
+	memset(t, 0, sizeof(*t));
+	if (h != NULL) {
+		h += 3;
+		n = strcspn(h, "/?#");
+		if (n > IDP_HOST_MAX)
+			n = IDP_HOST_MAX;
+		memcpy(t->host, h, n);
+		t->host[n] = '\0';
+	}
+	if (call->mail_from == NULL || call->mail_rcpt == NULL ||
+	    call->upload == NULL) {
+		call->why = "a mail needs a sender, a recipient and a message";
+		return -1;
+	}
+	return idp_fetch_relay_ok(call->uri, plain, &call->why);
+}
+
 enum idp_fetch_result
 idp_fetch(struct idp_fetcher *f, struct idp_arena *a,
     const struct idp_fetch_caller *who, struct idp_fetch *call)
@@ -282,16 +393,22 @@ idp_fetch(struct idp_fetcher *f, struct idp_arena *a,
 	struct transfer x = { 0 };
 	enum idp_fetch_result res;
 	size_t max = call->max_bytes;
+	atomic_int *slots = call->background ? &f->bg_in_flight :
+	    &f->in_flight;
+	int limit = call->background ? f->lim.max_background :
+	    f->lim.max_in_flight;
 
 	call->status = 0;
 	call->body = NULL;
 	call->body_len = 0;
 	call->why = NULL;
-	if (idp_outbound_uri_check(call->uri, f->lim.allow_loopback, &t,
+	x.relay = call->method == IDP_FETCH_SMTP;
+	if (x.relay ? relay_target(call, &t, &x.plain) :
+	    idp_outbound_uri_check(call->uri, f->lim.allow_loopback, &t,
 	    &call->why) != 0)
 		return refuse(a, who, call, &t, NULL);
-	if (atomic_fetch_add(&f->in_flight, 1) >= f->lim.max_in_flight) {
-		atomic_fetch_sub(&f->in_flight, 1);
+	if (atomic_fetch_add(slots, 1) >= limit) {
+		atomic_fetch_sub(slots, 1);
 		call->why = "too many outbound calls in flight";
 		IDP_WARN("outbound.busy", " req=%s client=%s purpose=%s "
 		    "host=%s", who->request_id, idp_logq(a, who->client_id),
@@ -304,7 +421,7 @@ idp_fetch(struct idp_fetcher *f, struct idp_arena *a,
 	idp_buf_init(&x.body, a, max < IDP_FETCH_BODY_MAX ? max :
 	    IDP_FETCH_BODY_MAX);
 	res = perform(f, a, call, &t, &x);
-	atomic_fetch_sub(&f->in_flight, 1);
+	atomic_fetch_sub(slots, 1);
 	if (x.refused)
 		return refuse(a, who, call, &t, &x);
 	if (res != IDP_FETCH_OK)

@@ -1,6 +1,7 @@
 /* The one way the provider calls out to an address someone else chose: a
- * client's jwks_uri now; back-channel logout, sector identifiers and the
- * mail relay later. The only user of libcurl.
+ * client's jwks_uri now, the operator's mail relay (IDP_FETCH_SMTP);
+ * back-channel logout and sector identifiers later. The only user of
+ * libcurl.
  *
  * Every call: the URI passes idp_outbound_uri_check() (https; plain http
  * only to loopback with the development setting); libcurl resolves the
@@ -10,7 +11,17 @@
  * range. No proxy, no redirects, no compression; the body is capped, the
  * whole call has a deadline, and a process-wide number of calls may be in
  * flight at once (the rest fail at once instead of waiting). A refusal is
- * logged and written to the audit table. */
+ * logged and written to the audit table.
+ *
+ * The mail relay is the operator's choice, not a client's, so it gets its
+ * own rule (idp_fetch_relay_ok): smtps://, or smtp:// with STARTTLS
+ * required, to a public, private or shared address; plain smtp:// only to
+ * loopback (the host in smtp_url is 127.0.0.0/8, ::1 or localhost, and the
+ * address connected to is loopback). Link-local, metadata, multicast and
+ * the other special ranges stay refused, and the address is still vetted
+ * in the socket callback. Calls made by background workers (the outbox)
+ * have their own pool of slots, so a mail backlog never takes the slots
+ * of requests. */
 #ifndef IDP_CORE_FETCH_H
 #define IDP_CORE_FETCH_H
 
@@ -28,6 +39,7 @@ struct idp_fetch_limits {
 	bool allow_loopback;	/* outbound_allow_loopback (development) */
 	int timeout_ms;		/* resolving, connecting, TLS and transfer */
 	int max_in_flight;	/* calls at once, process-wide */
+	int max_background;	/* background calls at once (the outbox) */
 };
 
 /* Once, before threads start (it initialises libcurl). */
@@ -37,6 +49,7 @@ void idp_fetcher_free(struct idp_fetcher *f);	/* accepts NULL */
 enum idp_fetch_method {
 	IDP_FETCH_GET,
 	IDP_FETCH_POST_FORM,	/* body: application/x-www-form-urlencoded */
+	IDP_FETCH_SMTP,		/* send upload as a mail to the relay uri */
 };
 
 enum idp_fetch_result {
@@ -67,8 +80,18 @@ struct idp_fetch {
 	const char *accept;	/* Accept header, or NULL */
 	size_t max_bytes;	/* body kept, up to IDP_FETCH_BODY_MAX; 0: only
 				 * the status is wanted, the body is not read */
+	bool background;	/* a worker's call: the background slots */
+	int timeout_ms;		/* 0: the fetcher's timeout */
+	/* IDP_FETCH_SMTP: the envelope, the message (CRLF lines) and the
+	 * relay's credentials (NULL user: no AUTH). */
+	const char *mail_from;
+	const char *mail_rcpt;
+	const char *upload;
+	const char *user;
+	const char *password;
 	/* the answer */
-	long status;		/* HTTP status, 0 without a response */
+	long status;		/* HTTP status or last SMTP reply code, 0
+				 * without a response */
 	char *body;		/* arena, NUL-terminated; NULL without one */
 	size_t body_len;
 	const char *why;	/* what went wrong, for logs (not clients) */
@@ -76,5 +99,9 @@ struct idp_fetch {
 
 enum idp_fetch_result idp_fetch(struct idp_fetcher *f, struct idp_arena *a,
     const struct idp_fetch_caller *who, struct idp_fetch *call);
+
+/* The relay rule: 0 when uri (smtp_url) may be used; else -1 and *why.
+ * *plain is set when the relay is reached without TLS (loopback only). */
+int idp_fetch_relay_ok(const char *uri, bool *plain, const char **why);
 
 #endif

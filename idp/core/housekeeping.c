@@ -8,6 +8,7 @@
 #include "core/housekeeping.h"
 #include "core/published.h"
 #include "core/usage.h"
+#include "store/outbox.h"
 #include "store/purge.h"
 #include "util/log.h"
 #include "util/mem.h"
@@ -59,6 +60,9 @@ purge(struct idp_ctx *ctx)
 	if (idp_store_purge(c, ctx->cfg->purge_batch, 20, &n) == IDP_OK &&
 	    n > 0)
 		IDP_INFO("purge", " rows=%lld", n);
+	if (idp_store_outbox_purge(c, ctx->cfg->outbox_retention,
+	    ctx->cfg->purge_batch, 20, &n) == IDP_OK && n > 0)
+		IDP_INFO("purge", " table=outbox rows=%lld", n);
 	idp_db_release(ctx->db, c);
 }
 

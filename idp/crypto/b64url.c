@@ -44,6 +44,20 @@ idp_b64url_encode(struct idp_arena *a, const void *in, size_t n)
 	return out;
 }
 
+char *
+idp_b64_encode(struct idp_arena *a, const void *in, size_t n)
+{
+	char *out = idp_arena_alloc(a, (n + 2) / 3 * 4 + 1);
+	size_t o = idp_b64url_encode_to(out, in, n);
+
+	for (size_t i = 0; i < o; i++)
+		out[i] = out[i] == '-' ? '+' : out[i] == '_' ? '/' : out[i];
+	while (o % 4 != 0)
+		out[o++] = '=';
+	out[o] = '\0';
+	return out;
+}
+
 static int
 val_std(unsigned char c)
 {
@@ -124,6 +138,31 @@ idp_b64_decode(struct idp_arena *a, const char *in, size_t n, size_t *outlen)
 		if (v == -1)
 			return NULL;
 		conv[i] = v == 62 ? '-' : v == 63 ? '_' : in[i];
+	}
+	conv[n] = '\0';
+	return idp_b64url_decode(a, conv, n, outlen);
+}
+
+size_t
+idp_b64_nopad_encode_to(char *out, const void *in, size_t n)
+{
+	size_t len = idp_b64url_encode_to(out, in, n);
+
+	for (size_t i = 0; i < len; i++)
+		out[i] = out[i] == '-' ? '+' : out[i] == '_' ? '/' : out[i];
+	return len;
+}
+
+unsigned char *
+idp_b64_nopad_decode(struct idp_arena *a, const char *s, size_t n,
+    size_t *outlen)
+{
+	char *conv = idp_arena_alloc(a, n + 1);
+
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '-' || s[i] == '_')
+			return NULL;
+		conv[i] = s[i] == '+' ? '-' : s[i] == '/' ? '_' : s[i];
 	}
 	conv[n] = '\0';
 	return idp_b64url_decode(a, conv, n, outlen);

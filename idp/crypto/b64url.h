@@ -18,9 +18,20 @@ char *idp_b64url_encode(struct idp_arena *a, const void *in, size_t n);
 unsigned char *idp_b64url_decode(struct idp_arena *a, const char *in,
     size_t n, size_t *outlen);
 
+/* Standard base64 with padding (RFC 4648 §4): MIME bodies and encoded
+ * words. */
+char *idp_b64_encode(struct idp_arena *a, const void *in, size_t n);
+
 /* Standard base64 with padding (RFC 4648 §4), for HTTP Basic credentials.
  * Strict like idp_b64url_decode. */
 unsigned char *idp_b64_decode(struct idp_arena *a, const char *in, size_t n,
     size_t *outlen);
+
+/* Standard base64 without padding, as PHC hash strings write salts and
+ * hashes. The encoder's out must hold IDP_B64URL_LEN(n) + 1 bytes; the
+ * decoder is strict like idp_b64url_decode. */
+size_t idp_b64_nopad_encode_to(char *out, const void *in, size_t n);
+unsigned char *idp_b64_nopad_decode(struct idp_arena *a, const char *in,
+    size_t n, size_t *outlen);
 
 #endif

@@ -8,9 +8,12 @@
 #include "crypto/b64url.h"
 #include "crypto/digest.h"
 #include "crypto/pwhash.h"
+#include "crypto/pwimport.h"
 #include "crypto/random.h"
 #include "util/arena.h"
 #include "util/mem.h"
+#include "util/nfkc.h"
+#include "util/str.h"
 
 #define SALT_LEN 16
 #define HASH_LEN 32
@@ -72,12 +75,26 @@ idp_pwhash_thread_cache(bool on)
 	cache.on = on;
 }
 
+/* The password is hashed in NFKC (SP 800-63B §5.1.1.2), when it is UTF-8:
+ * ASCII is its own NFKC, so passwords set before are unaffected, and a
+ * password that is not UTF-8 is hashed as it is. */
 static int
-run(const struct idp_pwhash_params *p, const char *pw, size_t pwlen,
+run(const struct idp_pwhash_params *p, const char *raw, size_t rawlen,
     const uint8_t *salt, size_t saltlen, uint8_t *out, size_t outlen)
 {
+	char norm[IDP_NFKC_MAX];
+	const char *pw = raw;
+	size_t pwlen = rawlen;
 	argon2_context ctx;
+	long n;
+	int rc;
 
+	if (idp_utf8_valid(raw, rawlen)) {
+		if ((n = idp_nfkc(raw, rawlen, norm, sizeof(norm))) < 0)
+			return -1;
+		pw = norm;
+		pwlen = (size_t)n;
+	}
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.out = out;
 	ctx.outlen = (uint32_t)outlen;
@@ -93,31 +110,10 @@ run(const struct idp_pwhash_params *p, const char *pw, size_t pwlen,
 	ctx.free_cbk = free_cb;
 	ctx.flags = ARGON2_DEFAULT_FLAGS;
 	ctx.version = ARGON2_VERSION_NUMBER;
-	return argon2id_ctx(&ctx) == ARGON2_OK ? 0 : -1;
-}
-
-/* base64 without padding, as the PHC string format writes it. */
-static void
-b64_nopad(char *out, const uint8_t *in, size_t n)
-{
-	size_t len = idp_b64url_encode_to(out, in, n);
-
-	for (size_t i = 0; i < len; i++)
-		out[i] = out[i] == '-' ? '+' : out[i] == '_' ? '/' : out[i];
-}
-
-static uint8_t *
-b64_nopad_decode(struct idp_arena *a, const char *s, size_t n, size_t *outlen)
-{
-	char *conv = idp_arena_alloc(a, n + 1);
-
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '-' || s[i] == '_')
-			return NULL;
-		conv[i] = s[i] == '+' ? '-' : s[i] == '/' ? '_' : s[i];
-	}
-	conv[n] = '\0';
-	return idp_b64url_decode(a, conv, n, outlen);
+	rc = argon2id_ctx(&ctx) == ARGON2_OK ? 0 : -1;
+	if (pw == norm)
+		idp_wipe(norm, pwlen);
+	return rc;
 }
 
 int
@@ -134,8 +130,8 @@ idp_pwhash_str(const struct idp_pwhash_params *p, const char *password,
 		return -1;
 	if (run(p, password, pwlen, salt, sizeof(salt), hash, sizeof(hash)) != 0)
 		goto out;
-	b64_nopad(s64, salt, sizeof(salt));
-	b64_nopad(h64, hash, sizeof(hash));
+	idp_b64_nopad_encode_to(s64, salt, sizeof(salt));
+	idp_b64_nopad_encode_to(h64, hash, sizeof(hash));
 	n = snprintf(out, IDP_PWHASH_STRMAX, "$argon2id$v=%d$m=%u,t=%u,p=%u$%s$%s",
 	    ARGON2_VERSION_NUMBER, p->m_kib, p->t_cost, p->parallelism, s64, h64);
 	if (n > 0 && n < IDP_PWHASH_STRMAX)
@@ -164,8 +160,8 @@ parse(struct idp_arena *a, const char *hash, struct idp_pwhash_params *p,
 	d = strchr(s, '$');
 	if (d == NULL || strchr(d + 1, '$') != NULL)
 		return -1;
-	*salt = b64_nopad_decode(a, s, (size_t)(d - s), saltlen);
-	*digest = b64_nopad_decode(a, d + 1, strlen(d + 1), dlen);
+	*salt = idp_b64_nopad_decode(a, s, (size_t)(d - s), saltlen);
+	*digest = idp_b64_nopad_decode(a, d + 1, strlen(d + 1), dlen);
 	if (*salt == NULL || *digest == NULL || *saltlen < 8 ||
 	    *saltlen > SALT_MAX || *dlen < 16 || *dlen > HASH_MAX)
 		return -1;
@@ -186,6 +182,8 @@ idp_pwhash_verify(const char *hash, const char *password, size_t pwlen)
 
 	if (hash == NULL || pwlen > IDP_PASSWORD_MAX)
 		return -1;
+	if (strncmp(hash, "$argon2id$", 10) != 0)
+		return idp_pwimport_verify(hash, password, pwlen);
 	a = idp_arena_new(512);
 	if (parse(a, hash, &p, &salt, &saltlen, &want, &wantlen) == 0 &&
 	    run(&p, password, pwlen, salt, saltlen, got, wantlen) == 0 &&
@@ -194,6 +192,19 @@ idp_pwhash_verify(const char *hash, const char *password, size_t pwlen)
 	idp_wipe(got, sizeof(got));
 	idp_arena_free(a);
 	return rc;
+}
+
+bool
+idp_pwhash_argon2_ok(const char *hash)
+{
+	struct idp_arena *a = idp_arena_new(512);
+	struct idp_pwhash_params p;
+	uint8_t *salt, *digest;
+	size_t saltlen, dlen;
+	bool ok = parse(a, hash, &p, &salt, &saltlen, &digest, &dlen) == 0;
+
+	idp_arena_free(a);
+	return ok;
 }
 
 bool

@@ -5,9 +5,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "crypto/devcookie.h"
 #include "crypto/key.h"
 #include "ctl/ctl.h"
 #include "store/keys.h"
+#include "util/mem.h"
 
 static const enum idp_alg default_algs[] = { IDP_ALG_RS256, IDP_ALG_ES256 };
 
@@ -20,7 +22,9 @@ keys_usage(void)
 	    "generate  creates an active signing key for each algorithm that "
 	    "has none\n          (RS256 and ES256 unless --alg), as "
 	    "key_dir/<kid>.pem, mode 0600.\n          Running it again "
-	    "changes nothing.\n"
+	    "changes nothing. It also creates key_dir/device-cookie.key, the\n"
+	    "          key of the device cookies of the sign-in defence, when "
+	    "absent.\n"
 	    "rotate    creates a new active key; the previous one is retired "
 	    "but stays\n          in the JWKS until every token it signed has "
 	    "expired.\n"
@@ -124,6 +128,8 @@ static int
 keys_make(struct ctl *c, int argc, char **argv, bool rotate)
 {
 	struct idp_key_meta *m = NULL;
+	unsigned char dev[IDP_DEVICE_KEY_LEN];
+	char why[512];
 	json_t *out;
 	enum idp_alg alg;
 	enum idp_err e;
@@ -135,6 +141,9 @@ keys_make(struct ctl *c, int argc, char **argv, bool rotate)
 		return rc;
 	if (ensure_dir(c->cfg.key_dir) != 0)
 		return CTL_FAIL;
+	if (idp_device_key_load(c->cfg.key_dir, 1, dev, why, sizeof(why)) != 0)
+		return ctl_err("keys: %s", why);
+	idp_wipe(dev, sizeof(dev));
 	if ((e = idp_store_keys_all(c->conn, c->arena, &m, &n)) != IDP_OK)
 		return ctl_err("keys: %s", ctl_db_msg(c, e));
 	out = c->json ? json_array() : NULL;

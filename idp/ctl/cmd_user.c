@@ -2,15 +2,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "core/pwdict.h"
+#include "core/reset.h"
 #include "crypto/pwhash.h"
+#include "crypto/pwimport.h"
 #include "ctl/ctl.h"
+#include "ctl/keycloak.h"
 #include "store/bulk.h"
+#include "store/credential.h"
 #include "store/directory.h"
 #include "util/mem.h"
 #include "util/str.h"
-
-#define PASSWORD_MIN 8
 
 static void
 user_usage(void)
@@ -24,20 +28,41 @@ user_usage(void)
 	    "       idpctl user passwd USERNAME --password-stdin\n"
 	    "       idpctl user disable|enable USERNAME\n"
 	    "       idpctl user list [--org CODE] [--limit N] [--offset N]\n"
-	    "       idpctl user import FILE.csv\n\n"
+	    "       idpctl user import FILE.csv\n"
+	    "       idpctl user reset-code USERNAME\n"
+	    "       idpctl user convert-keycloak EXPORT.json [--org CODE] "
+	    "[--out FILE.csv]\n\n"
 	    "Passwords are read from standard input (one line), never from "
 	    "the command\nline, and stored as argon2id hashes with the "
-	    "configured cost. At least %d\ncharacters.\n"
-	    "import reads CSV with the header username,password_hash,name,"
-	    "email,\nphone_number,nip,job_title,org_code (hashes computed "
-	    "beforehand).\n", PASSWORD_MIN);
+	    "configured cost. The password\npolicy of the pages applies: at "
+	    "least password_min_length characters, not\na common password, "
+	    "not the username or name.\n"
+	    "reset-code prints once a code the helpdesk reads to the person "
+	    "over the\nphone; it is entered on /reset/code, works once, for "
+	    "reset_code_ttl seconds\nand reset_code_tries wrong tries, and "
+	    "replaces earlier codes.\n"
+	    "import reads CSV whose header names its columns: username, name "
+	    "and any of\npassword_hash, given_name, family_name, email, "
+	    "email_verified, phone_number,\nnip, job_title, org_code, locale. "
+	    "password_hash is argon2id, bcrypt ($2a$,\n$2b$, $2y$), SHA-crypt "
+	    "($5$, $6$) or $pbkdf2-sha1|sha256|sha512$i=N$SALT$HASH\n(base64 "
+	    "without padding); each is replaced by argon2id at the person's "
+	    "next\nsign-in. Nothing is imported when a row is wrong; the "
+	    "error names the rows.\n"
+	    "convert-keycloak turns a Keycloak realm export into that CSV "
+	    "(standard output\nunless --out); disabled users are left "
+	    "out.\n");
 }
 
-/* Read and hash a password from stdin; the clear text is wiped. */
+/* Read a password from stdin, check it against the policy for the person
+ * pc describes, and hash it; the clear text is wiped. */
 static int
-read_password_hash(struct ctl *c, char out[IDP_PWHASH_STRMAX])
+read_password_hash(struct ctl *c, const struct idp_pw_context *pc,
+    char out[IDP_PWHASH_STRMAX])
 {
 	char pw[IDP_PASSWORD_MAX + 2];
+	enum idp_pw_verdict v;
+	char why[512];
 	size_t n;
 	int rc = -1;
 
@@ -47,13 +72,15 @@ read_password_hash(struct ctl *c, char out[IDP_PWHASH_STRMAX])
 		goto out;
 	}
 	n = strlen(pw);
-	if (n < PASSWORD_MIN) {
-		ctl_err("the password must have at least %d characters",
-		    PASSWORD_MIN);
+	if (idp_pwdict_ready(c->cfg.password_dictionary, why, sizeof(why))) {
+		ctl_err("%s", why);
 		goto out;
 	}
-	if (!idp_utf8_valid(pw, n)) {
-		ctl_err("the password is not valid UTF-8");
+	if ((v = idp_password_check(c->arena, c->cfg.password_dictionary, pw,
+	    n, pc)) != IDP_PW_OK) {
+		ctl_err("refused: %s%s", idp_pwpolicy_reason(v),
+		    v == IDP_PW_TOO_SHORT ? idp_arena_printf(c->arena, " (at "
+		    "least %d characters)", pc->min_length) : "");
 		goto out;
 	}
 	if (idp_pwhash_str(&c->cfg.argon2, pw, n, out) != 0) {
@@ -143,7 +170,10 @@ user_add(struct ctl *c, int argc, char **argv)
 	if (ctl_config(c) != 0)
 		return CTL_FAIL;
 	if (pw_stdin) {
-		if (read_password_hash(c, hash) != 0)
+		struct idp_pw_context pc = { u.username, u.name, u.email, u.nip,
+			c->cfg.provider_name, c->cfg.password_min_length };
+
+		if (read_password_hash(c, &pc, hash) != 0)
 			return CTL_FAIL;
 		u.password_hash = hash;
 	}
@@ -154,12 +184,13 @@ user_add(struct ctl *c, int argc, char **argv)
 		return ctl_err("user add: organisation %s does not exist",
 		    u.org_code);
 	if (e == IDP_ERR_CONFLICT)
-		return ctl_err("user add: username %s or its e-mail is taken",
+		return ctl_err("user add: username %s, its NIP or its e-mail "
+		    "is taken (by another person's username, NIP or e-mail)",
 		    u.username);
 	if (e == IDP_ERR_INVALID_REQUEST)
 		return ctl_err("user add: refused: username must be letters, "
-		    "digits and . _ @ - (up to 128), e-mail must look like "
-		    "one");
+		    "digits and . _ @ - (up to 128), NIP 18 digits, e-mail "
+		    "must look like one");
 	if (e != IDP_OK)
 		return ctl_err("user add: %s", ctl_db_msg(c, e));
 	if (c->json)
@@ -178,6 +209,7 @@ user_passwd(struct ctl *c, int argc, char **argv)
 		CTL_OPTS_COMMON
 	};
 	char hash[IDP_PWHASH_STRMAX];
+	struct idp_user *u = NULL;
 	const char *username;
 	bool pw_stdin = false;
 	char **op;
@@ -195,10 +227,21 @@ user_passwd(struct ctl *c, int argc, char **argv)
 		return ctl_usage("user passwd: USERNAME and --password-stdin "
 		    "are required");
 	username = op[0];
-	if (ctl_config(c) != 0 || read_password_hash(c, hash) != 0)
-		return CTL_FAIL;
 	if ((rc = ctl_connect(c, true)) != 0)
 		return rc;
+	e = idp_store_user_by_username(c->conn, c->arena, username, &u);
+	if (e == IDP_ERR_NOT_FOUND)
+		return ctl_err("user passwd: no user %s", username);
+	if (e != IDP_OK)
+		return ctl_err("user passwd: %s", ctl_db_msg(c, e));
+	{
+		struct idp_pw_context pc = { u->username, u->name, u->email,
+			u->nip, c->cfg.provider_name,
+			c->cfg.password_min_length };
+
+		if (read_password_hash(c, &pc, hash) != 0)
+			return CTL_FAIL;
+	}
 	e = idp_store_user_set_password(c->conn, username, hash);
 	if (e == IDP_ERR_NOT_FOUND)
 		return ctl_err("user passwd: no user %s", username);
@@ -293,7 +336,7 @@ user_list(struct ctl *c, int argc, char **argv)
 			json_t *r = json_pack("{s:s, s:s, s:s, s:b, s:b}",
 			    "username", u[i].username, "sub", u[i].sub,
 			    "name", u[i].name, "disabled", u[i].disabled,
-			    "has_password", u[i].password_hash != NULL);
+			    "has_password", u[i].has_password);
 
 			json_object_set_new(r, "organisation", u[i].org.code ?
 			    json_string(u[i].org.code) : json_null());
@@ -332,8 +375,8 @@ user_import(struct ctl *c, int argc, char **argv)
 		fclose(f);
 		return rc;
 	}
-	e = idp_store_users_import(c->conn, f, &added, &skipped, why,
-	    sizeof(why));
+	e = idp_store_users_import(c->conn, f, idp_pwhash_format_ok, &added,
+	    &skipped, why, sizeof(why));
 	fclose(f);
 	if (e != IDP_OK)
 		return ctl_err("user import: %s", why);
@@ -344,6 +387,164 @@ user_import(struct ctl *c, int argc, char **argv)
 	return CTL_OK;
 }
 
+enum { OPT_OUT = OPT_OFFSET + 1 };
+
+/* A whole file, NUL-terminated, at most max bytes; NULL otherwise. */
+static char *
+read_all(FILE *f, size_t max, size_t *len)
+{
+	size_t cap = 65536, n = 0, got;
+	char *buf = idp_xmalloc(cap + 1);
+
+	while ((got = fread(buf + n, 1, cap - n, f)) > 0) {
+		n += got;
+		if (n == cap) {
+			if (cap >= max) {
+				free(buf);
+				return NULL;
+			}
+			cap *= 2;
+			buf = realloc(buf, cap + 1);
+			if (buf == NULL)
+				idp_oom();
+		}
+	}
+	if (ferror(f)) {
+		free(buf);
+		return NULL;
+	}
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+}
+
+static int
+write_keycloak(struct ctl *c, const char *json, size_t len, const char *org,
+    const char *outpath)
+{
+	FILE *out = outpath ? fopen(outpath, "w") : stdout;
+	struct kc_result res;
+	char why[512];
+	int rc;
+
+	if (out == NULL)
+		return ctl_err("user convert-keycloak: cannot write %s: %s",
+		    outpath, strerror(errno));
+	rc = kc_convert_realm(json, len, org, out, &res, why, sizeof(why));
+	if (outpath != NULL && fclose(out) != 0 && rc == 0) {
+		snprintf(why, sizeof(why), "cannot write %s", outpath);
+		rc = -1;
+	}
+	if (rc != 0) {
+		if (outpath != NULL)
+			unlink(outpath);
+		return ctl_err("user convert-keycloak: %s", why);
+	}
+	if (c->json && outpath != NULL)
+		return ctl_print_json(json_pack("{s:i, s:i, s:i}", "users",
+		    res.users, "disabled_left_out", res.disabled,
+		    "without_password", res.no_password));
+	fprintf(stderr, "%d users converted, %d disabled left out, %d "
+	    "without a password\n", res.users, res.disabled, res.no_password);
+	return CTL_OK;
+}
+
+static int
+user_convert_keycloak(struct ctl *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "org", required_argument, NULL, OPT_ORG },
+		{ "out", required_argument, NULL, OPT_OUT },
+		CTL_OPTS_COMMON
+	};
+	const char *org = NULL, *outpath = NULL;
+	char **op, *json;
+	size_t len = 0;
+	FILE *f;
+	int ch, n, rc;
+
+	while ((ch = ctl_getopt(c, argc, argv, opts)) != -1) {
+		if (ch == OPT_ORG)
+			org = optarg;
+		else if (ch == OPT_OUT)
+			outpath = optarg;
+		else
+			return ctl_opt_exit(ch);
+	}
+	if ((n = ctl_rest(c, argc, argv, 1, &op)) < 0)
+		return CTL_USAGE;
+	if (n == 0)
+		return ctl_usage("user convert-keycloak: EXPORT.json is "
+		    "required");
+	if ((f = fopen(op[0], "r")) == NULL)
+		return ctl_err("user convert-keycloak: cannot open %s: %s",
+		    op[0], strerror(errno));
+	json = read_all(f, (size_t)256 << 20, &len);
+	fclose(f);
+	if (json == NULL)
+		return ctl_err("user convert-keycloak: cannot read %s (more "
+		    "than 256 MiB?)", op[0]);
+	rc = write_keycloak(c, json, len, org, outpath);
+	idp_wipe(json, len);
+	free(json);
+	return rc;
+}
+
+static int
+user_reset_code(struct ctl *c, int argc, char **argv)
+{
+	char shown[IDP_RESET_CODE_SHOWN + 1];
+	struct idp_user *u = NULL;
+	const char *by;
+	enum idp_err e;
+	char **op;
+	int rc;
+
+	if ((rc = ctl_operands(c, argc, argv, 1, 1, "USERNAME is required",
+	    &op)) != -1)
+		return rc;
+	if ((rc = ctl_connect(c, true)) != 0)
+		return rc;
+	e = idp_store_user_by_username(c->conn, c->arena, op[0], &u);
+	if (e == IDP_ERR_NOT_FOUND)
+		return ctl_err("user reset-code: no user %s", op[0]);
+	if (e != IDP_OK)
+		return ctl_err("user reset-code: %s", ctl_db_msg(c, e));
+	if (u->disabled)
+		return ctl_err("user reset-code: %s is disabled (idpctl user "
+		    "enable first)", op[0]);
+	by = ctl_actor(c);
+	if ((e = idp_db_begin(c->conn)) != IDP_OK ||
+	    (e = idp_reset_issue_code(c->conn, u->id, c->cfg.reset_code_ttl,
+	    by, shown)) != IDP_OK) {
+		idp_db_rollback(c->conn);
+		return ctl_err("user reset-code: %s", ctl_db_msg(c, e));
+	}
+	if ((rc = ctl_audit(c, "password_reset.code_issued", u->id, NULL,
+	    NULL)) != 0) {
+		idp_db_rollback(c->conn);
+		idp_wipe(shown, sizeof(shown));
+		return rc;
+	}
+	if ((e = idp_db_commit(c->conn)) != IDP_OK) {
+		idp_wipe(shown, sizeof(shown));
+		return ctl_err("user reset-code: %s", ctl_db_msg(c, e));
+	}
+	if (c->json)
+		rc = ctl_print_json(json_pack("{s:s, s:s, s:I, s:i}",
+		    "username", u->username, "code", shown, "valid_seconds",
+		    (json_int_t)c->cfg.reset_code_ttl, "tries",
+		    c->cfg.reset_code_tries));
+	else
+		printf("reset code for %s: %s\n(read it to the person; it is "
+		    "entered at %s/reset/code, works once, for %lld hours "
+		    "and %d wrong tries)\n", u->username, shown,
+		    c->cfg.issuer ? c->cfg.issuer : "", (long long)
+		    (c->cfg.reset_code_ttl / 3600), c->cfg.reset_code_tries);
+	idp_wipe(shown, sizeof(shown));
+	return rc;
+}
+
 static const struct ctl_cmd user_cmds[] = {
 	{ "add", user_add },
 	{ "passwd", user_passwd },
@@ -351,11 +552,15 @@ static const struct ctl_cmd user_cmds[] = {
 	{ "enable", user_enable },
 	{ "list", user_list },
 	{ "import", user_import },
+	{ "convert-keycloak", user_convert_keycloak },
+	{ "reset-code", user_reset_code },
 	{ NULL, NULL },
 };
 
 const struct ctl_group ctl_user_group = {
-	.name = "user", .subs = "add|list|passwd|disable|enable|import",
+	.name = "user",
+	.subs = "add|list|passwd|disable|enable|import|convert-keycloak|"
+	    "reset-code",
 	.summary = "manage people who sign in",
 	.usage = user_usage, .cmds = user_cmds,
 };

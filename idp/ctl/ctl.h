@@ -135,6 +135,7 @@ extern const struct ctl_group ctl_iat_group;		/* cmd_iat.c */
 extern const struct ctl_group ctl_consent_group;	/* cmd_consent.c */
 extern const struct ctl_group ctl_scope_group;		/* cmd_scope.c */
 extern const struct ctl_group ctl_member_group;		/* cmd_member.c */
+extern const struct ctl_group ctl_outbox_group;		/* cmd_outbox.c */
 /* client apply, in a file of its own (cmd_apply.c) */
 int ctl_client_apply(struct ctl *c, int argc, char **argv);
 

@@ -18,6 +18,7 @@ static const struct ctl_group *const commands[] = {
 	&ctl_consent_group,
 	&ctl_scope_group,
 	&ctl_member_group,
+	&ctl_outbox_group,
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

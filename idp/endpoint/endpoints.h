@@ -33,10 +33,21 @@ enum idp_err idp_register_manage_handle(struct idp_req *rq,
     struct idp_resp *rs);
 /* account.c */
 enum idp_err idp_account_handle(struct idp_req *rq, struct idp_resp *rs);
+enum idp_err idp_account_password_handle(struct idp_req *rq,
+    struct idp_resp *rs);
+enum idp_err idp_account_sessions_handle(struct idp_req *rq,
+    struct idp_resp *rs);
+/* /reset, /reset/code, /reset/new (endpoint/reset.c) */
+enum idp_err idp_reset_handle(struct idp_req *rq, struct idp_resp *rs);
 /* logout.c */
 enum idp_err idp_logout_handle(struct idp_req *rq, struct idp_resp *rs);
 /* developer.c */
 enum idp_err idp_developer_handle(struct idp_req *rq, struct idp_resp *rs);
+/* device.c: the device authorization endpoint (RFC 8628 §3.1) */
+enum idp_err idp_device_authorization_handle(struct idp_req *rq,
+    struct idp_resp *rs);
+/* device_page.c: /device, where the person types the user code */
+enum idp_err idp_device_page_handle(struct idp_req *rq, struct idp_resp *rs);
 /* static.c */
 enum idp_err idp_static_css_handle(struct idp_req *rq, struct idp_resp *rs);
 

@@ -75,7 +75,12 @@ access_info(struct idp_req *rq, const struct idp_token_info *t,
 	}
 	if (t->jti != NULL)
 		json_object_set_new(o, "jti", json_string(t->jti));
-	json_object_set_new(o, "aud", strings_or_one(aud, t->client_id));
+	/* An exchanged token is for the audience its exchange named. */
+	json_object_set_new(o, "aud", t->audience != NULL ?
+	    json_string(t->audience) : strings_or_one(aud, t->client_id));
+	/* RFC 8693 §4.1: who acts for the subject, of an exchanged token. */
+	if (t->act != NULL)
+		json_object_set_new(o, "act", json_loads(t->act, 0, NULL));
 	return o;
 }
 

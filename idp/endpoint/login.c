@@ -1,41 +1,48 @@
 /* The login form: GET /login re-renders a pending login (language switch)
  * or, without one, starts a local sign-in to the provider's own pages
  * (/login?next=/account); POST /login checks the password on a hashing
- * thread and continues the authorization, or goes to the local path. One
- * generic message for every failure; an unknown user costs the same
- * argon2id run as a wrong password. */
+ * thread and continues the authorization, or goes to the local path. The
+ * person names the account by username, NIP or verified email; one
+ * generic message for every failure, and an unknown account costs the same
+ * argon2id run as a wrong password and is throttled like a known one
+ * (core/throttle.h). An imported hash (bcrypt, SHA-crypt, PBKDF2) is
+ * replaced by argon2id at the first successful sign-in. */
 #include <string.h>
 #include <time.h>
 
 #include "config.h"
 #include "core/ctx.h"
+#include "core/hashq.h"
 #include "core/mint.h"
 #include "core/reqdb.h"
+#include "core/throttle.h"
 #include "crypto/pwhash.h"
+#include "crypto/pwimport.h"
 #include "endpoint/endpoints.h"
 #include "endpoint/flow.h"
 #include "endpoint/pages.h"
 #include "http/response.h"
 #include "page/page.h"
 #include "page/trouble.h"
+#include "store/credential.h"
 #include "store/directory.h"
 #include "store/session.h"
 #include "util/log.h"
 #include "util/mem.h"
 #include "util/str.h"
 
-/* Guessing is throttled per username: after this many failures within the
- * window, attempts are refused until the window has passed. */
-#define THROTTLE_FAILURES 10
-#define THROTTLE_WINDOW 900
+/* Longest identifier accepted: an email address. */
+#define IDENTIFIER_MAX 254
 
 struct login_job {
 	struct idp_pending p;
-	const char *username;
+	const char *username;	/* the identifier typed */
 	char *password;		/* arena copy, wiped after hashing */
 	size_t pwlen;
 	const char *hash;	/* the user's, or the dummy */
 	struct idp_user *user;	/* NULL when unknown */
+	long long cred_id;	/* the password credential, 0 when none */
+	struct idp_throttle throttle;
 	struct idp_pwhash_params params;
 	bool ok;
 	bool rehashed;
@@ -53,8 +60,9 @@ client_id_of(const struct idp_pending *p)
 /* The form of pending login p. csrf: NULL to derive it from the browser
  * cookie this request carries. */
 static enum idp_err
-render(struct idp_req *rq, struct idp_resp *rs, struct idp_pending *p,
-    const char *csrf, const char *username, enum idp_login_note note)
+render_wait(struct idp_req *rq, struct idp_resp *rs, struct idp_pending *p,
+    const char *csrf, const char *username, enum idp_login_note note,
+    int wait)
 {
 	struct idp_login_page page = { 0 };
 	const char *pw = idp_req_form(rq, "password");
@@ -69,7 +77,15 @@ render(struct idp_req *rq, struct idp_resp *rs, struct idp_pending *p,
 	page.note = note;
 	page.password_missing = pw == NULL || *pw == '\0' ||
 	    strlen(pw) > IDP_PASSWORD_MAX;
+	page.wait = wait;
 	return idp_page_login(rq, rs, &page);
+}
+
+static enum idp_err
+render(struct idp_req *rq, struct idp_resp *rs, struct idp_pending *p,
+    const char *csrf, const char *username, enum idp_login_note note)
+{
+	return render_wait(rq, rs, p, csrf, username, note, 0);
 }
 
 /* GET /login?next=PATH (or plain /login: the account page): sign in to
@@ -145,17 +161,17 @@ static enum idp_err
 login_refused(struct idp_req *rq, struct idp_resp *rs, struct login_job *j,
     const char *reason)
 {
-	struct idp_dbconn *c;
 	enum idp_err rc;
 
-	if ((rc = idp_reqdb(rq, &c)) != IDP_OK)
+	json_t *d;
+
+	if ((rc = idp_throttle_failed(rq, &j->throttle)) != IDP_OK)
 		return rc;
-	if ((rc = idp_store_login_failed(c, j->username, THROTTLE_WINDOW))
-	    != IDP_OK)
-		return rc;
+	d = json_pack("{s:s, s:s, s:s*, s:o}", "username", j->username,
+	    "reason", reason, "next", j->p.next, "throttle",
+	    idp_throttle_details(&j->throttle));
 	idp_flow_audit(rq, "login.failure", j->user ? j->user->id : 0,
-	    client_id_of(&j->p), json_pack("{s:s, s:s, s:s*}", "username",
-	    j->username, "reason", reason, "next", j->p.next));
+	    client_id_of(&j->p), d);
 	IDP_INFO("login.failure", " req=%s ip=%s client=%s username=%s "
 	    "reason=%s", rq->id, rq->ip, idp_logq(rq->arena,
 	    client_id_of(&j->p)), idp_logq(rq->arena, j->username), reason);
@@ -178,6 +194,33 @@ end_previous_session(struct idp_req *rq, struct idp_dbconn *c,
 	return idp_store_session_replace(c, d, new_id);
 }
 
+/* The password worked: record its use, or replace it by argon2id at the
+ * configured cost (an imported hash, or an older cost). The audit says
+ * from which algorithm. A password set meanwhile wins over the upgrade. */
+static enum idp_err
+password_used(struct idp_req *rq, struct idp_dbconn *c, struct login_job *j)
+{
+	enum idp_pwhash_alg from = idp_pwhash_alg_of(j->hash);
+	enum idp_err rc;
+
+	if (!j->rehashed) {
+		rc = idp_store_cred_mark_used(c, j->user->id, j->cred_id, 0);
+		return rc == IDP_ERR_NOT_FOUND ? IDP_OK : rc;
+	}
+	rc = idp_store_password_rehash(c, j->user->id, j->hash, j->new_hash);
+	if (rc == IDP_ERR_NOT_FOUND)
+		return IDP_OK;
+	if (rc != IDP_OK)
+		return rc;
+	idp_flow_audit(rq, from == IDP_PWHASH_ARGON2ID ? "password.rehash" :
+	    "password.upgraded", j->user->id, client_id_of(&j->p),
+	    json_pack("{s:s, s:s}", "from", idp_pwhash_alg_name(from), "to",
+	    "argon2id"));
+	IDP_INFO("password.rehash", " req=%s user=%lld from=%s", rq->id,
+	    j->user->id, idp_pwhash_alg_name(from));
+	return IDP_OK;
+}
+
 /* Back on an HTTP worker after the hash: sign in, or say no. */
 static enum idp_err
 login_continue(struct idp_req *rq, struct idp_resp *rs)
@@ -198,12 +241,10 @@ login_continue(struct idp_req *rq, struct idp_resp *rs)
 		return login_refused(rq, rs, j, "disabled");
 	if ((rc = idp_reqdb(rq, &c)) != IDP_OK)
 		return rc;
-	if ((rc = idp_store_login_succeeded(c, j->username)) != IDP_OK)
+	if ((rc = idp_throttle_succeeded(rq, rs, &j->throttle)) != IDP_OK)
 		return rc;
-	if (j->rehashed && idp_store_user_rehash(c, j->user->id, j->hash,
-	    j->new_hash) == IDP_OK)
-		IDP_INFO("password.rehash", " req=%s user=%lld", rq->id,
-		    j->user->id);
+	if ((rc = password_used(rq, c, j)) != IDP_OK)
+		return rc;
 	idp_mint_secret(&sess);
 	idp_random_uuid(sid);
 	sn.digest = sess.digest;
@@ -232,7 +273,8 @@ login_continue(struct idp_req *rq, struct idp_resp *rs)
 	s.acr = "1";
 	s.user = *j->user;
 	idp_flow_audit(rq, "login.success", j->user->id, client_id_of(&j->p),
-	    json_pack("{s:s, s:s*}", "sid", sid, "next", j->p.next));
+	    json_pack("{s:s, s:s*, s:o}", "sid", sid, "next", j->p.next,
+	    "throttle", idp_throttle_details(&j->throttle)));
 	IDP_INFO("login.success", " req=%s ip=%s client=%s user=%s", rq->id,
 	    rq->ip, idp_logq(rq->arena, client_id_of(&j->p)), j->user->sub);
 	if (j->p.client == NULL)
@@ -248,7 +290,7 @@ login_post(struct idp_req *rq, struct idp_resp *rs)
 	const char *username = idp_req_form(rq, "username");
 	const char *password = idp_req_form(rq, "password");
 	struct idp_dbconn *c;
-	bool throttled = false;
+	char *hash = NULL;
 	enum idp_err rc;
 
 	if (!rq->has_form)
@@ -259,7 +301,7 @@ login_post(struct idp_req *rq, struct idp_resp *rs)
 	if (rc != IDP_OK)
 		return rs->status ? IDP_OK : rc;
 	rq->log_client = client_id_of(&j->p);
-	if (username != NULL && strlen(username) > 128)
+	if (username != NULL && strlen(username) > IDENTIFIER_MAX)
 		username = NULL;
 	if (j->p.renewed)
 		return render(rq, rs, &j->p, NULL, username,
@@ -268,25 +310,31 @@ login_post(struct idp_req *rq, struct idp_resp *rs)
 	    *password == '\0' || strlen(password) > IDP_PASSWORD_MAX)
 		return render(rq, rs, &j->p, NULL, username, IDP_LOGIN_MISSING);
 	j->username = username;
+	/* The throttle counts the attempt before the hash; one the full hash
+	 * queue would refuse is answered here, uncounted, so that a login
+	 * storm does not slow the people caught in it. (The queue may still
+	 * fill between here and the server's reservation: rarely, an
+	 * attempt is then counted without being checked.) */
+	if (idp_hashq_depth(rq->ctx->hashq) >= rq->ctx->cfg->hash_queue)
+		return idp_fail(rs, IDP_ERR_UNAVAILABLE,
+		    "The service is busy; retry shortly.");
 	if ((rc = idp_reqdb(rq, &c)) != IDP_OK)
 		return rc;
-	rc = idp_store_login_throttled(c, username, THROTTLE_FAILURES,
-	    THROTTLE_WINDOW, &throttled);
-	if (rc != IDP_OK)
-		return rc;
-	if (throttled) {
-		IDP_WARN("login.throttled", " req=%s ip=%s username=%s", rq->id,
-		    rq->ip, idp_logq(rq->arena, username));
-		return render(rq, rs, &j->p, NULL, username,
-		    IDP_LOGIN_THROTTLED);
-	}
-	rc = idp_store_user_by_username(c, rq->arena, username, &j->user);
+	rc = idp_store_user_by_login(c, rq->arena, username, &j->user, &hash,
+	    &j->cred_id);
 	if (rc == IDP_ERR_NOT_FOUND)
 		j->user = NULL;
 	else if (rc != IDP_OK)
 		return rc;
-	j->hash = j->user && j->user->password_hash ? j->user->password_hash :
-	    rq->ctx->dummy_hash;
+	j->throttle.scope = IDP_THROTTLE_LOGIN;
+	j->throttle.user_id = j->user ? j->user->id : 0;
+	j->throttle.name = username;
+	if ((rc = idp_throttle_begin(rq, &j->throttle)) != IDP_OK)
+		return rc;
+	if (!j->throttle.allowed)
+		return render_wait(rq, rs, &j->p, NULL, username,
+		    IDP_LOGIN_THROTTLED, j->throttle.wait);
+	j->hash = j->user && hash ? hash : rq->ctx->dummy_hash;
 	j->password = idp_arena_strdup(rq->arena, password);
 	j->pwlen = strlen(password);
 	j->params = rq->ctx->cfg->argon2;

@@ -10,6 +10,7 @@
 #include "core/ctx.h"
 #include "core/published.h"
 #include "core/reqdb.h"
+#include "core/session_end.h"
 #include "crypto/jws.h"
 #include "endpoint/endpoints.h"
 #include "endpoint/flow.h"
@@ -133,9 +134,14 @@ idp_logout_handle(struct idp_req *rq, struct idp_resp *rs)
 
 		return idp_page_logout_confirm(rq, rs, &page);
 	}
-	if ((rc = idp_reqdb(rq, &db)) != IDP_OK ||
-	    (rc = idp_store_session_end(db, s->id)) != IDP_OK)
-		return rc;
+	{
+		struct idp_session_end e = { s->user.id, IDP_END_ONE, s->id,
+			IDP_GRANTS_KEEP, "logout", rq->id, 0, 0 };
+
+		if ((rc = idp_reqdb(rq, &db)) != IDP_OK ||
+		    (rc = idp_session_end(db, &e)) != IDP_OK)
+			return rc;
+	}
 	idp_flow_audit(rq, "logout", s->user.id, client_id,
 	    json_pack("{s:s}", "sid", s->sid));
 	IDP_INFO("logout", " req=%s user=%s sid=%s", rq->id, s->user.sub,

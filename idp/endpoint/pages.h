@@ -19,7 +19,7 @@
 enum idp_login_note {
 	IDP_LOGIN_NOTE_NONE,
 	IDP_LOGIN_BAD_CREDENTIALS,	/* one message for every refusal */
-	IDP_LOGIN_THROTTLED,
+	IDP_LOGIN_THROTTLED,		/* too many failures: wait */
 	IDP_LOGIN_MISSING,		/* an empty field: marked on it */
 	IDP_LOGIN_RESTARTED,		/* the old page had expired */
 };
@@ -34,6 +34,7 @@ struct idp_login_page {
 	const char *csrf_token;
 	const char *username;		/* prefill, may be NULL */
 	bool password_missing;		/* with IDP_LOGIN_MISSING */
+	int wait;			/* seconds, with IDP_LOGIN_THROTTLED */
 	enum idp_login_note note;
 	const char *current_user;	/* "signed in as" for select_account */
 };

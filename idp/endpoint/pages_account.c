@@ -28,6 +28,11 @@ enum {
 	M_SIGNED_OUT_WHAT,
 	M_SIGNED_OUT_SHARED,
 	M_SIGN_IN_AGAIN,
+	M_SECURITY,
+	M_CHANGE_PASSWORD,
+	M_SESSIONS,
+	M_PASSWORD_CHANGED,
+	M_PASSWORD_RESET,
 	M_COUNT
 };
 
@@ -65,6 +70,15 @@ const struct idp_msg idp_account_msgs[] = {
 	    "peramban sebelum Anda pergi.", "If this computer is shared, close "
 	    "the browser before you leave." },
 	[M_SIGN_IN_AGAIN] = { "Masuk lagi", "Sign in again" },
+	[M_SECURITY] = { "Keamanan", "Security" },
+	[M_CHANGE_PASSWORD] = { "Ubah kata sandi", "Change your password" },
+	[M_SESSIONS] = { "Sesi aktif di perangkat Anda",
+	    "Active sessions on your devices" },
+	[M_PASSWORD_CHANGED] = { "Kata sandi Anda sudah diubah.",
+	    "Your password is changed." },
+	[M_PASSWORD_RESET] = { "Kata sandi baru Anda sudah disimpan. Anda "
+	    "sudah keluar dari semua perangkat lain.", "Your new password is "
+	    "saved. You are signed out everywhere else." },
 };
 const size_t idp_account_nmsgs = M_COUNT;
 
@@ -72,6 +86,8 @@ const size_t idp_account_nmsgs = M_COUNT;
 
 static const struct idp_flash flashes[] = {
 	{ "consent_withdrawn", M(M_WITHDRAWN) },
+	{ "password_changed", M(M_PASSWORD_CHANGED) },
+	{ "password_reset", M(M_PASSWORD_RESET) },
 	{ NULL, NULL },
 };
 
@@ -123,6 +139,13 @@ idp_page_account(struct idp_req *rq, struct idp_resp *rs,
 		idp_page_para(&pg, "muted", M(M_NO_CONSENTS), NULL);
 	for (size_t i = 0; i < p->nconsents; i++)
 		consent_item(&pg, &p->consents[i], p->csrf_account);
+	idp_page_heading(&pg, 2, M(M_SECURITY), NULL);
+	idp_page_raw(&pg, "<ul class=\"links\"><li>");
+	idp_page_link(&pg, NULL, "/account/password", M(M_CHANGE_PASSWORD),
+	    NULL);
+	idp_page_raw(&pg, "</li><li>");
+	idp_page_link(&pg, NULL, "/account/sessions", M(M_SESSIONS), NULL);
+	idp_page_raw(&pg, "</li></ul>");
 	logout_form(&pg, p->csrf_logout);
 	return idp_page_send(&pg, 200);
 }

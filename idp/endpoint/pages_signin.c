@@ -20,6 +20,8 @@ enum {
 	M_SIGNED_IN_AS,
 	M_BAD_CREDENTIALS,
 	M_THROTTLED,
+	M_THROTTLED_SECOND,
+	M_THROTTLED_MINUTES,
 	M_NEED_USERNAME,
 	M_NEED_PASSWORD,
 	M_RESTARTED,
@@ -47,6 +49,7 @@ enum {
 	M_OWNER_UNKNOWN,
 	M_SITE,
 	M_CONTACTS,
+	M_FORGOT,
 	M_COUNT
 };
 
@@ -56,19 +59,27 @@ const struct idp_msg idp_signin_msgs[] = {
 	[M_LOGIN_LOCAL_INTRO] = { "Masuk dengan akun %s Anda untuk membuka "
 	    "halaman yang Anda minta.", "Sign in with your %s account to open "
 	    "the page you asked for." },
-	[M_USERNAME] = { "Nama pengguna", "Username" },
+	[M_USERNAME] = { "Nama pengguna, NIP atau email",
+	    "Username, NIP or email" },
 	[M_PASSWORD] = { "Kata sandi", "Password" },
 	[M_SUBMIT] = { "Masuk", "Sign in" },
 	[M_SIGNED_IN_AS] = { "Saat ini masuk sebagai %s. Masuk lagi atau "
 	    "gunakan akun lain.", "Currently signed in as %s. Sign in again "
 	    "or use another account." },
-	[M_BAD_CREDENTIALS] = { "Nama pengguna atau kata sandi salah.",
-	    "The username or password is incorrect." },
-	[M_THROTTLED] = { "Terlalu banyak percobaan gagal. Coba lagi dalam 15 "
-	    "menit, atau hubungi helpdesk.", "Too many failed attempts. Try "
-	    "again in 15 minutes, or call the helpdesk." },
-	[M_NEED_USERNAME] = { "Isi nama pengguna Anda.",
-	    "Enter your username." },
+	[M_BAD_CREDENTIALS] = { "Nama pengguna, NIP, email atau kata sandi "
+	    "salah.", "The username, NIP, email or password is incorrect." },
+	[M_THROTTLED] = { "Terlalu banyak percobaan masuk yang gagal. Coba "
+	    "lagi dalam %s detik.", "Too many failed sign-in attempts. Try "
+	    "again in %s seconds." },
+	[M_THROTTLED_SECOND] = { "Terlalu banyak percobaan masuk yang gagal. "
+	    "Coba lagi dalam 1 detik.", "Too many failed sign-in attempts. Try "
+	    "again in 1 second." },
+	[M_THROTTLED_MINUTES] = { "Terlalu banyak percobaan masuk yang gagal. "
+	    "Coba lagi dalam %s menit, atau hubungi helpdesk.", "Too many "
+	    "failed sign-in attempts. Try again in %s minutes, or call the "
+	    "helpdesk." },
+	[M_NEED_USERNAME] = { "Isi nama pengguna, NIP atau email Anda.",
+	    "Enter your username, NIP or email." },
 	[M_NEED_PASSWORD] = { "Isi kata sandi Anda.", "Enter your password." },
 	[M_RESTARTED] = { "Halaman masuk tadi sudah kedaluwarsa. Masukkan kata "
 	    "sandi Anda sekali lagi untuk melanjutkan.", "The sign-in page had "
@@ -114,6 +125,7 @@ const struct idp_msg idp_signin_msgs[] = {
 	[M_OWNER_UNKNOWN] = { "Tidak diketahui", "Unknown" },
 	[M_SITE] = { "Situs", "Website" },
 	[M_CONTACTS] = { "Kontak", "Contact" },
+	[M_FORGOT] = { "Lupa kata sandi?", "Forgot your password?" },
 };
 const size_t idp_signin_nmsgs = M_COUNT;
 
@@ -124,8 +136,8 @@ const size_t idp_signin_nmsgs = M_COUNT;
 static const char *
 note_of(struct idp_page *pg, const struct idp_login_page *p)
 {
-	int m = p->note == IDP_LOGIN_BAD_CREDENTIALS ? M_BAD_CREDENTIALS :
-	    p->note == IDP_LOGIN_THROTTLED ? M_THROTTLED : -1;
+	int m = p->note == IDP_LOGIN_BAD_CREDENTIALS ? M_BAD_CREDENTIALS : -1;
+	char n[16];
 
 	if (p->note == IDP_LOGIN_RESTARTED) {
 		idp_page_raw(pg, "<p class=\"flash\" role=\"status\" "
@@ -134,11 +146,19 @@ note_of(struct idp_page *pg, const struct idp_login_page *p)
 		idp_page_raw(pg, "</p>");
 		return "login-note";
 	}
+	if (p->note == IDP_LOGIN_THROTTLED) {
+		/* Minutes, rounded up, once seconds get hard to read. */
+		m = p->wait > 120 ? M_THROTTLED_MINUTES : p->wait <= 1 ?
+		    M_THROTTLED_SECOND : M_THROTTLED;
+		snprintf(n, sizeof(n), "%d", p->wait > 120 ?
+		    (p->wait + 59) / 60 : p->wait);
+	}
 	if (m < 0)
 		return NULL;
 	idp_page_raw(pg, "<p class=\"error\" role=\"alert\" "
 	    "id=\"login-error\">");
-	idp_page_t(pg, M(m), NULL);
+	idp_page_t(pg, M(m), m == M_BAD_CREDENTIALS ||
+	    m == M_THROTTLED_SECOND ? NULL : n);
 	idp_page_raw(pg, "</p>");
 	return "login-error";
 }
@@ -203,7 +223,7 @@ idp_page_login(struct idp_req *rq, struct idp_resp *rs,
 	user.describedby = note;
 	user.value = p->username;
 	user.autocomplete = "username";
-	user.maxlength = 128;
+	user.maxlength = 254;
 	user.required = true;
 	user.autofocus = !has_name;
 	idp_form_field(&pg, &user);
@@ -219,7 +239,14 @@ idp_page_login(struct idp_req *rq, struct idp_resp *rs,
 	idp_form_field(&pg, &pass);
 	idp_form_button(&pg, NULL, NULL, NULL, M(M_SUBMIT));
 	idp_form_end(&pg);
-	return idp_page_send(&pg, 200);
+	idp_page_raw(&pg, "<p>");
+	idp_page_link(&pg, NULL, "/reset", M(M_FORGOT), NULL);
+	idp_page_raw(&pg, "</p>");
+	if (p->note != IDP_LOGIN_THROTTLED)
+		return idp_page_send(&pg, 200);
+	idp_resp_header(rs, "Retry-After", idp_arena_printf(rq->arena, "%d",
+	    p->wait));
+	return idp_page_send(&pg, 429);
 }
 
 /* An API scope as its resource server's manifest describes it, with the

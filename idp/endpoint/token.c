@@ -1,10 +1,12 @@
 /* The token endpoint: RFC 6749 §3.2, §4.1.3 (authorization_code with PKCE,
  * RFC 7636 §4.6), §6 (refresh_token, rotated, reuse revokes the family),
- * §4.4 (client_credentials); OIDC Core §3.1.3 (ID token). Every response
- * carries Cache-Control: no-store and the granted scope. Scopes follow
- * the one rule of oidc/scope.h at every grant, so a scope its resource
- * server no longer allows is dropped at the next refresh too; a refresh
- * token is issued only as idp_scope_refresh_ok says (OIDC Core §11). */
+ * §4.4 (client_credentials); OIDC Core §3.1.3 (ID token); the device
+ * grant (RFC 8628, token_device.c) and token exchange (RFC 8693,
+ * token_exchange.c). Every response carries Cache-Control: no-store and
+ * the granted scope. Scopes follow the one rule of oidc/scope.h at every
+ * grant, so a scope its resource server no longer allows is dropped at the
+ * next refresh too; a refresh token is issued only as idp_scope_refresh_ok
+ * says (OIDC Core §11). */
 #include <string.h>
 
 #include "config.h"
@@ -15,8 +17,11 @@
 #include "core/usage.h"
 #include "endpoint/endpoints.h"
 #include "endpoint/flow.h"
+#include "endpoint/token.h"
 #include "http/response.h"
 #include "oidc/claims.h"
+#include "oidc/device.h"
+#include "oidc/exchange.h"
 #include "oidc/pkce.h"
 #include "oidc/scope.h"
 #include "oidc/tokens.h"
@@ -341,16 +346,49 @@ code_facts(struct idp_req *rq, struct idp_resp *rs, const struct idp_code *k,
 	return IDP_OK;
 }
 
+/* A new grant for the facts g (a code's, d its digest, or a device's, d
+ * NULL), its tokens stored and answered. */
+static enum idp_err
+issue_grant(struct idp_req *rq, struct idp_resp *rs, struct grant_facts *g,
+    long long session_id, const unsigned char *d, char **grant)
+{
+	const struct idp_config *cfg = rq->ctx->cfg;
+	struct minted t = { 0 };
+	struct idp_issue is = { 0 };
+	struct idp_dbconn *db;
+	enum idp_err rc;
+
+	if ((rc = mint_tokens(rq, g, &t)) != IDP_OK ||
+	    (rc = idp_reqdb(rq, &db)) != IDP_OK)
+		goto out;
+	is.client_id = g->client->client_id;
+	is.user_id = g->user->id;
+	is.session_id = session_id;
+	is.scope = g->scope;
+	is.auth_time = g->auth_time;
+	is.acr = g->acr;
+	is.amr = g->amr;
+	is.code_digest = d;
+	is.at_digest = t.at.digest;
+	is.at_ttl = cfg->access_token_ttl;
+	is.rt_digest = t.refresh ? t.rt.digest : NULL;
+	is.rt_ttl = cfg->refresh_token_ttl;
+	rc = idp_store_issue_from_code(db, rq->arena, &is, grant);
+	if (rc == IDP_OK) {
+		g->id = *grant;
+		rc = answer(rq, rs, g, &t);
+	}
+out:
+	minted_wipe(&t);
+	return rc;
+}
+
 static enum idp_err
 grant_code(struct idp_req *rq, struct idp_resp *rs, const struct idp_client *c)
 {
-	const struct idp_config *cfg = rq->ctx->cfg;
 	struct grant_facts g = { .client = c };
-	struct minted t = { 0 };
-	struct idp_issue is = { 0 };
 	struct idp_code *k = NULL;
 	unsigned char d[IDP_SHA256_LEN];
-	struct idp_dbconn *db;
 	char *grant = NULL;
 	enum idp_err rc;
 
@@ -360,29 +398,7 @@ grant_code(struct idp_req *rq, struct idp_resp *rs, const struct idp_client *c)
 	if ((rc = redeem_code(rq, rs, c, d, &k)) != IDP_OK ||
 	    (rc = code_facts(rq, rs, k, &g)) != IDP_OK)
 		return rc;
-	if ((rc = mint_tokens(rq, &g, &t)) != IDP_OK ||
-	    (rc = idp_reqdb(rq, &db)) != IDP_OK)
-		goto out;
-	is.client_id = c->client_id;
-	is.user_id = g.user->id;
-	is.session_id = k->session_id;
-	is.scope = g.scope;
-	is.auth_time = g.auth_time;
-	is.acr = g.acr;
-	is.amr = g.amr;
-	is.code_digest = d;
-	is.at_digest = t.at.digest;
-	is.at_ttl = cfg->access_token_ttl;
-	is.rt_digest = t.refresh ? t.rt.digest : NULL;
-	is.rt_ttl = cfg->refresh_token_ttl;
-	rc = idp_store_issue_from_code(db, rq->arena, &is, &grant);
-	if (rc == IDP_OK) {
-		g.id = grant;
-		rc = answer(rq, rs, &g, &t);
-	}
-out:
-	minted_wipe(&t);
-	return rc;
+	return issue_grant(rq, rs, &g, k->session_id, d, &grant);
 }
 
 /* Use the refresh token once (§6). */
@@ -594,8 +610,30 @@ token_grant(struct idp_req *rq, struct idp_resp *rs, const char *grant_type,
 		return grant_refresh(rq, rs, *c);
 	if (!strcmp(grant_type, "client_credentials"))
 		return grant_client_credentials(rq, rs, *c);
+	if (!strcmp(grant_type, IDP_GRANT_TYPE_DEVICE_CODE))
+		return idp_token_device(rq, rs, *c);
+	if (!strcmp(grant_type, IDP_GRANT_TYPE_TOKEN_EXCHANGE))
+		return idp_token_exchange(rq, rs, *c);
 	return idp_fail(rs, IDP_ERR_UNSUPPORTED_GRANT_TYPE,
 	    "grant_type is not supported.");
+}
+
+enum idp_err
+idp_token_issue_person(struct idp_req *rq, struct idp_resp *rs,
+    const struct idp_token_person *p, char **grant_id)
+{
+	struct grant_facts g = { .client = p->client };
+	size_t n;
+
+	if (idp_scope_parse(rq->arena, p->scope, &g.scopes, &n) != IDP_OK)
+		return IDP_ERR_INTERNAL;
+	g.user = p->user;
+	g.scope = p->scope;
+	g.sid = p->sid;
+	g.auth_time = p->auth_time;
+	g.acr = p->acr;
+	g.amr = p->amr;
+	return issue_grant(rq, rs, &g, p->session_id, NULL, grant_id);
 }
 
 enum idp_err

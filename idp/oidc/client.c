@@ -3,13 +3,38 @@
 #include <string.h>
 
 #include "oidc/client.h"
+#include "oidc/device.h"
+#include "oidc/exchange.h"
 #include "oidc/outbound.h"
 #include "oidc/scope.h"
 #include "oidc/site.h"
 #include "util/str.h"
 
 const char *const idp_grant_types_supported[] = { "authorization_code",
-	"refresh_token", "client_credentials", NULL };
+	"refresh_token", "client_credentials", IDP_GRANT_TYPE_DEVICE_CODE,
+	IDP_GRANT_TYPE_TOKEN_EXCHANGE, NULL };
+
+/* The bit of a grant_types value; 0 for one the provider does not know. */
+static unsigned
+grant_bit(const char *s)
+{
+	static const struct {
+		const char *name;
+		unsigned bit;
+	} bits[] = {
+		{ "authorization_code", IDP_GRANT_CODE },
+		{ "refresh_token", IDP_GRANT_REFRESH },
+		{ "client_credentials", IDP_GRANT_CLIENT_CREDENTIALS },
+		{ IDP_GRANT_TYPE_DEVICE_CODE, IDP_GRANT_DEVICE_CODE },
+		{ IDP_GRANT_TYPE_TOKEN_EXCHANGE, IDP_GRANT_TOKEN_EXCHANGE },
+	};
+
+	for (size_t i = 0; s != NULL && i < sizeof(bits) / sizeof(bits[0]);
+	    i++)
+		if (!strcmp(s, bits[i].name))
+			return bits[i].bit;
+	return 0;
+}
 const char *const idp_auth_methods_supported[] = { "client_secret_basic",
 	"client_secret_post", "private_key_jwt", "none", NULL };
 
@@ -274,25 +299,23 @@ check_grants(json_t *in, json_t *out, unsigned *grants, const char **why)
 	}
 	*grants = 0;
 	json_array_foreach(arr, i, e) {
-		const char *s = json_string_value(e);
+		unsigned bit = grant_bit(json_string_value(e));
 
-		if (!strcmp(s, "authorization_code"))
-			*grants |= IDP_GRANT_CODE;
-		else if (!strcmp(s, "refresh_token"))
-			*grants |= IDP_GRANT_REFRESH;
-		else if (!strcmp(s, "client_credentials"))
-			*grants |= IDP_GRANT_CLIENT_CREDENTIALS;
-		else {
+		if (bit == 0) {
 			json_decref(arr);
 			return idp_fail_why(why,
 			    IDP_ERR_INVALID_CLIENT_METADATA,
 			    "grant_types names an unsupported grant type");
 		}
+		*grants |= bit;
 	}
-	if ((*grants & IDP_GRANT_REFRESH) && !(*grants & IDP_GRANT_CODE)) {
+	/* A refresh token continues what a person authorized. */
+	if ((*grants & IDP_GRANT_REFRESH) &&
+	    !(*grants & (IDP_GRANT_CODE | IDP_GRANT_DEVICE_CODE))) {
 		json_decref(arr);
 		return idp_fail_why(why, IDP_ERR_INVALID_CLIENT_METADATA,
-		    "refresh_token needs the authorization_code grant");
+		    "refresh_token needs the authorization_code or the "
+		    "device_code grant");
 	}
 	json_object_set_new(out, "grant_types", arr);
 	return IDP_OK;
@@ -355,6 +378,9 @@ check_auth(struct idp_arena *a, json_t *in, json_t *out,
 	if (*m == IDP_AUTH_NONE && (grants & IDP_GRANT_CLIENT_CREDENTIALS))
 		return idp_fail_why(why, IDP_ERR_INVALID_CLIENT_METADATA,
 		    "public clients cannot use client_credentials");
+	if (*m == IDP_AUTH_NONE && (grants & IDP_GRANT_TOKEN_EXCHANGE))
+		return idp_fail_why(why, IDP_ERR_INVALID_CLIENT_METADATA,
+		    "public clients cannot use token exchange");
 	if (jwks != NULL && jwks_uri != NULL)
 		return idp_fail_why(why, IDP_ERR_INVALID_CLIENT_METADATA,
 		    "jwks and jwks_uri are mutually exclusive");
@@ -406,11 +432,12 @@ check_scope(json_t *in, json_t *out, struct idp_arena *a, unsigned grants,
 	size_t n;
 
 	if (v == NULL || json_is_null(v)) {
-		if (!(grants & IDP_GRANT_CODE))
+		if (!(grants & (IDP_GRANT_CODE | IDP_GRANT_DEVICE_CODE)))
 			return idp_fail_why(why,
 			    IDP_ERR_INVALID_CLIENT_METADATA,
-			    "scope is required for client_credentials-only "
-			    "clients");
+			    "scope is required for clients without a "
+			    "person's sign-in (client_credentials, token "
+			    "exchange)");
 		json_object_set_new(out, "scope", json_string(
 		    (grants & IDP_GRANT_REFRESH) ? "openid profile email phone "
 		    "organisation offline_access" : "openid profile email "
@@ -521,6 +548,42 @@ check_numbers(json_t *in, json_t *out, const char **why)
 	return IDP_OK;
 }
 
+/* RFC 8693: the token_exchange policy (oidc/exchange.h), which comes with
+ * the grant and only from an operator's manifest: it lets the client
+ * act on other services' people. */
+static enum idp_err
+check_exchange(struct idp_arena *a, json_t *in, json_t *out, unsigned grants,
+    unsigned flags, const char **why)
+{
+	json_t *v = json_object_get(in, "token_exchange"), *norm;
+	char **ceiling = NULL;
+	size_t n;
+	const char *s = json_string_value(json_object_get(out, "scope"));
+	enum idp_err rc;
+
+	if (v != NULL && (flags & IDP_META_DYNAMIC))
+		return idp_fail_why(why, IDP_ERR_INVALID_CLIENT_METADATA,
+		    "token_exchange is set by an operator, not by "
+		    "registration");
+	if (!(grants & IDP_GRANT_TOKEN_EXCHANGE)) {
+		if (v != NULL)
+			return idp_fail_why(why,
+			    IDP_ERR_INVALID_CLIENT_METADATA,
+			    "token_exchange needs the token-exchange grant");
+		return IDP_OK;
+	}
+	if (v == NULL)
+		return idp_fail_why(why, IDP_ERR_INVALID_CLIENT_METADATA,
+		    "the token-exchange grant needs a token_exchange policy");
+	if (s == NULL || (*s != '\0' && idp_scope_parse(a, s, &ceiling, &n)
+	    != IDP_OK))
+		ceiling = idp_arena_zalloc(a, sizeof(char *));
+	rc = idp_exchange_policy_check(a, v, ceiling, &norm, why);
+	if (rc == IDP_OK)
+		json_object_set_new(out, "token_exchange", norm);
+	return rc;
+}
+
 enum idp_err
 idp_client_metadata_validate(struct idp_arena *a, json_t *in, unsigned flags,
     json_t **out, const char **why)
@@ -561,6 +624,8 @@ idp_client_metadata_validate(struct idp_arena *a, json_t *in, unsigned flags,
 		    "redirect_uris need the authorization_code grant");
 		goto bad;
 	}
+	if ((rc = check_exchange(a, in, o, grants, flags, why)) != IDP_OK)
+		goto bad;
 	if ((flags & IDP_META_DYNAMIC) &&
 	    json_object_get(in, "first_party") != NULL) {
 		rc = idp_fail_why(why, IDP_ERR_INVALID_CLIENT_METADATA,
@@ -712,15 +777,8 @@ idp_client_from_row(const struct idp_client_row *row)
 	c->auth = idp_auth_method_parse(row->auth_method);
 	if (c->auth == 0)
 		goto bad;
-	json_array_foreach(json_object_get(md, "grant_types"), n, v) {
-		s = json_string_value(v);
-		if (s && !strcmp(s, "authorization_code"))
-			grants |= IDP_GRANT_CODE;
-		else if (s && !strcmp(s, "refresh_token"))
-			grants |= IDP_GRANT_REFRESH;
-		else if (s && !strcmp(s, "client_credentials"))
-			grants |= IDP_GRANT_CLIENT_CREDENTIALS;
-	}
+	json_array_foreach(json_object_get(md, "grant_types"), n, v)
+		grants |= grant_bit(json_string_value(v));
 	c->grants = grants;
 	c->redirect_uris = strings_of(a, json_object_get(md, "redirect_uris"));
 	c->post_logout_redirect_uris = strings_of(a,

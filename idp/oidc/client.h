@@ -27,6 +27,8 @@ enum idp_auth_method {
 #define IDP_GRANT_CODE 1u
 #define IDP_GRANT_REFRESH 2u
 #define IDP_GRANT_CLIENT_CREDENTIALS 4u
+#define IDP_GRANT_DEVICE_CODE 8u	/* RFC 8628 */
+#define IDP_GRANT_TOKEN_EXCHANGE 16u	/* RFC 8693 */
 
 #define IDP_URI_MAX 2000
 #define IDP_CLIENT_URIS_MAX 32

@@ -72,6 +72,8 @@ idp_discovery_build(const struct idp_config *cfg, const struct idp_keyset *ks,
 	endpoint(o, cfg, served, "introspection_endpoint", "/introspect");
 	endpoint(o, cfg, served, "revocation_endpoint", "/revoke");
 	endpoint(o, cfg, served, "end_session_endpoint", "/logout");
+	endpoint(o, cfg, served, "device_authorization_endpoint",
+	    "/device_authorization");
 
 	json_object_set_new(o, "scopes_supported", strings(idp_scopes_known));
 	json_object_set_new(o, "claims_supported", strings(idp_claims_known));

@@ -203,6 +203,22 @@ idp_form_choices(struct idp_page *pg, const char *name,
 }
 
 void
+idp_form_checkbox(struct idp_page *pg, const char *name,
+    const struct idp_msg *label, bool checked)
+{
+	idp_page_raw(pg, "<div class=\"check\"><input type=\"checkbox\"");
+	attr(pg, "id", name);
+	attr(pg, "name", name);
+	idp_page_raw(pg, checked ? " value=\"yes\" checked>" :
+	    " value=\"yes\">");
+	idp_page_raw(pg, "<label for=\"");
+	idp_page_text(pg, name);
+	idp_page_raw(pg, "\">");
+	idp_page_t(pg, label, NULL);
+	idp_page_raw(pg, "</label></div>");
+}
+
+void
 idp_form_button(struct idp_page *pg, const char *cls, const char *name,
     const char *value, const struct idp_msg *label)
 {

@@ -56,6 +56,9 @@ struct idp_choice {
 void idp_form_choices(struct idp_page *pg, const char *name,
     const struct idp_msg *legend, const struct idp_msg *error,
     const struct idp_choice *c, size_t n, bool multiple);
+/* A checkbox with its label beside it (value "yes"), 24 px. */
+void idp_form_checkbox(struct idp_page *pg, const char *name,
+    const struct idp_msg *label, bool checked);
 
 /* <button type="submit" class name value>. cls: NULL (the main action),
  * "secondary" or "danger". */

@@ -69,6 +69,10 @@ static const char css[] =
 	".chart{display:block;width:100%;height:auto;max-height:16rem}\n"
 	".usage .table{max-height:22rem;overflow-y:auto}\n"
 	"input[aria-invalid=true]{border:2px solid var(--err)}\n"
+	".check{display:flex;align-items:flex-start;gap:.5rem;margin:1rem 0}\n"
+	".check input[type=checkbox]{width:24px;height:24px;min-height:24px;"
+	"flex:none;margin:0;padding:0}\n"
+	".check label{margin:0;font-weight:400}\n"
 	"a:focus-visible,button:focus-visible,input:focus-visible,"
 	"[tabindex]:focus-visible{outline:3px solid var(--focus);"
 	"outline-offset:2px}\n"
@@ -102,6 +106,13 @@ static const char css[] =
 	".verified{display:flex;align-items:center;gap:.5rem;margin:0 0 1rem;"
 	"color:var(--ok);font-weight:600}\n"
 	".verified svg{flex:none}\n"
+	/* A device's user code, to compare with its screen (RFC 8628
+	 * §3.3.1), and the field it is typed into: large, spaced, no
+	 * ambiguity between letters. */
+	".usercode{margin:.5rem 0 1rem;font:700 2rem/1.2 ui-monospace,"
+	"'DejaVu Sans Mono',monospace;letter-spacing:.15em}\n"
+	"input#user_code{font:700 1.5rem/1.2 ui-monospace,'DejaVu Sans Mono',"
+	"monospace;letter-spacing:.1em;text-transform:uppercase}\n"
 	".logo{display:block;max-height:48px;max-width:160px;margin:0 0 1rem}\n"
 	"dl{margin:1rem 0}\n"
 	"dl>div{padding:.5rem 0;border-bottom:1px solid var(--line)}\n"

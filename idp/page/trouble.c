@@ -33,6 +33,7 @@ enum {
 	M_LOGOUT_TITLE, M_LOGOUT_WHAT, M_LOGOUT_NEXT,
 	M_ENDED_TITLE, M_ENDED_WHAT, M_ENDED_NEXT,
 	M_DEV_TITLE, M_DEV_WHAT, M_DEV_NEXT,
+	M_RESET_TITLE, M_RESET_WHAT, M_RESET_NEXT,
 	M_COUNT
 };
 
@@ -181,6 +182,16 @@ const struct idp_msg idp_trouble_msgs[] = {
 	    "instansi Anda, lalu buka portal pengembang lagi.", "Ask the SSO "
 	    "team to give you the developer role for your organisation, then "
 	    "open the developer portal again." },
+	[M_RESET_TITLE] = { "Tautan ini sudah tidak berlaku",
+	    "This link no longer works" },
+	[M_RESET_WHAT] = { "Tautan atur ulang kata sandi hanya dapat dipakai "
+	    "sekali dan hanya berlaku sebentar. Tautan ini sudah dipakai, "
+	    "sudah kedaluwarsa, atau tidak lengkap.", "A password reset link "
+	    "works once and only for a short time. This one was used already, "
+	    "has expired, or is incomplete." },
+	[M_RESET_NEXT] = { "Minta tautan baru, atau minta kode atur ulang ke "
+	    "helpdesk.", "Ask for a new link, or ask the helpdesk for a reset "
+	    "code." },
 };
 const size_t idp_trouble_nmsgs = M_COUNT;
 
@@ -225,6 +236,9 @@ story_of(const struct idp_trouble *t)
 	case IDP_TROUBLE_NOT_DEVELOPER:
 		return (struct story){ M_DEV_TITLE, M_DEV_WHAT, M_DEV_NEXT,
 		    M_DEV_NEXT };
+	case IDP_TROUBLE_RESET_EXPIRED:
+		return (struct story){ M_RESET_TITLE, M_RESET_WHAT,
+		    M_RESET_NEXT, M_RESET_NEXT };
 	case IDP_TROUBLE_FROM_ERROR:
 		break;
 	}

@@ -25,21 +25,29 @@ const struct idp_stmt idp_directory_stmts[] = {
 	  "SELECT " USER_COLS USER_FROM "WHERE lower(u.username) = lower($1)", 1 },
 	{ "user_by_id", "SELECT " USER_COLS USER_FROM "WHERE u.id = $1", 1 },
 	{ "user_by_sub", "SELECT " USER_COLS USER_FROM "WHERE u.sub = $1::uuid", 1 },
+	/* The person and, with a hash, their password: one statement. */
 	{ "user_insert",
-	  "INSERT INTO users (username, password_hash, name, given_name, "
+	  "WITH u AS (INSERT INTO users (username, name, given_name, "
 	  "family_name, email, email_verified, phone_number, nip, job_title, "
 	  "organisation_id, locale, password_changed_at) "
-	  "SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, o.id, "
+	  "SELECT $1, $3, $4, $5, $6, $7, $8, $9, $10, o.id, "
 	  "coalesce($12, 'id'), CASE WHEN $2::text IS NULL THEN NULL ELSE now() END "
 	  "FROM (SELECT NULL) AS one LEFT JOIN organisations o ON o.code = $11 "
 	  "WHERE $11::text IS NULL OR o.id IS NOT NULL "
-	  "RETURNING sub::text", 12 },
-	{ "user_set_password",
-	  "UPDATE users SET password_hash = $2, password_changed_at = now() "
-	  "WHERE lower(username) = lower($1)", 2 },
-	{ "user_rehash",
-	  "UPDATE users SET password_hash = $3 WHERE id = $1 "
-	  "AND password_hash = $2", 3 },
+	  "RETURNING id, sub), "
+	  "k AS (INSERT INTO credentials (user_id, kind, password_hash, "
+	  "confirmed_at) SELECT id, 'password', $2, now() FROM u "
+	  "WHERE $2::text IS NOT NULL) "
+	  "SELECT sub::text FROM u", 12 },
+	/* Whichever identifier a person typed: username, NIP or verified
+	 * email (login_identifiers), with the password in the same trip. */
+	{ "user_by_login",
+	  "SELECT " USER_COLS ", k.password_hash, coalesce(k.id, 0) "
+	  "FROM login_identifiers i JOIN users u ON u.id = i.user_id "
+	  IDP_USER_JOIN
+	  "LEFT JOIN credentials k ON k.user_id = u.id "
+	  "AND k.kind = 'password' "
+	  "WHERE i.identifier = lower($1)", 1 },
 	{ "user_set_disabled",
 	  "UPDATE users SET disabled = $2 WHERE lower(username) = lower($1)", 2 },
 	{ "user_list",
@@ -75,7 +83,7 @@ idp_store_user_read(struct idp_arena *a, const PGresult *r, int i, int c,
 	u->id = idp_db_ll(r, i, c + 0);
 	u->sub = dup(a, r, i, c + 1);
 	u->username = dup(a, r, i, c + 2);
-	u->password_hash = dup(a, r, i, c + 3);
+	u->has_password = idp_db_bool(r, i, c + 3);
 	u->name = dup(a, r, i, c + 4);
 	u->given_name = dup(a, r, i, c + 5);
 	u->family_name = dup(a, r, i, c + 6);
@@ -161,23 +169,23 @@ idp_store_user_insert(struct idp_dbconn *c, struct idp_arena *a,
 }
 
 enum idp_err
-idp_store_user_set_password(struct idp_dbconn *c, const char *username,
-    const char *hash)
+idp_store_user_by_login(struct idp_dbconn *c, struct idp_arena *a,
+    const char *identifier, struct idp_user **out, char **hash,
+    long long *cred_id)
 {
-	struct idp_param p[2] = { P_TXT(username), P_TXT(hash) };
+	struct idp_param p[1] = { P_TXT(identifier) };
+	PGresult *r = NULL;
+	enum idp_err rc;
 
-	return idp_db_run_one(c, "user_set_password", p, 2);
-}
-
-enum idp_err
-idp_store_user_rehash(struct idp_dbconn *c, long long id, const char *old_hash,
-    const char *new_hash)
-{
-	char buf[24];
-	struct idp_param p[3] = { P_TXT(buf), P_TXT(old_hash), P_TXT(new_hash) };
-
-	snprintf(buf, sizeof(buf), "%lld", id);
-	return idp_db_run_one(c, "user_rehash", p, 3);
+	rc = idp_db_exec_row(c, "user_by_login", p, 1, &r);
+	if (rc != IDP_OK)
+		return rc;
+	*out = idp_arena_zalloc(a, sizeof(**out));
+	idp_store_user_read(a, r, 0, 0, *out);
+	*hash = dup(a, r, 0, IDP_USER_NCOLS);
+	*cred_id = idp_db_ll(r, 0, IDP_USER_NCOLS + 1);
+	PQclear(r);
+	return IDP_OK;
 }
 
 enum idp_err

@@ -19,7 +19,7 @@ struct idp_user {
 	long long id;
 	char *sub;
 	char *username;
-	char *password_hash;	/* NULL when no password is set */
+	bool has_password;	/* a password credential exists */
 	char *name;
 	char *given_name;
 	char *family_name;
@@ -38,7 +38,7 @@ struct idp_user {
 /* Fields for a new user; NULL for absent ones. */
 struct idp_user_new {
 	const char *username;
-	const char *password_hash;
+	const char *password_hash;	/* NULL: no password yet */
 	const char *name;
 	const char *given_name;
 	const char *family_name;
@@ -65,15 +65,18 @@ enum idp_err idp_store_user_by_id(struct idp_dbconn *c, struct idp_arena *a,
     long long id, struct idp_user **out);
 enum idp_err idp_store_user_by_sub(struct idp_dbconn *c, struct idp_arena *a,
     const char *sub, struct idp_user **out);
-/* IDP_ERR_CONFLICT when the username or e-mail is taken,
+/* IDP_ERR_CONFLICT when the username, NIP or e-mail is taken (also as
+ * another person's username, NIP or verified e-mail: login_identifiers),
  * IDP_ERR_NOT_FOUND when org_code names no organisation. */
 enum idp_err idp_store_user_insert(struct idp_dbconn *c, struct idp_arena *a,
     const struct idp_user_new *u, char **sub);
-enum idp_err idp_store_user_set_password(struct idp_dbconn *c,
-    const char *username, const char *hash);
-/* Upgrade a hash at login, only if it is still the one that was checked. */
-enum idp_err idp_store_user_rehash(struct idp_dbconn *c, long long id,
-    const char *old_hash, const char *new_hash);
+/* The person a login form names by username, NIP or verified email
+ * (case-insensitive), with their password hash (NULL when none) and its
+ * credential id (0). IDP_ERR_NOT_FOUND when nobody has that identifier.
+ * Setting passwords and factors: store/credential.h. */
+enum idp_err idp_store_user_by_login(struct idp_dbconn *c,
+    struct idp_arena *a, const char *identifier, struct idp_user **out,
+    char **hash, long long *cred_id);
 enum idp_err idp_store_user_set_disabled(struct idp_dbconn *c,
     const char *username, bool disabled);
 /* Page through users ordered by username; org_code NULL for all. */

@@ -26,7 +26,16 @@ const struct idp_stmt idp_purge_stmts[] = {
 	PURGE("purge_revoked_jwts", "revoked_jwts", "expires_at < now()"),
 	PURGE("purge_assertion_jtis", "client_assertion_jtis",
 	    "expires_at < now()"),
-	PURGE("purge_login_failures", "login_failures",
+	/* Longer than any throttle_window: a bucket that drained. */
+	PURGE("purge_throttle", "throttle",
+	    "updated_at < now() - interval '8 days' AND blocked_until < now()"),
+	PURGE("purge_password_resets", "password_resets",
+	    "expires_at < now() - interval '1 day'"),
+	/* Device authorizations a day past expiry: a late poll still gets
+	 * expired_token, a replay still revokes what it issued. */
+	PURGE("purge_device_authorizations", "device_authorizations",
+	    "expires_at < now() - interval '1 day'"),
+	PURGE("purge_device_code_guesses", "device_code_guesses",
 	    "window_start < now() - interval '1 hour'"),
 	PURGE("purge_audit", "audit_log", "at < now() - interval '400 days'"),
 	{ NULL, NULL, 0 },

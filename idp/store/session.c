@@ -57,19 +57,6 @@ const struct idp_stmt idp_session_stmts[] = {
 	{ "login_complete",
 	  "UPDATE login_requests SET completed_at = now() "
 	  "WHERE id_digest = $1 AND completed_at IS NULL", 1 },
-	{ "login_throttled",
-	  "SELECT failures >= $2 FROM login_failures WHERE username = "
-	  "lower($1) AND window_start > now() - make_interval(secs => $3)", 3 },
-	{ "login_failed",
-	  "INSERT INTO login_failures (username, failures, window_start) "
-	  "VALUES (lower($1), 1, now()) ON CONFLICT (username) DO UPDATE SET "
-	  "failures = CASE WHEN login_failures.window_start > now() - "
-	  "make_interval(secs => $2) THEN login_failures.failures + 1 ELSE 1 END, "
-	  "window_start = CASE WHEN login_failures.window_start > now() - "
-	  "make_interval(secs => $2) THEN login_failures.window_start "
-	  "ELSE now() END", 2 },
-	{ "login_succeeded",
-	  "DELETE FROM login_failures WHERE username = lower($1)", 1 },
 	{ NULL, NULL, 0 },
 };
 
@@ -244,41 +231,4 @@ idp_store_login_complete(struct idp_dbconn *c,
 		rc = IDP_ERR_CONFLICT;
 	PQclear(r);
 	return rc;
-}
-
-enum idp_err
-idp_store_login_throttled(struct idp_dbconn *c, const char *username,
-    int max_failures, int window_seconds, bool *throttled)
-{
-	char m[16], w[16];
-	struct idp_param p[3] = { P_TXT(username), P_TXT(m), P_TXT(w) };
-	PGresult *r = NULL;
-	enum idp_err rc;
-
-	snprintf(m, sizeof(m), "%d", max_failures);
-	snprintf(w, sizeof(w), "%d", window_seconds);
-	rc = idp_db_exec(c, "login_throttled", p, 3, &r);
-	if (rc == IDP_OK)
-		*throttled = PQntuples(r) == 1 && idp_db_bool(r, 0, 0);
-	PQclear(r);
-	return rc;
-}
-
-enum idp_err
-idp_store_login_failed(struct idp_dbconn *c, const char *username,
-    int window_seconds)
-{
-	char w[16];
-	struct idp_param p[2] = { P_TXT(username), P_TXT(w) };
-
-	snprintf(w, sizeof(w), "%d", window_seconds);
-	return idp_db_run(c, "login_failed", p, 2);
-}
-
-enum idp_err
-idp_store_login_succeeded(struct idp_dbconn *c, const char *username)
-{
-	struct idp_param p[1] = { P_TXT(username) };
-
-	return idp_db_run(c, "login_succeeded", p, 1);
 }

@@ -1,5 +1,5 @@
 /* SSO sessions, pending logins (the authorization request waiting for a
- * password or for consent) and login throttling. Ids and cookies are
+ * password or for consent). Ids and cookies are
  * stored as SHA-256 digests. */
 #ifndef IDP_STORE_SESSION_H
 #define IDP_STORE_SESSION_H
@@ -80,14 +80,5 @@ enum idp_err idp_store_login_set_session(struct idp_dbconn *c,
 /* Mark done; IDP_ERR_CONFLICT if it already was (a replayed form). */
 enum idp_err idp_store_login_complete(struct idp_dbconn *c,
     const unsigned char digest[IDP_SHA256_LEN]);
-
-/* Throttling of password guessing per username. */
-enum idp_err idp_store_login_throttled(struct idp_dbconn *c,
-    const char *username, int max_failures, int window_seconds,
-    bool *throttled);
-enum idp_err idp_store_login_failed(struct idp_dbconn *c, const char *username,
-    int window_seconds);
-enum idp_err idp_store_login_succeeded(struct idp_dbconn *c,
-    const char *username);
 
 #endif

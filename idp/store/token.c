@@ -75,6 +75,7 @@ const struct idp_stmt idp_token_stmts[] = {
 	  "floor(extract(epoch from t.created_at))::bigint, "
 	  "coalesce(floor(extract(epoch from g.auth_time))::bigint, 0), "
 	  "t.grant_id::text, u.id IS NOT NULL, " IDP_USER_COLS
+	  ", t.audience, t.act::text "
 	  "FROM access_tokens t LEFT JOIN grants g ON g.id = t.grant_id "
 	  "LEFT JOIN users u ON u.id = t.user_id " IDP_USER_JOIN
 	  "WHERE t.token_digest = $1 AND t.revoked_at IS NULL "
@@ -304,6 +305,8 @@ idp_store_access_get(struct idp_dbconn *c, struct idp_arena *a,
 	t->has_user = idp_db_bool(r, 0, 6);
 	if (t->has_user)
 		idp_store_user_read(a, r, 0, 7, &t->user);
+	t->audience = dup(a, r, 0, 7 + IDP_USER_NCOLS);
+	t->act = dup(a, r, 0, 8 + IDP_USER_NCOLS);
 	PQclear(r);
 	*out = t;
 	return IDP_OK;

@@ -111,6 +111,8 @@ struct idp_access {
 	char *grant_id;			/* NULL without a grant */
 	bool has_user;
 	struct idp_user user;
+	char *audience;			/* of an exchanged token (RFC 8693) */
+	char *act;			/* its act claim, JSON; or NULL */
 };
 /* A live opaque access token (not expired, not revoked, grant live).
  * IDP_ERR_NOT_FOUND otherwise. */

@@ -9,7 +9,8 @@
 /* Needs the aliases users u, organisations o (the user's), p (its
  * parent). */
 #define IDP_USER_COLS \
-	"u.id, u.sub::text, u.username, u.password_hash, u.name, " \
+	"u.id, u.sub::text, u.username, EXISTS (SELECT 1 FROM credentials k0 " \
+	"WHERE k0.user_id = u.id AND k0.kind = 'password'), u.name, " \
 	"u.given_name, u.family_name, u.email, u.email_verified, " \
 	"u.phone_number, u.phone_number_verified, u.nip, u.job_title, " \
 	"u.locale, u.disabled, floor(extract(epoch from u.updated_at))::bigint, " \

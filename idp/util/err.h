@@ -70,7 +70,12 @@
 	X(IDP_ERR_CONFLICT, 40, "conflict", 409, NULL)			\
 	X(IDP_ERR_FORBIDDEN, 41, "forbidden", 403, NULL)		\
 	/* RFC 8707 §2: a resource indicator the server will not serve */ \
-	X(IDP_ERR_INVALID_TARGET, 42, "invalid_target", 400, NULL)
+	X(IDP_ERR_INVALID_TARGET, 42, "invalid_target", 400, NULL)	\
+	/* RFC 8628 §3.5: the answers to a device that polls */	\
+	X(IDP_ERR_AUTHORIZATION_PENDING, 55, "authorization_pending",	\
+	    400, NULL)							\
+	X(IDP_ERR_SLOW_DOWN, 56, "slow_down", 400, NULL)		\
+	X(IDP_ERR_EXPIRED_TOKEN, 57, "expired_token", 400, NULL)
 
 enum idp_err {
 #define IDP_ERR_ENUM(id, num, name, status, desc) id = num,

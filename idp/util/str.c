@@ -217,3 +217,19 @@ idp_local_path_ok(const char *s)
 			return false;
 	return true;
 }
+
+bool
+idp_email_addr_ok(const char *v)
+{
+	const char *at = v != NULL ? strchr(v, '@') : NULL;
+
+	if (at == NULL || strlen(v) > 254 || at == v || strchr(at + 1, '@') ||
+	    strchr(at + 1, '.') == NULL || at[1] == '.' ||
+	    v[strlen(v) - 1] == '.')
+		return false;
+	for (const char *p = v; *p; p++)
+		if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f ||
+		    strchr("<>\"'(),;:\\[]", *p) != NULL)
+			return false;
+	return true;
+}

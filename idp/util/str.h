@@ -38,6 +38,11 @@ bool idp_space_list_has(const char *list, const char *item);
  * drop tabs and newlines). At most 512 bytes. */
 bool idp_local_path_ok(const char *s);
 
+/* An address the provider writes into configuration, headers and the
+ * envelope: local@domain.tld, printable ASCII without anything that needs
+ * quoting anywhere (no spaces, <>"'(),;:\[]), at most 254 bytes. */
+bool idp_email_addr_ok(const char *s);
+
 bool idp_str_eq(const char *a, const char *b);	/* NULL-safe, not for secrets */
 bool idp_has_prefix(const char *s, const char *prefix);
 

@@ -3,7 +3,8 @@
 // and the question before a consent is withdrawn, sign-out confirmation
 // and the signed-out page, an expired login page and its way back, the
 // error pages of an unknown service and of an unregistered return address,
-// the HTML 404, and /account opened signed out -> sign in -> /account.
+// the HTML 404, /account opened signed out -> sign in -> /account, and
+// sign-in by NIP with the answer to too many failures.
 // Each passes axe-core with 0 violations, fits a 390 px screen with
 // 24x24 px targets, and raises no console error or CSP violation.
 import assert from 'node:assert/strict';
@@ -160,6 +161,40 @@ for (const [name, viewport] of VIEWPORTS) {
     await page.waitForURL(`${ISSUER}/account`);
     assert.match(await page.textContent('main'), /I Gede Wirawan/);
     await checkPage(ctx, page, 'account after signing in');
+    await ctx.close();
+  });
+}
+
+for (const [name, viewport] of VIEWPORTS) {
+  test(`sign in by NIP; too many failures say how long to wait, in both languages (${name})`, async () => {
+    const user = makeUser({ name: 'I Putu Pegawai' });
+    const myNip = `199001012015${name === 'phone' ? 2 : 1}${String(process.pid).padStart(5, '0').slice(-5)}`;
+    psql(`UPDATE users SET nip = '${myNip}' WHERE username = '${user.username}'`);
+    const ctx = await context(browser, viewport);
+    const page = await ctx.newPage();
+    await page.goto(ISSUER + authorizeUrl(firstParty));
+    assert.equal(await page.textContent('label[for=username]'), 'Nama pengguna, NIP atau email');
+    await page.fill('#username', myNip);
+    await page.fill('#password', user.password);
+    await page.click('button[type=submit]');
+    await page.waitForURL(`${rp.redirect}?**`);
+
+    for (const lang of ['id', 'en']) {
+      const other = await context(browser, viewport);
+      const p = await other.newPage();
+      await p.goto(ISSUER + authorizeUrl(firstParty, { ui_locales: lang }));
+      for (let i = 0; i < 7; i += 1) {
+        await p.fill('#username', `${lang}-${user.username}`);
+        await p.fill('#password', `keliru-${i}`);
+        await p.click('button[type=submit]');
+      }
+      assert.match(await p.textContent('[role=alert]'), lang === 'id' ?
+        /Terlalu banyak percobaan masuk yang gagal\. Coba lagi dalam \d+ detik/ :
+        /Too many failed sign-in attempts\. Try again in \d+ seconds?/);
+      assert.equal(await p.getAttribute('html', 'lang'), lang);
+      await checkPage(other, p, `login, too many failures (${lang})`);
+      await other.close();
+    }
     await ctx.close();
   });
 }

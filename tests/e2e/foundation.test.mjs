@@ -105,7 +105,7 @@ test('idpctl users: add with a password from stdin, list, passwd, disable; error
     '--email', `${name}@baliprov.go.id`, '--password-stdin'], { input: 'rahasia-sekali\n' });
   assert.equal(add.status, 0, add.stderr);
   assert.match(add.json.sub, /^[0-9a-f-]{36}$/);
-  const hash = psql(`SELECT password_hash FROM users WHERE username = '${name}'`);
+  const hash = psql(`SELECT k.password_hash FROM credentials k JOIN users u ON u.id = k.user_id WHERE u.username = '${name}' AND k.kind = 'password'`);
   assert.match(hash, /^\$argon2id\$v=19\$m=\d+,t=\d+,p=\d+\$/);
   assert.ok(!hash.includes('rahasia'));
   const dup = idpctl(['user', 'add', name, '--name', 'X']);
@@ -118,7 +118,7 @@ test('idpctl users: add with a password from stdin, list, passwd, disable; error
   assert.equal(short.status, 1);
   const pw = idpctl(['user', 'passwd', name, '--password-stdin'], { input: 'kata-sandi-baru\n' });
   assert.equal(pw.status, 0, pw.stderr);
-  assert.notEqual(psql(`SELECT password_hash FROM users WHERE username = '${name}'`), hash);
+  assert.notEqual(psql(`SELECT k.password_hash FROM credentials k JOIN users u ON u.id = k.user_id WHERE u.username = '${name}' AND k.kind = 'password'`), hash);
   assert.equal(idpctl(['user', 'disable', name]).status, 0);
   assert.equal(psql(`SELECT disabled FROM users WHERE username = '${name}'`), 't');
   const cli = idpctl(['user', 'add', 'x1', '--name', 'X', '--password', 'secret']);

@@ -9,7 +9,7 @@ const COMMANDS = {
   migrate: null,
   keys: ['generate', 'rotate', 'list'],
   org: ['add', 'list', 'import'],
-  user: ['add', 'passwd', 'disable', 'enable', 'list', 'import'],
+  user: ['add', 'passwd', 'disable', 'enable', 'list', 'import', 'convert-keycloak'],
   client: ['add', 'list', 'show', 'remove', 'secret', 'apply', 'approve', 'reject'],
   iat: ['create', 'list', 'revoke'],
   consent: ['list', 'revoke'],

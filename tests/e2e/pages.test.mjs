@@ -124,7 +124,7 @@ test('a page speaks one language: switch link, ui_locales, remembered choice, Ac
     form: { ...f, username: 'tidak.ada', password: 'apa-saja' } });
   assert.equal(wrong.status, 200);
   assert.equal(langOf(wrong), 'en');
-  assert.match(wrong.text, /The username or password is incorrect\./);
+  assert.match(wrong.text, /The username, NIP, email or password is incorrect\./);
 });
 
 test('/account signed out: sign in on the provider itself, then back on /account', async () => {

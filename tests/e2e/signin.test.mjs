@@ -528,23 +528,6 @@ test('third-party clients ask consent, remember it, ask again on prompt=consent'
   assert.equal(forged.status, 400);
 });
 
-test('login throttling after repeated failures', async () => {
-  const user = makeUser();
-  const client = makeClient();
-  const jar = newJar();
-  let page = await http('GET', authorizeUrl(client), { jar });
-  for (let i = 0; i < 10; i += 1) {
-    page = await submitLogin(jar, page, user.username, `salah-${i}`);
-    assert.equal(page.status, 200);
-  }
-  const r = await submitLogin(jar, page, user.username, user.password);
-  assert.equal(r.status, 200, 'the right password is refused while throttled');
-  assert.match(r.text, /Terlalu banyak percobaan/);
-  psql(`DELETE FROM login_failures`);
-  const ok = await submitLogin(jar, r, user.username, user.password);
-  assert.equal(ok.status, 302);
-});
-
 test('bad input never yields a 5xx', async () => {
   const client = makeClient();
   const urls = [

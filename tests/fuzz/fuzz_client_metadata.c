@@ -31,7 +31,7 @@ check_loads(json_t *md)
 	FUZZ_ASSERT(c != NULL);
 	FUZZ_ASSERT(c->grants != 0);
 	FUZZ_ASSERT(!(c->grants & IDP_GRANT_REFRESH) ||
-	    (c->grants & IDP_GRANT_CODE));
+	    (c->grants & (IDP_GRANT_CODE | IDP_GRANT_DEVICE_CODE)));
 	json_array_foreach(uris, i, u) {
 		const char *why = NULL;
 

@@ -58,7 +58,7 @@ async function browse(url, user) {
 }
 
 const stamp = `${process.pid}`;
-const user = { username: `authlib${stamp}`, password: 'kata-sandi-authlib' };
+const user = { username: `authlib${stamp}`, password: 'Pura-Besakih-2031 senja' };
 user.sub = idpctl(['--json', 'user', 'add', user.username, '--name', 'Ni Luh Authlib',
   '--email', `${user.username}@baliprov.go.id`, '--password-stdin'], `${user.password}\n`).sub;
 

@@ -53,7 +53,7 @@ const stamp = `${process.pid}`;
 idpctl(['org', 'add', 'baliprov', '--name', 'Pemerintah Provinsi Bali', '--kind', 'province']);
 idpctl(['org', 'add', 'baliprov.diskominfos', '--name', 'Dinas Komunikasi, Informatika dan Statistik',
   '--kind', 'provincial_agency', '--parent', 'baliprov']);
-const user = { username: `interop${stamp}`, password: 'kata-sandi-interop' };
+const user = { username: `interop${stamp}`, password: 'kata-sandi-antarmuka' };
 user.sub = idpctl(['--json', 'user', 'add', user.username, '--name', 'Ni Made Interop',
   '--email', `interop${stamp}@baliprov.go.id`, '--org', 'baliprov.diskominfos', '--password-stdin'],
 `${user.password}\n`).sub;

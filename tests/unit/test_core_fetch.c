@@ -109,7 +109,7 @@ static const struct idp_fetch_caller who = { "-", "rp-test", NULL, no_db,
 static enum idp_fetch_result
 run(bool loopback, struct idp_fetch *call)
 {
-	struct idp_fetch_limits lim = { loopback, 3000, 2 };
+	struct idp_fetch_limits lim = { loopback, 3000, 2, 2 };
 	struct idp_fetcher *f = idp_fetcher_new(&lim);
 	enum idp_fetch_result r = idp_fetch(f, a, &who, call);
 

@@ -420,13 +420,92 @@ START_TEST(grant_errors)
 	validate_bad("{" RU ",\"grant_types\":[\"implicit\"]}", true, e);
 	validate_bad("{" RU ",\"grant_types\":[\"password\"]}", true, e);
 	validate_bad("{" RU ",\"grant_types\":[\"authorization_code\","
-	    "\"urn:ietf:params:oauth:grant-type:device_code\"]}", true, e);
+	    "\"urn:ietf:params:oauth:grant-type:saml2-bearer\"]}", true, e);
 	validate_bad("{" RU ",\"grant_types\":\"authorization_code\"}", true,
 	    e);
 	validate_bad("{" RU ",\"grant_types\":[1]}", true, e);
 	validate_bad("{\"grant_types\":[\"client_credentials\"]}", true, e);
 	validate_bad("{" CC "," RU "}", true, e);
 	validate_bad("{" CC ",\"response_types\":[\"code\"]}", true, e);
+}
+END_TEST
+
+#define DEV "\"urn:ietf:params:oauth:grant-type:device_code\""
+#define TE "\"urn:ietf:params:oauth:grant-type:token-exchange\""
+#define POLICY(r) "\"token_exchange\":[" r "]"
+
+/* RFC 8628: a kiosk or command-line tool, public or confidential, with
+ * refresh tokens; no redirect URIs needed. */
+START_TEST(device_clients)
+{
+	const enum idp_err e = IDP_ERR_INVALID_CLIENT_METADATA;
+	json_t *o = validate_ok("{\"grant_types\":[" DEV ",\"refresh_token\"],"
+	    "\"token_endpoint_auth_method\":\"none\"}", IDP_META_DYNAMIC);
+
+	/* Without scope: every standard scope, offline_access included with
+	 * the refresh_token grant. */
+	ck_assert_str_eq(json_string_value(json_object_get(o, "scope")),
+	    "openid profile email phone organisation offline_access");
+	ck_assert_uint_eq(json_array_size(json_object_get(o,
+	    "response_types")), 0);
+	json_decref(o);
+	validate_bad("{\"grant_types\":[" DEV "]," RU "}", 0, e);
+}
+END_TEST
+
+/* RFC 8693: the policy comes with the grant, from an operator only,
+ * within the client's scope, one rule per audience, no unknown members. */
+START_TEST(token_exchange_policy)
+{
+	const enum idp_err e = IDP_ERR_INVALID_CLIENT_METADATA;
+	const char *rule = "{\"audience\":\"https://api.example.go.id/\","
+	    "\"scopes\":[\"a\"],\"subject_clients\":[\"e-budgeting\"]}";
+	char doc[1024];
+	json_t *o, *r;
+
+	snprintf(doc, sizeof(doc), "{\"grant_types\":[" TE "],\"scope\":\"a b\","
+	    POLICY("%s") "}", rule);
+	o = validate_ok(doc, 0);
+	r = json_array_get(json_object_get(o, "token_exchange"), 0);
+	ck_assert_str_eq(json_string_value(json_object_get(r, "audience")),
+	    "https://api.example.go.id/");
+	json_decref(o);
+	/* A client_id names a service too; subject_clients may be left out. */
+	o = validate_ok("{\"grant_types\":[" TE "],\"scope\":\"a\","
+	    POLICY("{\"audience\":\"sipd-connector\",\"scopes\":[\"a\"]}") "}",
+	    0);
+	r = json_array_get(json_object_get(o, "token_exchange"), 0);
+	ck_assert_uint_eq(json_array_size(json_object_get(r,
+	    "subject_clients")), 0);
+	json_decref(o);
+	validate_bad(doc, IDP_META_DYNAMIC, e);
+	validate_bad("{\"grant_types\":[" TE "],\"scope\":\"a\"}", 0, e);
+	validate_bad("{" CC "," POLICY("{\"audience\":\"x-y-z\","
+	    "\"scopes\":[\"a\"]}") "}", 0, e);
+	validate_bad("{\"grant_types\":[" TE "],\"scope\":\"a\","
+	    "\"token_endpoint_auth_method\":\"none\","
+	    POLICY("{\"audience\":\"x-y-z\",\"scopes\":[\"a\"]}") "}", 0, e);
+	static const char *const bad_rules[] = {
+		"{\"audience\":\"x-y-z\",\"scopes\":[\"b\"]}",	/* not in scope */
+		"{\"audience\":\"x-y-z\",\"scopes\":[]}",
+		"{\"audience\":\"x-y-z\",\"scope\":[\"a\"]}",	/* a typo */
+		"{\"audience\":\"https://a.example/#f\",\"scopes\":[\"a\"]}",
+		"{\"audience\":\"x\",\"scopes\":[\"a\"]}",
+		"{\"audience\":\"x-y-z\",\"scopes\":[\"a\",\"a\"]}",
+		"{\"audience\":\"x-y-z\",\"scopes\":[\"a\"],"
+		    "\"subject_clients\":[\"-bad\"]}",
+		"{\"audience\":\"x-y-z\",\"scopes\":[\"a\"]},"
+		    "{\"audience\":\"x-y-z\",\"scopes\":[\"a\"]}",
+		"[]", "1", "{}",
+		NULL,
+	};
+	for (const char *const *b = bad_rules; *b; b++) {
+		snprintf(doc, sizeof(doc), "{\"grant_types\":[" TE "],"
+		    "\"scope\":\"a\"," POLICY("%s") "}", *b);
+		validate_bad(doc, 0, e);
+	}
+	validate_bad("{\"grant_types\":[" TE "],\"scope\":\"a\","
+	    "\"token_exchange\":{}}", 0, e);
 }
 END_TEST
 
@@ -853,6 +932,8 @@ suite(void)
 	tcase_add_test(tc, first_party_only_from_operators);
 	tcase_add_test(tc, redirect_uri_errors);
 	tcase_add_test(tc, grant_errors);
+	tcase_add_test(tc, device_clients);
+	tcase_add_test(tc, token_exchange_policy);
 	tcase_add_test(tc, response_type_errors);
 	tcase_add_test(tc, auth_method_errors);
 	tcase_add_test(tc, jwks_with_private_key_refused);

@@ -40,6 +40,9 @@ static const struct {
 	{ "request_not_supported", 400, true, "OIDC Core §3.1.2.6" },
 	{ "request_uri_not_supported", 400, true, "OIDC Core §3.1.2.6" },
 	{ "invalid_target", 400, true, "RFC 8707 §2" },
+	{ "authorization_pending", 400, true, "RFC 8628 §3.5" },
+	{ "slow_down", 400, true, "RFC 8628 §3.5" },
+	{ "expired_token", 400, true, "RFC 8628 §3.5" },
 	/* The provider's own, for answers outside OAuth (RFC 9110 §15). */
 	{ "ok", 200, false, "RFC 9110 §15.3.1" },
 	{ "not_found", 404, false, "RFC 9110 §15.5.5" },
@@ -88,6 +91,9 @@ START_TEST(values_keep_their_numbers)
 	ck_assert_int_eq(IDP_ERR_INVALID_TOKEN, 32);
 	ck_assert_int_eq(IDP_ERR_TEMPORARILY_UNAVAILABLE, 39);
 	ck_assert_int_eq(IDP_ERR_FORBIDDEN, 41);
+	ck_assert_int_eq(IDP_ERR_AUTHORIZATION_PENDING, 55);
+	ck_assert_int_eq(IDP_ERR_SLOW_DOWN, 56);
+	ck_assert_int_eq(IDP_ERR_EXPIRED_TOKEN, 57);
 }
 END_TEST
 
