@@ -28,7 +28,7 @@ function blocks() {
     if (!/^\s*```/.test(lines[i])) continue;
     let end = i + 1;
     while (end < lines.length && !/^\s*```\s*$/.test(lines[end])) end += 1;
-    const tag = /^<!-- example: (\S+) -->$/.exec(lines[i - 1] ?? '');
+    const tag = /^\s*<!-- example: (\S+) -->$/.exec(lines[i - 1] ?? '');
     if (tag) named.set(tag[1], `${lines.slice(i + 1, end).join('\n')}\n`);
     else unnamed.push(i + 1);
     i = end;
@@ -48,13 +48,15 @@ function ok(r) {
 
 const orgs = () => ok(idpctl(['org', 'import', join(ROOT, 'deploy/demo/organisations.csv')]));
 
-// A person of Desa Adat Kuta (Kabupaten Badung) to sign in with.
+// A person of Desa Adat Kuta (Kabupaten Badung) to sign in with, and a
+// password the policy accepts.
+const PASSWORD = 'Tirta-Empul-Tampaksiring-47';
 let people = 0;
 function person() {
   people += 1;
   const username = `guide${process.pid}x${people}`;
   ok(idpctl(['user', 'add', username, '--name', 'Ni Luh Guide', '--org', 'desaadat.kuta',
-    '--password-stdin'], { input: 'kata-sandi-guide\n' }));
+    '--password-stdin'], { input: `${PASSWORD}\n` }));
   return username;
 }
 
@@ -103,7 +105,7 @@ async function signIn(start, username) {
   const page = await http('GET', go.location, { jar });
   assert.equal(page.status, 200, page.text);
   const login = await http('POST', '/login', { jar,
-    form: { ...formInputs(page.text), username, password: 'kata-sandi-guide' } });
+    form: { ...formInputs(page.text), username, password: PASSWORD } });
   assert.equal(login.status, 302, login.text);
   assert.ok(login.location.includes('/oidc/callback?'), login.location);
   return { res: await navigate('GET', login.location, { jar }), jar };
@@ -116,7 +118,7 @@ function bash(script, opts) {
 test('every block of the guide is an example this test runs', () => {
   assert.deepEqual(UNNAMED, [], 'blocks without <!-- example: NAME -->');
   assert.deepEqual([...EXAMPLES.keys()].sort(), ['api', 'api-call', 'apache', 'authlib',
-    'manage', 'manifest', 'openid-client', 'register'].sort());
+    'exchange', 'exchange-policy', 'manage', 'manifest', 'openid-client', 'register'].sort());
 });
 
 test('guide: the manifest is applied by idpctl client apply; the api member is pusdalops-api\'s', () => {
@@ -228,8 +230,13 @@ test('guide: Authlib with Flask signs a person in', async (t) => {
 
 test('guide: a token for an API with curl, introspected by the API', () => {
   orgs();
-  // The province's services, as deploy/demo.sh registers them.
-  const applied = ok(idpctl(['--json', 'client', 'apply', join(ROOT, 'clients')])).json.clients;
+  // The caller, the API, and the API whose scope the caller also has, as
+  // their manifests in clients/ register them.
+  const dir = mkdtempSync('/tmp/idp-guide-');
+  for (const f of ['bali-smart-island.json', 'pusdalops-api.json', 'satu-data-api.json']) {
+    writeFileSync(join(dir, f), readFileSync(join(ROOT, 'clients', f)));
+  }
+  const applied = ok(idpctl(['--json', 'client', 'apply', dir])).json.clients;
   const secret = (id) => applied.find((c) => c.client_id === id)?.client_secret
     ?? ok(idpctl(['--json', 'client', 'secret', id])).json.client_secret;
   const r = ok(bash(example('api-call'), { env: { ...process.env, ISSUER,
@@ -240,3 +247,11 @@ test('guide: a token for an API with curl, introspected by the API', () => {
   assert.equal(info.client_id, 'bali-smart-island');
   assert.deepEqual([info.aud].flat(), ['https://pusdalops.bpbd.baliprov.go.id/api/']);
 });
+
+// Not run yet: the token exchange examples need the SIPD connector's
+// manifest with that policy and a subject service whose people's tokens
+// carry sipd.read, which clients/ does not have; and the device test of
+// this stack registers an API of its own under sipd.read, which the real
+// manifest could then not claim.
+test('guide: token exchange (policy and request)', {
+  skip: 'no manifest in clients/ to run it with (see the comment above)' }, () => {});
