@@ -26,25 +26,27 @@ function manifestClient(doc) {
   return { r, client: { id: doc.client_id, secret: r.json?.client_secret } };
 }
 
-// sipd.read and sipd.write are the API scopes of SIPD's connector API,
-// offered to the services of TEST_ORG.
-makeApi({ id: unique('sipd-api-'), scopes: ['sipd.read', 'sipd.write'], orgs: [TEST_ORG],
+// ujisipd.read and ujisipd.write stand for the API scopes of SIPD's
+// connector API, offered to the services of TEST_ORG. Names of their own:
+// the real ones belong to clients/sipd-connector.json, which
+// services.test.mjs applies to the same stack.
+makeApi({ id: unique('sipd-api-'), scopes: ['ujisipd.read', 'ujisipd.write'], orgs: [TEST_ORG],
   resource: 'https://sipd.baliprov.go.id/api/' });
-const web = makeClient({ name: 'E-Budgeting', scope: 'openid profile sipd.read', org: TEST_ORG });
-const other = makeClient({ name: 'Aplikasi Lain', scope: 'openid profile sipd.read', org: TEST_ORG });
+const web = makeClient({ name: 'E-Budgeting', scope: 'openid profile ujisipd.read', org: TEST_ORG });
+const other = makeClient({ name: 'Aplikasi Lain', scope: 'openid profile ujisipd.read', org: TEST_ORG });
 const connector = manifestClient({
   client_id: unique('connector-'), client_name: 'Konektor SIPD',
-  grant_types: ['client_credentials', TE], scope: 'sipd.read sipd.write',
+  grant_types: ['client_credentials', TE], scope: 'ujisipd.read ujisipd.write',
   access_token_format: 'opaque',
   token_exchange: [
-    { audience: API, scopes: ['sipd.read'], subject_clients: [web.id] },
-    { audience: 'pusdalops-api', scopes: ['sipd.read', 'sipd.write'], subject_clients: [web.id] },
+    { audience: API, scopes: ['ujisipd.read'], subject_clients: [web.id] },
+    { audience: 'pusdalops-api', scopes: ['ujisipd.read', 'ujisipd.write'], subject_clients: [web.id] },
   ],
 }).client;
 const second = manifestClient({
   client_id: unique('hop-'), client_name: 'Layanan Lanjutan',
-  grant_types: ['client_credentials', TE], scope: 'sipd.read',
-  token_exchange: [{ audience: 'kemendagri-sipd', scopes: ['sipd.read'],
+  grant_types: ['client_credentials', TE], scope: 'ujisipd.read',
+  token_exchange: [{ audience: 'kemendagri-sipd', scopes: ['ujisipd.read'],
     subject_clients: [connector.id] }],
 }).client;
 
@@ -54,7 +56,7 @@ const swap = (c, subject, extra = {}) => asClient(c, { grant_type: TE, subject_t
 const introspect = (token) => http('POST', '/introspect', { form: { token },
   headers: { authorization: basic(connector) } });
 
-async function personToken(client = web, scope = 'openid profile sipd.read') {
+async function personToken(client = web, scope = 'openid profile ujisipd.read') {
   const user = makeUser({ name: 'I Made Anggaran' });
   const jar = newJar();
   const { params, verifier } = await signIn(jar, client, user, { scope });
@@ -76,7 +78,7 @@ test('RFC 8693 §2.3: a person\'s token for another service, within the policy, 
   assert.equal(r.headers.get('cache-control'), 'no-store');
   assert.equal(r.json.issued_token_type, AT);
   assert.equal(r.json.token_type, 'Bearer');
-  assert.equal(r.json.scope, 'sipd.read');
+  assert.equal(r.json.scope, 'ujisipd.read');
   assert.ok(r.json.expires_in > 0 && r.json.expires_in <= 900);
   assert.equal(r.json.refresh_token, undefined);
   const i = (await introspect(r.json.access_token)).json;
@@ -84,25 +86,25 @@ test('RFC 8693 §2.3: a person\'s token for another service, within the policy, 
   assert.equal(i.sub, s.user.sub);
   assert.equal(i.client_id, connector.id);
   assert.equal(i.aud, API);
-  assert.equal(i.scope, 'sipd.read');
+  assert.equal(i.scope, 'ujisipd.read');
   assert.equal(i.act, undefined, 'no actor token: no act');
   const audit = JSON.parse(psql(`SELECT details::text FROM audit_log WHERE event = 'token.exchanged' `
     + `AND client_id = '${connector.id}' ORDER BY id DESC LIMIT 1`));
   assert.equal(audit.subject_client, web.id);
   assert.equal(audit.audience, API);
-  assert.equal(audit.scope, 'sipd.read');
+  assert.equal(audit.scope, 'ujisipd.read');
   assert.equal(psql(`SELECT user_id = (SELECT id FROM users WHERE sub = '${s.user.sub}') FROM audit_log `
     + `WHERE event = 'token.exchanged' AND client_id = '${connector.id}' ORDER BY id DESC LIMIT 1`), 't');
 
   // audience names the same rule; the only-rule default does not apply to two.
   const byAud = await swap(connector, s.access_token, { audience: 'pusdalops-api' });
   assert.equal(byAud.status, 200, byAud.text);
-  assert.equal(byAud.json.scope, 'sipd.read', 'never more than the subject token had');
+  assert.equal(byAud.json.scope, 'ujisipd.read', 'never more than the subject token had');
   const none = await swap(connector, s.access_token);
   assert.equal(none.json.error, 'invalid_request');
   const one = await swap(second, (await swap(connector, s.access_token, { resource: API,
-    actor_token: await serviceToken(connector, 'sipd.read'), actor_token_type: AT })).json.access_token,
-  { actor_token: await serviceToken(second, 'sipd.read'), actor_token_type: AT });
+    actor_token: await serviceToken(connector, 'ujisipd.read'), actor_token_type: AT })).json.access_token,
+  { actor_token: await serviceToken(second, 'ujisipd.read'), actor_token_type: AT });
   assert.equal(one.status, 200, 'one rule: the target may be left out');
 });
 
@@ -119,14 +121,14 @@ test('a JWT on request; its life within the subject token\'s', async () => {
   assert.equal(payload.aud, API);
   assert.equal(payload.sub, s.user.sub);
   assert.equal(payload.client_id, connector.id);
-  assert.equal(payload.scope, 'sipd.read');
+  assert.equal(payload.scope, 'ujisipd.read');
   assert.ok(payload.exp - payload.iat <= 40);
   assert.equal((await introspect(r.json.access_token)).json.active, true);
 });
 
 test('delegation: act names the actor, nested for a chain; a delegated token needs an actor', async () => {
   const s = await personToken();
-  const actor = await serviceToken(connector, 'sipd.read');
+  const actor = await serviceToken(connector, 'ujisipd.read');
   const r = await swap(connector, s.access_token, { resource: API, actor_token: actor,
     actor_token_type: AT, requested_token_type: JWT });
   assert.equal(r.status, 200, r.text);
@@ -134,7 +136,7 @@ test('delegation: act names the actor, nested for a chain; a delegated token nee
   assert.deepEqual((await introspect(r.json.access_token)).json.act, { sub: connector.id });
 
   const hop = await swap(second, r.json.access_token, { subject_token_type: JWT,
-    audience: 'kemendagri-sipd', actor_token: await serviceToken(second, 'sipd.read'),
+    audience: 'kemendagri-sipd', actor_token: await serviceToken(second, 'ujisipd.read'),
     actor_token_type: AT });
   assert.equal(hop.status, 200, hop.text);
   // Introspected by the client it was issued to: the connector is
@@ -150,7 +152,7 @@ test('delegation: act names the actor, nested for a chain; a delegated token nee
   assert.match(noActor.json.error_description, /actor_token/);
   // The actor token must be the asking client's own.
   const foreign = await swap(connector, s.access_token, { resource: API,
-    actor_token: await serviceToken(second, 'sipd.read'), actor_token_type: AT });
+    actor_token: await serviceToken(second, 'ujisipd.read'), actor_token_type: AT });
   assert.equal(foreign.json.error, 'invalid_request');
   const typeless = await swap(connector, s.access_token, { resource: API, actor_token: actor });
   assert.equal(typeless.json.error, 'invalid_request');
@@ -165,9 +167,9 @@ test('beyond the policy: other audiences, wider scopes, other clients\' people',
     [{ audience: 'somebody-else' }, 'invalid_target'],
     [{ audience: 'pusdalops-api', resource: API }, 'invalid_target'],
     [{ resource: 'not a uri' }, 'invalid_target'],
-    [{ resource: API, scope: 'sipd.write' }, 'invalid_scope'],
+    [{ resource: API, scope: 'ujisipd.write' }, 'invalid_scope'],
     [{ resource: API, scope: 'openid' }, 'invalid_scope'],
-    [{ resource: API, scope: 'sipd.read sipd.write' }, 'invalid_scope'],
+    [{ resource: API, scope: 'ujisipd.read ujisipd.write' }, 'invalid_scope'],
   ];
   for (const [extra, error] of cases) {
     const r = await swap(connector, s.access_token, extra);
@@ -189,7 +191,7 @@ test('beyond the policy: other audiences, wider scopes, other clients\' people',
 
 test('wrong token types and tokens that are not a person\'s access token', async () => {
   const s = await personToken();
-  const svc = await serviceToken(connector, 'sipd.read');
+  const svc = await serviceToken(connector, 'ujisipd.read');
   const cases = [
     [{ subject_token_type: 'urn:ietf:params:oauth:token-type:id_token' }, 'a type we do not exchange'],
     [{ subject_token_type: JWT }, 'jwt for an opaque token'],
