@@ -76,10 +76,12 @@ for (const [name, viewport] of VIEWPORTS) {
 
     // Keluar: mod_auth_openidc ends its session and sends the browser to
     // the provider's end_session_endpoint, which comes back here.
-    // No Origin or Referer is needed for that: the provider's pages send
-    // none (Referrer-Policy: no-referrer) and the sign-out still works.
+    // No Origin or Referer is needed for that: the portal's and the
+    // provider's pages send none (Referrer-Policy: no-referrer).
+    const keluar = page.waitForRequest((r) => r.url().includes('/callback?logout='));
     const toProvider = page.waitForRequest((r) => r.url().startsWith(`${ISSUER}/`));
     await page.click('text=Keluar');
+    assert.equal((await keluar).headers().referer, undefined, 'no Referer is sent');
     assert.match((await toProvider).url(), /id_token_hint=/);
     await page.waitForURL(`${base}/`);
     assert.match(await page.textContent('main'), /Masuk dengan SSO Provinsi Bali/);

@@ -8,7 +8,9 @@ require __DIR__ . '/spbe.php';
 
 header("Content-Security-Policy: default-src 'none'; style-src 'self'; "
     . "form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
-header('Referrer-Policy: same-origin');
+// No Referer anywhere, not even to the portal itself: nothing here needs one
+// (Keluar included), and the SSO's pages send none either.
+header('Referrer-Policy: no-referrer');
 header('X-Content-Type-Options: nosniff');
 header('Cache-Control: no-store');
 
