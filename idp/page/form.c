@@ -97,22 +97,13 @@ field_head(struct idp_page *pg, const struct idp_field *f)
 	return ids.len ? ids.data : NULL;
 }
 
-void
-idp_form_field(struct idp_page *pg, const struct idp_field *f)
+/* What an <input> and a <textarea> share: length, description, error,
+ * required, focus. */
+static void
+control_attrs(struct idp_page *pg, const struct idp_field *f, const char *ids)
 {
-	const char *ids = field_head(pg, f);
 	char max[16];
 
-	idp_page_raw(pg, "<input");
-	attr(pg, "type", f->type ? f->type : "text");
-	attr(pg, "id", field_id(f));
-	attr(pg, "name", f->name);
-	attr(pg, "autocomplete", f->autocomplete);
-	attr(pg, "inputmode", f->inputmode);
-	if (f->type == NULL || !strcmp(f->type, "text") ||
-	    !strcmp(f->type, "email"))
-		idp_page_raw(pg, " autocapitalize=\"none\" "
-		    "spellcheck=\"false\"");
 	if (f->maxlength > 0) {
 		snprintf(max, sizeof(max), "%d", f->maxlength);
 		attr(pg, "maxlength", max);
@@ -124,6 +115,24 @@ idp_form_field(struct idp_page *pg, const struct idp_field *f)
 		idp_page_raw(pg, " required");
 	if (f->autofocus)
 		idp_page_raw(pg, " autofocus");
+}
+
+void
+idp_form_field(struct idp_page *pg, const struct idp_field *f)
+{
+	const char *ids = field_head(pg, f);
+
+	idp_page_raw(pg, "<input");
+	attr(pg, "type", f->type ? f->type : "text");
+	attr(pg, "id", field_id(f));
+	attr(pg, "name", f->name);
+	attr(pg, "autocomplete", f->autocomplete);
+	attr(pg, "inputmode", f->inputmode);
+	if (f->type == NULL || !strcmp(f->type, "text") ||
+	    !strcmp(f->type, "email"))
+		idp_page_raw(pg, " autocapitalize=\"none\" "
+		    "spellcheck=\"false\"");
+	control_attrs(pg, f, ids);
 	attr(pg, "value", f->value ? f->value : "");
 	idp_page_raw(pg, "></div>");
 }
@@ -140,17 +149,7 @@ idp_form_textarea(struct idp_page *pg, const struct idp_field *f, int rows)
 	snprintf(num, sizeof(num), "%d", rows > 0 ? rows : 4);
 	attr(pg, "rows", num);
 	idp_page_raw(pg, " autocapitalize=\"none\" spellcheck=\"false\"");
-	if (f->maxlength > 0) {
-		snprintf(num, sizeof(num), "%d", f->maxlength);
-		attr(pg, "maxlength", num);
-	}
-	attr(pg, "aria-describedby", ids);
-	if (f->error != NULL)
-		idp_page_raw(pg, " aria-invalid=\"true\"");
-	if (f->required)
-		idp_page_raw(pg, " required");
-	if (f->autofocus)
-		idp_page_raw(pg, " autofocus");
+	control_attrs(pg, f, ids);
 	idp_page_raw(pg, ">");
 	/* A newline after the tag would be dropped by the parser: keep the
 	 * value's own first line. */
