@@ -89,6 +89,18 @@ section(struct idp_page *pg, const char *id, int title)
 	idp_page_raw(pg, "</h2>");
 }
 
+/* A form of one button posting action to self, which ends the section. */
+static void
+button_form(struct idp_dev *d, struct idp_page *pg, const char *self,
+    const char *action, const char *cls, int label)
+{
+	idp_form_begin(pg, self, d->csrf);
+	idp_form_hidden(pg, "action", action);
+	idp_form_button(pg, cls, NULL, NULL, M(label));
+	idp_form_end(pg);
+	idp_page_raw(pg, "</section>");
+}
+
 static void
 uris_form(struct idp_dev *d, struct idp_page *pg,
     const struct idp_dev_client *v, const char *self)
@@ -122,11 +134,7 @@ secret_form(struct idp_dev *d, struct idp_page *pg,
 		return;
 	}
 	idp_page_para(pg, NULL, M(M_SECRET_WHAT), NULL);
-	idp_form_begin(pg, self, d->csrf);
-	idp_form_hidden(pg, "action", "rotate");
-	idp_form_button(pg, "secondary", NULL, NULL, M(M_ROTATE));
-	idp_form_end(pg);
-	idp_page_raw(pg, "</section>");
+	button_form(d, pg, self, "rotate", "secondary", M_ROTATE);
 }
 
 static void
@@ -225,11 +233,7 @@ delete_form(struct idp_dev *d, struct idp_page *pg, const char *self)
 {
 	section(pg, "remove", M_DELETE_TITLE);
 	idp_page_para(pg, NULL, M(M_DELETE_WHAT), NULL);
-	idp_form_begin(pg, self, d->csrf);
-	idp_form_hidden(pg, "action", "delete");
-	idp_form_button(pg, "danger", NULL, NULL, M(M_DELETE));
-	idp_form_end(pg);
-	idp_page_raw(pg, "</section>");
+	button_form(d, pg, self, "delete", "danger", M_DELETE);
 }
 
 static const struct idp_flash flashes[] = {
