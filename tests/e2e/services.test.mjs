@@ -1,9 +1,10 @@
 // The province's services: the 57 manifests applied twice (the second run
 // changes nothing), and the SPBE evaluation portal (Apache with
-// mod_auth_openidc) signing a person in, driven like a browser.
+// mod_auth_openidc) signing a person in and out, driven like a browser.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { createPrivateKey, generateKeyPairSync, randomUUID, sign } from 'node:crypto';
 import { cpSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CookieJar, env, formInputs, freePort, idpctl, navigate, psql } from './lib.mjs';
@@ -73,12 +74,13 @@ test('apply: updates what changed, rotates only when asked, refuses a bad manife
 
 // The portal is Apache with mod_auth_openidc and a PHP page
 // (clients/spbe-portal/run.sh starts it on loopback with its own
-// configuration, pid file and logs).
-test('the SPBE portal signs a person in through the provider and highlights their institution', async (t) => {
+// configuration, pid file and logs), registered as a first-party client,
+// and a desa adat officer to sign in to it.
+async function startPortal(t, name) {
   idpctl(['org', 'import', join(env.ROOT, 'deploy/demo/organisations.csv')]);
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const id = `spbe-portal-e2e-${process.pid}`;
+  const id = `spbe-portal-${name}-${process.pid}`;
   const reg = idpctl(['--json', 'client', 'add', id, '--name', 'Portal Evaluasi SPBE',
     '--redirect-uri', `${base}/callback`, '--post-logout-uri', `${base}/`, '--first-party',
     '--scope', 'openid profile email organisation', '--org', 'baliprov.diskominfos']);
@@ -86,7 +88,7 @@ test('the SPBE portal signs a person in through the provider and highlights thei
   const state = mkdtempSync('/tmp/idp-portal-');
   const secretFile = join(state, 'secret');
   writeFileSync(secretFile, `${reg.json.client_secret}\n`, { mode: 0o600 });
-  const user = `bendesa${process.pid}`;
+  const user = `bendesa${process.pid}${name}`;
   assert.equal(idpctl(['user', 'add', user, '--name', 'I Nyoman Bendesa', '--org', 'desaadat.kuta',
     '--password-stdin'], { input: 'kata-sandi-desa\n' }).status, 0);
   const run = join(env.ROOT, 'clients/spbe-portal/run.sh');
@@ -96,7 +98,11 @@ test('the SPBE portal signs a person in through the provider and highlights thei
   const up = spawnSync(run, ['start'], { env: portalEnv, encoding: 'utf8' });
   t.after(() => spawnSync(run, ['stop'], { env: portalEnv }));
   assert.equal(up.status, 0, `${up.stdout}${up.stderr}`);
+  return { base, id, user };
+}
 
+test('the SPBE portal signs a person in through the provider and highlights their institution', async (t) => {
+  const { base, id, user } = await startPortal(t, 'e2e');
   const jar = new CookieJar();
   const home = await navigate('GET', `${base}/`, { jar });
   assert.equal(home.status, 200);
@@ -156,4 +162,47 @@ test('the SPBE portal signs a person in through the provider and highlights thei
   assert.equal(end.get('post_logout_redirect_uri'), `${base}/`);
   const gone = await navigate('GET', `${base}/`, { jar });
   assert.doesNotMatch(gone.text, /I Nyoman Bendesa/);
+});
+
+// The portal's redirect URI also takes OpenID Connect Back-Channel Logout
+// 1.0 (?logout=backchannel): a logout token signed with the provider's key
+// for the person's sid ends the portal's session; one signed with another
+// key changes nothing.
+function logoutToken(aud, sid, key) {
+  const b64 = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const now = Math.floor(Date.now() / 1000);
+  const head = b64({ alg: 'RS256', typ: 'logout+jwt', kid: key.kid });
+  const body = b64({ iss: env.IDP_URL, aud, iat: now, exp: now + 120, jti: randomUUID(), sid,
+    events: { 'http://schemas.openid.net/event/backchannel-logout': {} } });
+  const sig = sign('sha256', Buffer.from(`${head}.${body}`), key.pem).toString('base64url');
+  return `${head}.${body}.${sig}`;
+}
+
+test('the SPBE portal ends its session on a back-channel logout token at its redirect URI', async (t) => {
+  const { base, id, user } = await startPortal(t, 'bcl');
+  const jar = new CookieJar();
+  const start = await navigate('GET', `${base}/masuk/`, { jar });
+  const page = await navigate('GET', start.location, { jar });
+  const login = await navigate('POST', '/login', { jar,
+    form: { ...formInputs(page.text), username: user, password: 'kata-sandi-desa' } });
+  assert.equal((await navigate('GET', login.location, { jar })).status, 302);
+  assert.match((await navigate('GET', `${base}/`, { jar })).text, /I Nyoman Bendesa/);
+  const sid = psql(`SELECT s.sid FROM sessions s JOIN users u ON u.id = s.user_id
+    WHERE u.username = '${user}' AND s.ended_at IS NULL`);
+  assert.ok(sid);
+  const jwks = await (await fetch(`${env.IDP_URL}/jwks`)).json();
+  const { kid } = jwks.keys.find((k) => k.alg === 'RS256');
+  const ours = { kid, pem: createPrivateKey(readFileSync(join(env.IDP_KEY_DIR, `${kid}.pem`))) };
+  const theirs = { kid, pem: generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey };
+  const post = (token) => fetch(`${base}/callback?logout=backchannel`, { method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ logout_token: token }) });
+
+  const forged = await post(logoutToken(id, sid, theirs));
+  assert.equal(forged.status, 400);
+  assert.match((await navigate('GET', `${base}/`, { jar })).text, /I Nyoman Bendesa/,
+    'a token under another key ends nothing');
+  const real = await post(logoutToken(id, sid, ours));
+  assert.equal(real.status, 200, await real.text());
+  assert.doesNotMatch((await navigate('GET', `${base}/`, { jar })).text, /I Nyoman Bendesa/);
 });
