@@ -230,13 +230,8 @@ test('guide: Authlib with Flask signs a person in', async (t) => {
 
 test('guide: a token for an API with curl, introspected by the API', () => {
   orgs();
-  // The caller, the API, and the API whose scope the caller also has, as
-  // their manifests in clients/ register them.
-  const dir = mkdtempSync('/tmp/idp-guide-');
-  for (const f of ['bali-smart-island.json', 'pusdalops-api.json', 'satu-data-api.json']) {
-    writeFileSync(join(dir, f), readFileSync(join(ROOT, 'clients', f)));
-  }
-  const applied = ok(idpctl(['--json', 'client', 'apply', dir])).json.clients;
+  // The province's services, as deploy/demo.sh registers them.
+  const applied = ok(idpctl(['--json', 'client', 'apply', join(ROOT, 'clients')])).json.clients;
   const secret = (id) => applied.find((c) => c.client_id === id)?.client_secret
     ?? ok(idpctl(['--json', 'client', 'secret', id])).json.client_secret;
   const r = ok(bash(example('api-call'), { env: { ...process.env, ISSUER,
@@ -248,10 +243,8 @@ test('guide: a token for an API with curl, introspected by the API', () => {
   assert.deepEqual([info.aud].flat(), ['https://pusdalops.bpbd.baliprov.go.id/api/']);
 });
 
-// Not run yet: the token exchange examples need the SIPD connector's
-// manifest with that policy and a subject service whose people's tokens
-// carry sipd.read, which clients/ does not have; and the device test of
-// this stack registers an API of its own under sipd.read, which the real
-// manifest could then not claim.
+// Not run yet: the token exchange examples need a service in clients/
+// with that policy, and a subject service whose people's tokens carry
+// sipd.read; neither manifest exists.
 test('guide: token exchange (policy and request)', {
   skip: 'no manifest in clients/ to run it with (see the comment above)' }, () => {});
