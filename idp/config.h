@@ -107,6 +107,12 @@ struct idp_config {
 	int64_t reset_link_ttl;
 	int64_t reset_code_ttl;
 	int reset_code_tries;		/* wrong codes before a code stops */
+	/* How clients send requests (config_request.c). */
+	int64_t par_ttl;		/* seconds a request_uri lives */
+	bool require_par;		/* every client must push (RFC 9126) */
+	int64_t dpop_proof_max_age;	/* seconds, of a proof's iat */
+	bool dpop_require_nonce;	/* RFC 9449 §8 */
+	int64_t dpop_nonce_rotation;	/* seconds between new nonces */
 };
 
 struct idp_config_entry {
@@ -145,5 +151,9 @@ int idp_config_read_smtp_password(struct idp_config *cfg, char *err,
 /* smtp_url names this machine (127.0.0.0/8, ::1, localhost), where a relay
  * may be reached without TLS. */
 bool idp_smtp_host_is_loopback(const char *url);
+/* config_request.c: the keys of PAR and DPoP. Returns 1 when key is not
+ * one of them. */
+int idp_config_set_request(struct idp_config *cfg, const char *key,
+    const char *value, char *err, size_t errlen);
 
 #endif

@@ -33,6 +33,12 @@ struct idp_ctx {
 	char dummy_hash[IDP_PWHASH_STRMAX];
 	/* Signs device cookies (key_dir/device-cookie.key, core/throttle.c). */
 	unsigned char device_key[IDP_DEVICE_KEY_LEN];
+	/* The HMAC key of DPoP nonces, the same at every instance: read from
+	 * the database at start (core/dpop.h). */
+	unsigned char dpop_nonce_key[32];
+	/* The salt of pairwise subjects (core/subject.h), read at start
+	 * and never changed. Secret: never logged. */
+	unsigned char pairwise_salt[32];
 };
 
 #endif

@@ -140,27 +140,26 @@ function manifest(doc) {
 }
 
 test('openid-client: token exchange with genericGrantRequest', async () => {
-  // ujisipd.read stands for the API scope of SIPD's API, offered to the
-  // services of one organisation; the device and the connector belong to
-  // it. A name of its own: sipd.read is clients/sipd-connector.json's.
+  // ebudget.read is the API scope of a budgeting API, offered to the services of
+  // one organisation; the device and the connector belong to it.
   const org = `interop.sipd${stamp}`;
   idpctl(['org', 'add', org, '--name', 'Dinas Uji SIPD', '--kind', 'provincial_agency']);
   manifest({ client_id: `interop-sipd-api-${stamp}`, client_name: 'API SIPD Interop',
-    owner_organisation: org, grant_types: ['client_credentials'], scope: 'ujisipd.read',
+    owner_organisation: org, grant_types: ['client_credentials'], scope: 'ebudget.read',
     api: { resource: ['https://sipd.example.go.id/api/'],
-      scopes: { 'ujisipd.read': { description: 'Membaca anggaran', organisations: [org] } } } });
+      scopes: { 'ebudget.read': { description: 'Membaca anggaran', organisations: [org] } } } });
   const webId = `interop-web-${stamp}`;
   const web = idpctl(['--json', 'client', 'add', webId, '--name', 'Kios Sumber', '--grant', DEVICE,
-    '--first-party', '--scope', 'openid ujisipd.read', '--org', org]);
+    '--first-party', '--scope', 'openid ebudget.read', '--org', org]);
   const connectorId = `interop-connector-${stamp}`;
   const { client_secret: secret } = manifest({ client_id: connectorId,
     client_name: 'Konektor Interop', owner_organisation: org, grant_types: [TE],
-    scope: 'ujisipd.read',
-    token_exchange: [{ audience: 'https://sipd.example.go.id/api/', scopes: ['ujisipd.read'],
+    scope: 'ebudget.read',
+    token_exchange: [{ audience: 'https://sipd.example.go.id/api/', scopes: ['ebudget.read'],
       subject_clients: [webId] }] });
   const source = await client.discovery(new URL(ISSUER), webId, undefined,
     client.ClientSecretBasic(web.client_secret), { execute: [client.allowInsecureRequests] });
-  const d = await client.initiateDeviceAuthorization(source, { scope: 'openid ujisipd.read' });
+  const d = await client.initiateDeviceAuthorization(source, { scope: 'openid ebudget.read' });
   const tokens = client.pollDeviceAuthorizationGrant(source, d);
   await new Phone().approve(d.verification_uri_complete, user);
   const subject = await tokens;
@@ -171,7 +170,7 @@ test('openid-client: token exchange with genericGrantRequest', async () => {
     subject_token_type: AT, resource: 'https://sipd.example.go.id/api/' });
   assert.equal(r.issued_token_type, AT);
   assert.equal(r.token_type.toLowerCase(), 'bearer');
-  assert.equal(r.scope, 'ujisipd.read');
+  assert.equal(r.scope, 'ebudget.read');
   const i = await client.tokenIntrospection(config, r.access_token);
   assert.equal(i.active, true);
   assert.equal(i.sub, user.sub);
