@@ -213,21 +213,27 @@ test('return addresses: saved through the validator, audited; a bad one changes 
   const jar = await signedIn(dev);
   const { id } = await register(jar);
   const path = `/developer/clients/${id}`;
+  // A registered client is pairwise (its people's sub is per site), so its
+  // return addresses stay on one host (OIDC Core §8.1).
   const ok = await form(jar, path, { action: 'uris',
-    redirect_uris: `${CB}\n  https://baru.portal-a.baliprov.go.id/cb  \r\n\n`,
-    post_logout_redirect_uris: 'https://baru.portal-a.baliprov.go.id/' });
+    redirect_uris: `${CB}\n  https://layanan.portal-a.baliprov.go.id/cb  \r\n\n`,
+    post_logout_redirect_uris: 'https://layanan.portal-a.baliprov.go.id/' });
   assert.equal(ok.status, 303);
   assert.equal(ok.location, path);
   assert.equal(psql(`SELECT metadata->'redirect_uris' FROM clients WHERE client_id = '${id}'`),
-    `["${CB}", "https://baru.portal-a.baliprov.go.id/cb"]`);
+    `["${CB}", "https://layanan.portal-a.baliprov.go.id/cb"]`);
   const shown = await http('GET', path, { jar });
   assert.match(shown.text, /Perubahan tersimpan/);
-  assert.match(shown.text, /baru\.portal-a\.baliprov\.go\.id\/cb/);
+  assert.match(shown.text, /layanan\.portal-a\.baliprov\.go\.id\/cb/);
+  const other = await form(jar, path, { action: 'uris',
+    redirect_uris: `${CB}\nhttps://baru.portal-a.baliprov.go.id/cb` });
+  assert.equal(other.status, 400);
+  assert.match(other.text, /sector_identifier_uri/);
   const bad = await form(jar, path, { action: 'uris', redirect_uris: 'http://baru.example.com/cb' });
   assert.equal(bad.status, 400);
   assert.match(bad.text, /http:\/\/baru\.example\.com\/cb/, 'what was typed comes back');
   assert.equal(psql(`SELECT metadata->'redirect_uris'->>1 FROM clients WHERE client_id = '${id}'`),
-    'https://baru.portal-a.baliprov.go.id/cb');
+    'https://layanan.portal-a.baliprov.go.id/cb');
   assert.equal(psql(`SELECT actor FROM audit_log WHERE client_id = '${id}' AND event = 'client.updated'`),
     dev.username);
 });
