@@ -17,8 +17,12 @@ IDP_PORTAL_PKGS="apache2 libapache2-mod-auth-openidc libapache2-mod-php"
 # example, which the interop suite runs (tests/interop/guide.test.mjs);
 # php-cli: the SPBE portal's unit test; libjwt-dev: an independent JWS
 # implementation the unit tests check signatures against.
+# golang-go, golang-github-coreos-go-oidc-dev, golang-golang-x-oauth2-dev:
+# Go's go-oidc relying party of the interop suite, built offline from
+# /usr/share/gocode (tests/interop/gooidc_rp/).
 IDP_TEST_PKGS="nodejs npm jq shellcheck chromium python3-authlib python3-requests
-python3-aiosmtpd python3-flask php-cli libjwt-dev $IDP_PORTAL_PKGS"
+python3-aiosmtpd python3-flask php-cli libjwt-dev $IDP_PORTAL_PKGS
+golang-go golang-github-coreos-go-oidc-dev golang-golang-x-oauth2-dev"
 IDP_BENCH_PKGS="wrk"
 # The fuzz suite (tests/fuzz/) builds with clang and links libFuzzer.
 IDP_FUZZ_PKGS="clang libclang-rt-14-dev"
