@@ -1,4 +1,7 @@
 # shellcheck shell=bash
+# libqrencode-dev: the QR code of a TOTP key, drawn as SVG (page/qr.c);
+# libcbor-dev: WebAuthn attestation objects and COSE keys
+# (crypto/webauthn.c).
 # Debian packages the provider needs to build, test and run, installed
 # with apt when missing (as root). Sourced by deploy/demo.sh, tests/run.sh
 # and bench/run.sh, which read the lists below.
@@ -7,7 +10,8 @@
 IDP_BUILD_PKGS="meson ninja-build gcc pkg-config libssl-dev
 libmicrohttpd-dev libpq-dev libjansson-dev libargon2-dev libcurl4-openssl-dev
 libpsl-dev libicu-dev libcrypt-dev libunistring-dev libcrack2-dev cracklib-runtime
-check postgresql-15 postgresql-client-15 curl ca-certificates tzdata"
+check postgresql-15 postgresql-client-15 curl ca-certificates tzdata
+libqrencode-dev libcbor-dev"
 # The SPBE portal (clients/spbe-portal/): Apache with mod_auth_openidc and
 # PHP, started on loopback by deploy/demo.sh and the tests.
 IDP_PORTAL_PKGS="apache2 libapache2-mod-auth-openidc libapache2-mod-php"
