@@ -43,22 +43,22 @@ export IDP_CONFIG=$var/idp.conf
 running() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
 stop_all() {
-	local p
-	for p in spbe-portal idp; do
-		if running "$var/run/$p.pid"; then
-			kill -TERM "$(cat "$var/run/$p.pid")" && echo "stopped $p"
-		fi
-		rm -f "$var/run/$p.pid"
-	done
+	if running "$var/spbe-portal/apache2.pid"; then
+		PORTAL_STATE=$var/spbe-portal clients/spbe-portal/run.sh stop && echo "stopped spbe-portal"
+	fi
+	if running "$var/run/idp.pid"; then
+		kill -TERM "$(cat "$var/run/idp.pid")" && echo "stopped idp"
+	fi
+	rm -f "$var/run/idp.pid"
 	pg_stop "$var/pg" && echo "stopped PostgreSQL"
 }
 
 case ${1:-start} in
 stop) stop_all; exit 0 ;;
 status)
-	for p in idp spbe-portal; do
-		running "$var/run/$p.pid" && echo "$p: running (pid $(cat "$var/run/$p.pid"))" ||
-			echo "$p: stopped"
+	for p in idp:run/idp.pid spbe-portal:spbe-portal/apache2.pid; do
+		running "$var/${p#*:}" && echo "${p%%:*}: running (pid $(cat "$var/${p#*:}"))" ||
+			echo "${p%%:*}: stopped"
 	done
 	exit 0 ;;
 start) ;;
@@ -67,7 +67,7 @@ esac
 
 # 1. Packages and build.
 # shellcheck disable=SC2086
-idp_install_deps $IDP_BUILD_PKGS
+idp_install_deps $IDP_BUILD_PKGS $IDP_PORTAL_PKGS
 if [ ! -f "$build/build.ninja" ]; then
 	meson setup "$build" -Dbuildtype=release -Dtests=disabled >/dev/null
 fi
@@ -137,12 +137,11 @@ for _ in $(seq 1 50); do
 	running "$var/run/idp.pid" || { tail -5 "$var/log/idp.log" >&2; exit 1; }
 	sleep 0.2
 done
-portal=$build/clients/spbe-portal/spbe-portal
-if [ -x "$portal" ] && ! running "$var/run/spbe-portal.pid"; then
-	PORTAL_ISSUER=$issuer PORTAL_CLIENT_ID=spbe-portal \
-		PORTAL_CLIENT_SECRET_FILE=$secret PORTAL_LISTEN=127.0.0.1:$PORTAL_PORT \
-		nohup "$portal" >>"$var/log/spbe-portal.log" 2>&1 &
-	echo $! >"$var/run/spbe-portal.pid"
+# The SPBE portal: Apache with mod_auth_openidc on 127.0.0.1:$PORTAL_PORT.
+if ! running "$var/spbe-portal/apache2.pid"; then
+	PORTAL_ISSUER=$issuer PORTAL_CLIENT_ID=spbe-portal PORTAL_CLIENT_SECRET_FILE=$secret \
+		PORTAL_LISTEN=127.0.0.1:$PORTAL_PORT PORTAL_STATE=$var/spbe-portal \
+		clients/spbe-portal/run.sh start
 fi
 
 cat <<MSG

@@ -13,6 +13,7 @@
 #include "core/ctx.h"
 #include "core/metrics.h"
 #include "core/dpop.h"
+#include "core/usage.h"
 #include "core/hashq.h"
 #include "core/housekeeping.h"
 #include "core/fetch.h"
@@ -222,6 +223,7 @@ main(int argc, char **argv)
 	}
 	ctx.clients = idp_client_cache_new(cfg.client_cache_ttl);
 	ctx.hashq = idp_hashq_new(cfg.hash_threads, cfg.hash_queue);
+	ctx.usage = idp_usage_new();
 	srv = idp_server_start(&ctx, err, sizeof(err));
 	if (srv == NULL) {
 		fprintf(stderr, "idp: %s\n", err);
@@ -260,6 +262,7 @@ main(int argc, char **argv)
 	IDP_INFO("shutdown", " msg=done");
 	rc = 0;
 out_hash:
+	idp_usage_free(ctx.usage);
 	idp_hashq_free(ctx.hashq);
 	idp_client_cache_free(ctx.clients);
 out_pub:

@@ -97,6 +97,7 @@ idp_client_authenticate(struct idp_req *rq, const struct idp_client **out,
 	}
 	if (rc != IDP_OK)
 		return rc;
+	rq->client_found = true;
 	if (cr.method != c->auth) {
 		IDP_INFO("client_auth.method", " req=%s client=%s used=%s "
 		    "registered=%s", rq->id, c->client_id,

@@ -10,6 +10,7 @@ struct idp_pubring;
 struct idp_client_cache;
 struct idp_hashq;
 struct idp_fetcher;
+struct idp_usage;
 struct idp_outbox;
 struct idp_metrics;
 
@@ -23,6 +24,7 @@ struct idp_ctx {
 	struct idp_client_cache *clients;
 	struct idp_hashq *hashq;
 	struct idp_fetcher *fetch;		/* every outbound call */
+	struct idp_usage *usage;		/* counts for the portal */
 	/* The paths the daemon routes, NULL-terminated: what discovery
 	 * advertises. Handed down at start; core never calls the router. */
 	const char *const *served_paths;

@@ -7,6 +7,7 @@
 #include "config.h"
 #include "core/housekeeping.h"
 #include "core/published.h"
+#include "core/usage.h"
 #include "store/outbox.h"
 #include "store/purge.h"
 #include "util/log.h"
@@ -65,6 +66,19 @@ purge(struct idp_ctx *ctx)
 	idp_db_release(ctx->db, c);
 }
 
+/* The usage counters into the store (core/usage.h). */
+static void
+flush_usage(struct idp_ctx *ctx)
+{
+	struct idp_dbconn *c;
+
+	if (idp_db_acquire_background(ctx->db, &c) != IDP_OK)
+		return;
+	if (idp_usage_flush(ctx->usage, c) != IDP_OK)
+		IDP_WARN("usage.flush", " msg=\"kept for the next flush\"");
+	idp_db_release(ctx->db, c);
+}
+
 static void *
 run(void *arg)
 {
@@ -72,13 +86,14 @@ run(void *arg)
 	const struct idp_config *cfg = hk->ctx->cfg;
 	time_t next_keys = time(NULL) + cfg->key_reload_interval;
 	time_t next_purge = time(NULL) + 5;
+	time_t next_usage = time(NULL) + IDP_USAGE_FLUSH_SECONDS;
 
 	pthread_mutex_lock(&hk->mu);
 	while (!hk->stop) {
 		struct timespec until;
 		time_t now = time(NULL);
 		time_t next = next_keys < next_purge ? next_keys : next_purge;
-		bool do_keys = false, do_purge = false;
+		bool do_keys = false, do_purge = false, do_usage = false;
 
 		if (hk->poke || now >= next_keys) {
 			hk->poke = false;
@@ -89,7 +104,13 @@ run(void *arg)
 			do_purge = true;
 			next_purge = now + cfg->purge_interval;
 		}
-		if (do_keys || do_purge) {
+		if (now >= next_usage) {
+			do_usage = true;
+			next_usage = now + IDP_USAGE_FLUSH_SECONDS;
+		}
+		if (next_usage < next)
+			next = next_usage;
+		if (do_keys || do_purge || do_usage) {
 			char why[512];
 
 			pthread_mutex_unlock(&hk->mu);
@@ -98,6 +119,8 @@ run(void *arg)
 				IDP_WARN("keys.reload", " msg=\"%s\"", why);
 			if (do_purge)
 				purge(hk->ctx);
+			if (do_usage)
+				flush_usage(hk->ctx);
 			pthread_mutex_lock(&hk->mu);
 			continue;
 		}
@@ -106,6 +129,8 @@ run(void *arg)
 		pthread_cond_timedwait(&hk->cv, &hk->mu, &until);
 	}
 	pthread_mutex_unlock(&hk->mu);
+	/* The requests are drained by now: keep their counts. */
+	flush_usage(hk->ctx);
 	return NULL;
 }
 

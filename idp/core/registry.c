@@ -1,10 +1,114 @@
+#include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
 #include "core/registry.h"
+#include "crypto/b64url.h"
+#include "crypto/random.h"
+#include "oidc/client.h"
 #include "oidc/client_name.h"
 #include "oidc/scope.h"
 #include "store/api.h"
 #include "store/client.h"
+
+/* Members the server assigns; a registrant may not set them. */
+static const char *const server_members[] = { "client_id", "client_secret",
+	"client_id_issued_at", "client_secret_expires_at",
+	"registration_access_token", "registration_client_uri",
+	"software_statement", NULL };
+
+enum idp_err
+idp_registry_validate(const struct idp_config *cfg, struct idp_arena *a,
+    json_t *in, json_t **md, const char **why)
+{
+	unsigned flags = IDP_META_DYNAMIC | (cfg->outbound_allow_loopback ?
+	    IDP_META_OUTBOUND_LOOPBACK : 0);
+
+	for (const char *const *k = server_members; *k; k++)
+		json_object_del(in, *k);
+	return idp_client_metadata_validate(a, in, flags, md, why);
+}
+
+bool
+idp_registry_confidential(json_t *md)
+{
+	const char *m = json_string_value(json_object_get(md,
+	    "token_endpoint_auth_method"));
+
+	return m != NULL && (!strcmp(m, "client_secret_basic") ||
+	    !strcmp(m, "client_secret_post"));
+}
+
+enum idp_err
+idp_registry_row(struct idp_arena *a, struct idp_client_row *row,
+    const char *client_id, json_t *md, const char *owner)
+{
+	char *s = json_dumps(md, JSON_COMPACT | JSON_SORT_KEYS);
+
+	memset(row, 0, sizeof(*row));
+	if (s == NULL)
+		return IDP_ERR_INTERNAL;
+	row->client_id = idp_arena_strdup(a, client_id);
+	row->auth_method = idp_arena_strdup(a, json_string_value(
+	    json_object_get(md, "token_endpoint_auth_method")));
+	row->metadata = idp_arena_strdup(a, s);
+	free(s);
+	row->owner_org = idp_arena_strdup(a, owner);
+	row->enabled = true;
+	row->first_party = false;
+	row->source = "registration";
+	return IDP_OK;
+}
+
+char *
+idp_registry_new_id(struct idp_arena *a)
+{
+	unsigned char raw[18];
+
+	if (idp_random_bytes(raw, sizeof(raw)) != 0)
+		return NULL;
+	return idp_arena_printf(a, "dcr.%s",
+	    idp_b64url_encode(a, raw, sizeof(raw)));
+}
+
+enum idp_err
+idp_registry_check(struct idp_dbconn *c, struct idp_arena *a,
+    const char *client_id, const char *owner_org, json_t *md,
+    const char **why)
+{
+	enum idp_err rc;
+
+	rc = idp_registry_check_scopes(c, a, client_id, owner_org, md, why);
+	if (rc == IDP_OK)
+		rc = idp_registry_check_name(c, a, client_id, owner_org, md,
+		    why);
+	return rc;
+}
+
+enum idp_err
+idp_registry_check_request(struct idp_dbconn *c, struct idp_arena *a,
+    const char *client_id, const char *owner_org, const char *scope,
+    const char **why)
+{
+	char *api[2] = { idp_arena_strdup(a, scope), NULL };
+	enum idp_api_scope_state st = IDP_API_SCOPE_UNKNOWN;
+	enum idp_err rc;
+
+	rc = idp_store_api_scope_states(c, client_id, owner_org, api, &st);
+	if (rc != IDP_OK)
+		return rc;
+	if (st == IDP_API_SCOPE_UNKNOWN) {
+		*why = idp_arena_printf(a, "scope %s does not exist (no "
+		    "service offers it)", scope);
+		return IDP_ERR_NOT_FOUND;
+	}
+	if (st == IDP_API_SCOPE_ALLOWED) {
+		*why = idp_arena_printf(a, "%s may have %s already",
+		    client_id, scope);
+		return IDP_ERR_CONFLICT;
+	}
+	return IDP_OK;
+}
 
 enum idp_err
 idp_registry_check_scopes(struct idp_dbconn *c, struct idp_arena *a,

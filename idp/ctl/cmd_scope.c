@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/registry.h"
 #include "core/roles.h"
 #include "ctl/ctl.h"
 #include "oidc/scope.h"
@@ -167,8 +168,7 @@ static int
 request_check(struct ctl *c, const char *client_id, const char *scope,
     struct idp_client_row **row)
 {
-	char *api[2] = { (char *)NULL, NULL };
-	enum idp_api_scope_state st = IDP_API_SCOPE_UNKNOWN;
+	const char *why = NULL;
 	enum idp_err e;
 
 	e = idp_store_client_get(c->conn, c->arena, client_id, row);
@@ -176,17 +176,12 @@ request_check(struct ctl *c, const char *client_id, const char *scope,
 		return ctl_err("scope request: no client %s", client_id);
 	if (e != IDP_OK)
 		return ctl_err("scope request: %s", ctl_db_msg(c, e));
-	api[0] = idp_arena_strdup(c->arena, scope);
-	e = idp_store_api_scope_states(c->conn, client_id, (*row)->owner_org,
-	    api, &st);
+	e = idp_registry_check_request(c->conn, c->arena, client_id,
+	    (*row)->owner_org, scope, &why);
+	if (e == IDP_ERR_NOT_FOUND || e == IDP_ERR_CONFLICT)
+		return ctl_err("scope request: %s", why);
 	if (e != IDP_OK)
 		return ctl_err("scope request: %s", ctl_db_msg(c, e));
-	if (st == IDP_API_SCOPE_UNKNOWN)
-		return ctl_err("scope request: scope %s does not exist (no "
-		    "service offers it)", scope);
-	if (st == IDP_API_SCOPE_ALLOWED)
-		return ctl_err("scope request: %s may have %s already",
-		    client_id, scope);
 	return 0;
 }
 

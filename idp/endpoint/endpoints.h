@@ -52,6 +52,8 @@ enum idp_err idp_account_mfa_handle(struct idp_req *rq, struct idp_resp *rs);
 enum idp_err idp_reset_handle(struct idp_req *rq, struct idp_resp *rs);
 /* logout.c */
 enum idp_err idp_logout_handle(struct idp_req *rq, struct idp_resp *rs);
+/* developer.c */
+enum idp_err idp_developer_handle(struct idp_req *rq, struct idp_resp *rs);
 /* device.c: the device authorization endpoint (RFC 8628 §3.1) */
 enum idp_err idp_device_authorization_handle(struct idp_req *rq,
     struct idp_resp *rs);

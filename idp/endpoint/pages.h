@@ -95,6 +95,10 @@ enum idp_err idp_page_logout_confirm(struct idp_req *rq, struct idp_resp *rs,
 /* The scopes of a consent as a list a person can read (both groups). */
 struct idp_page;
 void idp_pages_scopes(struct idp_page *pg, char *const *scopes);
+/* The same, with the client's API scopes described as their resource
+ * servers declare them (c may be NULL). */
+void idp_pages_client_scopes(struct idp_page *pg, const struct idp_client *c,
+    char *const *scopes);
 
 /* The catalogues, for the catalogue tests. */
 extern const struct idp_msg idp_signin_msgs[];

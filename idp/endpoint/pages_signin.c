@@ -7,6 +7,7 @@
 #include "core/ctx.h"
 #include "endpoint/pages.h"
 #include "page/form.h"
+#include "page/html.h"
 #include "page/page.h"
 
 enum {
@@ -39,6 +40,15 @@ enum {
 	M_SCOPE_ORGANISATION,
 	M_SCOPE_OFFLINE,
 	M_SCOPE_OTHER,
+	M_SCOPE_API,
+	M_SCOPE_API_OF,
+	M_VERIFIED,
+	M_CONSENT_INTRO_OURS,
+	M_ABOUT,
+	M_OWNER,
+	M_OWNER_UNKNOWN,
+	M_SITE,
+	M_CONTACTS,
 	M_FORGOT,
 	M_COUNT
 };
@@ -99,8 +109,22 @@ const struct idp_msg idp_signin_msgs[] = {
 	[M_SCOPE_ORGANISATION] = { "Melihat instansi, NIP dan jabatan Anda",
 	    "See your institution, civil servant number and job title" },
 	[M_SCOPE_OFFLINE] = { "Tetap terhubung saat Anda tidak sedang "
-	    "memakainya", "Stay connected while you are not using it" },
+	    "memakainya, sampai Anda mencabut izin ini", "Stay connected "
+	    "while you are not using it, until you withdraw this permission" },
 	[M_SCOPE_OTHER] = { "Akses: %s", "Access: %s" },
+	[M_SCOPE_API] = { "Memakai layanan %s atas nama Anda",
+	    "Use the service %s on your behalf" },
+	[M_SCOPE_API_OF] = { "Izin %s dari layanan %s",
+	    "Permission %s of the service %s" },
+	[M_VERIFIED] = { "Layanan resmi Pemerintah Provinsi Bali",
+	    "An official service of the Bali Provincial Government" },
+	[M_CONSENT_INTRO_OURS] = { "Jika Anda mengizinkan, layanan ini dapat:",
+	    "If you allow it, this service can:" },
+	[M_ABOUT] = { "Tentang aplikasi ini", "About this application" },
+	[M_OWNER] = { "Pengelola", "Run by" },
+	[M_OWNER_UNKNOWN] = { "Tidak diketahui", "Unknown" },
+	[M_SITE] = { "Situs", "Website" },
+	[M_CONTACTS] = { "Kontak", "Contact" },
 	[M_FORGOT] = { "Lupa kata sandi?", "Forgot your password?" },
 };
 const size_t idp_signin_nmsgs = M_COUNT;
@@ -139,6 +163,20 @@ note_of(struct idp_page *pg, const struct idp_login_page *p)
 	return "login-error";
 }
 
+/* The mark of a service the province runs itself (first_party): a tick
+ * drawn inline (decorative) and the words, which are what counts. */
+static void
+verified(struct idp_page *pg)
+{
+	idp_page_raw(pg, "<p class=\"verified\"><svg aria-hidden=\"true\" "
+	    "focusable=\"false\" width=\"20\" height=\"20\" "
+	    "viewBox=\"0 0 20 20\"><circle cx=\"10\" cy=\"10\" r=\"10\" "
+	    "fill=\"#116329\"/><path d=\"M5.5 10.5l3 3 6-7\" fill=\"none\" "
+	    "stroke=\"#fff\" stroke-width=\"2.2\"/></svg> ");
+	idp_page_t(pg, M(M_VERIFIED), NULL);
+	idp_page_raw(pg, "</p>");
+}
+
 /* The login page by GET, in whichever language: /login?login=ID. */
 static const char *
 self_of(struct idp_req *rq, const char *login_id)
@@ -170,6 +208,8 @@ idp_page_login(struct idp_req *rq, struct idp_resp *rs,
 	    provider);
 	if (p->client != NULL)
 		idp_page_logo(&pg, p->client->logo_uri);
+	if (p->client != NULL && p->client->first_party)
+		verified(&pg);
 	idp_page_para(&pg, NULL, M(p->client ? M_LOGIN_INTRO :
 	    M_LOGIN_LOCAL_INTRO), provider);
 	if (p->current_user != NULL)
@@ -209,8 +249,34 @@ idp_page_login(struct idp_req *rq, struct idp_resp *rs,
 	return idp_page_send(&pg, 429);
 }
 
+/* An API scope as its resource server's manifest describes it, with the
+ * scope and the service in small print; without a description, what the
+ * service is. */
+static bool
+api_item(struct idp_page *pg, const struct idp_client *c, const char *scope)
+{
+	const struct idp_api_scope *s = NULL;
+	const char *server;
+
+	for (size_t i = 0; c != NULL && i < c->napi; i++)
+		if (!strcmp(c->api[i].scope, scope))
+			s = &c->api[i];
+	if (s == NULL)
+		return false;
+	server = s->server_name != NULL ? s->server_name : s->server;
+	if (s->description != NULL && *s->description != '\0')
+		idp_page_text(pg, s->description);
+	else
+		idp_page_t(pg, M(M_SCOPE_API), server);
+	idp_page_raw(pg, " <span class=\"muted\">(");
+	idp_page_t2(pg, M(M_SCOPE_API_OF), scope, server);
+	idp_page_raw(pg, ")</span>");
+	return true;
+}
+
 static void
-scope_item(struct idp_page *pg, const char *scope)
+scope_item(struct idp_page *pg, const struct idp_client *c,
+    const char *scope)
 {
 	static const struct {
 		const char *name;
@@ -230,17 +296,63 @@ scope_item(struct idp_page *pg, const char *scope)
 			return;
 		}
 	}
-	idp_page_t(pg, M(M_SCOPE_OTHER), scope);
+	if (!api_item(pg, c, scope))
+		idp_page_t(pg, M(M_SCOPE_OTHER), scope);
 	idp_page_raw(pg, "</li>");
+}
+
+void
+idp_pages_client_scopes(struct idp_page *pg, const struct idp_client *c,
+    char *const *scopes)
+{
+	idp_page_raw(pg, "<ul class=\"scopes\">");
+	for (char *const *s = scopes; s != NULL && *s != NULL; s++)
+		scope_item(pg, c, *s);
+	idp_page_raw(pg, "</ul>");
 }
 
 void
 idp_pages_scopes(struct idp_page *pg, char *const *scopes)
 {
-	idp_page_raw(pg, "<ul class=\"scopes\">");
-	for (char *const *s = scopes; s != NULL && *s != NULL; s++)
-		scope_item(pg, *s);
-	idp_page_raw(pg, "</ul>");
+	idp_pages_client_scopes(pg, NULL, scopes);
+}
+
+/* Who runs a third-party application and how to reach them: its owner
+ * organisation, the host of its client_uri (only when shown, see
+ * oidc/client.h) and its contacts. */
+static void
+about(struct idp_page *pg, const struct idp_client *c)
+{
+	idp_page_raw(pg, "<section class=\"about\" aria-labelledby=\"about\">"
+	    "<h2 id=\"about\">");
+	idp_page_t(pg, M(M_ABOUT), NULL);
+	idp_page_raw(pg, "</h2>");
+	idp_page_dl_begin(pg);
+	idp_page_dl_text(pg, M(M_OWNER), c->owner_org_name != NULL ?
+	    c->owner_org_name : idp_page_str(pg, M(M_OWNER_UNKNOWN)));
+	if (c->client_uri != NULL && c->client_uri_host != NULL) {
+		idp_page_raw(pg, "<div><dt>");
+		idp_page_t(pg, M(M_SITE), NULL);
+		idp_page_raw(pg, "</dt><dd>");
+		idp_page_raw(pg, "<a");
+		idp_html_href(&pg->b, c->client_uri);
+		idp_page_raw(pg, ">");
+		idp_page_text(pg, c->client_uri_host);
+		idp_page_raw(pg, "</a></dd></div>");
+	}
+	if (c->contacts != NULL && c->contacts[0] != NULL) {
+		idp_page_raw(pg, "<div><dt>");
+		idp_page_t(pg, M(M_CONTACTS), NULL);
+		idp_page_raw(pg, "</dt><dd><ul class=\"plain\">");
+		for (char **k = c->contacts; *k != NULL; k++) {
+			idp_page_raw(pg, "<li>");
+			idp_page_text(pg, *k);
+			idp_page_raw(pg, "</li>");
+		}
+		idp_page_raw(pg, "</ul></dd></div>");
+	}
+	idp_page_dl_end(pg);
+	idp_page_raw(pg, "</section>");
 }
 
 enum idp_err
@@ -254,9 +366,12 @@ idp_page_consent(struct idp_req *rq, struct idp_resp *rs,
 	idp_csp_form_action(&pg.csp, p->redirect_uri);
 	idp_page_head(&pg, M(M_CONSENT_TITLE), c->name);
 	idp_page_logo(&pg, c->logo_uri);
+	if (c->first_party)
+		verified(&pg);
 	idp_page_para(&pg, NULL, M(M_CONSENT_AS), p->user->name);
-	idp_page_para(&pg, NULL, M(M_CONSENT_INTRO), NULL);
-	idp_pages_scopes(&pg, p->scopes);
+	idp_page_para(&pg, NULL, M(c->first_party ? M_CONSENT_INTRO_OURS :
+	    M_CONSENT_INTRO), NULL);
+	idp_pages_client_scopes(&pg, c, p->scopes);
 	if (c->policy_uri != NULL || c->tos_uri != NULL) {
 		idp_page_raw(&pg, "<p class=\"muted\">");
 		if (c->policy_uri != NULL)
@@ -268,6 +383,9 @@ idp_page_consent(struct idp_req *rq, struct idp_resp *rs,
 			idp_page_link(&pg, NULL, c->tos_uri, M(M_TOS), NULL);
 		idp_page_raw(&pg, "</p>");
 	}
+	/* Who asks, before the person answers. */
+	if (!c->first_party)
+		about(&pg, c);
 	idp_form_begin(&pg, "/consent", p->csrf_token);
 	idp_form_hidden(&pg, "login", p->login_id);
 	idp_page_raw(&pg, "<div class=\"actions\">");

@@ -34,12 +34,6 @@
 #include "util/mem.h"
 #include "util/str.h"
 
-/* Members the server assigns; a request may not set them. */
-static const char *const server_members[] = { "client_id", "client_secret",
-	"client_id_issued_at", "client_secret_expires_at",
-	"registration_access_token", "registration_client_uri",
-	"software_statement", NULL };
-
 static const char *
 bearer(struct idp_req *rq)
 {
@@ -126,16 +120,6 @@ info(struct idp_req *rq, json_t *metadata, const char *client_id,
 	return o;
 }
 
-static bool
-confidential(json_t *md)
-{
-	const char *m = json_string_value(json_object_get(md,
-	    "token_endpoint_auth_method"));
-
-	return m != NULL && (!strcmp(m, "client_secret_basic") ||
-	    !strcmp(m, "client_secret_post"));
-}
-
 static struct idp_dbconn *
 request_db(void *arg)
 {
@@ -169,39 +153,13 @@ sector(struct idp_req *rq, struct idp_resp *rs, json_t *md)
 static enum idp_err
 validate(struct idp_req *rq, struct idp_resp *rs, json_t *in, json_t **md)
 {
-	unsigned flags = IDP_META_DYNAMIC |
-	    (rq->ctx->cfg->outbound_allow_loopback ?
-	    IDP_META_OUTBOUND_LOOPBACK : 0);
 	const char *why = NULL;
 	enum idp_err rc;
 
-	for (const char *const *k = server_members; *k; k++)
-		json_object_del(in, *k);
-	rc = idp_client_metadata_validate(rq->arena, in, flags, md, &why);
+	rc = idp_registry_validate(rq->ctx->cfg, rq->arena, in, md, &why);
 	if (rc != IDP_OK)
 		return meta_error(rq, rs, rc, why);
 	return sector(rq, rs, *md);
-}
-
-static enum idp_err
-fill_row(struct idp_req *rq, struct idp_client_row *row, const char *id,
-    json_t *md, const char *owner)
-{
-	char *s = json_dumps(md, JSON_COMPACT | JSON_SORT_KEYS);
-
-	memset(row, 0, sizeof(*row));
-	if (s == NULL)
-		return IDP_ERR_INTERNAL;
-	row->client_id = idp_arena_strdup(rq->arena, id);
-	row->auth_method = idp_arena_strdup(rq->arena, json_string_value(
-	    json_object_get(md, "token_endpoint_auth_method")));
-	row->metadata = idp_arena_strdup(rq->arena, s);
-	free(s);
-	row->owner_org = idp_arena_strdup(rq->arena, owner);
-	row->enabled = true;
-	row->first_party = false;
-	row->source = "registration";
-	return IDP_OK;
 }
 
 /* What registration checks against the store: its API scopes and its
@@ -213,9 +171,8 @@ check_registry(struct idp_req *rq, struct idp_resp *rs, struct idp_dbconn *c,
 	const char *why = NULL;
 	enum idp_err rc;
 
-	if ((rc = idp_registry_check_scopes(c, rq->arena, client_id, owner, md,
-	    &why)) != IDP_OK || (rc = idp_registry_check_name(c, rq->arena,
-	    client_id, owner, md, &why)) != IDP_OK)
+	rc = idp_registry_check(c, rq->arena, client_id, owner, md, &why);
+	if (rc != IDP_OK)
 		return why != NULL ? meta_error(rq, rs, rc, why) : rc;
 	return IDP_OK;
 }
@@ -263,7 +220,6 @@ idp_register_handle(struct idp_req *rq, struct idp_resp *rs)
 	struct idp_secret secret, rat;
 	struct idp_client_row row;
 	struct idp_iat t;
-	unsigned char id_raw[18];
 	char *client_id;
 	json_t *in, *md = NULL;
 	enum idp_err rc;
@@ -281,14 +237,13 @@ idp_register_handle(struct idp_req *rq, struct idp_resp *rs)
 	json_decref(in);
 	if (rc != IDP_OK)
 		goto out;
-	if (idp_random_bytes(id_raw, sizeof(id_raw)) != 0) {
+	if ((client_id = idp_registry_new_id(rq->arena)) == NULL) {
 		rc = IDP_ERR_INTERNAL;
 		goto out;
 	}
-	client_id = idp_arena_printf(rq->arena, "dcr.%s",
-	    idp_b64url_encode(rq->arena, id_raw, sizeof(id_raw)));
-	conf = confidential(md);
-	if ((rc = fill_row(rq, &row, client_id, md, NULL)) != IDP_OK)
+	conf = idp_registry_confidential(md);
+	if ((rc = idp_registry_row(rq->arena, &row, client_id, md, NULL))
+	    != IDP_OK)
 		goto out;
 	idp_mint_secret(&secret);
 	idp_mint_secret(&rat);
@@ -412,8 +367,8 @@ manage_put(struct idp_req *rq, struct idp_resp *rs, const char *rat,
 		json_decref(md);
 		return rc;
 	}
-	if ((rc = fill_row(rq, &row, old->client_id, md, old->owner_org))
-	    != IDP_OK) {
+	if ((rc = idp_registry_row(rq->arena, &row, old->client_id, md,
+	    old->owner_org)) != IDP_OK) {
 		json_decref(md);
 		return rc;
 	}
@@ -421,7 +376,7 @@ manage_put(struct idp_req *rq, struct idp_resp *rs, const char *rat,
 	memcpy(row.registration_digest, old->registration_digest,
 	    IDP_SHA256_LEN);
 	idp_mint_secret(&secret);
-	if (confidential(md)) {
+	if (idp_registry_confidential(md)) {
 		rotate = sent == NULL || !old->has_secret;
 		row.has_secret = true;
 		memcpy(row.secret_digest, rotate ? secret.digest :

@@ -20,6 +20,7 @@
 #include "core/release.h"
 #include "core/reqdb.h"
 #include "core/subject.h"
+#include "core/usage.h"
 #include "endpoint/endpoints.h"
 #include "endpoint/flow.h"
 #include "endpoint/token.h"
@@ -667,6 +668,46 @@ out:
 	return rc;
 }
 
+/* A token response counts for /metrics; an error does not. */
+static enum idp_err
+issued(struct idp_req *rq, struct idp_resp *rs, enum idp_err rc,
+    enum idp_counter m)
+{
+	if (rc == IDP_OK && rs->status == 200)
+		idp_metrics_count(rq->ctx->metrics, m);
+	return rc;
+}
+
+static enum idp_err
+token_grant(struct idp_req *rq, struct idp_resp *rs, const char *grant_type,
+    const struct idp_client **c)
+{
+	const char *why = NULL;
+	enum idp_err rc;
+
+	if ((rc = idp_client_authenticate(rq, c, &why)) != IDP_OK)
+		return idp_fail(rs, rc, why);
+	if ((rc = idp_dpop_token_request(rq, rs, *c, &why)) != IDP_OK)
+		return idp_fail(rs, rc, why);
+	if (!strcmp(grant_type, "authorization_code"))
+		return issued(rq, rs, grant_code(rq, rs, *c),
+		    IDP_M_TOKEN_AUTHORIZATION_CODE);
+	if (!strcmp(grant_type, "refresh_token"))
+		return issued(rq, rs, grant_refresh(rq, rs, *c),
+		    IDP_M_TOKEN_REFRESH_TOKEN);
+	if (!strcmp(grant_type, "client_credentials"))
+		return issued(rq, rs, grant_client_credentials(rq, rs, *c),
+		    IDP_M_TOKEN_CLIENT_CREDENTIALS);
+	if (!strcmp(grant_type, IDP_GRANT_TYPE_DEVICE_CODE))
+		return issued(rq, rs, idp_token_device(rq, rs, *c),
+		    IDP_M_TOKEN_DEVICE_CODE);
+	if (!strcmp(grant_type, IDP_GRANT_TYPE_TOKEN_EXCHANGE))
+		return issued(rq, rs, idp_token_exchange(rq, rs, *c),
+		    IDP_M_TOKEN_EXCHANGE);
+	return idp_fail(rs, IDP_ERR_UNSUPPORTED_GRANT_TYPE,
+	    "grant_type is not supported.");
+}
+
 enum idp_err
 idp_token_issue_person(struct idp_req *rq, struct idp_resp *rs,
     const struct idp_token_person *p, char **grant_id)
@@ -685,21 +726,11 @@ idp_token_issue_person(struct idp_req *rq, struct idp_resp *rs,
 	return issue_grant(rq, rs, &g, p->session_id, NULL, grant_id);
 }
 
-/* A token response counts for /metrics; an error does not. */
-static enum idp_err
-issued(struct idp_req *rq, struct idp_resp *rs, enum idp_err rc,
-    enum idp_counter m)
-{
-	if (rc == IDP_OK && rs->status == 200)
-		idp_metrics_count(rq->ctx->metrics, m);
-	return rc;
-}
-
 enum idp_err
 idp_token_handle(struct idp_req *rq, struct idp_resp *rs)
 {
 	const struct idp_client *c = NULL;
-	const char *grant_type, *why = NULL;
+	const char *grant_type;
 	enum idp_err rc;
 
 	if (!rq->has_form)
@@ -709,25 +740,8 @@ idp_token_handle(struct idp_req *rq, struct idp_resp *rs)
 	if (grant_type == NULL)
 		return idp_fail(rs, IDP_ERR_INVALID_REQUEST,
 		    "grant_type is required.");
-	if ((rc = idp_client_authenticate(rq, &c, &why)) != IDP_OK)
-		return idp_fail(rs, rc, why);
-	if ((rc = idp_dpop_token_request(rq, rs, c, &why)) != IDP_OK)
-		return idp_fail(rs, rc, why);
-	if (!strcmp(grant_type, "authorization_code"))
-		return issued(rq, rs, grant_code(rq, rs, c),
-		    IDP_M_TOKEN_AUTHORIZATION_CODE);
-	if (!strcmp(grant_type, "refresh_token"))
-		return issued(rq, rs, grant_refresh(rq, rs, c),
-		    IDP_M_TOKEN_REFRESH_TOKEN);
-	if (!strcmp(grant_type, "client_credentials"))
-		return issued(rq, rs, grant_client_credentials(rq, rs, c),
-		    IDP_M_TOKEN_CLIENT_CREDENTIALS);
-	if (!strcmp(grant_type, IDP_GRANT_TYPE_DEVICE_CODE))
-		return issued(rq, rs, idp_token_device(rq, rs, c),
-		    IDP_M_TOKEN_DEVICE_CODE);
-	if (!strcmp(grant_type, IDP_GRANT_TYPE_TOKEN_EXCHANGE))
-		return issued(rq, rs, idp_token_exchange(rq, rs, c),
-		    IDP_M_TOKEN_EXCHANGE);
-	return idp_fail(rs, IDP_ERR_UNSUPPORTED_GRANT_TYPE,
-	    "grant_type is not supported.");
+	rc = token_grant(rq, rs, grant_type, &c);
+	idp_usage_token_answer(rq, rs, c, rc,
+	    !strcmp(grant_type, "authorization_code"));
+	return rc;
 }

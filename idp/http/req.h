@@ -80,6 +80,7 @@ struct idp_req {
 
 	/* Endpoints note who the request was for, for the access log. */
 	const char *log_client;
+	bool client_found;	/* the client it names exists (core/client_auth.c) */
 	const char *log_extra;
 
 	/* Asynchronous work: set by an endpoint that suspends. async_run

@@ -736,6 +736,10 @@ allowed_api(struct idp_arena *a, const char *js, bool **approved, size_t *n)
 		    json_string_value(json_object_get(e, "scope")));
 		v[i].server = idp_arena_strdup(a,
 		    json_string_value(json_object_get(e, "server")));
+		v[i].description = idp_arena_strdup(a,
+		    json_string_value(json_object_get(e, "description")));
+		v[i].server_name = idp_arena_strdup(a,
+		    json_string_value(json_object_get(e, "server_name")));
 		v[i].resources = strings_of(a, json_object_get(e, "resources"));
 		(*approved)[i] = json_is_true(json_object_get(e, "approved"));
 	}

@@ -47,6 +47,10 @@ struct idp_api_scope {
 	char *scope;
 	char *server;			/* the resource server's client_id */
 	char **resources;		/* RFC 8707 resource URIs */
+	/* For the consent page: what the server's manifest says the scope
+	 * allows, and the server's name (either may be NULL). */
+	char *description;
+	char *server_name;
 };
 
 /* Self-registered clients wait for an operator (clients.approval). */

@@ -61,16 +61,23 @@ described(struct idp_page *pg, const char *cls, const char *id,
 	idp_page_raw(pg, "</p>");
 }
 
-void
-idp_form_field(struct idp_page *pg, const struct idp_field *f)
+/* The label, hint and error of a field, and the ids its control refers
+ * to (aria-describedby), in the arena. */
+static const char *
+field_id(const struct idp_field *f)
+{
+	return f->id != NULL ? f->id : f->name;
+}
+
+static const char *
+field_head(struct idp_page *pg, const struct idp_field *f)
 {
 	const char *hint_id = f->hint ? idp_arena_printf(pg->rq->arena,
-	    "%s-hint", f->name) : NULL;
+	    "%s-hint", field_id(f)) : NULL;
 	const char *err_id = f->error ? idp_arena_printf(pg->rq->arena,
-	    "%s-error", f->name) : NULL;
+	    "%s-error", field_id(f)) : NULL;
 	const char *parts[3] = { err_id, hint_id, f->describedby };
 	struct idp_buf ids;
-	char max[16];
 
 	idp_buf_init(&ids, pg->rq->arena, 256);
 	for (size_t i = 0; i < 3; i++) {
@@ -81,15 +88,43 @@ idp_form_field(struct idp_page *pg, const struct idp_field *f)
 		idp_buf_adds(&ids, parts[i]);
 	}
 	idp_page_raw(pg, "<div class=\"field\"><label for=\"");
-	idp_page_text(pg, f->name);
+	idp_page_text(pg, field_id(f));
 	idp_page_raw(pg, "\">");
 	idp_page_t(pg, f->label, NULL);
 	idp_page_raw(pg, "</label>");
 	described(pg, "hint", hint_id, f->hint);
 	described(pg, "field-error", err_id, f->error);
+	return ids.len ? ids.data : NULL;
+}
+
+/* What an <input> and a <textarea> share: length, description, error,
+ * required, focus. */
+static void
+control_attrs(struct idp_page *pg, const struct idp_field *f, const char *ids)
+{
+	char max[16];
+
+	if (f->maxlength > 0) {
+		snprintf(max, sizeof(max), "%d", f->maxlength);
+		attr(pg, "maxlength", max);
+	}
+	attr(pg, "aria-describedby", ids);
+	if (f->error != NULL)
+		idp_page_raw(pg, " aria-invalid=\"true\"");
+	if (f->required)
+		idp_page_raw(pg, " required");
+	if (f->autofocus)
+		idp_page_raw(pg, " autofocus");
+}
+
+void
+idp_form_field(struct idp_page *pg, const struct idp_field *f)
+{
+	const char *ids = field_head(pg, f);
+
 	idp_page_raw(pg, "<input");
 	attr(pg, "type", f->type ? f->type : "text");
-	attr(pg, "id", f->name);
+	attr(pg, "id", field_id(f));
 	attr(pg, "name", f->name);
 	attr(pg, "autocomplete", f->autocomplete);
 	attr(pg, "inputmode", f->inputmode);
@@ -97,19 +132,73 @@ idp_form_field(struct idp_page *pg, const struct idp_field *f)
 	    !strcmp(f->type, "email"))
 		idp_page_raw(pg, " autocapitalize=\"none\" "
 		    "spellcheck=\"false\"");
-	if (f->maxlength > 0) {
-		snprintf(max, sizeof(max), "%d", f->maxlength);
-		attr(pg, "maxlength", max);
-	}
-	attr(pg, "aria-describedby", ids.len ? ids.data : NULL);
-	if (f->error != NULL)
-		idp_page_raw(pg, " aria-invalid=\"true\"");
-	if (f->required)
-		idp_page_raw(pg, " required");
-	if (f->autofocus)
-		idp_page_raw(pg, " autofocus");
+	control_attrs(pg, f, ids);
 	attr(pg, "value", f->value ? f->value : "");
 	idp_page_raw(pg, "></div>");
+}
+
+void
+idp_form_textarea(struct idp_page *pg, const struct idp_field *f, int rows)
+{
+	const char *ids = field_head(pg, f);
+	char num[16];
+
+	idp_page_raw(pg, "<textarea");
+	attr(pg, "id", field_id(f));
+	attr(pg, "name", f->name);
+	snprintf(num, sizeof(num), "%d", rows > 0 ? rows : 4);
+	attr(pg, "rows", num);
+	idp_page_raw(pg, " autocapitalize=\"none\" spellcheck=\"false\"");
+	control_attrs(pg, f, ids);
+	idp_page_raw(pg, ">");
+	/* A newline after the tag would be dropped by the parser: keep the
+	 * value's own first line. */
+	if (f->value != NULL && f->value[0] == '\n')
+		idp_page_raw(pg, "\n");
+	idp_page_text(pg, f->value ? f->value : "");
+	idp_page_raw(pg, "</textarea></div>");
+}
+
+void
+idp_form_choices(struct idp_page *pg, const char *name,
+    const struct idp_msg *legend, const struct idp_msg *error,
+    const struct idp_choice *c, size_t n, bool multiple)
+{
+	const char *err_id = idp_arena_printf(pg->rq->arena, "%s-error", name);
+
+	idp_page_raw(pg, "<fieldset class=\"field choices\"");
+	if (error != NULL)
+		attr(pg, "aria-describedby", err_id);
+	idp_page_raw(pg, "><legend>");
+	idp_page_t(pg, legend, NULL);
+	idp_page_raw(pg, "</legend>");
+	described(pg, "field-error", err_id, error);
+	for (size_t i = 0; i < n; i++) {
+		const char *id = idp_arena_printf(pg->rq->arena, "%s-%zu",
+		    name, i + 1);
+
+		idp_page_raw(pg, "<div class=\"choice\"><input");
+		attr(pg, "type", multiple ? "checkbox" : "radio");
+		attr(pg, "id", id);
+		attr(pg, "name", multiple ? c[i].value : name);
+		attr(pg, "value", multiple ? "yes" : c[i].value);
+		if (c[i].checked)
+			idp_page_raw(pg, " checked");
+		idp_page_raw(pg, "><label");
+		attr(pg, "for", id);
+		idp_page_raw(pg, ">");
+		if (c[i].label != NULL)
+			idp_page_t(pg, c[i].label, c[i].arg);
+		else
+			idp_page_text(pg, c[i].arg);
+		if (c[i].hint != NULL) {
+			idp_page_raw(pg, " <span class=\"hint\">");
+			idp_page_t(pg, c[i].hint, NULL);
+			idp_page_raw(pg, "</span>");
+		}
+		idp_page_raw(pg, "</label></div>");
+	}
+	idp_page_raw(pg, "</fieldset>");
 }
 
 void

@@ -20,7 +20,8 @@ void idp_form_hidden(struct idp_page *pg, const char *name,
 void idp_form_end(struct idp_page *pg);
 
 struct idp_field {
-	const char *name;		/* also the id */
+	const char *name;		/* also the id, unless id is set */
+	const char *id;			/* when several forms share a name */
 	const char *type;		/* text, password, email, tel, ... */
 	const struct idp_msg *label;
 	const struct idp_msg *hint;	/* may be NULL */
@@ -35,6 +36,26 @@ struct idp_field {
 };
 void idp_form_field(struct idp_page *pg, const struct idp_field *f);
 
+/* A <textarea> with the same label, hint and error as a field (type,
+ * autocomplete and inputmode are ignored); rows of text, 0 for 4. */
+void idp_form_textarea(struct idp_page *pg, const struct idp_field *f,
+    int rows);
+
+/* One choice of a group: the value sent, its label (a message with one
+ * argument, or plain text when label is NULL) and whether it is chosen. */
+struct idp_choice {
+	const char *value;
+	const struct idp_msg *label;
+	const char *arg;		/* the label's argument, or its text */
+	const struct idp_msg *hint;	/* may be NULL */
+	bool checked;
+};
+/* A <fieldset> with a <legend> of radio buttons (one value under name) or
+ * checkboxes (multiple: each is its own parameter, named by its value and
+ * sent as "yes", since a repeated parameter is refused). Ids are name-N. */
+void idp_form_choices(struct idp_page *pg, const char *name,
+    const struct idp_msg *legend, const struct idp_msg *error,
+    const struct idp_choice *c, size_t n, bool multiple);
 /* A checkbox with its label beside it (value "yes"), 24 px. */
 void idp_form_checkbox(struct idp_page *pg, const char *name,
     const struct idp_msg *label, bool checked);

@@ -32,6 +32,7 @@ enum {
 	M_FORM_TITLE, M_FORM_WHAT, M_FORM_NEXT, M_FORM_NEXT_BACK,
 	M_LOGOUT_TITLE, M_LOGOUT_WHAT, M_LOGOUT_NEXT,
 	M_ENDED_TITLE, M_ENDED_WHAT, M_ENDED_NEXT,
+	M_DEV_TITLE, M_DEV_WHAT, M_DEV_NEXT,
 	M_RESET_TITLE, M_RESET_WHAT, M_RESET_NEXT,
 	M_COUNT
 };
@@ -170,6 +171,17 @@ const struct idp_msg idp_trouble_msgs[] = {
 	    "was changed." },
 	[M_ENDED_NEXT] = { "Masuk lagi untuk melanjutkan.",
 	    "Sign in again to go on." },
+	[M_DEV_TITLE] = { "Halaman ini khusus pengembang instansi pemiliknya",
+	    "This page is for the developers of the organisation that owns "
+	    "it" },
+	[M_DEV_WHAT] = { "Akun Anda tidak memegang peran pengembang di "
+	    "instansi pemilik layanan ini di %s.", "Your account does not "
+	    "hold the developer role in the organisation that owns this "
+	    "service on %s." },
+	[M_DEV_NEXT] = { "Minta tim SSO memberi Anda peran pengembang untuk "
+	    "instansi Anda, lalu buka portal pengembang lagi.", "Ask the SSO "
+	    "team to give you the developer role for your organisation, then "
+	    "open the developer portal again." },
 	[M_RESET_TITLE] = { "Tautan ini sudah tidak berlaku",
 	    "This link no longer works" },
 	[M_RESET_WHAT] = { "Tautan atur ulang kata sandi hanya dapat dipakai "
@@ -221,6 +233,9 @@ story_of(const struct idp_trouble *t)
 	case IDP_TROUBLE_SESSION_ENDED:
 		return (struct story){ M_ENDED_TITLE, M_ENDED_WHAT,
 		    M_ENDED_NEXT, M_ENDED_NEXT };
+	case IDP_TROUBLE_NOT_DEVELOPER:
+		return (struct story){ M_DEV_TITLE, M_DEV_WHAT, M_DEV_NEXT,
+		    M_DEV_NEXT };
 	case IDP_TROUBLE_RESET_EXPIRED:
 		return (struct story){ M_RESET_TITLE, M_RESET_WHAT,
 		    M_RESET_NEXT, M_RESET_NEXT };

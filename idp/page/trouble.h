@@ -22,6 +22,7 @@ enum idp_trouble_kind {
 	IDP_TROUBLE_BAD_FORM,		/* CSRF or browser binding */
 	IDP_TROUBLE_BAD_LOGOUT,		/* post_logout_redirect_uri */
 	IDP_TROUBLE_SESSION_ENDED,	/* a form of an ended session */
+	IDP_TROUBLE_NOT_DEVELOPER,	/* the portal, without the role */
 	IDP_TROUBLE_RESET_EXPIRED,	/* a reset link used or expired */
 };
 

@@ -87,6 +87,12 @@ const struct idp_stmt idp_api_stmts[] = {
 	{ "scope_request_get", "SELECT " REQUEST_COLS "WHERE q.id = $1", 1 },
 	{ "scope_request_list", "SELECT " REQUEST_COLS
 	  "WHERE $1::text IS NULL OR q.state = $1 ORDER BY q.id DESC", 1 },
+	{ "scope_request_list_client", "SELECT " REQUEST_COLS
+	  "WHERE q.client_id = $1 ORDER BY q.id DESC", 1 },
+	/* Pending requests for the scopes of the organisations in $1. */
+	{ "scope_request_list_orgs", "SELECT " REQUEST_COLS
+	  "WHERE q.state = 'pending' AND o.code = ANY (string_to_array($1, "
+	  "' ')) ORDER BY q.id", 1 },
 	{ "scope_request_decide",
 	  "UPDATE scope_requests SET state = $2, decided_by = $3, "
 	  "decision_reason = $4, decided_at = now() WHERE id = $1 AND "
@@ -301,13 +307,13 @@ idp_store_scope_request_get(struct idp_dbconn *c, struct idp_arena *a,
 	return IDP_OK;
 }
 
-enum idp_err
-idp_store_scope_request_list(struct idp_dbconn *c, struct idp_arena *a,
-    const char *state, struct idp_scope_request **out, int *n)
+static enum idp_err
+request_list(struct idp_dbconn *c, struct idp_arena *a, const char *stmt,
+    const char *arg, struct idp_scope_request **out, int *n)
 {
-	struct idp_param p[1] = { P_TXT(state) };
+	struct idp_param p[1] = { P_TXT(arg) };
 	PGresult *r = NULL;
-	enum idp_err rc = idp_db_exec(c, "scope_request_list", p, 1, &r);
+	enum idp_err rc = idp_db_exec(c, stmt, p, 1, &r);
 
 	if (rc != IDP_OK)
 		return rc;
@@ -317,6 +323,29 @@ idp_store_scope_request_list(struct idp_dbconn *c, struct idp_arena *a,
 		read_request(a, r, i, &(*out)[i]);
 	PQclear(r);
 	return IDP_OK;
+}
+
+enum idp_err
+idp_store_scope_request_list(struct idp_dbconn *c, struct idp_arena *a,
+    const char *state, struct idp_scope_request **out, int *n)
+{
+	return request_list(c, a, "scope_request_list", state, out, n);
+}
+
+enum idp_err
+idp_store_scope_request_list_client(struct idp_dbconn *c,
+    struct idp_arena *a, const char *client_id,
+    struct idp_scope_request **out, int *n)
+{
+	return request_list(c, a, "scope_request_list_client", client_id, out,
+	    n);
+}
+
+enum idp_err
+idp_store_scope_request_list_orgs(struct idp_dbconn *c, struct idp_arena *a,
+    const char *orgs, struct idp_scope_request **out, int *n)
+{
+	return request_list(c, a, "scope_request_list_orgs", orgs, out, n);
 }
 
 enum idp_err

@@ -88,6 +88,15 @@ enum idp_err idp_store_scope_request_get(struct idp_dbconn *c,
 enum idp_err idp_store_scope_request_list(struct idp_dbconn *c,
     struct idp_arena *a, const char *state, struct idp_scope_request **out,
     int *n);
+/* The requests of one client, newest first. */
+enum idp_err idp_store_scope_request_list_client(struct idp_dbconn *c,
+    struct idp_arena *a, const char *client_id,
+    struct idp_scope_request **out, int *n);
+/* The pending requests for the scopes offered by the organisations of orgs
+ * (codes, space-separated), oldest first. */
+enum idp_err idp_store_scope_request_list_orgs(struct idp_dbconn *c,
+    struct idp_arena *a, const char *orgs, struct idp_scope_request **out,
+    int *n);
 /* pending -> approved or rejected; approved -> rejected (withdrawn).
  * IDP_ERR_CONFLICT when the request is not in a state that allows it. */
 enum idp_err idp_store_scope_request_decide(struct idp_dbconn *c,

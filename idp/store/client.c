@@ -20,7 +20,9 @@
  * allows to it or to its organisation, and approved requests; with the
  * server's resource URIs. */
 #define CLIENT_API "(SELECT coalesce(json_agg(json_build_object(" \
-	"'scope', s.scope, 'server', s.client_id, 'resources', " \
+	"'scope', s.scope, 'server', s.client_id, 'description', " \
+	"s.description, 'server_name', (SELECT sc.metadata->>'client_name' " \
+	"FROM clients sc WHERE sc.client_id = s.client_id), 'resources', " \
 	"(SELECT coalesce(json_agg(r.resource ORDER BY r.resource), '[]') " \
 	"FROM api_resources r WHERE r.client_id = s.client_id), " \
 	"'approved', EXISTS (SELECT 1 FROM scope_requests q WHERE " \
@@ -42,6 +44,9 @@ const struct idp_stmt idp_client_stmts[] = {
 	  "WHERE c.registration_token_digest = $1", 1 },
 	{ "client_list", "SELECT " CLIENT_COLS CLIENT_FROM
 	  "ORDER BY c.client_id", 0 },
+	{ "client_list_orgs", "SELECT " CLIENT_COLS CLIENT_FROM
+	  "WHERE o.code = ANY (string_to_array($1, ' ')) "
+	  "ORDER BY o.code, c.metadata->>'client_name', c.client_id", 1 },
 	{ "client_insert",
 	  "INSERT INTO clients (client_id, secret_digest, "
 	  "token_endpoint_auth_method, metadata, owner_organisation_id, "
@@ -153,12 +158,12 @@ idp_store_client_by_registration(struct idp_dbconn *c, struct idp_arena *a,
 	return get_one(c, a, "client_by_registration", p, out);
 }
 
-enum idp_err
-idp_store_client_list(struct idp_dbconn *c, struct idp_arena *a,
-    struct idp_client_row **out, int *n)
+static enum idp_err
+list(struct idp_dbconn *c, struct idp_arena *a, const char *stmt,
+    struct idp_param *p, int np, struct idp_client_row **out, int *n)
 {
 	PGresult *r = NULL;
-	enum idp_err rc = idp_db_exec(c, "client_list", NULL, 0, &r);
+	enum idp_err rc = idp_db_exec(c, stmt, p, np, &r);
 
 	if (rc != IDP_OK)
 		return rc;
@@ -168,6 +173,22 @@ idp_store_client_list(struct idp_dbconn *c, struct idp_arena *a,
 		read_row(a, r, i, &(*out)[i]);
 	PQclear(r);
 	return IDP_OK;
+}
+
+enum idp_err
+idp_store_client_list(struct idp_dbconn *c, struct idp_arena *a,
+    struct idp_client_row **out, int *n)
+{
+	return list(c, a, "client_list", NULL, 0, out, n);
+}
+
+enum idp_err
+idp_store_client_list_orgs(struct idp_dbconn *c, struct idp_arena *a,
+    const char *orgs, struct idp_client_row **out, int *n)
+{
+	struct idp_param p[1] = { P_TXT(orgs) };
+
+	return list(c, a, "client_list_orgs", p, 1, out, n);
 }
 
 static void

@@ -43,6 +43,11 @@ enum idp_err idp_store_client_by_registration(struct idp_dbconn *c,
     struct idp_client_row **out);
 enum idp_err idp_store_client_list(struct idp_dbconn *c, struct idp_arena *a,
     struct idp_client_row **out, int *n);
+/* The clients owned by the organisations of orgs (codes, space-separated),
+ * by organisation and name. */
+enum idp_err idp_store_client_list_orgs(struct idp_dbconn *c,
+    struct idp_arena *a, const char *orgs, struct idp_client_row **out,
+    int *n);
 /* IDP_ERR_CONFLICT when client_id exists; IDP_ERR_NOT_FOUND when owner_org
  * names no organisation. row->approval NULL: approved (by actor, who
  * registered it). */

@@ -30,6 +30,12 @@ const struct idp_stmt idp_member_stmts[] = {
 	  "JOIN users u ON u.id = m.user_id "
 	  "JOIN organisations o ON o.id = m.organisation_id "
 	  "WHERE m.user_id = $1 AND NOT u.disabled ORDER BY o.code, m.role", 1 },
+	{ "member_orgs",
+	  "SELECT o.code, o.name, o.kind FROM memberships m "
+	  "JOIN users u ON u.id = m.user_id "
+	  "JOIN organisations o ON o.id = m.organisation_id "
+	  "WHERE m.user_id = $1 AND m.role = $2 AND NOT u.disabled "
+	  "ORDER BY o.name, o.code", 2 },
 	{ NULL, NULL, 0 },
 };
 
@@ -105,6 +111,29 @@ idp_store_member_roles(struct idp_dbconn *c, struct idp_arena *a,
 		(*out)[i].user_id = user_id;
 		(*out)[i].org = idp_arena_strdup(a, idp_db_val(r, i, 0));
 		(*out)[i].role = idp_arena_strdup(a, idp_db_val(r, i, 1));
+	}
+	PQclear(r);
+	return IDP_OK;
+}
+
+enum idp_err
+idp_store_member_orgs(struct idp_dbconn *c, struct idp_arena *a,
+    long long user_id, const char *role, struct idp_org **out, int *n)
+{
+	char b[24];
+	struct idp_param p[2] = { P_TXT(b), P_TXT(role) };
+	PGresult *r = NULL;
+	enum idp_err rc;
+
+	snprintf(b, sizeof(b), "%lld", user_id);
+	if ((rc = idp_db_exec(c, "member_orgs", p, 2, &r)) != IDP_OK)
+		return rc;
+	*n = PQntuples(r);
+	*out = idp_arena_zalloc(a, sizeof(**out) * (size_t)(*n ? *n : 1));
+	for (int i = 0; i < *n; i++) {
+		(*out)[i].code = idp_arena_strdup(a, idp_db_val(r, i, 0));
+		(*out)[i].name = idp_arena_strdup(a, idp_db_val(r, i, 1));
+		(*out)[i].kind = idp_arena_strdup(a, idp_db_val(r, i, 2));
 	}
 	PQclear(r);
 	return IDP_OK;

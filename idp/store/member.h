@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "store/db.h"
+#include "store/directory.h"
 #include "util/arena.h"
 
 struct idp_member {
@@ -33,5 +34,10 @@ enum idp_err idp_store_member_list(struct idp_dbconn *c, struct idp_arena *a,
  * are left empty). */
 enum idp_err idp_store_member_roles(struct idp_dbconn *c, struct idp_arena *a,
     long long user_id, struct idp_member **out, int *n);
+
+/* The organisations where a person who is not disabled holds role, by
+ * name (code, name and kind filled in). */
+enum idp_err idp_store_member_orgs(struct idp_dbconn *c, struct idp_arena *a,
+    long long user_id, const char *role, struct idp_org **out, int *n);
 
 #endif

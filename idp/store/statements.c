@@ -24,6 +24,7 @@ const struct idp_stmt *const idp_stmt_tables[] = {
 	idp_throttle_stmts,
 	idp_subject_stmts,
 	idp_token_stmts,
+	idp_usage_stmts,
 	idp_usersession_stmts,
 	NULL,
 };

@@ -28,6 +28,7 @@ extern const struct idp_stmt idp_session_stmts[];
 extern const struct idp_stmt idp_throttle_stmts[];
 extern const struct idp_stmt idp_subject_stmts[];
 extern const struct idp_stmt idp_token_stmts[];
+extern const struct idp_stmt idp_usage_stmts[];
 extern const struct idp_stmt idp_usersession_stmts[];
 
 /* All of the above, NULL-terminated. */

@@ -3,6 +3,7 @@
 // The stack (tests/lib/stack.sh) exports IDP_URL, IDP_CTL, PG_DIR, ...
 import { spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
+import { request as httpRequest } from 'node:http';
 import { createHash, randomBytes } from 'node:crypto';
 
 export const env = process.env;
@@ -54,6 +55,31 @@ export async function http(method, url, opts = {}) {
   try { json = JSON.parse(text); } catch { json = undefined; }
   return { status: res.status, headers: res.headers, text, json,
     location: res.headers.get('location') };
+}
+
+// A browser following a link: like http(), but over node:http with the
+// headers of a page navigation. mod_auth_openidc answers 401 instead of a
+// redirect to a request that is not one, and fetch() always says
+// Sec-Fetch-Mode: cors.
+export function navigate(method, url, { jar, form } = {}) {
+  const full = new URL(url, env.IDP_URL);
+  const body = form ? new URLSearchParams(form).toString() : undefined;
+  const headers = { accept: 'text/html', 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document',
+    ...(body ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+    ...(jar?.cookies.size ? { cookie: jar.header() } : {}) };
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(full, { method, headers }, (res) => {
+      const h = new Headers();
+      for (let k = 0; k < res.rawHeaders.length; k += 2) h.append(res.rawHeaders[k], res.rawHeaders[k + 1]);
+      jar?.store({ headers: h });
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (d) => { text += d; });
+      res.on('end', () => resolve({ status: res.statusCode, text, location: h.get('location') }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
 }
 
 export function idpctl(args, { input, env: extra } = {}) {

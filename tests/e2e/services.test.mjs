@@ -1,12 +1,13 @@
 // The province's services: the 57 manifests applied twice (the second run
-// changes nothing), and the SPBE evaluation portal signing a person in,
-// driven like a browser.
+// changes nothing), and the SPBE evaluation portal (Apache with
+// mod_auth_openidc) signing a person in and out, driven like a browser.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
+import { createPrivateKey, generateKeyPairSync, randomUUID, sign } from 'node:crypto';
 import { cpSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CookieJar, env, formInputs, http, idpctl, psql, sleep } from './lib.mjs';
+import { CookieJar, env, formInputs, freePort, idpctl, navigate, psql } from './lib.mjs';
 
 const clientsDir = join(env.ROOT, 'clients');
 
@@ -71,55 +72,61 @@ test('apply: updates what changed, rotates only when asked, refuses a bad manife
   assert.match(dup.stderr, /both define client/);
 });
 
-async function waitFor(url) {
-  for (let i = 0; i < 100; i += 1) {
-    try { if ((await fetch(url)).ok) return; } catch { /* not yet */ }
-    await sleep(100);
-  }
-  throw new Error(`${url} did not come up`);
-}
-
-test('the SPBE portal signs a person in through the provider and highlights their institution', async (t) => {
+// The portal is Apache with mod_auth_openidc and a PHP page
+// (clients/spbe-portal/run.sh starts it on loopback with its own
+// configuration, pid file and logs), registered as a first-party client,
+// and a desa adat officer to sign in to it.
+async function startPortal(t, name) {
   idpctl(['org', 'import', join(env.ROOT, 'deploy/demo/organisations.csv')]);
-  const port = 20000 + Math.floor(Math.random() * 20000);
+  const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const id = `spbe-portal-e2e-${process.pid}`;
+  const id = `spbe-portal-${name}-${process.pid}`;
   const reg = idpctl(['--json', 'client', 'add', id, '--name', 'Portal Evaluasi SPBE',
     '--redirect-uri', `${base}/callback`, '--post-logout-uri', `${base}/`, '--first-party',
     '--scope', 'openid profile email organisation', '--org', 'baliprov.diskominfos']);
   assert.equal(reg.status, 0, reg.stderr);
-  const secretFile = join(mkdtempSync('/tmp/idp-portal-'), 'secret');
+  const state = mkdtempSync('/tmp/idp-portal-');
+  const secretFile = join(state, 'secret');
   writeFileSync(secretFile, `${reg.json.client_secret}\n`, { mode: 0o600 });
-  const user = `bendesa${process.pid}`;
+  const user = `bendesa${process.pid}${name}`;
   assert.equal(idpctl(['user', 'add', user, '--name', 'I Nyoman Bendesa', '--org', 'desaadat.kuta',
     '--password-stdin'], { input: 'kata-sandi-desa\n' }).status, 0);
-  const portal = spawn(join(env.IDP_BUILD_DIR, 'clients/spbe-portal/spbe-portal'), [], {
-    env: { ...process.env, PORTAL_ISSUER: env.IDP_URL, PORTAL_CLIENT_ID: id,
-      PORTAL_CLIENT_SECRET_FILE: secretFile, PORTAL_LISTEN: `127.0.0.1:${port}`,
-      PORTAL_REDIRECT_URI: `${base}/callback` },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  portal.stderr.on('data', (d) => { stderr += d; });
-  t.after(() => portal.kill('SIGTERM'));
-  await waitFor(`${base}/healthz`);
+  const run = join(env.ROOT, 'clients/spbe-portal/run.sh');
+  const portalEnv = { ...process.env, PORTAL_ISSUER: env.IDP_URL, PORTAL_CLIENT_ID: id,
+    PORTAL_CLIENT_SECRET_FILE: secretFile, PORTAL_LISTEN: `127.0.0.1:${port}`,
+    PORTAL_STATE: state };
+  const up = spawnSync(run, ['start'], { env: portalEnv, encoding: 'utf8' });
+  t.after(() => spawnSync(run, ['stop'], { env: portalEnv }));
+  assert.equal(up.status, 0, `${up.stdout}${up.stderr}`);
+  return { base, id, user };
+}
 
+test('the SPBE portal signs a person in through the provider and highlights their institution', async (t) => {
+  const { base, id, user } = await startPortal(t, 'e2e');
   const jar = new CookieJar();
-  const home = await http('GET', `${base}/`, { jar });
+  const home = await navigate('GET', `${base}/`, { jar });
+  assert.equal(home.status, 200);
   assert.match(home.text, /Masuk dengan SSO/);
-  const start = await http('GET', `${base}/login`, { jar });
+  assert.doesNotMatch(home.text, /Instansi Anda<\/strong>/);
+  const start = await navigate('GET', `${base}/masuk/`, { jar });
   assert.equal(start.status, 302);
   assert.ok(start.location.startsWith(`${env.IDP_URL}/authorize?`));
-  assert.match(start.location, /code_challenge_method=S256/);
-  const page = await http('GET', start.location, { jar });
+  const q = new URL(start.location).searchParams;
+  assert.equal(q.get('code_challenge_method'), 'S256');
+  assert.equal(q.get('redirect_uri'), `${base}/callback`);
+  assert.ok(q.get('state') && q.get('nonce'));
+  const page = await navigate('GET', start.location, { jar });
   assert.match(page.text, /Masuk ke Portal Evaluasi SPBE/);
-  const login = await http('POST', '/login', { jar,
+  const login = await navigate('POST', '/login', { jar,
     form: { ...formInputs(page.text), username: user, password: 'kata-sandi-desa' } });
   assert.equal(login.status, 302);
   assert.ok(login.location.startsWith(`${base}/callback?`));
-  const cb = await http('GET', login.location, { jar });
-  assert.equal(cb.status, 302, `${cb.status} ${cb.text.slice(0, 300)} ${stderr}`);
-  const signedIn = await http('GET', `${base}/`, { jar });
+  const cb = await navigate('GET', login.location, { jar });
+  assert.equal(cb.status, 302, `${cb.status} ${cb.text.slice(0, 300)}`);
+  assert.equal(new URL(cb.location, base).pathname, '/masuk/');
+  const back = await navigate('GET', `${base}/masuk/`, { jar });
+  assert.equal(back.status, 303);
+  const signedIn = await navigate('GET', `${base}/`, { jar });
   assert.match(signedIn.text, /I Nyoman Bendesa/);
   assert.match(signedIn.text, /Desa Adat Kuta/);
   // A desa adat officer's row is their regency's: Kabupaten Badung.
@@ -127,8 +134,75 @@ test('the SPBE portal signs a person in through the provider and highlights thei
   assert.ok(row, 'one row is highlighted');
   assert.match(row, /Kabupaten Badung/);
   assert.match(row, /3,66/);
-  const replay = await http('GET', login.location, { jar });
-  assert.equal(replay.status, 400, 'a used callback URL is refused');
   assert.equal(psql(`SELECT count(*) FROM session_clients sc JOIN sessions s ON s.id = sc.session_id
     JOIN users u ON u.id = s.user_id WHERE u.username = '${user}' AND sc.client_id = '${id}'`), '1');
+
+  // A used callback URL signs nobody in: its state was used up.
+  const stranger = new CookieJar();
+  const replay = await navigate('GET', login.location, { jar: stranger });
+  assert.notEqual(replay.status, 200);
+  const after = await navigate('GET', `${base}/`, { jar: stranger });
+  assert.doesNotMatch(after.text, /I Nyoman Bendesa/);
+  // Nor does a claim sent as a header, whatever its spelling.
+  const forged = await fetch(`${base}/`, { headers: { 'OIDC-CLAIM-sub': 'x',
+    'OIDC-CLAIM-name': 'Orang Palsu', 'X-OIDC-CLAIM-name': 'Orang Palsu' } }).then((r) => r.text());
+  assert.doesNotMatch(forged, /Orang Palsu/);
+
+  // The page's functions are not served.
+  assert.equal((await fetch(`${base}/spbe.php`)).status, 403);
+
+  // Keluar: the module's session ends and the browser goes to the
+  // provider's end_session_endpoint with id_token_hint, then back.
+  const keluar = /href="([^"]*logout=[^"]*)"/.exec(signedIn.text)[1].replaceAll('&amp;', '&');
+  const out = await navigate('GET', `${base}${keluar}`, { jar });
+  assert.equal(out.status, 302);
+  assert.ok(out.location.startsWith(`${env.IDP_URL}/logout?`), out.location);
+  const end = new URL(out.location).searchParams;
+  assert.ok(end.get('id_token_hint'));
+  assert.equal(end.get('post_logout_redirect_uri'), `${base}/`);
+  const gone = await navigate('GET', `${base}/`, { jar });
+  assert.doesNotMatch(gone.text, /I Nyoman Bendesa/);
+});
+
+// The portal's redirect URI also takes OpenID Connect Back-Channel Logout
+// 1.0 (?logout=backchannel): a logout token signed with the provider's key
+// for the person's sid ends the portal's session; one signed with another
+// key changes nothing.
+function logoutToken(aud, sid, key) {
+  const b64 = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const now = Math.floor(Date.now() / 1000);
+  const head = b64({ alg: 'RS256', typ: 'logout+jwt', kid: key.kid });
+  const body = b64({ iss: env.IDP_URL, aud, iat: now, exp: now + 120, jti: randomUUID(), sid,
+    events: { 'http://schemas.openid.net/event/backchannel-logout': {} } });
+  const sig = sign('sha256', Buffer.from(`${head}.${body}`), key.pem).toString('base64url');
+  return `${head}.${body}.${sig}`;
+}
+
+test('the SPBE portal ends its session on a back-channel logout token at its redirect URI', async (t) => {
+  const { base, id, user } = await startPortal(t, 'bcl');
+  const jar = new CookieJar();
+  const start = await navigate('GET', `${base}/masuk/`, { jar });
+  const page = await navigate('GET', start.location, { jar });
+  const login = await navigate('POST', '/login', { jar,
+    form: { ...formInputs(page.text), username: user, password: 'kata-sandi-desa' } });
+  assert.equal((await navigate('GET', login.location, { jar })).status, 302);
+  assert.match((await navigate('GET', `${base}/`, { jar })).text, /I Nyoman Bendesa/);
+  const sid = psql(`SELECT s.sid FROM sessions s JOIN users u ON u.id = s.user_id
+    WHERE u.username = '${user}' AND s.ended_at IS NULL`);
+  assert.ok(sid);
+  const jwks = await (await fetch(`${env.IDP_URL}/jwks`)).json();
+  const { kid } = jwks.keys.find((k) => k.alg === 'RS256');
+  const ours = { kid, pem: createPrivateKey(readFileSync(join(env.IDP_KEY_DIR, `${kid}.pem`))) };
+  const theirs = { kid, pem: generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey };
+  const post = (token) => fetch(`${base}/callback?logout=backchannel`, { method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ logout_token: token }) });
+
+  const forged = await post(logoutToken(id, sid, theirs));
+  assert.equal(forged.status, 400);
+  assert.match((await navigate('GET', `${base}/`, { jar })).text, /I Nyoman Bendesa/,
+    'a token under another key ends nothing');
+  const real = await post(logoutToken(id, sid, ours));
+  assert.equal(real.status, 200, await real.text());
+  assert.doesNotMatch((await navigate('GET', `${base}/`, { jar })).text, /I Nyoman Bendesa/);
 });

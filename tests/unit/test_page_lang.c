@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "endpoint/admin.h"
+#include "endpoint/developer.h"
 #include "endpoint/pages.h"
 #include "endpoint/pages_password.h"
 #include "endpoint/pages_device.h"
@@ -143,6 +144,8 @@ START_TEST(every_catalogue_speaks_both)
 	check_catalogue("pager", idp_pager_msgs, idp_pager_nmsgs);
 	check_catalogue("signin", idp_signin_msgs, idp_signin_nmsgs);
 	check_catalogue("account", idp_account_msgs, idp_account_nmsgs);
+	check_catalogue("developer", idp_developer_msgs, idp_developer_nmsgs);
+	check_catalogue("usage", idp_usage_msgs, idp_usage_nmsgs);
 	check_catalogue("password", idp_password_msgs, idp_password_nmsgs);
 	check_catalogue("sessions", idp_sessions_msgs, idp_sessions_nmsgs);
 	check_catalogue("device", idp_device_msgs, idp_device_nmsgs);
