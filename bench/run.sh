@@ -166,6 +166,8 @@ fi
 unset IDP_CONFIG
 export IDP_DATABASE_URL=$PG_URL
 export IDP_KEY_DIR=$work/keys
+# The peer server of the comparison reads RS256 and ES256 key files.
+export IDP_SIGNING_ALGS="RS256 ES256"
 export IDP_SQL_DIR=$root/sql
 export IDP_LOG_LEVEL=warn
 export IDP_CODE_TTL=60

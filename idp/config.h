@@ -107,6 +107,11 @@ struct idp_config {
 	int64_t reset_link_ttl;
 	int64_t reset_code_ttl;
 	int reset_code_tries;		/* wrong codes before a code stops */
+	/* Signing keys in the database and their rotation (config_keys.c). */
+	char *kek_file;			/* key_encryption_key_file, or "" */
+	int64_t key_rotation_interval;	/* 0: no scheduled rotation */
+	int64_t key_prepublish;		/* seconds in /jwks before signing */
+	unsigned signing_algs;		/* bit (1u << enum idp_alg) each */
 };
 
 struct idp_config_entry {
@@ -139,6 +144,13 @@ int idp_config_set_mail(struct idp_config *cfg, const char *key,
     const char *value, char *err, size_t errlen);
 int idp_config_finish_mail(struct idp_config *cfg, char *err, size_t errlen);
 void idp_config_free_mail(struct idp_config *cfg);
+
+/* config_keys.c: the keys of signing keys and their rotation. Returns 1
+ * when key is not one of them. */
+int idp_config_set_keys(struct idp_config *cfg, const char *key,
+    const char *value, char *err, size_t errlen);
+int idp_config_finish_keys(struct idp_config *cfg, char *err, size_t errlen);
+void idp_config_free_keys(struct idp_config *cfg);
 /* Read smtp_password_file into smtp_password (the daemon, at start). */
 int idp_config_read_smtp_password(struct idp_config *cfg, char *err,
     size_t errlen);

@@ -19,6 +19,7 @@
 #include "core/outbox.h"
 #include "core/pwdict.h"
 #include "core/published.h"
+#include "core/signkeys.h"
 #include "crypto/pwhash.h"
 #include "crypto/random.h"
 #include "daemon/router.h"
@@ -100,7 +101,9 @@ main(int argc, char **argv)
 	struct idp_housekeeping *hk;
 	const char **served = NULL;
 	struct idp_outbox_kind mail_kind;
-	char err[1024];
+	struct idp_kek kek;
+	bool have_kek = false;
+	char err[1024], kek_path[4096];
 	bool check_only = false;
 	sigset_t sigs;
 	int sig = 0, rc = 1;
@@ -136,6 +139,11 @@ main(int argc, char **argv)
 	idp_when_use_zone(cfg.time_zone);
 	if (check_key_dir(&cfg) != 0)
 		goto out_cfg;
+	if (idp_kek_open(&cfg, &kek, &have_kek, kek_path, sizeof(kek_path),
+	    err, sizeof(err)) != 0) {
+		fprintf(stderr, "idp: key_encryption_key_file: %s\n", err);
+		goto out_cfg;
+	}
 	if (idp_config_read_smtp_password(&cfg, err, sizeof(err)) != 0 ||
 	    idp_pwdict_ready(cfg.password_dictionary, err, sizeof(err)) != 0) {
 		fprintf(stderr, "idp: %s\n", err);
@@ -184,10 +192,13 @@ main(int argc, char **argv)
 		rc = 3;
 		goto out_db;
 	}
+	ctx.kek = have_kek ? &kek : NULL;
+	if (have_kek)
+		IDP_INFO("keys.kek", " id=%s path=%s", kek.id, kek_path);
 	ctx.served_paths = served = idp_router_paths_new();
 	ctx.pub = idp_pubring_new();
 	if (idp_keys_reload(&ctx, err, sizeof(err)) != IDP_OK) {
-		fprintf(stderr, "idp: key_dir: %s\n", err);
+		fprintf(stderr, "idp: signing keys: %s\n", err);
 		goto out_pub;
 	}
 	ctx.clients = idp_client_cache_new(cfg.client_cache_ttl);
@@ -238,5 +249,6 @@ out_cfg:
 	idp_jwks_uri_cleanup();
 	idp_fetcher_free(ctx.fetch);
 	idp_config_free(&cfg);
+	idp_kek_wipe(&kek);
 	return rc;
 }

@@ -104,6 +104,7 @@ client_add_args(struct ctl *c, int argc, char **argv, json_t *doc,
 		OPT_POST_LOGOUT_URI, OPT_GRANT, OPT_AUTH_METHOD, OPT_SCOPE,
 		OPT_ORG, OPT_ID_TOKEN_ALG, OPT_AT_FORMAT, OPT_JWKS_URI,
 		OPT_JWKS, OPT_FIRST_PARTY,
+		OPT_AT_ALG,
 	};
 	static const struct option opts[] = {
 		{ "manifest", required_argument, NULL, OPT_MANIFEST },
@@ -121,6 +122,7 @@ client_add_args(struct ctl *c, int argc, char **argv, json_t *doc,
 		{ "jwks-uri", required_argument, NULL, OPT_JWKS_URI },
 		{ "jwks", required_argument, NULL, OPT_JWKS },
 		{ "first-party", no_argument, NULL, OPT_FIRST_PARTY },
+		{ "access-token-alg", required_argument, NULL, OPT_AT_ALG },
 		CTL_OPTS_COMMON
 	};
 	/* Members set from an option's value, by option. */
@@ -132,6 +134,7 @@ client_add_args(struct ctl *c, int argc, char **argv, json_t *doc,
 		[OPT_ID_TOKEN_ALG - OPT_NAME] = "id_token_signed_response_alg",
 		[OPT_AT_FORMAT - OPT_NAME] = "access_token_format",
 		[OPT_JWKS_URI - OPT_NAME] = "jwks_uri",
+		[OPT_AT_ALG - OPT_NAME] = "access_token_signed_response_alg",
 	};
 	const char *why = NULL;
 	char **op;
@@ -168,6 +171,7 @@ client_add_args(struct ctl *c, int argc, char **argv, json_t *doc,
 		case OPT_ID_TOKEN_ALG:
 		case OPT_AT_FORMAT:
 		case OPT_JWKS_URI:
+		case OPT_AT_ALG:
 			json_object_set_new(doc, member[ch - OPT_NAME],
 			    json_string(optarg));
 			break;

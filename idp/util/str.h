@@ -45,5 +45,7 @@ bool idp_email_addr_ok(const char *s);
 
 bool idp_str_eq(const char *a, const char *b);	/* NULL-safe, not for secrets */
 bool idp_has_prefix(const char *s, const char *prefix);
+/* The value of one hex digit (either case), or -1. */
+int idp_hexval(int c);
 
 #endif

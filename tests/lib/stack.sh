@@ -73,6 +73,12 @@ stack_up() {
 	pg_setup "$PG_DIR" "$pgport"
 	export IDP_DATABASE_URL=$PG_URL
 	export IDP_KEY_DIR=$STACK_DIR/keys
+	# Signing keys are sealed into the database under this key-encryption
+	# key, as in production; tests of key files unset it.
+	if [ -z "${IDP_KEY_ENCRYPTION_KEY_FILE+set}" ]; then
+		export IDP_KEY_ENCRYPTION_KEY_FILE=$STACK_DIR/kek
+		(umask 077 && od -An -tx1 -N32 /dev/urandom | tr -d ' \n' >"$IDP_KEY_ENCRYPTION_KEY_FILE")
+	fi
 	export IDP_SQL_DIR=$root/sql
 	# Cheap password hashing keeps the suites fast; the cost is a setting.
 	export IDP_ARGON2_MEMORY_KIB=${IDP_ARGON2_MEMORY_KIB:-1024}
