@@ -4,50 +4,12 @@
 // verifies the ID token against the JWKS on its own, independently.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import * as client from 'openid-client';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
+import { Browser, discover, idpctl } from './lib.mjs';
 
 const ISSUER = process.env.IDP_URL;
 const REDIRECT = 'http://127.0.0.1:8081/callback';
-
-function idpctl(args, input) {
-  const r = spawnSync(process.env.IDP_CTL, args, { input, encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-  return args.includes('--json') ? JSON.parse(r.stdout) : {};
-}
-
-// A person with a browser: cookies, the login form, redirects.
-class Browser {
-  constructor() { this.cookies = new Map(); }
-  async get(url, init = {}) {
-    const headers = { ...(init.headers ?? {}) };
-    if (this.cookies.size) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-    const res = await fetch(url, { ...init, headers, redirect: 'manual' });
-    for (const c of res.headers.getSetCookie()) {
-      const [pair] = c.split(';');
-      const i = pair.indexOf('=');
-      this.cookies.set(pair.slice(0, i), pair.slice(i + 1));
-    }
-    return res;
-  }
-  // Follow the provider until it sends the browser to the relying party.
-  async signIn(url, username, password) {
-    let res = await this.get(url);
-    if (res.status === 200) {
-      const html = await res.text();
-      const field = (n) => new RegExp(`name="${n}" value="([^"]*)"`).exec(html)[1];
-      res = await this.get(new URL('/login', ISSUER), {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ login: field('login'), csrf_token: field('csrf_token'),
-          username, password }),
-      });
-    }
-    assert.equal(res.status, 302);
-    return new URL(res.headers.get('location'));
-  }
-}
 
 const stamp = `${process.pid}`;
 idpctl(['org', 'add', 'baliprov', '--name', 'Pemerintah Provinsi Bali', '--kind', 'province']);
@@ -58,15 +20,7 @@ user.sub = idpctl(['--json', 'user', 'add', user.username, '--name', 'Ni Made In
   '--email', `interop${stamp}@baliprov.go.id`, '--org', 'baliprov.diskominfos', '--password-stdin'],
 `${user.password}\n`).sub;
 
-async function discover(id, secret, alg) {
-  const config = await client.discovery(new URL(ISSUER), id,
-    { id_token_signed_response_alg: alg ?? 'RS256' }, client.ClientSecretBasic(secret),
-    { execute: [client.allowInsecureRequests] });
-  client.enableNonRepudiationChecks(config);
-  return config;
-}
-
-for (const alg of ['RS256', 'ES256']) {
+for (const alg of ['RS256', 'ES256', 'PS256', 'EdDSA']) {
   test(`openid-client: discovery, PKCE, code exchange, userinfo, refresh (${alg})`, async () => {
     const id = `interop-${alg.toLowerCase()}-${stamp}`;
     const { client_secret: secret } = idpctl(['--json', 'client', 'add', id,
