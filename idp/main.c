@@ -78,6 +78,26 @@ check_key_dir(const struct idp_config *cfg)
 	return 0;
 }
 
+/* The key of the device cookies: sealed in the database with a KEK, else
+ * key_dir/device-cookie.key. */
+static int
+load_device_key(struct idp_ctx *ctx, char *err, size_t errlen)
+{
+	struct idp_dbconn *c = NULL;
+	int rc;
+
+	if (ctx->kek != NULL &&
+	    idp_db_acquire_background(ctx->db, &c) != IDP_OK) {
+		snprintf(err, errlen, "database unavailable");
+		return -1;
+	}
+	rc = idp_device_key_obtain(ctx->cfg, ctx->kek, c, ctx->device_key, err,
+	    errlen);
+	if (c != NULL)
+		idp_db_release(ctx->db, c);
+	return rc;
+}
+
 /* Unknown users are checked against this, at the same cost as real ones. */
 static int
 make_dummy_hash(const struct idp_config *cfg, char out[IDP_PWHASH_STRMAX])
@@ -176,11 +196,6 @@ main(int argc, char **argv)
 		    "configured argon2 parameters\n");
 		goto out_cfg;
 	}
-	if (idp_device_key_load(cfg.key_dir, 1, ctx.device_key, err,
-	    sizeof(err)) != 0) {
-		fprintf(stderr, "idp: key_dir: %s\n", err);
-		goto out_cfg;
-	}
 	ctx.db = idp_db_new(cfg.database_url, cfg.db_pool_size,
 	    cfg.db_connect_timeout, true);
 	idp_db_set_async_commit(ctx.db, true);
@@ -199,6 +214,10 @@ main(int argc, char **argv)
 	ctx.pub = idp_pubring_new();
 	if (idp_keys_reload(&ctx, err, sizeof(err)) != IDP_OK) {
 		fprintf(stderr, "idp: signing keys: %s\n", err);
+		goto out_pub;
+	}
+	if (load_device_key(&ctx, err, sizeof(err)) != 0) {
+		fprintf(stderr, "idp: device-cookie key: %s\n", err);
 		goto out_pub;
 	}
 	ctx.clients = idp_client_cache_new(cfg.client_cache_ttl);

@@ -7,6 +7,7 @@
 #include <jansson.h>
 
 #include "core/signkeys.h"
+#include "crypto/random.h"
 #include "store/audit.h"
 #include "util/log.h"
 #include "util/mem.h"
@@ -238,6 +239,87 @@ idp_signkeys_maintain(const struct idp_config *cfg, const struct idp_kek *kek,
 	if (rc != IDP_OK)
 		snprintf(why, whylen, "key rotation: %s",
 		    idp_db_last_error(c));
+	idp_arena_free(a);
+	return rc;
+}
+
+#define DEVICE_SECRET "device-cookie"
+
+static int
+device_key_open(const struct idp_kek *kek, const unsigned char *sealed,
+    size_t n, const char *kek_id, unsigned char key[IDP_DEVICE_KEY_LEN],
+    char *why, size_t whylen)
+{
+	unsigned char *pt = NULL;
+	size_t ptn = 0;
+	int rc = -1;
+
+	if (strcmp(kek_id, kek->id) != 0) {
+		snprintf(why, whylen, "the device-cookie key is sealed under "
+		    "key-encryption key %s, but this node has %s", kek_id,
+		    kek->id);
+		return -1;
+	}
+	if (idp_unseal(kek, DEVICE_SECRET, sealed, n, &pt, &ptn) != 0 ||
+	    ptn != IDP_DEVICE_KEY_LEN) {
+		snprintf(why, whylen, "the device-cookie key does not open "
+		    "with key-encryption key %s", kek->id);
+	} else {
+		memcpy(key, pt, IDP_DEVICE_KEY_LEN);
+		rc = 0;
+	}
+	idp_unseal_free(pt, ptn);
+	return rc;
+}
+
+/* The first node to get here stores the key; the others read it. */
+static enum idp_err
+device_key_store(const struct idp_config *cfg, const struct idp_kek *kek,
+    struct idp_dbconn *c)
+{
+	unsigned char key[IDP_DEVICE_KEY_LEN], *sealed = NULL;
+	char why[512];
+	size_t n = 0;
+	enum idp_err rc = IDP_ERR_INTERNAL;
+
+	if (idp_device_key_load(cfg->key_dir, 0, key, why, sizeof(why)) != 0 &&
+	    idp_random_bytes(key, sizeof(key)) != 0)
+		goto out;
+	if (idp_seal(kek, DEVICE_SECRET, key, sizeof(key), &sealed, &n) == 0)
+		rc = idp_store_secret_put(c, DEVICE_SECRET, sealed, n, kek->id);
+out:
+	idp_wipe(key, sizeof(key));
+	free(sealed);
+	return rc;
+}
+
+int
+idp_device_key_obtain(const struct idp_config *cfg, const struct idp_kek *kek,
+    struct idp_dbconn *c, unsigned char key[IDP_DEVICE_KEY_LEN], char *why,
+    size_t whylen)
+{
+	struct idp_arena *a;
+	unsigned char *sealed = NULL;
+	char *kek_id = NULL;
+	size_t n = 0;
+	enum idp_err e;
+	int rc = -1;
+
+	if (kek == NULL)
+		return idp_device_key_load(cfg->key_dir, 1, key, why, whylen);
+	a = idp_arena_new(1024);
+	e = idp_store_secret_get(c, a, DEVICE_SECRET, &sealed, &n, &kek_id);
+	if (e == IDP_ERR_NOT_FOUND) {
+		e = device_key_store(cfg, kek, c);
+		if (e == IDP_OK)
+			e = idp_store_secret_get(c, a, DEVICE_SECRET, &sealed,
+			    &n, &kek_id);
+	}
+	if (e != IDP_OK)
+		snprintf(why, whylen, "cannot read the device-cookie key: %s",
+		    idp_db_last_error(c));
+	else
+		rc = device_key_open(kek, sealed, n, kek_id, key, why, whylen);
 	idp_arena_free(a);
 	return rc;
 }

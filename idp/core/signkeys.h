@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "crypto/devcookie.h"
 #include "crypto/key.h"
 #include "crypto/keyseal.h"
 #include "store/keys.h"
@@ -51,5 +52,14 @@ int idp_signkey_new(const struct idp_config *cfg, const struct idp_kek *kek,
 enum idp_err idp_signkeys_maintain(const struct idp_config *cfg,
     const struct idp_kek *kek, struct idp_dbconn *c, const char *actor,
     int *changed, char *why, size_t whylen);
+
+/* The device-cookie key every node shares. With kek: sealed in the
+ * database, made the first time (from key_dir/device-cookie.key when that
+ * file exists, so cookies already given out stay good). Without: the file,
+ * created when absent. why names the KEK a sealed key needs. */
+int idp_device_key_obtain(const struct idp_config *cfg,
+    const struct idp_kek *kek, struct idp_dbconn *c,
+    unsigned char key[IDP_DEVICE_KEY_LEN], char *why, size_t whylen)
+	__attribute__((warn_unused_result));
 
 #endif

@@ -28,8 +28,9 @@ keys_usage(void)
 	    "key_dir/<kid>.pem (0600).\n\n"
 	    "generate  creates an active key for each algorithm of "
 	    "signing_algs that\n          has none (or for ALG). Running it "
-	    "again changes nothing. It also\n          creates "
-	    "key_dir/device-cookie.key when absent.\n"
+	    "again changes nothing. It also\n          creates the key of the "
+	    "device cookies when absent (sealed in\n          the database, "
+	    "or key_dir/device-cookie.key).\n"
 	    "rotate    publishes a new key for each algorithm with an active "
 	    "key (or\n          ALG); it signs after key_prepublish seconds, "
 	    "when the old key is\n          retired. --now: it signs at "
@@ -43,9 +44,9 @@ keys_usage(void)
 	    "list      shows every key: state, when it signs from, until "
 	    "when it is\n          published, where it is kept.\n"
 	    "import    seals the keys that are still files (from key_dir, or "
-	    "DIR) into\n          the database under the key-encryption key; "
-	    "keys sealed under\n          another key-encryption key are "
-	    "sealed again.\n"
+	    "DIR) into\n          the database under the key-encryption key, "
+	    "the device-cookie\n          key too; keys sealed under another "
+	    "key-encryption key are\n          sealed again.\n"
 	    "export    writes every published key as DIR/<kid>.pem (0600), "
 	    "to move\n          them to another key-encryption key or "
 	    "provider.\n");
@@ -262,8 +263,9 @@ keys_generate(struct ctl *c, int argc, char **argv)
 		return rc;
 	if (ensure_dir(c->cfg.key_dir) != 0)
 		return CTL_FAIL;
-	if (idp_device_key_load(c->cfg.key_dir, 1, dev, why, sizeof(why)) != 0)
-		return ctl_err("keys: %s", why);
+	if (idp_device_key_obtain(&c->cfg, kk.have ? &kk.kek : NULL, c->conn,
+	    dev, why, sizeof(why)) != 0)
+		return ctl_err("keys: device-cookie key: %s", why);
 	idp_wipe(dev, sizeof(dev));
 	out = c->json ? json_array() : NULL;
 	for (size_t i = 0; i < IDP_ALG_COUNT; i++) {

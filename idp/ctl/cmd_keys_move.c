@@ -67,10 +67,11 @@ ctl_keys_import(struct ctl *c, int argc, char **argv)
 		CTL_OPTS_COMMON
 	};
 	struct idp_key_meta *m = NULL;
+	unsigned char dev[IDP_DEVICE_KEY_LEN];
 	const char *dir = NULL;
 	struct ctl_kek kk;
 	json_t *done;
-	char **ops;
+	char **ops, why[512];
 	enum idp_err e;
 	int n = 0, ch, rc;
 
@@ -102,7 +103,15 @@ ctl_keys_import(struct ctl *c, int argc, char **argv)
 		}
 		json_array_append_new(done, json_string(m[i].kid));
 	}
+	/* The device-cookie key: the file's, unless one is sealed already. */
+	rc = idp_device_key_obtain(&c->cfg, &kk.kek, c->conn, dev, why,
+	    sizeof(why));
+	idp_wipe(dev, sizeof(dev));
 	idp_kek_wipe(&kk.kek);
+	if (rc != 0) {
+		json_decref(done);
+		return ctl_err("keys import: device-cookie key: %s", why);
+	}
 	if (c->json)
 		return ctl_print_json(json_pack("{s:o}", "imported", done));
 	printf("%zu keys sealed into the database. Restart or SIGHUP every "

@@ -49,6 +49,12 @@ const struct idp_stmt idp_keys_stmts[] = {
 	{ "key_set_sealed",
 	  "UPDATE signing_keys SET private_key = $2, kek_id = $3 "
 	  "WHERE kid = $1 AND kek_id IS DISTINCT FROM $3", 3 },
+	{ "secret_get",
+	  "SELECT rtrim(translate(encode(secret, 'base64'), E'+/\\n', '-_'), "
+	  "'='), kek_id FROM sealed_secrets WHERE name = $1", 1 },
+	{ "secret_put",
+	  "INSERT INTO sealed_secrets (name, secret, kek_id) VALUES ($1, $2, $3) "
+	  "ON CONFLICT (name) DO NOTHING", 3 },
 	{ NULL, NULL, 0 },
 };
 
@@ -229,4 +235,31 @@ idp_store_key_set_sealed(struct idp_dbconn *c, const char *kid,
 	struct idp_param p[3] = { P_TXT(kid), P_BIN(sealed, n), P_TXT(kek_id) };
 
 	return idp_db_run_one(c, "key_set_sealed", p, 3);
+}
+
+enum idp_err
+idp_store_secret_get(struct idp_dbconn *c, struct idp_arena *a,
+    const char *name, unsigned char **sealed, size_t *n, char **kek_id)
+{
+	struct idp_param p[1] = { P_TXT(name) };
+	PGresult *r = NULL;
+	const char *v;
+	enum idp_err rc = idp_db_exec_row(c, "secret_get", p, 1, &r);
+
+	if (rc != IDP_OK)
+		return rc;
+	v = idp_db_val(r, 0, 0);
+	*sealed = idp_b64url_decode(a, v, strlen(v), n);
+	*kek_id = idp_arena_strdup(a, idp_db_val(r, 0, 1));
+	PQclear(r);
+	return *sealed != NULL ? IDP_OK : IDP_ERR_INTERNAL;
+}
+
+enum idp_err
+idp_store_secret_put(struct idp_dbconn *c, const char *name,
+    const unsigned char *sealed, size_t n, const char *kek_id)
+{
+	struct idp_param p[3] = { P_TXT(name), P_BIN(sealed, n), P_TXT(kek_id) };
+
+	return idp_db_run(c, "secret_put", p, 3);
 }

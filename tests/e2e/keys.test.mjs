@@ -85,6 +85,11 @@ test('keys are sealed in the database: no key files, every row names its KEK', (
   const raw = psql("SELECT encode(private_key, 'hex') FROM signing_keys WHERE state = 'active' LIMIT 1");
   assert.match(raw, /^6b31/, 'sealed blobs start with their version');
   assert.ok(!raw.startsWith('3082'), 'not a DER private key');
+  // The device-cookie key is shared the same way.
+  assert.ok(!existsSync(join(env.IDP_KEY_DIR, 'device-cookie.key')));
+  const kek = keys[0].storage.slice(3);
+  assert.equal(psql("SELECT kek_id || ' ' || length(secret) FROM sealed_secrets WHERE name = 'device-cookie'"),
+    `${kek} 62`);
 });
 
 test('a node without the right key-encryption key refuses to start and names the key', () => {
