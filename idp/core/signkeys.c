@@ -17,22 +17,22 @@ idp_kek_open(const struct idp_config *cfg, struct idp_kek *kek, bool *have,
     char *path, size_t pathlen, char *why, size_t whylen)
 {
 	const char *creds = getenv("CREDENTIALS_DIRECTORY");
+	bool configured = cfg->kek_file != NULL && cfg->kek_file[0] != '\0';
 
 	*have = false;
 	path[0] = '\0';
-	if (cfg->kek_file != NULL && cfg->kek_file[0] != '\0')
+	if (configured)
 		snprintf(path, pathlen, "%s", cfg->kek_file);
 	else if (creds != NULL && creds[0] == '/')
 		snprintf(path, pathlen, "%s/%s", creds, IDP_KEK_CREDENTIAL);
 	if (path[0] == '\0')
 		return 0;
 	/* A credentials directory without our credential: keys are files. */
-	if ((cfg->kek_file == NULL || cfg->kek_file[0] == '\0') &&
-	    access(path, F_OK) != 0) {
+	if (!configured && access(path, F_OK) != 0) {
 		path[0] = '\0';
 		return 0;
 	}
-	if (idp_kek_load(path, kek, why, whylen) != 0)
+	if (idp_kek_load(path, configured, kek, why, whylen) != 0)
 		return -1;
 	*have = true;
 	return 0;

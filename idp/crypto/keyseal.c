@@ -67,7 +67,8 @@ idp_kek_parse(const unsigned char *buf, size_t n, struct idp_kek *out)
 }
 
 int
-idp_kek_load(const char *path, struct idp_kek *out, char *why, size_t whylen)
+idp_kek_load(const char *path, bool private, struct idp_kek *out, char *why,
+    size_t whylen)
 {
 	unsigned char buf[2 * IDP_KEK_LEN + 3];
 	struct stat st;
@@ -84,7 +85,7 @@ idp_kek_load(const char *path, struct idp_kek *out, char *why, size_t whylen)
 		snprintf(why, whylen, "%s is not a regular file", path);
 		goto out;
 	}
-	if ((st.st_mode & 077) != 0) {
+	if (private && (st.st_mode & 077) != 0) {
 		snprintf(why, whylen, "%s is readable by group or others "
 		    "(mode %03o); chmod 600 it", path, st.st_mode & 0777);
 		goto out;

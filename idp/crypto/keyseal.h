@@ -5,6 +5,7 @@
 #ifndef IDP_CRYPTO_KEYSEAL_H
 #define IDP_CRYPTO_KEYSEAL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "crypto/key.h"
@@ -24,9 +25,11 @@ struct idp_kek {
  * with an optional line end. 0, or -1 for anything else. */
 int idp_kek_parse(const unsigned char *buf, size_t n, struct idp_kek *out)
 	__attribute__((warn_unused_result));
-/* Read and parse path; refuses a file group or others can read. */
-int idp_kek_load(const char *path, struct idp_kek *out, char *why,
-    size_t whylen) __attribute__((warn_unused_result));
+/* Read and parse path. With private, refuses a file group or others can
+ * read (a systemd credential is restricted by systemd, maybe with an ACL
+ * that shows as group bits, so it is read without). */
+int idp_kek_load(const char *path, bool private, struct idp_kek *out,
+    char *why, size_t whylen) __attribute__((warn_unused_result));
 void idp_kek_wipe(struct idp_kek *k);
 
 /* AES-256-GCM of pt with a fresh random nonce and kid as additional data.

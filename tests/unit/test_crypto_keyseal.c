@@ -69,21 +69,23 @@ START_TEST(kek_file)
 
 	unit_tmpdir(dir, sizeof(dir));
 	snprintf(path, sizeof(path), "%s/kek", dir);
-	ck_assert_int_eq(idp_kek_load(path, &k, why, sizeof(why)), -1);
+	ck_assert_int_eq(idp_kek_load(path, true, &k, why, sizeof(why)), -1);
 	ck_assert_ptr_nonnull(strstr(why, "cannot open"));
 	f = fopen(path, "w");
 	ck_assert_ptr_nonnull(f);
 	fprintf(f, "%s\n", hex_kek);
 	fclose(f);
 	ck_assert_int_eq(chmod(path, 0640), 0);
-	ck_assert_int_eq(idp_kek_load(path, &k, why, sizeof(why)), -1);
+	ck_assert_int_eq(idp_kek_load(path, true, &k, why, sizeof(why)), -1);
 	ck_assert_ptr_nonnull(strstr(why, "chmod 600"));
+	/* A systemd credential: systemd restricts it, maybe with an ACL. */
+	ck_assert_int_eq(idp_kek_load(path, false, &k, why, sizeof(why)), 0);
 	ck_assert_int_eq(chmod(path, 0600), 0);
-	ck_assert_int_eq(idp_kek_load(path, &k, why, sizeof(why)), 0);
+	ck_assert_int_eq(idp_kek_load(path, true, &k, why, sizeof(why)), 0);
 	f = fopen(path, "w");
 	fprintf(f, "not a key\n");
 	fclose(f);
-	ck_assert_int_eq(idp_kek_load(path, &k, why, sizeof(why)), -1);
+	ck_assert_int_eq(idp_kek_load(path, true, &k, why, sizeof(why)), -1);
 	ck_assert_ptr_nonnull(strstr(why, "does not hold"));
 	unit_rmtree(dir);
 }
