@@ -272,24 +272,72 @@ device_key_open(const struct idp_kek *kek, const unsigned char *sealed,
 	return rc;
 }
 
+/* Seal key under kek and store it (in place of another with replace). */
+static enum idp_err
+device_key_put(const struct idp_kek *kek, struct idp_dbconn *c,
+    const unsigned char key[IDP_DEVICE_KEY_LEN], bool replace)
+{
+	unsigned char *sealed = NULL;
+	size_t n = 0;
+	enum idp_err rc = IDP_ERR_INTERNAL;
+
+	if (idp_seal(kek, DEVICE_SECRET, key, IDP_DEVICE_KEY_LEN, &sealed, &n)
+	    == 0)
+		rc = idp_store_secret_put(c, DEVICE_SECRET, sealed, n, kek->id,
+		    replace);
+	free(sealed);
+	return rc;
+}
+
 /* The first node to get here stores the key; the others read it. */
 static enum idp_err
 device_key_store(const struct idp_config *cfg, const struct idp_kek *kek,
     struct idp_dbconn *c)
 {
-	unsigned char key[IDP_DEVICE_KEY_LEN], *sealed = NULL;
+	unsigned char key[IDP_DEVICE_KEY_LEN];
 	char why[512];
-	size_t n = 0;
 	enum idp_err rc = IDP_ERR_INTERNAL;
 
-	if (idp_device_key_load(cfg->key_dir, 0, key, why, sizeof(why)) != 0 &&
-	    idp_random_bytes(key, sizeof(key)) != 0)
-		goto out;
-	if (idp_seal(kek, DEVICE_SECRET, key, sizeof(key), &sealed, &n) == 0)
-		rc = idp_store_secret_put(c, DEVICE_SECRET, sealed, n, kek->id);
-out:
+	if (idp_device_key_load(cfg->key_dir, 0, key, why, sizeof(why)) == 0 ||
+	    idp_random_bytes(key, sizeof(key)) == 0)
+		rc = device_key_put(kek, c, key, false);
 	idp_wipe(key, sizeof(key));
-	free(sealed);
+	return rc;
+}
+
+int
+idp_device_key_import(const struct idp_config *cfg, const struct idp_kek *kek,
+    struct idp_dbconn *c, const char *dir, char *why, size_t whylen)
+{
+	struct idp_arena *a = idp_arena_new(1024);
+	unsigned char key[IDP_DEVICE_KEY_LEN], *sealed = NULL;
+	char *kek_id = NULL, path[4096];
+	size_t n = 0;
+	enum idp_err e;
+	int rc = -1;
+
+	e = idp_store_secret_get(c, a, DEVICE_SECRET, &sealed, &n, &kek_id);
+	snprintf(path, sizeof(path), "%s/%s", dir, IDP_DEVICE_KEY_FILE);
+	if (e == IDP_OK && strcmp(kek_id, kek->id) == 0) {
+		rc = 0;
+	} else if (e != IDP_OK && e != IDP_ERR_NOT_FOUND) {
+		snprintf(why, whylen, "%s", idp_db_last_error(c));
+	} else if (access(path, F_OK) != 0) {
+		if (e == IDP_ERR_NOT_FOUND)
+			rc = idp_device_key_obtain(cfg, kek, c, key, why,
+			    whylen);
+		else
+			snprintf(why, whylen, "it is sealed under "
+			    "key-encryption key %s and %s is missing: export "
+			    "it with that key first", kek_id, path);
+	} else if (idp_device_key_load(dir, 0, key, why, whylen) == 0) {
+		if (device_key_put(kek, c, key, true) == IDP_OK)
+			rc = 0;
+		else
+			snprintf(why, whylen, "%s", idp_db_last_error(c));
+	}
+	idp_wipe(key, sizeof(key));
+	idp_arena_free(a);
 	return rc;
 }
 

@@ -61,5 +61,11 @@ int idp_device_key_obtain(const struct idp_config *cfg,
     const struct idp_kek *kek, struct idp_dbconn *c,
     unsigned char key[IDP_DEVICE_KEY_LEN], char *why, size_t whylen)
 	__attribute__((warn_unused_result));
+/* idpctl keys import: seal dir/device-cookie.key under kek unless the
+ * stored one already is (in place of one sealed under another KEK); with
+ * neither a file nor a row, make one. */
+int idp_device_key_import(const struct idp_config *cfg,
+    const struct idp_kek *kek, struct idp_dbconn *c, const char *dir,
+    char *why, size_t whylen) __attribute__((warn_unused_result));
 
 #endif

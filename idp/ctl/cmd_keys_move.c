@@ -1,9 +1,12 @@
 /* idpctl keys import|export: moving private keys between files and the
  * database, where they are sealed under the key-encryption key. */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "crypto/key.h"
 #include "ctl/keys.h"
@@ -67,7 +70,6 @@ ctl_keys_import(struct ctl *c, int argc, char **argv)
 		CTL_OPTS_COMMON
 	};
 	struct idp_key_meta *m = NULL;
-	unsigned char dev[IDP_DEVICE_KEY_LEN];
 	const char *dir = NULL;
 	struct ctl_kek kk;
 	json_t *done;
@@ -104,9 +106,8 @@ ctl_keys_import(struct ctl *c, int argc, char **argv)
 		json_array_append_new(done, json_string(m[i].kid));
 	}
 	/* The device-cookie key: the file's, unless one is sealed already. */
-	rc = idp_device_key_obtain(&c->cfg, &kk.kek, c->conn, dev, why,
-	    sizeof(why));
-	idp_wipe(dev, sizeof(dev));
+	rc = idp_device_key_import(&c->cfg, &kk.kek, c->conn,
+	    dir ? dir : c->cfg.key_dir, why, sizeof(why));
 	idp_kek_wipe(&kk.kek);
 	if (rc != 0) {
 		json_decref(done);
@@ -119,6 +120,34 @@ ctl_keys_import(struct ctl *c, int argc, char **argv)
 	    json_array_size(done));
 	json_decref(done);
 	return CTL_OK;
+}
+
+/* DIR/device-cookie.key, 0600, never over an existing file. */
+static int
+export_device_key(struct ctl *c, const struct ctl_kek *kk, const char *dir,
+    char *why, size_t whylen)
+{
+	unsigned char key[IDP_DEVICE_KEY_LEN];
+	char path[4096];
+	int fd, rc = -1;
+
+	if (idp_device_key_obtain(&c->cfg, kk->have ? &kk->kek : NULL, c->conn,
+	    key, why, whylen) != 0)
+		return -1;
+	snprintf(path, sizeof(path), "%s/%s", dir, IDP_DEVICE_KEY_FILE);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
+		snprintf(why, whylen, "cannot create %s: %s", path,
+		    strerror(errno));
+	else if (write(fd, key, sizeof(key)) != (ssize_t)sizeof(key) ||
+	    fsync(fd) != 0)
+		snprintf(why, whylen, "cannot write %s", path);
+	else
+		rc = 0;
+	if (fd >= 0)
+		close(fd);
+	idp_wipe(key, sizeof(key));
+	return rc;
 }
 
 int
@@ -152,6 +181,9 @@ ctl_keys_export(struct ctl *c, int argc, char **argv)
 			    "kid", m[i].kid, "path", path));
 		idp_key_free(k);
 	}
+	if (rc == 0 && (rc = export_device_key(c, &kk, ops[0], why,
+	    sizeof(why))) != 0)
+		ctl_err("keys export: device-cookie key: %s", why);
 	idp_kek_wipe(&kk.kek);
 	if (rc != 0 || c->json) {
 		if (rc == 0)

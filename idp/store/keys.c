@@ -55,6 +55,10 @@ const struct idp_stmt idp_keys_stmts[] = {
 	{ "secret_put",
 	  "INSERT INTO sealed_secrets (name, secret, kek_id) VALUES ($1, $2, $3) "
 	  "ON CONFLICT (name) DO NOTHING", 3 },
+	{ "secret_replace",
+	  "INSERT INTO sealed_secrets (name, secret, kek_id) VALUES ($1, $2, $3) "
+	  "ON CONFLICT (name) DO UPDATE SET secret = EXCLUDED.secret, "
+	  "kek_id = EXCLUDED.kek_id, created_at = now()", 3 },
 	{ NULL, NULL, 0 },
 };
 
@@ -257,9 +261,9 @@ idp_store_secret_get(struct idp_dbconn *c, struct idp_arena *a,
 
 enum idp_err
 idp_store_secret_put(struct idp_dbconn *c, const char *name,
-    const unsigned char *sealed, size_t n, const char *kek_id)
+    const unsigned char *sealed, size_t n, const char *kek_id, bool replace)
 {
 	struct idp_param p[3] = { P_TXT(name), P_BIN(sealed, n), P_TXT(kek_id) };
 
-	return idp_db_run(c, "secret_put", p, 3);
+	return idp_db_run(c, replace ? "secret_replace" : "secret_put", p, 3);
 }

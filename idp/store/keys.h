@@ -69,10 +69,11 @@ enum idp_err idp_store_key_set_sealed(struct idp_dbconn *c, const char *kid,
     const unsigned char *sealed, size_t n, const char *kek_id);
 
 /* A shared secret sealed under the KEK (sealed_secrets): NOT_FOUND when
- * none is stored. put stores it unless one is there already. */
+ * none is stored. put stores it unless one is there already, or in its
+ * place with replace. */
 enum idp_err idp_store_secret_get(struct idp_dbconn *c, struct idp_arena *a,
     const char *name, unsigned char **sealed, size_t *n, char **kek_id);
 enum idp_err idp_store_secret_put(struct idp_dbconn *c, const char *name,
-    const unsigned char *sealed, size_t n, const char *kek_id);
+    const unsigned char *sealed, size_t n, const char *kek_id, bool replace);
 
 #endif

@@ -183,6 +183,44 @@ test('from key files: a node without a KEK writes files, import seals them, the 
   assert.match(audit, /key\.activated idpctl:\S+,key\.imported idpctl:\S+/);
 });
 
+test('changing the KEK: export under the old one, import under the new one, and back', async () => {
+  const oldKek = { IDP_KEY_ENCRYPTION_KEY_FILE: env.IDP_KEY_ENCRYPTION_KEY_FILE };
+  const newKek = { IDP_KEY_ENCRYPTION_KEY_FILE: kekFile('new-kek') };
+  let published;
+  const move = (from, to) => {
+    const out = mkdtempSync('/tmp/idp-export-');
+    const ex = idpctl(['--json', 'keys', 'export', out], { env: from });
+    assert.equal(ex.status, 0, ex.stderr);
+    published ??= ex.json.exported.map((k) => k.kid).sort();
+    assert.deepEqual(ex.json.exported.map((k) => k.kid).sort(), published);
+    assert.ok(existsSync(join(out, 'device-cookie.key')));
+    const im = idpctl(['--json', 'keys', 'import', '--from', out], { env: to });
+    assert.equal(im.status, 0, im.stderr);
+    assert.deepEqual(im.json.imported.slice().sort(), published);
+  };
+  try {
+    move(oldKek, newKek);
+    const id = idpctl(['--json', 'keys', 'list'], { env: newKek }).json.keys
+      .find((k) => k.state === 'active').storage;
+    assert.equal(psql(`SELECT count(DISTINCT kek_id) FROM (SELECT kek_id FROM signing_keys
+      WHERE state <> 'retired' UNION ALL SELECT kek_id FROM sealed_secrets) k`), '1');
+    assert.equal(psql('SELECT kek_id FROM sealed_secrets'), id.slice(3));
+    const node = await startIdp(newKek);
+    try {
+      for (const kid of kids(await jwksOf(node.url))) assert.ok(published.includes(kid));
+    } finally {
+      await node.stop();
+    }
+    const refused = runIdp(oldKek);
+    assert.equal(refused.status, 1);
+    assert.match(refused.stderr, /is sealed under key-encryption key [\w-]{16}, but this node has/);
+  } finally {
+    move(newKek, oldKek);
+  }
+  const back = await startIdp(oldKek);
+  await back.stop();
+});
+
 test('PS256 and EdDSA ID tokens and access-token JWTs, for clients that ask for them', async () => {
   const user = makeUser();
   const disc = (await http('GET', '/.well-known/openid-configuration')).json;
