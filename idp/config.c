@@ -169,6 +169,17 @@ const struct idp_config_entry idp_config_entries[] = {
 	  "valid (600-604800)" },
 	{ "reset_code_tries", "5", "wrong codes after which a reset code "
 	  "stops working (1-10)" },
+	{ "par_ttl", "60", "seconds a request_uri from the pushed "
+	  "authorization request endpoint stays valid (10-600)" },
+	{ "require_pushed_authorization_requests", "false", "every client "
+	  "must push its authorization requests (RFC 9126); per client: the "
+	  "metadata member of the same name" },
+	{ "dpop_proof_max_age", "120", "seconds a DPoP proof's iat may lie in "
+	  "the past when no nonce vouches for it (10-3600)" },
+	{ "dpop_require_nonce", "true", "DPoP proofs must carry a nonce the "
+	  "provider handed out in DPoP-Nonce (RFC 9449 §8)" },
+	{ "dpop_nonce_rotation", "300", "seconds between new DPoP nonces; a "
+	  "nonce is accepted for one to two rotations (30-3600)" },
 	{ NULL, NULL, NULL },
 };
 
@@ -467,6 +478,8 @@ idp_config_set(struct idp_config *cfg, const char *key, const char *v,
 	if ((n = idp_config_set_page(cfg, key, v, err, errlen)) <= 0)
 		return (int)n;
 	if ((n = idp_config_set_mail(cfg, key, v, err, errlen)) <= 0)
+		return (int)n;
+	if ((n = idp_config_set_request(cfg, key, v, err, errlen)) <= 0)
 		return (int)n;
 	if ((n = idp_config_set_keys(cfg, key, v, err, errlen)) <= 0)
 		return (int)n;

@@ -112,6 +112,12 @@ struct idp_config {
 	int64_t key_rotation_interval;	/* 0: no scheduled rotation */
 	int64_t key_prepublish;		/* seconds in /jwks before signing */
 	unsigned signing_algs;		/* bit (1u << enum idp_alg) each */
+	/* How clients send requests (config_request.c). */
+	int64_t par_ttl;		/* seconds a request_uri lives */
+	bool require_par;		/* every client must push (RFC 9126) */
+	int64_t dpop_proof_max_age;	/* seconds, of a proof's iat */
+	bool dpop_require_nonce;	/* RFC 9449 §8 */
+	int64_t dpop_nonce_rotation;	/* seconds between new nonces */
 };
 
 struct idp_config_entry {
@@ -157,5 +163,9 @@ int idp_config_read_smtp_password(struct idp_config *cfg, char *err,
 /* smtp_url names this machine (127.0.0.0/8, ::1, localhost), where a relay
  * may be reached without TLS. */
 bool idp_smtp_host_is_loopback(const char *url);
+/* config_request.c: the keys of PAR and DPoP. Returns 1 when key is not
+ * one of them. */
+int idp_config_set_request(struct idp_config *cfg, const char *key,
+    const char *value, char *err, size_t errlen);
 
 #endif

@@ -11,6 +11,7 @@
 #include "config.h"
 #include "core/clients.h"
 #include "core/ctx.h"
+#include "core/dpop.h"
 #include "core/hashq.h"
 #include "core/housekeeping.h"
 #include "core/fetch.h"
@@ -20,6 +21,7 @@
 #include "core/pwdict.h"
 #include "core/published.h"
 #include "core/signkeys.h"
+#include "core/subject.h"
 #include "crypto/pwhash.h"
 #include "crypto/random.h"
 #include "daemon/router.h"
@@ -109,6 +111,21 @@ make_dummy_hash(const struct idp_config *cfg, char out[IDP_PWHASH_STRMAX])
 	rc = idp_pwhash_str(&cfg->argon2, pw, strlen(pw), out);
 	idp_wipe(pw, sizeof(pw));
 	return rc;
+}
+
+/* The salt of pairwise subjects, once: every instance reads the same
+ * row, so they agree on every client's subjects. */
+static int
+load_salt(struct idp_ctx *ctx)
+{
+	struct idp_dbconn *c;
+	enum idp_err rc;
+
+	if (idp_db_acquire_background(ctx->db, &c) != IDP_OK)
+		return -1;
+	rc = idp_subject_salt_load(ctx, c);
+	idp_db_release(ctx->db, c);
+	return rc == IDP_OK ? 0 : -1;
 }
 
 int
@@ -210,6 +227,11 @@ main(int argc, char **argv)
 	ctx.kek = have_kek ? &kek : NULL;
 	if (have_kek)
 		IDP_INFO("keys.kek", " id=%s path=%s", kek.id, kek_path);
+	if (load_salt(&ctx) != 0) {
+		fprintf(stderr, "idp: database_url: the pairwise salt is missing "
+		    "or unreadable: run 'idpctl migrate'\n");
+		goto out_db;
+	}
 	ctx.served_paths = served = idp_router_paths_new();
 	ctx.pub = idp_pubring_new();
 	if (idp_keys_reload(&ctx, err, sizeof(err)) != IDP_OK) {
@@ -218,6 +240,10 @@ main(int argc, char **argv)
 	}
 	if (load_device_key(&ctx, err, sizeof(err)) != 0) {
 		fprintf(stderr, "idp: device-cookie key: %s\n", err);
+		goto out_pub;
+	}
+	if (idp_dpop_init(&ctx, err, sizeof(err)) != IDP_OK) {
+		fprintf(stderr, "idp: %s\n", err);
 		goto out_pub;
 	}
 	ctx.clients = idp_client_cache_new(cfg.client_cache_ttl);
@@ -263,6 +289,7 @@ out_pub:
 	idp_pubring_free(ctx.pub);
 out_db:
 	idp_db_free(ctx.db);
+	idp_wipe(ctx.pairwise_salt, sizeof(ctx.pairwise_salt));
 	free(served);
 out_cfg:
 	idp_jwks_uri_cleanup();

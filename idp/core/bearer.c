@@ -35,14 +35,17 @@ from_store(struct idp_req *rq, const unsigned char d[IDP_SHA256_LEN],
 	out->exp = t->expires_at;
 	out->iat = t->issued_at;
 	out->auth_time = t->auth_time;
+	out->jkt = t->jkt;
 	out->has_user = t->has_user;
 	if (t->has_user)
 		out->user = t->user;
 	out->sub = t->has_user ? t->user.sub : t->client_id;
 	out->grant_id = t->grant_id;
 	out->act = t->act;
+	out->audience = t->audience;
 	if (t->audience != NULL)
 		out->aud = t->audience;
+	out->claims = t->claims;
 	return IDP_OK;
 }
 
@@ -77,6 +80,9 @@ from_jwt(struct idp_req *rq, const char *token, struct idp_token_info *out)
 	    json_string_value(json_object_get(j.payload, "aud")));
 	idp_sha256_str(token, d);
 	rc = from_store(rq, d, out);
+	/* The signed cnf is the binding of a JWT (RFC 9449 §6.1). */
+	out->jkt = idp_arena_strdup(rq->arena, json_string_value(
+	    json_object_get(json_object_get(j.payload, "cnf"), "jkt")));
 	if (rc != IDP_ERR_INVALID_TOKEN)
 		return rc;
 	/* Not stored: only a client_credentials token may be (sub is the

@@ -24,9 +24,12 @@ struct idp_token_info {
 	const char *sub;	/* the user's sub, or the client_id */
 	const char *jti;	/* JWT access tokens */
 	const char *aud;
+	const char *jkt;	/* DPoP binding (RFC 9449 §6), or NULL */
 	bool is_jwt;
 	const char *grant_id;	/* the grant it belongs to, or NULL */
 	const char *act;	/* act claim (RFC 8693 §4.1), JSON, or NULL */
+	const char *audience;	/* of an exchanged token (RFC 8693), or NULL */
+	const char *claims;	/* the grant's claims request, or NULL */
 };
 
 /* IDP_OK for an active token; IDP_ERR_INVALID_TOKEN for anything else

@@ -2,9 +2,9 @@
 
 #include "config.h"
 #include "core/client_auth.h"
+#include "core/client_keys.h"
 #include "core/clients.h"
 #include "core/ctx.h"
-#include "core/jwks_uri.h"
 #include "core/reqdb.h"
 #include "crypto/digest.h"
 #include "crypto/jws.h"
@@ -26,47 +26,6 @@ audiences(struct idp_req *rq, const char *out[4])
 	out[3] = NULL;
 }
 
-/* *found: a key of the client's JWKS verifies the assertion. Fails only
- * when the key set cannot be fetched now (IDP_ERR_UNAVAILABLE). */
-static enum idp_err
-signature_check(struct idp_req *rq, const struct idp_client *c,
-    const struct idp_jws *j, bool *found)
-{
-	json_t *jwks = NULL, *keys, *jwk;
-	enum idp_err rc;
-	size_t i;
-
-	*found = false;
-	/* A fetch may take seconds: the database connection (and its
-	 * deadline) must not wait for it. */
-	if (c->jwks == NULL && c->jwks_uri != NULL)
-		idp_reqdb_release(rq);
-	if (c->jwks != NULL)
-		jwks = json_incref(c->jwks);
-	else if (c->jwks_uri != NULL && (rc = idp_jwks_uri_get(rq,
-	    c->client_id, c->jwks_uri, j->kid, &jwks)) != IDP_OK)
-		return rc;
-	keys = json_object_get(jwks, "keys");
-	json_array_foreach(keys, i, jwk) {
-		const char *kid = json_string_value(json_object_get(jwk, "kid"));
-		struct idp_key *k = NULL;
-		bool ok;
-
-		if (j->kid != NULL && kid != NULL && strcmp(kid, j->kid) != 0)
-			continue;
-		if (idp_key_from_jwk(jwk, &k) != 0)
-			continue;
-		ok = idp_jws_verify(j, k) == 0;
-		idp_key_free(k);
-		if (ok) {
-			*found = true;
-			break;
-		}
-	}
-	json_decref(jwks);
-	return IDP_OK;
-}
-
 static enum idp_err
 check_assertion(struct idp_req *rq, const struct idp_client *c,
     const char *assertion, const char **why)
@@ -81,7 +40,7 @@ check_assertion(struct idp_req *rq, const struct idp_client *c,
 	*why = "The client assertion is not valid.";
 	if (idp_jws_parse(rq->arena, assertion, &j) != 0)
 		return IDP_ERR_INVALID_CLIENT;
-	if ((rc = signature_check(rq, c, &j, &ok)) != IDP_OK) {
+	if ((rc = idp_client_keys_verify(rq, c, &j, &ok)) != IDP_OK) {
 		*why = "The client's key set cannot be fetched now.";
 		return rc;
 	}

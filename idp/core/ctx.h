@@ -34,6 +34,12 @@ struct idp_ctx {
 	/* Seals the signing keys in the database (core/signkeys.h); NULL
 	 * when the node has none and its keys are files in key_dir. */
 	const struct idp_kek *kek;
+	/* The HMAC key of DPoP nonces, the same at every instance: read from
+	 * the database at start (core/dpop.h). */
+	unsigned char dpop_nonce_key[32];
+	/* The salt of pairwise subjects (core/subject.h), read at start
+	 * and never changed. Secret: never logged. */
+	unsigned char pairwise_salt[32];
 };
 
 #endif

@@ -133,10 +133,8 @@ out:
 	return o;
 }
 
-/* kid = RFC 7638 JWK thumbprint (SHA-256, base64url): stable, derived from
- * the public key, the same on every instance that loads the file. */
-static int
-compute_kid(struct idp_key *k)
+int
+idp_key_thumbprint(const struct idp_key *k, char out[IDP_JKT_LEN + 1])
 {
 	struct idp_arena *a = idp_arena_new(2048);
 	unsigned char d[IDP_SHA256_LEN];
@@ -150,13 +148,21 @@ compute_kid(struct idp_key *k)
 	if (s == NULL)
 		goto out;
 	idp_sha256_str(s, d);
-	idp_b64url_encode_to(k->kid, d, sizeof(d));
+	idp_b64url_encode_to(out, d, sizeof(d));
 	rc = 0;
 out:
 	free(s);
 	json_decref(o);
 	idp_arena_free(a);
 	return rc;
+}
+
+/* kid = RFC 7638 JWK thumbprint (SHA-256, base64url): stable, derived from
+ * the public key, the same on every instance that loads the file. */
+static int
+compute_kid(struct idp_key *k)
+{
+	return idp_key_thumbprint(k, k->kid);
 }
 
 static int

@@ -61,6 +61,11 @@ const char *idp_key_kid(const struct idp_key *k);
 enum idp_alg idp_key_alg(const struct idp_key *k);
 /* kty of the key: "RSA", "EC" or "OKP". */
 const char *idp_key_kty(const struct idp_key *k);
+/* The RFC 7638 JWK thumbprint of the public key (SHA-256, base64url), as
+ * DPoP's jkt (RFC 9449 §6.1) and the provider's own kids use it. */
+#define IDP_JKT_LEN 43
+int idp_key_thumbprint(const struct idp_key *k, char out[IDP_JKT_LEN + 1])
+	__attribute__((warn_unused_result));
 /* The public JWK (kty, kid, alg, use, and n/e, crv/x/y or crv/x); new
  * reference. */
 json_t *idp_key_public_jwk(const struct idp_key *k);

@@ -50,7 +50,8 @@ load_all(struct ctl *c, const char *dir, struct plan **out, size_t *n)
 		if (doc == NULL)
 			return ctl_err("client apply: %s:%d: %s", files[i],
 			    je.line, je.text);
-		rc = manifest_parse(c->arena, doc, files[i], &p[i].m, &why);
+		rc = manifest_parse(c->arena, doc, files[i],
+		    c->cfg.outbound_allow_loopback, &p[i].m, &why);
 		json_decref(doc);
 		if (rc != 0)
 			return ctl_err("client apply: %s: %s", files[i], why);
@@ -251,6 +252,33 @@ apply_args(struct ctl *c, int argc, char **argv, struct apply_args *a)
 	return -1;
 }
 
+/* The sector identifier documents of new and changed pairwise clients
+ * (core/sector.h), fetched before the transaction: no outbound call
+ * happens while it holds locks, and a refusal's audit row stays. */
+static int
+check_sectors(struct ctl *c, struct plan *p, size_t n)
+{
+	struct idp_client_row *old;
+	enum idp_err e;
+	int rc;
+
+	for (size_t i = 0; i < n; i++) {
+		if (json_object_get(p[i].m.metadata, "sector_identifier_uri") ==
+		    NULL)
+			continue;
+		e = idp_store_client_get(c->conn, c->arena, p[i].m.client_id,
+		    &old);
+		if (e == IDP_OK && manifest_same(&p[i].m, old))
+			continue;
+		if (e != IDP_OK && e != IDP_ERR_NOT_FOUND)
+			return ctl_err("client apply: %s", ctl_db_msg(c, e));
+		if ((rc = ctl_sector_check(c, p[i].m.path, p[i].m.client_id,
+		    p[i].m.metadata)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
 int
 ctl_client_apply(struct ctl *c, int argc, char **argv)
 {
@@ -263,7 +291,7 @@ ctl_client_apply(struct ctl *c, int argc, char **argv)
 
 	if ((rc = apply_args(c, argc, argv, &a)) != -1)
 		return rc;
-	if (load_all(c, a.dir, &p, &n) != 0)
+	if (ctl_config(c) != 0 || load_all(c, a.dir, &p, &n) != 0)
 		return CTL_FAIL;
 	for (int i = 0; i < a.nrotate; i++) {
 		bool found = false;
@@ -275,6 +303,8 @@ ctl_client_apply(struct ctl *c, int argc, char **argv)
 			    "manifest defines it", rotate[i]);
 	}
 	if ((rc = ctl_connect(c, true)) != 0)
+		return rc;
+	if ((rc = check_sectors(c, p, n)) != 0)
 		return rc;
 	if ((e = idp_db_begin(c->conn)) != IDP_OK)
 		return ctl_err("client apply: %s", ctl_db_msg(c, e));

@@ -26,6 +26,11 @@ client_usage(void)
 	    "[--id-token-alg ALG]\n"
 	    "           [--access-token-format opaque|jwt] [--jwks FILE] "
 	    "[--jwks-uri URI]\n"
+	    "           [--require-par] [--request-object-alg ALG] "
+	    "[--dpop-bound]\n"
+	    "           [--userinfo-alg ALG] [--subject-type public|pairwise] "
+	    "[--sector-identifier-uri URI]\n"
+	    "           [--access-token-alg ALG]\n"
 	    "       idpctl client add --manifest FILE.json\n"
 	    "       idpctl client list\n"
 	    "       idpctl client show CLIENT_ID\n"
@@ -103,7 +108,9 @@ client_add_args(struct ctl *c, int argc, char **argv, json_t *doc,
 		OPT_MANIFEST = 0x100 + 1, OPT_NAME, OPT_REDIRECT_URI,
 		OPT_POST_LOGOUT_URI, OPT_GRANT, OPT_AUTH_METHOD, OPT_SCOPE,
 		OPT_ORG, OPT_ID_TOKEN_ALG, OPT_AT_FORMAT, OPT_JWKS_URI,
-		OPT_JWKS, OPT_FIRST_PARTY,
+		OPT_USERINFO_ALG, OPT_SUBJECT_TYPE, OPT_SECTOR_URI,
+		OPT_JWKS, OPT_FIRST_PARTY, OPT_REQUIRE_PAR, OPT_RO_ALG,
+		OPT_DPOP_BOUND,
 		OPT_AT_ALG,
 	};
 	static const struct option opts[] = {
@@ -120,9 +127,17 @@ client_add_args(struct ctl *c, int argc, char **argv, json_t *doc,
 		{ "access-token-format", required_argument, NULL,
 		    OPT_AT_FORMAT },
 		{ "jwks-uri", required_argument, NULL, OPT_JWKS_URI },
+		{ "userinfo-alg", required_argument, NULL, OPT_USERINFO_ALG },
+		{ "subject-type", required_argument, NULL, OPT_SUBJECT_TYPE },
+		{ "sector-identifier-uri", required_argument, NULL,
+		    OPT_SECTOR_URI },
 		{ "jwks", required_argument, NULL, OPT_JWKS },
 		{ "first-party", no_argument, NULL, OPT_FIRST_PARTY },
 		{ "access-token-alg", required_argument, NULL, OPT_AT_ALG },
+		/* RFC 9126 §6, OIDC Registration §2, RFC 9449 §5.2 */
+		{ "require-par", no_argument, NULL, OPT_REQUIRE_PAR },
+		{ "request-object-alg", required_argument, NULL, OPT_RO_ALG },
+		{ "dpop-bound", no_argument, NULL, OPT_DPOP_BOUND },
 		CTL_OPTS_COMMON
 	};
 	/* Members set from an option's value, by option. */
@@ -135,6 +150,9 @@ client_add_args(struct ctl *c, int argc, char **argv, json_t *doc,
 		[OPT_AT_FORMAT - OPT_NAME] = "access_token_format",
 		[OPT_JWKS_URI - OPT_NAME] = "jwks_uri",
 		[OPT_AT_ALG - OPT_NAME] = "access_token_signed_response_alg",
+		[OPT_USERINFO_ALG - OPT_NAME] = "userinfo_signed_response_alg",
+		[OPT_SUBJECT_TYPE - OPT_NAME] = "subject_type",
+		[OPT_SECTOR_URI - OPT_NAME] = "sector_identifier_uri",
 	};
 	const char *why = NULL;
 	char **op;
@@ -164,6 +182,19 @@ client_add_args(struct ctl *c, int argc, char **argv, json_t *doc,
 		case OPT_FIRST_PARTY:
 			json_object_set_new(doc, "first_party", json_true());
 			break;
+		case OPT_REQUIRE_PAR:
+			json_object_set_new(doc,
+			    "require_pushed_authorization_requests",
+			    json_true());
+			break;
+		case OPT_RO_ALG:
+			json_object_set_new(doc, "request_object_signing_alg",
+			    json_string(optarg));
+			break;
+		case OPT_DPOP_BOUND:
+			json_object_set_new(doc, "dpop_bound_access_tokens",
+			    json_true());
+			break;
 		case OPT_NAME:
 		case OPT_AUTH_METHOD:
 		case OPT_SCOPE:
@@ -172,6 +203,9 @@ client_add_args(struct ctl *c, int argc, char **argv, json_t *doc,
 		case OPT_AT_FORMAT:
 		case OPT_JWKS_URI:
 		case OPT_AT_ALG:
+		case OPT_USERINFO_ALG:
+		case OPT_SUBJECT_TYPE:
+		case OPT_SECTOR_URI:
 			json_object_set_new(doc, member[ch - OPT_NAME],
 			    json_string(optarg));
 			break;
@@ -240,12 +274,18 @@ client_add(struct ctl *c, int argc, char **argv)
 		if (doc == NULL)
 			return ctl_err("client add: %s: %s", manifest, why);
 	}
+	if (ctl_config(c) != 0) {
+		json_decref(doc);
+		return CTL_FAIL;
+	}
 	rc = manifest_parse(c->arena, doc, manifest ? manifest :
-	    "(command line)", &m, &why);
+	    "(command line)", c->cfg.outbound_allow_loopback, &m, &why);
 	json_decref(doc);
 	if (rc != 0)
 		return ctl_err("client add: %s", why);
 	if ((rc = ctl_connect(c, true)) != 0)
+		return rc;
+	if ((rc = ctl_sector_check(c, m.path, m.client_id, m.metadata)) != 0)
 		return rc;
 	if (manifest_to_row(c->arena, &m, "idpctl", &row) != IDP_OK)
 		return ctl_err("client add: cannot serialise the metadata");

@@ -75,6 +75,14 @@ int ctl_audit(struct ctl *c, const char *event, long long user_id,
  * message. */
 int ctl_as(struct ctl *c, const char *username, int act, const char *org);
 
+/* ---- sector.c ---- */
+
+/* The sector identifier document of metadata (validated), when it names
+ * one, lists every redirect URI (core/sector.h). 0, or CTL_FAIL after a
+ * message naming what (a file, the client). */
+int ctl_sector_check(struct ctl *c, const char *what, const char *client_id,
+    json_t *metadata);
+
 /* ---- args.c: command tables and options ---- */
 
 struct ctl_cmd {

@@ -180,7 +180,7 @@ parse_api(struct idp_arena *a, json_t *v, struct manifest *m,
 
 int
 manifest_parse(struct idp_arena *a, json_t *doc, const char *path,
-    struct manifest *m, const char **why)
+    bool outbound_loopback, struct manifest *m, const char **why)
 {
 	json_t *md, *v;
 	enum idp_err e;
@@ -221,7 +221,9 @@ manifest_parse(struct idp_arena *a, json_t *doc, const char *path,
 	md = json_deep_copy(doc);
 	for (const char *const *k = own_members; *k; k++)
 		json_object_del(md, *k);
-	e = idp_client_metadata_validate(a, md, false, &m->metadata, why);
+	e = idp_client_metadata_validate(a, md, (m->first_party ?
+	    IDP_META_FIRST_PARTY : 0) | (outbound_loopback ?
+	    IDP_META_OUTBOUND_LOOPBACK : 0), &m->metadata, why);
 	json_decref(md);
 	if (e != IDP_OK)
 		return -1;

@@ -34,9 +34,11 @@ struct manifest {
 	json_t *api_json;		/* the same, canonical (sorted) */
 };
 
-/* Validate one manifest document. why names the member at fault. */
+/* Validate one manifest document. why names the member at fault.
+ * outbound_loopback: the configuration's outbound_allow_loopback (URIs
+ * the provider calls may then name loopback, as at /register). */
 int manifest_parse(struct idp_arena *a, json_t *doc, const char *path,
-    struct manifest *m, const char **why);
+    bool outbound_loopback, struct manifest *m, const char **why);
 
 /* The files apply reads: every DIR/NAME.json and DIR/SUB/client.json,
  * sorted. */

@@ -30,6 +30,7 @@ static const struct idp_route routes[] = {
 	  IDP_ROUTE_API },
 	{ "/device", IDP_GET | IDP_POST, idp_device_page_handle,
 	  IDP_ROUTE_HTML },
+	{ "/par", IDP_POST, idp_par_handle, IDP_ROUTE_API },
 	{ "/introspect", IDP_POST, idp_introspect_handle, IDP_ROUTE_API },
 	{ "/revoke", IDP_POST, idp_revoke_handle, IDP_ROUTE_API },
 	{ "/register", IDP_POST, idp_register_handle, IDP_ROUTE_API },

@@ -1,5 +1,6 @@
 /* The authorization endpoint: OIDC Core §3.1.2, RFC 6749 §4.1.1, RFC 7636
- * §4.3, RFC 9207. GET and POST (form). */
+ * §4.3, RFC 9207; request objects (RFC 9101) and pushed requests (RFC
+ * 9126) through endpoint/authz_params.h. GET and POST (form). */
 #include <string.h>
 
 #include "config.h"
@@ -7,7 +8,9 @@
 #include "core/ctx.h"
 #include "core/published.h"
 #include "crypto/jws.h"
+#include "endpoint/authz_params.h"
 #include "endpoint/endpoints.h"
+#include "endpoint/authz_hints.h"
 #include "endpoint/flow.h"
 #include "endpoint/pages.h"
 #include "http/response.h"
@@ -33,10 +36,12 @@ collect(struct idp_req *rq, struct idp_authz_raw *r)
 	r->id_token_hint = idp_req_param(rq, "id_token_hint");
 	r->ui_locales = idp_req_param(rq, "ui_locales");
 	r->response_mode = idp_req_param(rq, "response_mode");
+	r->dpop_jkt = idp_req_param(rq, "dpop_jkt");
 	r->request = idp_req_param(rq, "request");
 	r->request_uri = idp_req_param(rq, "request_uri");
 	r->registration = idp_req_param(rq, "registration");
 	r->resource = idp_req_param(rq, "resource");
+	r->claims = idp_req_param(rq, "claims");
 }
 
 
@@ -135,11 +140,19 @@ not_approved(struct idp_req *rq, struct idp_resp *rs,
 	    "approval." : "The client's registration was rejected.");
 }
 
+void
+idp_authorize_collect(struct idp_req *rq, struct idp_authz_raw *r)
+{
+	collect(rq, r);
+}
+
 enum idp_err
 idp_authorize_handle(struct idp_req *rq, struct idp_resp *rs)
 {
 	const struct idp_config *cfg = rq->ctx->cfg;
-	struct idp_authz_opts opts = { cfg->pkce_allow_plain };
+	struct idp_authz_opts opts = { .allow_plain_pkce = cfg->pkce_allow_plain,
+		.require_par = cfg->require_par };
+	enum idp_trouble_kind kind;
 	const struct idp_client *c = NULL;
 	struct idp_session *s = NULL;
 	struct idp_authz_raw raw = { 0 };
@@ -166,6 +179,14 @@ idp_authorize_handle(struct idp_req *rq, struct idp_resp *rs)
 		return rc;
 	if (c->approval != IDP_APPROVAL_APPROVED)
 		return not_approved(rq, rs, c);
+	/* RFC 9101 §6.3, RFC 9126 §4: a request object's or a pushed
+	 * request's parameters replace the query. */
+	rc = idp_authz_params_unpack(rq, c, &opts, &kind, &why);
+	if (rc != IDP_OK)
+		return idp_err_status(rc) >= 500 ? rc :
+		    refuse(rq, rs, c, kind, rc, why);
+	if (opts.pushed || opts.signed_request)
+		collect(rq, &raw);
 	if ((rc = idp_authz_check_redirect(c, raw.redirect_uri, &why))
 	    != IDP_OK)
 		return refuse(rq, rs, c, raw.redirect_uri ?
@@ -198,7 +219,7 @@ idp_authorize_handle(struct idp_req *rq, struct idp_resp *rs)
 		return rc;
 	need_login = s == NULL || z.prompt_login || z.prompt_select_account ||
 	    (z.max_age >= 0 && rq->now - s->auth_time > z.max_age) ||
-	    (hint_sub != NULL && strcmp(hint_sub, s->user.sub) != 0);
+	    !idp_authz_hints_match(rq, c, &z, hint_sub, &s->user);
 	if (need_login && z.prompt_none)
 		return idp_flow_error(rq, rs, &z, IDP_ERR_LOGIN_REQUIRED,
 		    "The user must sign in.");

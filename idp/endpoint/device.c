@@ -24,30 +24,39 @@
  * thousand alive, a second draw is already rare. */
 #define DRAWS 5
 
+/* The scopes of the authorization, by the one rule of oidc/scope.h, as at
+ * /authorize: values the client may not have are dropped (OIDC Core
+ * §3.1.2.1, RFC 6749 §3.3), nothing left is invalid_scope; without a
+ * scope parameter the client's registered scope is asked for. */
 static enum idp_err
 device_scope(struct idp_req *rq, struct idp_resp *rs,
     const struct idp_client *c, const char **scope)
 {
 	const char *want = idp_req_form(rq, "scope");
-	char **asked;
+	struct idp_scope_grant g;
+	char *const *asked = c->scopes;
+	char **parsed;
+	const char *why = NULL;
 	size_t n = 0;
+	enum idp_err rc;
 
-	if (want == NULL) {
-		while (c->scopes[n] != NULL)
+	if (want != NULL) {
+		if (idp_scope_parse(rq->arena, want, &parsed, &n) != IDP_OK ||
+		    n == 0)
+			return idp_fail(rs, IDP_ERR_INVALID_SCOPE,
+			    "scope is malformed.");
+		asked = parsed;
+	} else {
+		while (asked[n] != NULL)
 			n++;
 		if (n == 0)
 			return idp_fail(rs, IDP_ERR_INVALID_SCOPE,
 			    "scope is required.");
-		*scope = idp_scope_join(rq->arena, c->scopes, n);
-		return IDP_OK;
 	}
-	if (idp_scope_parse(rq->arena, want, &asked, &n) != IDP_OK || n == 0)
-		return idp_fail(rs, IDP_ERR_INVALID_SCOPE,
-		    "scope is malformed.");
-	if (idp_scope_check_allowed(asked, n, c->scopes) != IDP_OK)
-		return idp_fail(rs, IDP_ERR_INVALID_SCOPE,
-		    "A requested scope is not allowed for this client.");
-	*scope = idp_scope_join(rq->arena, asked, n);
+	rc = idp_scope_grant(rq->arena, c, asked, n, true, NULL, &g, &why);
+	if (rc != IDP_OK)
+		return idp_fail(rs, rc, why);
+	*scope = g.scope;
 	return IDP_OK;
 }
 

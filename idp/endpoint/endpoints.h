@@ -15,6 +15,11 @@ enum idp_err idp_healthz_handle(struct idp_req *rq, struct idp_resp *rs);
 enum idp_err idp_readyz_handle(struct idp_req *rq, struct idp_resp *rs);
 /* authorize.c */
 enum idp_err idp_authorize_handle(struct idp_req *rq, struct idp_resp *rs);
+/* The authorization request in rq's parameters (for par.c too). */
+struct idp_authz_raw;
+void idp_authorize_collect(struct idp_req *rq, struct idp_authz_raw *r);
+/* par.c: pushed authorization requests, RFC 9126 */
+enum idp_err idp_par_handle(struct idp_req *rq, struct idp_resp *rs);
 /* login.c */
 enum idp_err idp_login_handle(struct idp_req *rq, struct idp_resp *rs);
 /* consent.c */

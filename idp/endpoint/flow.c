@@ -9,6 +9,7 @@
 #include "crypto/b64url.h"
 #include "endpoint/flow.h"
 #include "endpoint/pages.h"
+#include "endpoint/respond.h"
 #include "http/response.h"
 #include "oidc/scope.h"
 #include "page/page.h"
@@ -188,6 +189,11 @@ restart_link(struct idp_req *rq, const struct idp_pending *p)
 
 	if (p == NULL)
 		return NULL;
+	/* A client that only sends pushed or signed requests cannot start
+	 * again from a plain link: the person goes back to the service. */
+	if (p->client != NULL && (p->client->require_par ||
+	    p->client->require_signed_request || rq->ctx->cfg->require_par))
+		return NULL;
 	idp_buf_init(&b, rq->arena, 17 * 1024);
 	if (p->client == NULL) {
 		idp_buf_adds(&b, "/login?next=");
@@ -327,8 +333,15 @@ enum idp_err
 idp_flow_error(struct idp_req *rq, struct idp_resp *rs,
     const struct idp_authz *z, enum idp_err e, const char *desc)
 {
-	return idp_resp_error_redirect(rq, rs, z->redirect_uri, e, desc,
-	    z->state);
+	struct idp_response r = { 0 };
+	enum idp_err rc;
+
+	idp_response_add(&r, "error", idp_err_str(e));
+	idp_response_add(&r, "error_description", idp_err_public_desc(e, desc));
+	idp_response_add(&r, "state", z->state);
+	idp_response_add(&r, "iss", rq->ctx->cfg->issuer);
+	rc = idp_flow_respond(rq, rs, z, &r);
+	return rc == IDP_OK ? e : rc;
 }
 
 void
@@ -465,13 +478,13 @@ show_consent(struct idp_req *rq, struct idp_resp *rs,
 
 static enum idp_err
 issue_code(struct idp_req *rq, struct idp_resp *rs, const struct idp_client *c,
-    const struct idp_authz *z, const struct idp_session *s)
+    const struct idp_authz *z, const struct idp_session *s, const char *acr)
 {
 	const struct idp_config *cfg = rq->ctx->cfg;
 	struct idp_code_new n = { 0 };
+	struct idp_response r = { 0 };
 	struct idp_secret code;
 	struct idp_dbconn *db;
-	struct idp_buf b;
 	enum idp_err rc;
 
 	if ((rc = idp_reqdb(rq, &db)) != IDP_OK)
@@ -487,9 +500,11 @@ issue_code(struct idp_req *rq, struct idp_resp *rs, const struct idp_client *c,
 	n.code_challenge = z->code_challenge;
 	n.code_challenge_method = idp_pkce_method_name(z->pkce);
 	n.auth_time = s->auth_time;
-	n.acr = s->acr;
+	n.acr = acr;
 	n.amr = s->amr;
+	n.claims = z->claims;
 	n.ttl = cfg->code_ttl;
+	n.dpop_jkt = z->dpop_jkt;
 	rc = idp_store_code_insert(db, &n);
 	if (rc == IDP_OK)
 		rc = idp_store_session_touch(db, s->id, c->client_id,
@@ -498,25 +513,13 @@ issue_code(struct idp_req *rq, struct idp_resp *rs, const struct idp_client *c,
 		idp_secret_wipe(&code);
 		return rc;
 	}
-	idp_buf_init(&b, rq->arena, 16 * 1024);
-	idp_buf_adds(&b, z->redirect_uri);
-	idp_buf_addc(&b, strchr(z->redirect_uri, '?') ? '&' : '?');
-	idp_buf_adds(&b, "code=");
-	idp_buf_adds(&b, code.value);
-	if (z->state != NULL) {
-		idp_buf_adds(&b, "&state=");
-		idp_buf_add_urlenc(&b, z->state);
-	}
-	idp_buf_adds(&b, "&iss=");
-	idp_buf_add_urlenc(&b, cfg->issuer);
+	idp_response_add(&r, "code", idp_arena_strdup(rq->arena, code.value));
+	idp_response_add(&r, "state", z->state);
+	idp_response_add(&r, "iss", cfg->issuer);
 	idp_secret_wipe(&code);
-	if (b.overflow)
-		return IDP_ERR_INTERNAL;
-	idp_resp_redirect(rs, b.data);
-	idp_resp_common_headers(rs, false);
-	idp_resp_no_store(rs);
 	rq->log_client = c->client_id;
-	return IDP_OK;
+	return idp_flow_respond(rq, rs, z, &r) == IDP_OK ? IDP_OK :
+	    IDP_ERR_INTERNAL;
 }
 
 enum idp_err
@@ -527,9 +530,13 @@ idp_flow_finish(struct idp_req *rq, struct idp_resp *rs,
 {
 	struct idp_authz zz = *za, *z = &zz;
 	struct idp_dbconn *db;
+	const char *acr = NULL;
 	enum idp_err rc;
 	bool need = false;
 
+	/* The claims request's sub and acr (flow_claims.c). */
+	if ((rc = idp_flow_claims_check(rq, rs, c, z, s, &acr)) != IDP_OK)
+		return rc;
 	/* OIDC Core §11: offline_access only with consent to it. */
 	if ((rc = idp_flow_offline(rq, c, z, s->user.id)) != IDP_OK)
 		return rc;
@@ -557,7 +564,7 @@ idp_flow_finish(struct idp_req *rq, struct idp_resp *rs,
 		if (rc != IDP_OK)
 			return rc;
 	}
-	return issue_code(rq, rs, c, z, s);
+	return issue_code(rq, rs, c, z, s, acr);
 }
 
 enum idp_err

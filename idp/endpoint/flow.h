@@ -98,7 +98,15 @@ enum idp_err idp_flow_finish_local(struct idp_req *rq, struct idp_resp *rs,
 enum idp_err idp_flow_offline(struct idp_req *rq, const struct idp_client *c,
     struct idp_authz *z, long long user_id);
 
-/* The error redirect for z (RFC 6749 §4.1.2.1). */
+/* Before a code is issued for session s: the claims request's sub must
+ * be the person's (OIDC Core §3.1.2.2), and an essential acr must be met
+ * (§5.5.1.1, unmet_authentication_requirements). *acr is the class to
+ * assert (oidc/acr.h). On failure the error response is in rs. */
+enum idp_err idp_flow_claims_check(struct idp_req *rq, struct idp_resp *rs,
+    const struct idp_client *c, const struct idp_authz *z,
+    const struct idp_session *s, const char **acr);
+
+/* The error response for z (RFC 6749 §4.1.2.1), in its response mode. */
 enum idp_err idp_flow_error(struct idp_req *rq, struct idp_resp *rs,
     const struct idp_authz *z, enum idp_err e, const char *desc);
 

@@ -18,6 +18,7 @@
 #include "core/clients.h"
 #include "core/ctx.h"
 #include "core/reqdb.h"
+#include "core/subject.h"
 #include "crypto/digest.h"
 #include "crypto/random.h"
 #include "endpoint/endpoints.h"
@@ -25,21 +26,6 @@
 #include "oidc/scope.h"
 #include "store/token.h"
 #include "util/str.h"
-
-static enum idp_err
-reply(struct idp_req *rq, struct idp_resp *rs, json_t *o)
-{
-	char *s = json_dumps(o, JSON_COMPACT);
-
-	json_decref(o);
-	if (s == NULL)
-		return IDP_ERR_INTERNAL;
-	idp_resp_json(rs, 200, idp_arena_strdup(rq->arena, s));
-	free(s);
-	idp_resp_no_store(rs);
-	idp_resp_common_headers(rs, false);
-	return IDP_OK;
-}
 
 static json_t *
 strings_or_one(char *const *v, const char *fallback)
@@ -56,29 +42,42 @@ strings_or_one(char *const *v, const char *fallback)
 	return a;
 }
 
+/* The subject of t is the one its own client was given (core/subject.h):
+ * a resource server sees what the client's JWT access tokens say. */
 static json_t *
-access_info(struct idp_req *rq, const struct idp_token_info *t,
-    const char *scope, char *const *aud)
+access_info(struct idp_req *rq, const struct idp_client *owner,
+    const struct idp_token_info *t, const char *scope, char *const *aud)
 {
 	json_t *o = json_pack("{s:b, s:s, s:s, s:I, s:I, s:s, s:s}",
 	    "active", 1, "client_id", t->client_id, "token_type", "Bearer",
 	    "exp", (json_int_t)t->exp, "iat", (json_int_t)t->iat,
-	    "sub", t->sub, "iss", rq->ctx->cfg->issuer);
+	    "sub", t->has_user ? idp_subject_for(rq, owner, &t->user) : t->sub,
+	    "iss", rq->ctx->cfg->issuer);
 
 	if (*scope != '\0')
 		json_object_set_new(o, "scope", json_string(scope));
 	if (t->has_user) {
-		json_object_set_new(o, "username", json_string(t->user.username));
+		/* A username would join what pairwise subjects keep apart. */
+		if (owner->sector == NULL)
+			json_object_set_new(o, "username",
+			    json_string(t->user.username));
 		if (t->auth_time > 0)
 			json_object_set_new(o, "auth_time",
 			    json_integer((json_int_t)t->auth_time));
 	}
 	if (t->jti != NULL)
 		json_object_set_new(o, "jti", json_string(t->jti));
-	json_object_set_new(o, "aud", strings_or_one(aud, t->client_id));
+	/* An exchanged token is for the audience its exchange named. */
+	json_object_set_new(o, "aud", t->audience != NULL ?
+	    json_string(t->audience) : strings_or_one(aud, t->client_id));
 	/* RFC 8693 §4.1: who acts for the subject, of an exchanged token. */
 	if (t->act != NULL)
 		json_object_set_new(o, "act", json_loads(t->act, 0, NULL));
+	/* RFC 9449 §6.2: the key a DPoP-bound token is bound to. */
+	if (t->jkt != NULL) {
+		json_object_set_new(o, "token_type", json_string("DPoP"));
+		json_object_set_new(o, "cnf", json_pack("{s:s}", "jkt", t->jkt));
+	}
 	return o;
 }
 
@@ -94,11 +93,11 @@ visible_info(struct idp_req *rq, const struct idp_client *c,
 	enum idp_err rc;
 
 	*out = NULL;
+	rc = idp_clients_get(rq, t->client_id, &owner);
+	if (rc != IDP_OK)
+		return rc == IDP_ERR_NOT_FOUND ? IDP_OK : rc;
 	if (!strcmp(t->client_id, c->client_id)) {
-		rc = idp_clients_get(rq, t->client_id, &owner);
-		if (rc != IDP_OK)
-			return rc == IDP_ERR_NOT_FOUND ? IDP_OK : rc;
-		*out = access_info(rq, t, t->scope,
+		*out = access_info(rq, owner, t, t->scope,
 		    idp_scope_audience(rq->arena, owner, t->scopes));
 		return IDP_OK;
 	}
@@ -113,13 +112,13 @@ visible_info(struct idp_req *rq, const struct idp_client *c,
 	}
 	if (theirs == 0)
 		return IDP_OK;
-	*out = access_info(rq, t, idp_scope_join(rq->arena, mine, n),
+	*out = access_info(rq, owner, t, idp_scope_join(rq->arena, mine, n),
 	    c->resources);
 	return IDP_OK;
 }
 
 static enum idp_err
-refresh_info(struct idp_req *rq, const char *token, const char *client_id,
+refresh_info(struct idp_req *rq, const char *token, const struct idp_client *cl,
     json_t **out)
 {
 	struct idp_refresh_info *f = NULL;
@@ -135,16 +134,18 @@ refresh_info(struct idp_req *rq, const char *token, const char *client_id,
 	idp_sha256_str(token, d);
 	rc = idp_store_refresh_info(c, rq->arena, d, &f);
 	if (rc == IDP_ERR_NOT_FOUND || (rc == IDP_OK &&
-	    strcmp(f->client_id, client_id) != 0))
+	    strcmp(f->client_id, cl->client_id) != 0))
 		return IDP_OK;
 	if (rc != IDP_OK)
 		return rc;
-	*out = json_pack("{s:b, s:s, s:s, s:s, s:I, s:I, s:s, s:s, s:s}",
+	*out = json_pack("{s:b, s:s, s:s, s:s, s:I, s:I, s:s, s:s}",
 	    "active", 1, "client_id", f->client_id, "token_type",
 	    "refresh_token", "scope", f->scope, "exp",
 	    (json_int_t)f->expires_at, "iat", (json_int_t)f->issued_at,
-	    "sub", f->sub, "username", f->username, "iss",
+	    "sub", idp_subject_of(rq, cl, f->sub), "iss",
 	    rq->ctx->cfg->issuer);
+	if (*out != NULL && cl->sector == NULL)
+		json_object_set_new(*out, "username", json_string(f->username));
 	/* NULL here would read as "not active": a bug must not hide. */
 	return *out != NULL ? IDP_OK : IDP_ERR_INTERNAL;
 }
@@ -174,7 +175,7 @@ idp_introspect_handle(struct idp_req *rq, struct idp_resp *rs)
 	hint = idp_req_form(rq, "token_type_hint");
 	/* §2.1: the hint orders the search; it never limits it. */
 	if (idp_str_eq(hint, "refresh_token") &&
-	    (rc = refresh_info(rq, token, c->client_id, &out)) != IDP_OK)
+	    (rc = refresh_info(rq, token, c, &out)) != IDP_OK)
 		return rc;
 	if (out == NULL) {
 		rc = idp_bearer_lookup(rq, token, &t);
@@ -185,7 +186,8 @@ idp_introspect_handle(struct idp_req *rq, struct idp_resp *rs)
 			return rc;
 	}
 	if (out == NULL && !idp_str_eq(hint, "refresh_token") &&
-	    (rc = refresh_info(rq, token, c->client_id, &out)) != IDP_OK)
+	    (rc = refresh_info(rq, token, c, &out)) != IDP_OK)
 		return rc;
-	return reply(rq, rs, out ? out : json_pack("{s:b}", "active", 0));
+	return idp_resp_json_object(rq, rs, 200, out ? out :
+	    json_pack("{s:b}", "active", 0));
 }

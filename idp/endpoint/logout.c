@@ -11,6 +11,7 @@
 #include "core/published.h"
 #include "core/reqdb.h"
 #include "core/session_end.h"
+#include "core/subject.h"
 #include "crypto/jws.h"
 #include "endpoint/endpoints.h"
 #include "endpoint/flow.h"
@@ -85,6 +86,26 @@ bad_return(struct idp_req *rq, struct idp_resp *rs,
 	return idp_page_trouble(rq, rs, &t);
 }
 
+/* The hint names the signed-in person: its sub is the one its client was
+ * given for them (core/subject.h: pairwise clients have their own). */
+static enum idp_err
+hint_matches(struct idp_req *rq, json_t *hp, const char *client_id,
+    const struct idp_session *s, bool *match)
+{
+	const struct idp_client *c = NULL;
+	enum idp_err rc;
+
+	*match = false;
+	if (hp == NULL)
+		return IDP_OK;
+	rc = client_id ? idp_clients_get(rq, client_id, &c) : IDP_ERR_NOT_FOUND;
+	if (rc != IDP_OK && rc != IDP_ERR_NOT_FOUND)
+		return rc;
+	*match = idp_str_eq(json_string_value(json_object_get(hp, "sub")),
+	    idp_subject_of(rq, c, s->user.sub));
+	return IDP_OK;
+}
+
 enum idp_err
 idp_logout_handle(struct idp_req *rq, struct idp_resp *rs)
 {
@@ -123,8 +144,9 @@ idp_logout_handle(struct idp_req *rq, struct idp_resp *rs)
 		idp_flow_set_session_cookie(rq, rs, NULL);
 		return signed_out(rq, rs, ui_locales, uri, state);
 	}
-	confirmed = (hp != NULL && idp_str_eq(json_string_value(
-	    json_object_get(hp, "sub")), s->user.sub)) ||
+	if ((rc = hint_matches(rq, hp, client_id, s, &confirmed)) != IDP_OK)
+		return rc;
+	confirmed = confirmed ||
 	    (rq->method == IDP_POST && idp_flow_session_csrf_ok(rq,
 	    CSRF_LOGOUT));
 	if (!confirmed) {

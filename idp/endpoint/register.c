@@ -22,6 +22,7 @@
 #include "core/mint.h"
 #include "core/registry.h"
 #include "core/reqdb.h"
+#include "core/sector.h"
 #include "crypto/b64url.h"
 #include "endpoint/endpoints.h"
 #include "endpoint/flow.h"
@@ -135,6 +136,36 @@ confidential(json_t *md)
 	    !strcmp(m, "client_secret_post"));
 }
 
+static struct idp_dbconn *
+request_db(void *arg)
+{
+	struct idp_dbconn *c = NULL;
+
+	return idp_reqdb(arg, &c) == IDP_OK ? c : NULL;
+}
+
+/* A pairwise client's sector identifier document (OIDC Core §8.1), at
+ * every registration and update. The fetch may take seconds: no database
+ * connection waits for it. */
+static enum idp_err
+sector(struct idp_req *rq, struct idp_resp *rs, json_t *md)
+{
+	struct idp_fetch_caller who = { rq->id, NULL,
+		strcmp(rq->ip, "-") ? rq->ip : NULL, request_db, rq };
+	const char *why = NULL;
+	enum idp_err rc;
+
+	if (json_object_get(md, "sector_identifier_uri") == NULL)
+		return IDP_OK;
+	idp_reqdb_release(rq);
+	rc = idp_sector_verify(rq->ctx->fetch, rq->arena, &who, md, &why);
+	if (rc == IDP_ERR_INVALID_CLIENT_METADATA)
+		return meta_error(rq, rs, rc, why);
+	if (rc != IDP_OK)
+		return idp_fail(rs, rc, why);
+	return IDP_OK;
+}
+
 static enum idp_err
 validate(struct idp_req *rq, struct idp_resp *rs, json_t *in, json_t **md)
 {
@@ -149,7 +180,7 @@ validate(struct idp_req *rq, struct idp_resp *rs, json_t *in, json_t **md)
 	rc = idp_client_metadata_validate(rq->arena, in, flags, md, &why);
 	if (rc != IDP_OK)
 		return meta_error(rq, rs, rc, why);
-	return IDP_OK;
+	return sector(rq, rs, *md);
 }
 
 static enum idp_err
@@ -249,7 +280,7 @@ idp_register_handle(struct idp_req *rq, struct idp_resp *rs)
 	rc = validate(rq, rs, in, &md);
 	json_decref(in);
 	if (rc != IDP_OK)
-		return rc;
+		goto out;
 	if (idp_random_bytes(id_raw, sizeof(id_raw)) != 0) {
 		rc = IDP_ERR_INTERNAL;
 		goto out;
@@ -324,6 +355,22 @@ managed(struct idp_req *rq, struct idp_resp *rs, const char **rat,
 	return rc;
 }
 
+/* RFC 7592 §2.2 replaces the metadata, but a client's subjects should not
+ * change by an omission: an update without subject_type keeps the
+ * registered one (public for clients registered before pairwise
+ * subjects). */
+static void
+keep_subject(const struct idp_client_row *old, json_t *in)
+{
+	json_t *md = json_loads(old->metadata, 0, NULL);
+	const char *t = json_string_value(json_object_get(md, "subject_type"));
+
+	if (json_object_get(in, "subject_type") == NULL)
+		json_object_set_new(in, "subject_type", json_string(
+		    idp_str_eq(t, "pairwise") ? "pairwise" : "public"));
+	json_decref(md);
+}
+
 static enum idp_err
 manage_put(struct idp_req *rq, struct idp_resp *rs, const char *rat,
     struct idp_client_row *old)
@@ -358,10 +405,13 @@ manage_put(struct idp_req *rq, struct idp_resp *rs, const char *rat,
 			    "client_secret does not match.");
 		}
 	}
+	keep_subject(old, in);
 	rc = validate(rq, rs, in, &md);
 	json_decref(in);
-	if (rc != IDP_OK)
+	if (rc != IDP_OK) {
+		json_decref(md);
 		return rc;
+	}
 	if ((rc = fill_row(rq, &row, old->client_id, md, old->owner_org))
 	    != IDP_OK) {
 		json_decref(md);

@@ -6,14 +6,19 @@
  * the granted scope. Scopes follow the one rule of oidc/scope.h at every
  * grant, so a scope its resource server no longer allows is dropped at the
  * next refresh too; a refresh token is issued only as idp_scope_refresh_ok
- * says (OIDC Core §11). */
+ * says (OIDC Core §11). A DPoP proof (RFC 9449 §5, core/dpop.h) binds the
+ * access token it issues to the client's key (token_type DPoP), and the
+ * refresh token too for a public client. */
 #include <string.h>
 
 #include "config.h"
 #include "core/client_auth.h"
+#include "core/dpop.h"
 #include "core/ctx.h"
 #include "core/mint.h"
+#include "core/release.h"
 #include "core/reqdb.h"
+#include "core/subject.h"
 #include "endpoint/endpoints.h"
 #include "endpoint/flow.h"
 #include "endpoint/token.h"
@@ -54,6 +59,7 @@ struct grant_facts {
 	const char *acr;
 	const char *amr;		/* space-separated */
 	char **audience;		/* resource URIs (RFC 8707), maybe none */
+	const char *claims;		/* the claims request (OIDC Core §5.5) */
 };
 
 /* The tokens of one answer, wiped once it is sent. The store keeps the
@@ -70,7 +76,8 @@ static enum idp_err
 respond(struct idp_req *rq, struct idp_resp *rs, const struct issued *is)
 {
 	json_t *o = json_pack("{s:s, s:s, s:I}", "access_token",
-	    is->access_token, "token_type", "Bearer", "expires_in",
+	    is->access_token, "token_type", rq->dpop_jkt ? "DPoP" : "Bearer",
+	    "expires_in",
 	    (json_int_t)is->expires_in);
 	char *s;
 
@@ -117,13 +124,14 @@ make_access(struct idp_req *rq, const struct grant_facts *g,
 	idp_random_uuid(jti);
 	in.issuer = cfg->issuer;
 	in.aud = g->audience;
-	in.sub = g->user ? g->user->sub : c->client_id;
+	in.sub = g->user ? idp_subject_for(rq, c, g->user) : c->client_id;
 	in.client_id = c->client_id;
 	in.scope = g->scope;
 	in.jti = jti;
 	in.iat = rq->now;
 	in.exp = rq->now + cfg->access_token_ttl;
 	in.auth_time = g->auth_time;
+	in.jkt = rq->dpop_jkt;
 	claims = idp_jwt_at_claims(&in);
 	jwt = idp_mint_jwt(rq, c->access_token_alg, "at+jwt", claims);
 	json_decref(claims);
@@ -134,23 +142,24 @@ make_access(struct idp_req *rq, const struct grant_facts *g,
 	return IDP_OK;
 }
 
-static const char *
+static enum idp_err
 make_id_token(struct idp_req *rq, const struct grant_facts *g,
-    const char *access_token)
+    const char *access_token, const char **out)
 {
 	const struct idp_config *cfg = rq->ctx->cfg;
+	struct idp_release rel = { g->client, g->user, g->scopes, g->claims };
 	struct idp_id_token_in in = { 0 };
 	char **amrv = NULL;
 	size_t n;
 	json_t *claims;
-	char *jwt;
+	enum idp_err rc;
 
 	if (g->amr == NULL ||
 	    idp_split_spaces(rq->arena, g->amr, &amrv, &n) != 0)
 		amrv = NULL;
 	in.issuer = cfg->issuer;
 	in.client_id = g->client->client_id;
-	in.sub = g->user->sub;
+	in.sub = idp_subject_for(rq, g->client, g->user);
 	in.nonce = g->nonce;
 	in.sid = g->sid;
 	in.acr = g->acr;
@@ -163,12 +172,15 @@ make_id_token(struct idp_req *rq, const struct grant_facts *g,
 	 * relying parties differ (Authlib 1.2 fails any), so it is left out. */
 	in.access_token = g->client->id_token_alg == IDP_ALG_EDDSA ? NULL :
 	    access_token;
-	in.user_claims = idp_claims_for_user(g->user, g->scopes);
+	rc = idp_release_claims(rq, &rel, IDP_CLAIMS_ID_TOKEN,
+	    &in.user_claims);
+	if (rc != IDP_OK)
+		return rc;
 	claims = idp_id_token_claims(rq->arena, &in);
 	json_decref(in.user_claims);
-	jwt = idp_mint_jwt(rq, g->client->id_token_alg, "JWT", claims);
+	*out = idp_mint_jwt(rq, g->client->id_token_alg, "JWT", claims);
 	json_decref(claims);
-	return jwt;
+	return *out != NULL ? IDP_OK : IDP_ERR_INTERNAL;
 }
 
 /* An access token, and a refresh token when the client may use them. */
@@ -180,6 +192,14 @@ mint_tokens(struct idp_req *rq, const struct grant_facts *g,
 	if (t->refresh)
 		idp_mint_secret(&t->rt);
 	return make_access(rq, g, &t->at, &t->access_token);
+}
+
+/* RFC 9449 §5: only a public client's refresh tokens are bound to its
+ * DPoP key; a confidential client's are bound to its credentials. */
+static const char *
+refresh_binding(const struct idp_req *rq, const struct idp_client *c)
+{
+	return c->auth == IDP_AUTH_NONE ? rq->dpop_jkt : NULL;
 }
 
 static void
@@ -201,9 +221,9 @@ answer(struct idp_req *rq, struct idp_resp *rs, const struct grant_facts *g,
 	out.access_token = t->access_token;
 	if (t->refresh)
 		out.refresh_token = idp_arena_strdup(rq->arena, t->rt.value);
-	if (idp_list_has(g->scopes, "openid") &&
-	    (out.id_token = make_id_token(rq, g, t->access_token)) == NULL)
-		return IDP_ERR_INTERNAL;
+	if (idp_list_has(g->scopes, "openid") && (rc = make_id_token(rq, g,
+	    t->access_token, &out.id_token)) != IDP_OK)
+		return rc;
 	out.scope = g->scope;
 	out.expires_in = rq->ctx->cfg->access_token_ttl;
 	if ((rc = respond(rq, rs, &out)) == IDP_OK)
@@ -276,7 +296,10 @@ redeem_code(struct idp_req *rq, struct idp_resp *rs,
 	if ((rc = idp_reqdb(rq, &db)) != IDP_OK)
 		return rc;
 	idp_sha256_str(code, d);
-	rc = idp_store_code_consume(db, rq->arena, d, k);
+	rc = idp_store_code_consume(db, rq->arena, d, rq->dpop_jkt, k);
+	if (rc == IDP_ERR_FORBIDDEN)
+		return idp_fail(rs, IDP_ERR_INVALID_GRANT, "The code is bound "
+		    "to a DPoP key: send a DPoP proof of that key.");
 	if (rc == IDP_ERR_CONFLICT) {
 		revoke_on_reuse(rq, db, c, "token.code_reuse", (*k)->grant_id,
 		    "code reuse");
@@ -346,6 +369,7 @@ code_facts(struct idp_req *rq, struct idp_resp *rs, const struct idp_code *k,
 	g->auth_time = k->auth_time;
 	g->acr = k->acr;
 	g->amr = k->amr;
+	g->claims = k->claims;
 	return IDP_OK;
 }
 
@@ -376,6 +400,8 @@ issue_grant(struct idp_req *rq, struct idp_resp *rs, struct grant_facts *g,
 	is.at_ttl = cfg->access_token_ttl;
 	is.rt_digest = t.refresh ? t.rt.digest : NULL;
 	is.rt_ttl = cfg->refresh_token_ttl;
+	is.at_jkt = rq->dpop_jkt;
+	is.rt_jkt = refresh_binding(rq, g->client);
 	rc = idp_store_issue_from_code(db, rq->arena, &is, grant);
 	if (rc == IDP_OK) {
 		g->id = *grant;
@@ -423,7 +449,10 @@ redeem_refresh(struct idp_req *rq, struct idp_resp *rs,
 	if ((rc = idp_reqdb(rq, &db)) != IDP_OK)
 		return rc;
 	idp_sha256_str(token, d);
-	rc = idp_store_refresh_consume(db, rq->arena, d, f);
+	rc = idp_store_refresh_consume(db, rq->arena, d, rq->dpop_jkt, f);
+	if (rc == IDP_ERR_FORBIDDEN)
+		return idp_fail(rs, IDP_ERR_INVALID_GRANT, "The refresh token "
+		    "is bound to a DPoP key: send a DPoP proof of that key.");
 	if (rc == IDP_ERR_CONFLICT) {
 		revoke_on_reuse(rq, db, c, "token.refresh_reuse",
 		    (*f)->grant_id, "refresh reuse");
@@ -495,6 +524,7 @@ refresh_facts(struct idp_req *rq, struct idp_resp *rs,
 	g->auth_time = f->auth_time;
 	g->acr = f->acr;
 	g->amr = f->amr;
+	g->claims = f->claims;
 	return IDP_OK;
 }
 
@@ -519,7 +549,8 @@ grant_refresh(struct idp_req *rq, struct idp_resp *rs,
 	    (rc = idp_reqdb(rq, &db)) != IDP_OK)
 		goto out;
 	rc = idp_store_issue_refresh(db, g.id, g.scope, t.at.digest,
-	    cfg->access_token_ttl, t.rt.digest, cfg->refresh_token_ttl);
+	    cfg->access_token_ttl, t.rt.digest, cfg->refresh_token_ttl,
+	    rq->dpop_jkt, refresh_binding(rq, c));
 	if (rc == IDP_ERR_NOT_FOUND)
 		rc = idp_fail(rs, IDP_ERR_INVALID_GRANT,
 		    "The refresh token was revoked.");
@@ -588,7 +619,7 @@ grant_client_credentials(struct idp_req *rq, struct idp_resp *rs,
 	if (!c->jwt_access_tokens &&
 	    ((rc = idp_reqdb(rq, &db)) != IDP_OK ||
 	    (rc = idp_store_access_insert(db, at.digest, c->client_id,
-	    g.scope, cfg->access_token_ttl)) != IDP_OK))
+	    g.scope, cfg->access_token_ttl, rq->dpop_jkt)) != IDP_OK))
 		goto out;
 	out.scope = g.scope;
 	out.expires_in = cfg->access_token_ttl;
@@ -631,6 +662,8 @@ idp_token_handle(struct idp_req *rq, struct idp_resp *rs)
 		return idp_fail(rs, IDP_ERR_INVALID_REQUEST,
 		    "grant_type is required.");
 	if ((rc = idp_client_authenticate(rq, &c, &why)) != IDP_OK)
+		return idp_fail(rs, rc, why);
+	if ((rc = idp_dpop_token_request(rq, rs, c, &why)) != IDP_OK)
 		return idp_fail(rs, rc, why);
 	if (!strcmp(grant_type, "authorization_code"))
 		return grant_code(rq, rs, c);

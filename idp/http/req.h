@@ -74,6 +74,10 @@ struct idp_req {
 	const char *bad_param;
 	const char *dup_header;
 
+	/* The RFC 7638 thumbprint of the key of the request's DPoP proof,
+	 * once core/dpop.c verified it; NULL without one. */
+	const char *dpop_jkt;
+
 	/* Endpoints note who the request was for, for the access log. */
 	const char *log_client;
 	const char *log_extra;
@@ -111,6 +115,13 @@ const char *idp_req_cookie(const struct idp_req *rq, const char *name);
  * malformed cookie counts as an absent one. */
 const char *idp_req_cookie_token(const struct idp_req *rq, const char *name);
 
+/* Replace the parameters idp_req_param reads (the query of a GET, the form
+ * of a POST) with kv, at most IDP_MAX_PARAMS (borrowed: they must live as
+ * long as rq). For an authorization request whose parameters come from a
+ * request object or a pushed request, which alone count (RFC 9101 §6.3). */
+void idp_req_set_params(struct idp_req *rq, const struct idp_kv *kv,
+    size_t n);
+
 /* Parse an x-www-form-urlencoded string into kv (for bodies and tests).
  * Records duplicates and invalid (non-UTF-8, bad escape) parameters;
  * returns -1 when there are more than max parameters. */
@@ -127,7 +138,7 @@ int idp_parse_form(struct idp_arena *a, const char *s, size_t n,
 enum idp_err idp_parse_target(struct idp_req *rq, const char *raw, size_t len);
 
 /* Record a request header (borrowed: it must live as long as rq). At most
- * IDP_MAX_HEADERS are kept; a second Authorization, Content-Type,
+ * IDP_MAX_HEADERS are kept; a second Authorization, DPoP, Content-Type,
  * Content-Length or Transfer-Encoding sets rq->dup_header. */
 void idp_req_add_header(struct idp_req *rq, const char *name,
     const char *val);

@@ -54,6 +54,18 @@ idp_req_cookie_token(const struct idp_req *rq, const char *name)
 	return idp_token_syntax_ok(v) ? v : NULL;
 }
 
+void
+idp_req_set_params(struct idp_req *rq, const struct idp_kv *kv, size_t n)
+{
+	struct idp_kv *dst = rq->method == IDP_POST ? rq->form : rq->query;
+	size_t *count = rq->method == IDP_POST ? &rq->nform : &rq->nquery;
+
+	if (n > IDP_MAX_PARAMS)
+		n = IDP_MAX_PARAMS;
+	memcpy(dst, kv, n * sizeof(*kv));
+	*count = n;
+}
+
 int
 idp_parse_form(struct idp_arena *a, const char *s, size_t n,
     struct idp_kv *kv, size_t max, size_t *count, const char **dup,
@@ -158,9 +170,10 @@ void
 idp_req_add_header(struct idp_req *rq, const char *name, const char *val)
 {
 	/* Headers whose repetition would make the request ambiguous:
-	 * credentials, body type, message framing (RFC 9112 §6.3). */
-	static const char *const once[] = { "Authorization", "Content-Type",
-		"Content-Length", "Transfer-Encoding", NULL };
+	 * credentials and their proof (RFC 9449 §4.3), body type, message
+	 * framing (RFC 9112 §6.3). */
+	static const char *const once[] = { "Authorization", "DPoP",
+		"Content-Type", "Content-Length", "Transfer-Encoding", NULL };
 
 	for (const char *const *o = once; *o != NULL; o++)
 		if (!strcasecmp(name, *o) && rq->dup_header == NULL &&

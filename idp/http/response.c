@@ -33,6 +33,22 @@ idp_resp_common_headers(struct idp_resp *rs, bool html)
 		idp_resp_header(rs, "X-Frame-Options", "DENY");
 }
 
+enum idp_err
+idp_resp_json_object(struct idp_req *rq, struct idp_resp *rs, int status,
+    json_t *o)
+{
+	char *s = o != NULL ? json_dumps(o, JSON_COMPACT) : NULL;
+
+	json_decref(o);
+	if (s == NULL)
+		return IDP_ERR_INTERNAL;
+	idp_resp_json(rs, status, idp_arena_strdup(rq->arena, s));
+	free(s);
+	idp_resp_no_store(rs);
+	idp_resp_common_headers(rs, false);
+	return IDP_OK;
+}
+
 void
 idp_resp_no_store(struct idp_resp *rs)
 {
@@ -95,34 +111,28 @@ idp_resp_bearer_error(struct idp_req *rq, struct idp_resp *rs, enum idp_err e,
 	idp_resp_header(rs, "WWW-Authenticate", chal);
 }
 
-enum idp_err
-idp_resp_error_redirect(struct idp_req *rq, struct idp_resp *rs,
-    const char *redirect_uri, enum idp_err e, const char *desc,
-    const char *state)
+void
+idp_resp_dpop_error(struct idp_req *rq, struct idp_resp *rs, enum idp_err e,
+    const char *desc, const char *algs)
 {
-	struct idp_buf b;
+	const char *chal;
+	int status = idp_err_status(e);
 
-	idp_buf_init(&b, rq->arena, 16 * 1024);
-	idp_buf_adds(&b, redirect_uri);
-	idp_buf_addc(&b, strchr(redirect_uri, '?') ? '&' : '?');
-	idp_buf_adds(&b, "error=");
-	idp_buf_add_urlenc(&b, idp_err_str(e));
-	desc = idp_err_public_desc(e, desc);
-	if (desc != NULL) {
-		idp_buf_adds(&b, "&error_description=");
-		idp_buf_add_urlenc(&b, desc);
+	idp_resp_oauth_error(rq, rs, e, desc);
+	if (status >= 500)
+		return;
+	/* RFC 9449 §7.1: a proof or token that fails is 401 at a resource
+	 * server, whatever the token endpoint would answer. */
+	if (e == IDP_ERR_INVALID_DPOP_PROOF || e == IDP_ERR_USE_DPOP_NONCE)
+		rs->status = 401;
+	if (desc == NULL && e == IDP_ERR_INVALID_TOKEN) {
+		/* No credentials: both schemes are offered (§7.2). */
+		chal = idp_arena_printf(rq->arena, "Bearer realm=\"%s\", DPoP "
+		    "algs=\"%s\"", issuer_of(rq), algs);
+	} else {
+		chal = idp_arena_printf(rq->arena, "DPoP error=\"%s\", "
+		    "error_description=\"%s\", algs=\"%s\"", idp_err_str(e),
+		    challenge_safe(rq->arena, desc ? desc : ""), algs);
 	}
-	if (state != NULL) {
-		idp_buf_adds(&b, "&state=");
-		idp_buf_add_urlenc(&b, state);
-	}
-	idp_buf_adds(&b, "&iss=");
-	idp_buf_add_urlenc(&b, issuer_of(rq));
-	if (b.overflow)
-		return idp_fail(rs, IDP_ERR_INVALID_REQUEST,
-		    "The request is too long.");
-	idp_resp_redirect(rs, b.data);
-	idp_resp_common_headers(rs, false);
-	idp_resp_no_store(rs);
-	return e;
+	idp_resp_header(rs, "WWW-Authenticate", chal);
 }

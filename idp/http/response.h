@@ -1,11 +1,14 @@
 /* Where enum idp_err becomes what an API client sees: an HTTP status, an
  * OAuth error JSON (RFC 6749 §5.2), a Bearer challenge (RFC 6750 §3), or
- * a redirect carrying error= (RFC 6749 §4.1.2.1, with iss per RFC 9207).
+ * a JSON answer. (Authorization error responses, which carry iss per RFC
+ * 9207 in the request's response mode, are endpoint/respond.h's.)
  * Descriptions shown to clients are generic and fixed by the caller;
  * details go to the log only. Error pages for people are the page
  * layer's (page/trouble.h); http/ renders no HTML. */
 #ifndef IDP_HTTP_RESPONSE_H
 #define IDP_HTTP_RESPONSE_H
+
+#include <jansson.h>
 
 #include "http/req.h"
 
@@ -28,11 +31,22 @@ void idp_resp_oauth_error(struct idp_req *rq, struct idp_resp *rs,
     enum idp_err e, const char *desc);
 void idp_resp_bearer_error(struct idp_req *rq, struct idp_resp *rs,
     enum idp_err e, const char *desc);
+/* The same with a DPoP challenge (RFC 9449 §7.1) naming the proof
+ * algorithms algs (space-separated): for a request that used the DPoP
+ * scheme or presented a DPoP-bound token. invalid_dpop_proof and
+ * use_dpop_nonce are 401 here. With e IDP_ERR_INVALID_TOKEN and no desc (no
+ * credentials at all), both the Bearer and the DPoP scheme are offered. */
+void idp_resp_dpop_error(struct idp_req *rq, struct idp_resp *rs,
+    enum idp_err e, const char *desc, const char *algs);
 /* The error redirect (query response mode); returns e, or, when the URI
  * would be too long, IDP_ERR_INVALID_REQUEST without a response, for the
  * error page. */
 enum idp_err idp_resp_error_redirect(struct idp_req *rq, struct idp_resp *rs,
     const char *redirect_uri, enum idp_err e, const char *desc,
     const char *state);
+/* A JSON answer from o (the reference is taken), not to be stored:
+ * IDP_ERR_INTERNAL when o is NULL or cannot be serialised. */
+enum idp_err idp_resp_json_object(struct idp_req *rq, struct idp_resp *rs,
+    int status, json_t *o);
 
 #endif

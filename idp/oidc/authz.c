@@ -1,7 +1,10 @@
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "oidc/authz.h"
+#include "oidc/dpop.h"
+#include "oidc/claims_req.h"
 #include "oidc/scope.h"
 #include "util/buf.h"
 #include "util/str.h"
@@ -115,6 +118,57 @@ grant_scope(struct idp_arena *a, const struct idp_client *c,
 	return IDP_OK;
 }
 
+/* How the request came (RFC 9126 §5, §6; RFC 9101 §10.5) and the key its
+ * code is bound to (RFC 9449 §10). */
+static enum idp_err
+check_origin(const struct idp_client *c, const struct idp_authz_raw *raw,
+    const struct idp_authz_opts *opts, struct idp_authz *z, const char **why)
+{
+	if ((opts->require_par || c->require_par) && !opts->pushed)
+		return idp_fail_why(why, IDP_ERR_INVALID_REQUEST, "This client "
+		    "must push its authorization requests to the pushed "
+		    "authorization request endpoint.");
+	if (c->require_signed_request && !opts->signed_request)
+		return idp_fail_why(why, IDP_ERR_INVALID_REQUEST, "This client "
+		    "must send its authorization requests as signed request "
+		    "objects.");
+	if (raw->dpop_jkt != NULL && !idp_dpop_jkt_syntax_ok(raw->dpop_jkt))
+		return idp_fail_why(why, IDP_ERR_INVALID_REQUEST, "dpop_jkt "
+		    "must be a base64url SHA-256 JWK thumbprint.");
+	z->dpop_jkt = raw->dpop_jkt;
+	return IDP_OK;
+}
+
+static enum idp_err
+parse_response_mode(const char *s, struct idp_authz *z, const char **why)
+{
+	if (s == NULL || !strcmp(s, "query"))
+		z->response_mode = IDP_RESPONSE_QUERY;
+	else if (!strcmp(s, "form_post"))
+		z->response_mode = IDP_RESPONSE_FORM_POST;
+	else
+		return idp_fail_why(why, IDP_ERR_INVALID_REQUEST,
+		    "response_mode must be query or form_post.");
+	return IDP_OK;
+}
+
+/* OIDC Core §5.5; kept normalised for the pending login and the code. */
+static enum idp_err
+parse_claims(struct idp_arena *a, const char *s, struct idp_authz *z,
+    const char **why)
+{
+	struct idp_claims_req r;
+	enum idp_err rc;
+
+	if (s == NULL)
+		return IDP_OK;
+	if ((rc = idp_claims_req_parse(a, s, &r, why)) != IDP_OK)
+		return rc;
+	z->claims = idp_claims_req_text(a, &r);
+	z->claims_sub = idp_claims_req_sub(&r);
+	return IDP_OK;
+}
+
 enum idp_err
 idp_authz_validate(struct idp_arena *a, const struct idp_client *c,
     const struct idp_authz_raw *raw, const struct idp_authz_opts *opts,
@@ -132,15 +186,22 @@ idp_authz_validate(struct idp_arena *a, const struct idp_client *c,
 		return idp_fail_why(why, IDP_ERR_INVALID_REQUEST,
 		    "state is too long.");
 	z->state = raw->state;
+	/* Next, so that every later error travels the way it was asked. */
+	if ((rc = parse_response_mode(raw->response_mode, z, why)) != IDP_OK)
+		return rc;
+	/* The endpoints unpack these first (endpoint/authz_params.h); one
+	 * left here sits inside a request object or a pushed request. */
 	if (raw->request != NULL)
 		return idp_fail_why(why, IDP_ERR_REQUEST_NOT_SUPPORTED,
-		    "Request objects are not supported.");
+		    "A request object cannot be nested.");
 	if (raw->request_uri != NULL)
 		return idp_fail_why(why, IDP_ERR_REQUEST_URI_NOT_SUPPORTED,
-		    "request_uri is not supported.");
+		    "request_uri cannot be nested.");
 	if (raw->registration != NULL)
 		return idp_fail_why(why, IDP_ERR_INVALID_REQUEST,
 		    "The registration parameter is not supported.");
+	if ((rc = check_origin(c, raw, opts, z, why)) != IDP_OK)
+		return rc;
 	if (raw->response_type == NULL)
 		return idp_fail_why(why, IDP_ERR_INVALID_REQUEST,
 		    "response_type is required.");
@@ -150,11 +211,9 @@ idp_authz_validate(struct idp_arena *a, const struct idp_client *c,
 	if (!(c->grants & IDP_GRANT_CODE))
 		return idp_fail_why(why, IDP_ERR_UNAUTHORIZED_CLIENT,
 		    "This client may not use the authorization code grant.");
-	if (raw->response_mode != NULL &&
-	    strcmp(raw->response_mode, "query") != 0)
-		return idp_fail_why(why, IDP_ERR_INVALID_REQUEST,
-		    "Only response_mode=query is supported.");
 	if ((rc = grant_scope(a, c, raw, z, why)) != IDP_OK)
+		return rc;
+	if ((rc = parse_claims(a, raw->claims, z, why)) != IDP_OK)
 		return rc;
 	if (raw->nonce != NULL && (strlen(raw->nonce) > IDP_NONCE_MAX ||
 	    *raw->nonce == '\0'))
@@ -206,6 +265,12 @@ idp_authz_to_json(const struct idp_authz *z)
 	set_opt(o, "login_hint", z->login_hint);
 	set_opt(o, "ui_locales", z->ui_locales);
 	set_opt(o, "resource", z->resource);
+	set_opt(o, "dpop_jkt", z->dpop_jkt);
+	if (z->response_mode == IDP_RESPONSE_FORM_POST)
+		set_opt(o, "response_mode", "form_post");
+	if (z->claims != NULL)
+		json_object_set_new(o, "claims", json_loads(z->claims, 0,
+		    NULL));
 	return o;
 }
 
@@ -257,6 +322,10 @@ idp_authz_to_query(struct idp_arena *a, const struct idp_authz *z)
 	}
 	query_add(&b, "login_hint", z->login_hint);
 	query_add(&b, "ui_locales", z->ui_locales);
+	query_add(&b, "dpop_jkt", z->dpop_jkt);
+	if (z->response_mode == IDP_RESPONSE_FORM_POST)
+		query_add(&b, "response_mode", "form_post");
+	query_add(&b, "claims", z->claims);
 	return b.overflow ? NULL : b.data;
 }
 
@@ -264,6 +333,29 @@ static const char *
 get(struct idp_arena *a, json_t *o, const char *k)
 {
 	return idp_arena_strdup(a, json_string_value(json_object_get(o, k)));
+}
+
+/* The claims request the pending login kept, checked again as it is
+ * parsed (it is the provider's own text, but cheap to trust nothing). */
+static int
+claims_from_json(struct idp_arena *a, json_t *v, struct idp_authz *z)
+{
+	struct idp_claims_req r;
+	const char *why;
+	char *s;
+	int rc;
+
+	if (v == NULL || json_is_null(v))
+		return 0;
+	s = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS);
+	rc = s != NULL && idp_claims_req_parse(a, s, &r, &why) == IDP_OK ?
+	    0 : -1;
+	free(s);
+	if (rc == 0) {
+		z->claims = idp_claims_req_text(a, &r);
+		z->claims_sub = idp_claims_req_sub(&r);
+	}
+	return rc;
 }
 
 int
@@ -286,11 +378,15 @@ idp_authz_from_json(struct idp_arena *a, json_t *o, struct idp_authz *z)
 	z->login_hint = get(a, o, "login_hint");
 	z->ui_locales = get(a, o, "ui_locales");
 	z->resource = get(a, o, "resource");
+	z->dpop_jkt = get(a, o, "dpop_jkt");
 	z->prompt_none = json_is_true(json_object_get(o, "prompt_none"));
 	z->prompt_login = json_is_true(json_object_get(o, "prompt_login"));
 	z->prompt_consent = json_is_true(json_object_get(o, "prompt_consent"));
 	z->prompt_select_account = json_is_true(json_object_get(o,
 	    "prompt_select_account"));
 	z->max_age = json_integer_value(json_object_get(o, "max_age"));
-	return 0;
+	if (idp_str_eq(json_string_value(json_object_get(o, "response_mode")),
+	    "form_post"))
+		z->response_mode = IDP_RESPONSE_FORM_POST;
+	return claims_from_json(a, json_object_get(o, "claims"), z);
 }

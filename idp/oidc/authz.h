@@ -34,10 +34,19 @@ struct idp_authz_raw {
 	const char *id_token_hint;
 	const char *ui_locales;
 	const char *response_mode;
+	const char *dpop_jkt;		/* RFC 9449 §10 */
 	const char *request;
 	const char *request_uri;
 	const char *registration;
 	const char *resource;		/* RFC 8707 */
+	const char *claims;		/* OIDC Core §5.5 */
+};
+
+/* How the authorization response travels (OAuth 2.0 Multiple Response
+ * Type Encoding Practices §2.1, OAuth 2.0 Form Post Response Mode). */
+enum idp_response_mode {
+	IDP_RESPONSE_QUERY = 0,		/* the default for code */
+	IDP_RESPONSE_FORM_POST,
 };
 
 struct idp_authz {
@@ -64,10 +73,21 @@ struct idp_authz {
 	const char *login_hint;
 	const char *id_token_hint;
 	const char *ui_locales;
+	const char *dpop_jkt;		/* the code's DPoP key, or NULL */
+	enum idp_response_mode response_mode;
+	/* The claims request (oidc/claims_req.h), normalised, or NULL; and
+	 * the sub its id_token member asks for (§3.1.2.2), or NULL. */
+	const char *claims;
+	const char *claims_sub;
 };
 
 struct idp_authz_opts {
 	bool allow_plain_pkce;
+	/* Where the parameters came from (endpoint/authz_params.h), and
+	 * whether the provider wants every client to push (RFC 9126 §5). */
+	bool pushed;
+	bool signed_request;
+	bool require_par;
 };
 
 /* Stage 1: may we redirect at all? IDP_OK when redirect_uri is present

@@ -5,9 +5,11 @@
 #include "oidc/client.h"
 #include "oidc/device.h"
 #include "oidc/exchange.h"
+#include "oidc/client_request.h"
 #include "oidc/outbound.h"
 #include "oidc/scope.h"
 #include "oidc/site.h"
+#include "oidc/subject.h"
 #include "util/str.h"
 
 const char *const idp_grant_types_supported[] = { "authorization_code",
@@ -424,7 +426,7 @@ check_auth(struct idp_arena *a, json_t *in, json_t *out,
  * with idp_scope_registration_check). */
 static enum idp_err
 check_scope(json_t *in, json_t *out, struct idp_arena *a, unsigned grants,
-    const char **why)
+    unsigned flags, const char **why)
 {
 	json_t *v = json_object_get(in, "scope");
 	const char *s;
@@ -452,6 +454,11 @@ check_scope(json_t *in, json_t *out, struct idp_arena *a, unsigned grants,
 	    !(grants & IDP_GRANT_REFRESH))
 		return idp_fail_why(why, IDP_ERR_INVALID_CLIENT_METADATA,
 		    "scope offline_access needs the refresh_token grant");
+	if (idp_list_has(items, IDP_SCOPE_ROLES) &&
+	    !(flags & IDP_META_FIRST_PARTY))
+		return idp_fail_why(why, IDP_ERR_INVALID_CLIENT_METADATA,
+		    "scope roles is only for the province's own (first-party) "
+		    "services");
 	json_object_set_new(out, "scope",
 	    json_string(idp_scope_join(a, items, n)));
 	return IDP_OK;
@@ -486,6 +493,16 @@ check_algs(json_t *in, json_t *out, const char **why)
 		    "PS256 or EdDSA");
 	json_object_set_new(out, "access_token_signed_response_alg",
 	    v ? json_incref(v) : json_string("ES256"));
+	/* OIDC Registration §2: absent means userinfo answers in JSON. */
+	v = json_object_get(in, "userinfo_signed_response_alg");
+	if (v != NULL && !json_is_null(v)) {
+		if (idp_alg_parse(json_string_value(v)) == IDP_ALG_NONE)
+			return idp_fail_why(why,
+			    IDP_ERR_INVALID_CLIENT_METADATA,
+			    "userinfo_signed_response_alg must be RS256, "
+			    "ES256, PS256 or EdDSA");
+		json_object_set(out, "userinfo_signed_response_alg", v);
+	}
 	return IDP_OK;
 }
 
@@ -584,6 +601,12 @@ check_exchange(struct idp_arena *a, json_t *in, json_t *out, unsigned grants,
 	return rc;
 }
 
+static unsigned
+subject_flags(unsigned flags)
+{
+	return (flags & IDP_META_DYNAMIC) ? IDP_SUBJECT_DYNAMIC : 0;
+}
+
 enum idp_err
 idp_client_metadata_validate(struct idp_arena *a, json_t *in, unsigned flags,
     json_t **out, const char **why)
@@ -606,10 +629,13 @@ idp_client_metadata_validate(struct idp_arena *a, json_t *in, unsigned flags,
 	    grants & IDP_GRANT_CODE, why)) != IDP_OK ||
 	    (rc = check_uris(in, o, "post_logout_redirect_uris",
 	    m == IDP_AUTH_NONE, false, why)) != IDP_OK ||
-	    (rc = check_scope(in, o, a, grants, why)) != IDP_OK ||
+	    (rc = idp_subject_metadata_check(a, in, o, subject_flags(flags),
+	    flags & IDP_META_OUTBOUND_LOOPBACK, why)) != IDP_OK ||
+	    (rc = check_scope(in, o, a, grants, flags, why)) != IDP_OK ||
 	    (rc = check_algs(in, o, why)) != IDP_OK ||
 	    (rc = check_descriptive(in, o, why)) != IDP_OK ||
-	    (rc = check_numbers(in, o, why)) != IDP_OK)
+	    (rc = check_numbers(in, o, why)) != IDP_OK ||
+	    (rc = idp_client_request_metadata(in, o, why)) != IDP_OK)
 		goto bad;
 	bcl = json_object_get(in, "backchannel_logout_uri");
 	if (bcl != NULL && !json_is_null(bcl)) {
@@ -798,11 +824,20 @@ idp_client_from_row(const struct idp_client_row *row)
 	    json_object_get(md, "access_token_signed_response_alg")));
 	if (c->access_token_alg == IDP_ALG_NONE)
 		c->access_token_alg = IDP_ALG_ES256;
+	c->userinfo_alg = idp_alg_parse(json_string_value(
+	    json_object_get(md, "userinfo_signed_response_alg")));
+	c->userinfo_signed = c->userinfo_alg != IDP_ALG_NONE;
+	c->sector = idp_subject_sector(a, md);
+	/* A pairwise client never falls back to public subjects. */
+	if (c->sector == NULL && idp_str_eq(json_string_value(
+	    json_object_get(md, "subject_type")), "pairwise"))
+		goto bad;
 	c->jwks = json_object_get(md, "jwks");
 	c->jwks_uri = json_string_value(json_object_get(md, "jwks_uri"));
 	descriptive(a, c, row);
 	v = json_object_get(md, "default_max_age");
 	c->default_max_age = json_is_integer(v) ? json_integer_value(v) : -1;
+	idp_client_request_read(c, md);
 	c->first_party = row->first_party;
 	c->enabled = row->enabled;
 	c->has_secret = row->has_secret;

@@ -37,6 +37,7 @@ enum idp_auth_method {
 /* Flags of idp_client_metadata_validate. */
 #define IDP_META_DYNAMIC 1u	/* submitted through /register */
 #define IDP_META_OUTBOUND_LOOPBACK 2u	/* outbound_allow_loopback is on */
+#define IDP_META_FIRST_PARTY 4u	/* a manifest with first_party: true */
 
 extern const char *const idp_grant_types_supported[];
 
@@ -80,6 +81,13 @@ struct idp_client {
 	enum idp_alg id_token_alg;
 	bool jwt_access_tokens;
 	enum idp_alg access_token_alg;	/* for JWT access tokens */
+	/* userinfo_signed_response_alg: userinfo answers as a signed JWT
+	 * (OIDC Core §5.3.2) when registered. */
+	bool userinfo_signed;
+	enum idp_alg userinfo_alg;
+	/* subject_type pairwise (OIDC Core §8.1): its sector identifier
+	 * (oidc/subject.h); NULL for public clients. */
+	const char *sector;
 	json_t *jwks;			/* for private_key_jwt, or NULL */
 	const char *jwks_uri;
 	/* Shown only when https and on the registrable domain of one of the
@@ -95,6 +103,11 @@ struct idp_client {
 	const char *client_uri_host;	/* of the shown client_uri */
 	char **contacts;		/* NULL-terminated, maybe empty */
 	int64_t default_max_age;	/* -1 when not registered */
+	/* How it sends requests (oidc/client_request.h). */
+	bool require_par;		/* RFC 9126 §6 */
+	bool require_signed_request;	/* RFC 9101 §10.5 */
+	enum idp_alg request_object_alg;	/* IDP_ALG_NONE: any of ours */
+	bool dpop_bound;		/* RFC 9449 §5.2 */
 	bool first_party;
 	bool enabled;
 	bool has_secret;

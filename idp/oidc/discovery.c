@@ -1,8 +1,10 @@
 #include <string.h>
 
+#include "oidc/acr.h"
 #include "oidc/claims.h"
 #include "oidc/client.h"
 #include "oidc/discovery.h"
+#include "oidc/dpop.h"
 #include "oidc/scope.h"
 
 static json_t *
@@ -65,6 +67,8 @@ idp_discovery_build(const struct idp_config *cfg, const struct idp_keyset *ks,
 	json_object_set_new(o, "issuer", json_string(cfg->issuer));
 	endpoint(o, cfg, served, "authorization_endpoint", "/authorize");
 	endpoint(o, cfg, served, "token_endpoint", "/token");
+	endpoint(o, cfg, served, "pushed_authorization_request_endpoint",
+	    "/par");
 	endpoint(o, cfg, served, "userinfo_endpoint", "/userinfo");
 	endpoint(o, cfg, served, "jwks_uri", "/jwks");
 	endpoint(o, cfg, served, "registration_endpoint", "/register");
@@ -77,14 +81,18 @@ idp_discovery_build(const struct idp_config *cfg, const struct idp_keyset *ks,
 	json_object_set_new(o, "scopes_supported", strings(idp_scopes_known));
 	json_object_set_new(o, "claims_supported", strings(idp_claims_known));
 	json_object_set_new(o, "subject_types_supported",
-	    strings((const char *const[]){ "public", NULL }));
+	    strings((const char *const[]){ "public", "pairwise", NULL }));
 	json_object_set_new(o, "id_token_signing_alg_values_supported",
 	    signing_algs(ks));
+	if (served_has(served, "/userinfo"))
+		json_object_set_new(o, "userinfo_signing_alg_values_supported",
+		    signing_algs(ks));
 	if (authz) {
 		json_object_set_new(o, "response_types_supported",
 		    strings((const char *const[]){ "code", NULL }));
 		json_object_set_new(o, "response_modes_supported",
-		    strings((const char *const[]){ "query", NULL }));
+		    strings((const char *const[]){ "query", "form_post",
+		    NULL }));
 		json_object_set_new(o, "code_challenge_methods_supported",
 		    cfg->pkce_allow_plain ?
 		    strings((const char *const[]){ "S256", "plain", NULL }) :
@@ -95,18 +103,30 @@ idp_discovery_build(const struct idp_config *cfg, const struct idp_keyset *ks,
 		json_object_set_new(o, "ui_locales_supported",
 		    strings((const char *const[]){ "id", "en", NULL }));
 		json_object_set_new(o, "claims_parameter_supported",
-		    json_false());
+		    json_true());
+		/* RFC 9101: signed request objects by value and pushed; a
+		 * request_uri is only ever one /par handed out (never
+		 * fetched), which request_uri_parameter_supported does not
+		 * cover (RFC 9126 §5). */
 		json_object_set_new(o, "request_parameter_supported",
-		    json_false());
+		    json_true());
 		json_object_set_new(o, "request_uri_parameter_supported",
 		    json_false());
+		json_object_set_new(o,
+		    "request_object_signing_alg_values_supported",
+		    strings(assertion_algs));
 		json_object_set_new(o,
 		    "authorization_response_iss_parameter_supported",
 		    json_true());
 		json_object_set_new(o, "acr_values_supported",
-		    strings((const char *const[]){ "1", NULL }));
+		    strings(idp_acr_values));
 	}
+	if (served_has(served, "/par"))
+		json_object_set_new(o, "require_pushed_authorization_requests",
+		    json_boolean(cfg->require_par));
 	if (served_has(served, "/token")) {
+		json_object_set_new(o, "dpop_signing_alg_values_supported",
+		    strings(idp_dpop_algs_supported));
 		json_object_set_new(o, "grant_types_supported",
 		    strings(idp_grant_types_supported));
 		json_object_set_new(o, "token_endpoint_auth_methods_supported",

@@ -13,7 +13,7 @@ idp_scope_is_standard(const char *s)
 	for (const char *const *k = idp_scopes_known; s != NULL && *k; k++)
 		if (!strcmp(*k, s))
 			return true;
-	return false;
+	return s != NULL && !strcmp(s, IDP_SCOPE_ROLES);
 }
 
 bool
@@ -137,6 +137,8 @@ grantable(const struct idp_client *c, const char *v, bool person,
 
 	if (!idp_list_has(c->scopes, v))
 		return false;		/* unknown, or not allowed */
+	if (!strcmp(v, IDP_SCOPE_ROLES))
+		return person && c->first_party;
 	if (idp_scope_is_standard(v))
 		return person;
 	api = api_of(c, v);

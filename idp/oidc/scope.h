@@ -26,9 +26,15 @@
 #define IDP_SCOPE_MAX_LEN 1024
 #define IDP_SCOPE_MAX_ITEMS 32
 #define IDP_SCOPE_OFFLINE "offline_access"
+/* The person's roles and groups (oidc/claims.h): granted by policy like
+ * the standard scopes, but only to first-party clients that register it,
+ * and not advertised in discovery (RFC 8414 §2 lets a server keep a
+ * scope unlisted), so that self-registered clients never expect it. */
+#define IDP_SCOPE_ROLES "roles"
 
 /* The standard scopes, granted by policy (discovery lists them). */
 extern const char *const idp_scopes_known[];
+/* One of those, or roles: a scope of the provider's policy, not an API's. */
 bool idp_scope_is_standard(const char *s);
 
 /* A scope token is 1*( %x21 / %x23-5B / %x5D-7E ) (RFC 6749 §3.3). */

@@ -64,5 +64,8 @@ idp_jwt_at_claims(const struct idp_jwt_at_in *in)
 	if (in->auth_time > 0)
 		json_object_set_new(o, "auth_time",
 		    json_integer((json_int_t)in->auth_time));
+	if (in->jkt != NULL)
+		json_object_set_new(o, "cnf", json_pack("{s:s}", "jkt",
+		    in->jkt));
 	return o;
 }

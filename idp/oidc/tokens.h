@@ -40,6 +40,7 @@ struct idp_jwt_at_in {
 	int64_t iat;
 	int64_t exp;
 	int64_t auth_time;		/* 0 for client_credentials */
+	const char *jkt;		/* DPoP key (cnf, RFC 9449 §6.1) */
 };
 
 json_t *idp_jwt_at_claims(const struct idp_jwt_at_in *in);

@@ -12,15 +12,18 @@ extern const struct idp_stmt idp_consent_stmts[];
 extern const struct idp_stmt idp_credential_stmts[];
 extern const struct idp_stmt idp_device_stmts[];
 extern const struct idp_stmt idp_directory_stmts[];
+extern const struct idp_stmt idp_dpop_stmts[];
 extern const struct idp_stmt idp_exchange_stmts[];
 extern const struct idp_stmt idp_iat_stmts[];
 extern const struct idp_stmt idp_keys_stmts[];
 extern const struct idp_stmt idp_member_stmts[];
 extern const struct idp_stmt idp_outbox_stmts[];
+extern const struct idp_stmt idp_par_stmts[];
 extern const struct idp_stmt idp_purge_stmts[];
 extern const struct idp_stmt idp_reset_stmts[];
 extern const struct idp_stmt idp_session_stmts[];
 extern const struct idp_stmt idp_throttle_stmts[];
+extern const struct idp_stmt idp_subject_stmts[];
 extern const struct idp_stmt idp_token_stmts[];
 extern const struct idp_stmt idp_usersession_stmts[];
 

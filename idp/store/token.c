@@ -11,71 +11,82 @@ const struct idp_stmt idp_token_stmts[] = {
 	{ "code_insert",
 	  "INSERT INTO authorization_codes (code_digest, client_id, user_id, "
 	  "session_id, redirect_uri, scope, nonce, code_challenge, "
-	  "code_challenge_method, auth_time, acr, amr, expires_at) VALUES "
-	  "($1, $2, $3, nullif($4, 0), $5, $6, $7, $8, $9, to_timestamp($10), "
-	  "$11, string_to_array($12, ' '), now() + " SECS(13) ")", 13 },
-	/* Single use: only the first UPDATE finds used_at NULL. */
+	  "code_challenge_method, auth_time, acr, amr, expires_at, dpop_jkt, "
+	  "claims) VALUES ($1, $2, $3, nullif($4, 0), $5, $6, $7, $8, $9, "
+	  "to_timestamp($10), $11, string_to_array($12, ' '), now() + "
+	  SECS(13) ", $14, $15::jsonb)", 15 },
+	/* Single use: only the first UPDATE finds used_at NULL. A code bound
+	 * to a DPoP key (RFC 9449 §10) is not used up by a request without
+	 * a proof of that key. */
 	{ "code_consume",
 	  "UPDATE authorization_codes c SET used_at = now() "
 	  "WHERE c.code_digest = $1 AND c.used_at IS NULL "
+	  "AND (c.dpop_jkt IS NULL OR c.dpop_jkt = $2::text) "
 	  "RETURNING c.client_id, c.user_id, coalesce(c.session_id, 0), "
 	  "(SELECT sid FROM sessions WHERE id = c.session_id), c.redirect_uri, "
 	  "c.scope, c.nonce, c.code_challenge, c.code_challenge_method, "
 	  "floor(extract(epoch from c.auth_time))::bigint, c.acr, "
-	  "array_to_string(c.amr, ' '), c.expires_at <= now()", 1 },
+	  "array_to_string(c.amr, ' '), c.expires_at <= now(), c.claims::text",
+	  2 },
 	{ "code_used_grant",
-	  "SELECT grant_id::text FROM authorization_codes "
+	  "SELECT grant_id::text, used_at IS NOT NULL FROM authorization_codes "
 	  "WHERE code_digest = $1", 1 },
 	{ "issue_from_code",
 	  "WITH g AS (INSERT INTO grants (client_id, user_id, session_id, "
-	  "scope, auth_time, acr, amr, expires_at) VALUES ($1, $2, "
+	  "scope, auth_time, acr, amr, expires_at, claims) VALUES ($1, $2, "
 	  "nullif($3, 0), $4, to_timestamp($5), $6, string_to_array($7, ' '), "
-	  "now() + " SECS(13) ") RETURNING id), "
+	  "now() + " SECS(13) ", (SELECT claims FROM authorization_codes "
+	  "WHERE code_digest = $8)) RETURNING id), "
 	  "c AS (UPDATE authorization_codes SET grant_id = (SELECT id FROM g) "
 	  "WHERE code_digest = $8), "
 	  "a AS (INSERT INTO access_tokens (token_digest, client_id, user_id, "
-	  "grant_id, scope, expires_at) SELECT $9, $1, $2, g.id, $4, "
-	  "now() + " SECS(10) " FROM g WHERE $9::bytea IS NOT NULL), "
+	  "grant_id, scope, expires_at, jkt) SELECT $9, $1, $2, g.id, $4, "
+	  "now() + " SECS(10) ", $14::text FROM g WHERE $9::bytea IS NOT NULL), "
 	  "r AS (INSERT INTO refresh_tokens (token_digest, grant_id, client_id, "
-	  "scope, expires_at) SELECT $11, g.id, $1, $4, now() + " SECS(12)
-	  " FROM g WHERE $11::bytea IS NOT NULL) "
-	  "SELECT id::text FROM g", 13 },
+	  "scope, expires_at, jkt) SELECT $11, g.id, $1, $4, now() + " SECS(12)
+	  ", $15::text FROM g WHERE $11::bytea IS NOT NULL) "
+	  "SELECT id::text FROM g", 15 },
 	{ "refresh_consume",
 	  "UPDATE refresh_tokens r SET used_at = now() FROM grants g "
 	  "JOIN users u ON u.id = g.user_id " IDP_USER_JOIN
 	  "WHERE r.token_digest = $1 AND r.used_at IS NULL "
 	  "AND r.revoked_at IS NULL AND r.expires_at > now() "
-	  "AND g.id = r.grant_id "
+	  "AND (r.jkt IS NULL OR r.jkt = $2::text) AND g.id = r.grant_id "
 	  "RETURNING r.grant_id::text, r.client_id, r.scope, "
 	  "floor(extract(epoch from r.expires_at))::bigint, "
 	  "coalesce(g.session_id, 0), "
 	  "(SELECT sid FROM sessions WHERE id = g.session_id), "
 	  "floor(extract(epoch from g.auth_time))::bigint, g.acr, "
 	  "array_to_string(g.amr, ' '), g.revoked_at IS NOT NULL, "
-	  IDP_USER_COLS, 1 },
+	  "g.claims::text, " IDP_USER_COLS, 2 },
+	/* Why it was not consumable: used before (a replay), or live but
+	 * bound to another DPoP key (RFC 9449 §5), or gone. */
 	{ "refresh_used_grant",
-	  "SELECT grant_id::text, used_at IS NOT NULL FROM refresh_tokens "
-	  "WHERE token_digest = $1", 1 },
+	  "SELECT grant_id::text, used_at IS NOT NULL, used_at IS NULL "
+	  "AND revoked_at IS NULL AND expires_at > now() AND jkt IS NOT NULL "
+	  "AND jkt IS DISTINCT FROM $2::text FROM refresh_tokens "
+	  "WHERE token_digest = $1", 2 },
 	{ "issue_refresh",
 	  "WITH g AS (UPDATE grants SET expires_at = greatest(expires_at, "
 	  "now() + " SECS(6) ") WHERE id = $1::uuid AND revoked_at IS NULL "
 	  "RETURNING id, client_id, user_id), "
 	  "a AS (INSERT INTO access_tokens (token_digest, client_id, user_id, "
-	  "grant_id, scope, expires_at) SELECT $3, g.client_id, g.user_id, "
-	  "g.id, $2, now() + " SECS(4) " FROM g WHERE $3::bytea IS NOT NULL), "
+	  "grant_id, scope, expires_at, jkt) SELECT $3, g.client_id, g.user_id, "
+	  "g.id, $2, now() + " SECS(4) ", $7::text FROM g "
+	  "WHERE $3::bytea IS NOT NULL), "
 	  "r AS (INSERT INTO refresh_tokens (token_digest, grant_id, client_id, "
-	  "scope, expires_at) SELECT $5, g.id, g.client_id, $2, now() + "
-	  SECS(6) " FROM g WHERE $5::bytea IS NOT NULL) "
-	  "SELECT count(*) FROM g", 6 },
+	  "scope, expires_at, jkt) SELECT $5, g.id, g.client_id, $2, now() + "
+	  SECS(6) ", $8::text FROM g WHERE $5::bytea IS NOT NULL) "
+	  "SELECT count(*) FROM g", 8 },
 	{ "access_insert",
 	  "INSERT INTO access_tokens (token_digest, client_id, scope, "
-	  "expires_at) VALUES ($1, $2, $3, now() + " SECS(4) ")", 4 },
+	  "expires_at, jkt) VALUES ($1, $2, $3, now() + " SECS(4) ", $5)", 5 },
 	{ "access_get",
 	  "SELECT t.client_id, t.scope, floor(extract(epoch from t.expires_at))::bigint, "
 	  "floor(extract(epoch from t.created_at))::bigint, "
 	  "coalesce(floor(extract(epoch from g.auth_time))::bigint, 0), "
-	  "t.grant_id::text, u.id IS NOT NULL, " IDP_USER_COLS
-	  ", t.audience, t.act::text "
+	  "t.grant_id::text, t.jkt, u.id IS NOT NULL, g.claims::text, "
+	  IDP_USER_COLS ", t.audience, t.act::text "
 	  "FROM access_tokens t LEFT JOIN grants g ON g.id = t.grant_id "
 	  "LEFT JOIN users u ON u.id = t.user_id " IDP_USER_JOIN
 	  "WHERE t.token_digest = $1 AND t.revoked_at IS NULL "
@@ -125,30 +136,32 @@ enum idp_err
 idp_store_code_insert(struct idp_dbconn *c, const struct idp_code_new *n)
 {
 	char uid[24], sid[24], at[24], ttl[24];
-	struct idp_param p[13] = { P_BIN(n->digest, IDP_SHA256_LEN),
+	struct idp_param p[15] = { P_BIN(n->digest, IDP_SHA256_LEN),
 		P_TXT(n->client_id), P_TXT(uid), P_TXT(sid),
 		P_TXT(n->redirect_uri), P_TXT(n->scope), P_TXT(n->nonce),
 		P_TXT(n->code_challenge), P_TXT(n->code_challenge_method),
-		P_TXT(at), P_TXT(n->acr), P_TXT(n->amr), P_TXT(ttl) };
+		P_TXT(at), P_TXT(n->acr), P_TXT(n->amr), P_TXT(ttl),
+		P_TXT(n->dpop_jkt), P_TXT(n->claims) };
 
 	ll(uid, n->user_id);
 	ll(sid, n->session_id);
 	ll(at, n->auth_time);
 	ll(ttl, n->ttl);
-	return idp_db_run(c, "code_insert", p, 13);
+	return idp_db_run(c, "code_insert", p, 15);
 }
 
 enum idp_err
 idp_store_code_consume(struct idp_dbconn *c, struct idp_arena *a,
-    const unsigned char digest[IDP_SHA256_LEN], struct idp_code **out)
+    const unsigned char digest[IDP_SHA256_LEN], const char *jkt,
+    struct idp_code **out)
 {
-	struct idp_param p[1] = { P_BIN(digest, IDP_SHA256_LEN) };
+	struct idp_param p[2] = { P_BIN(digest, IDP_SHA256_LEN), P_TXT(jkt) };
 	struct idp_code *k = idp_arena_zalloc(a, sizeof(*k));
 	PGresult *r = NULL;
 	enum idp_err rc;
 
 	*out = k;
-	rc = idp_db_exec(c, "code_consume", p, 1, &r);
+	rc = idp_db_exec(c, "code_consume", p, 2, &r);
 	if (rc != IDP_OK)
 		return rc;
 	if (PQntuples(r) == 1) {
@@ -165,15 +178,18 @@ idp_store_code_consume(struct idp_dbconn *c, struct idp_arena *a,
 		k->acr = dup(a, r, 0, 10);
 		k->amr = dup(a, r, 0, 11);
 		k->expired = idp_db_bool(r, 0, 12);
+		k->claims = dup(a, r, 0, 13);
 		PQclear(r);
 		return IDP_OK;
 	}
 	PQclear(r);
-	/* Not consumable: unknown, or used before (a replay). */
+	/* Not consumable: unknown, used before (a replay), or bound to
+	 * another DPoP key. */
 	rc = idp_db_exec(c, "code_used_grant", p, 1, &r);
 	if (rc != IDP_OK)
 		return rc;
-	rc = PQntuples(r) == 1 ? IDP_ERR_CONFLICT : IDP_ERR_NOT_FOUND;
+	rc = PQntuples(r) != 1 ? IDP_ERR_NOT_FOUND : idp_db_bool(r, 0, 1) ?
+	    IDP_ERR_CONFLICT : IDP_ERR_FORBIDDEN;
 	if (rc == IDP_ERR_CONFLICT)
 		k->grant_id = dup(a, r, 0, 0);
 	PQclear(r);
@@ -185,13 +201,14 @@ idp_store_issue_from_code(struct idp_dbconn *c, struct idp_arena *a,
     const struct idp_issue *is, char **grant_id)
 {
 	char uid[24], sid[24], at[24], atttl[24], rtttl[24];
-	struct idp_param p[13] = { P_TXT(is->client_id), P_TXT(uid), P_TXT(sid),
+	struct idp_param p[15] = { P_TXT(is->client_id), P_TXT(uid), P_TXT(sid),
 		P_TXT(is->scope), P_TXT(at), P_TXT(is->acr), P_TXT(is->amr),
 		is->code_digest ? P_BIN(is->code_digest, IDP_SHA256_LEN) : P_NULL,
 		is->at_digest ? P_BIN(is->at_digest, IDP_SHA256_LEN) : P_NULL,
 		P_TXT(atttl),
 		is->rt_digest ? P_BIN(is->rt_digest, IDP_SHA256_LEN) : P_NULL,
-		P_TXT(rtttl), P_TXT(rtttl) };
+		P_TXT(rtttl), P_TXT(rtttl), P_TXT(is->at_jkt),
+		P_TXT(is->rt_jkt) };
 	PGresult *r = NULL;
 	enum idp_err rc;
 
@@ -201,7 +218,7 @@ idp_store_issue_from_code(struct idp_dbconn *c, struct idp_arena *a,
 	ll(atttl, is->at_ttl);
 	/* The grant lives as long as its longest token. */
 	ll(rtttl, is->rt_digest ? is->rt_ttl : is->at_ttl);
-	rc = idp_db_exec(c, "issue_from_code", p, 13, &r);
+	rc = idp_db_exec(c, "issue_from_code", p, 15, &r);
 	if (rc == IDP_OK)
 		*grant_id = dup(a, r, 0, 0);
 	PQclear(r);
@@ -210,15 +227,16 @@ idp_store_issue_from_code(struct idp_dbconn *c, struct idp_arena *a,
 
 enum idp_err
 idp_store_refresh_consume(struct idp_dbconn *c, struct idp_arena *a,
-    const unsigned char digest[IDP_SHA256_LEN], struct idp_refresh **out)
+    const unsigned char digest[IDP_SHA256_LEN], const char *jkt,
+    struct idp_refresh **out)
 {
-	struct idp_param p[1] = { P_BIN(digest, IDP_SHA256_LEN) };
+	struct idp_param p[2] = { P_BIN(digest, IDP_SHA256_LEN), P_TXT(jkt) };
 	struct idp_refresh *f = idp_arena_zalloc(a, sizeof(*f));
 	PGresult *r = NULL;
 	enum idp_err rc;
 
 	*out = f;
-	rc = idp_db_exec(c, "refresh_consume", p, 1, &r);
+	rc = idp_db_exec(c, "refresh_consume", p, 2, &r);
 	if (rc != IDP_OK)
 		return rc;
 	if (PQntuples(r) == 1) {
@@ -232,18 +250,21 @@ idp_store_refresh_consume(struct idp_dbconn *c, struct idp_arena *a,
 		f->acr = dup(a, r, 0, 7);
 		f->amr = dup(a, r, 0, 8);
 		f->grant_revoked = idp_db_bool(r, 0, 9);
-		idp_store_user_read(a, r, 0, 10, &f->user);
+		f->claims = dup(a, r, 0, 10);
+		idp_store_user_read(a, r, 0, 11, &f->user);
 		PQclear(r);
 		return IDP_OK;
 	}
 	PQclear(r);
-	rc = idp_db_exec(c, "refresh_used_grant", p, 1, &r);
+	rc = idp_db_exec(c, "refresh_used_grant", p, 2, &r);
 	if (rc != IDP_OK)
 		return rc;
 	rc = IDP_ERR_NOT_FOUND;
 	if (PQntuples(r) == 1 && idp_db_bool(r, 0, 1)) {
 		rc = IDP_ERR_CONFLICT;
 		f->grant_id = dup(a, r, 0, 0);
+	} else if (PQntuples(r) == 1 && idp_db_bool(r, 0, 2)) {
+		rc = IDP_ERR_FORBIDDEN;
 	}
 	PQclear(r);
 	return rc;
@@ -252,19 +273,20 @@ idp_store_refresh_consume(struct idp_dbconn *c, struct idp_arena *a,
 enum idp_err
 idp_store_issue_refresh(struct idp_dbconn *c, const char *grant_id,
     const char *scope, const unsigned char *at_digest, int64_t at_ttl,
-    const unsigned char *rt_digest, int64_t rt_ttl)
+    const unsigned char *rt_digest, int64_t rt_ttl, const char *at_jkt,
+    const char *rt_jkt)
 {
 	char att[24], rtt[24];
-	struct idp_param p[6] = { P_TXT(grant_id), P_TXT(scope),
+	struct idp_param p[8] = { P_TXT(grant_id), P_TXT(scope),
 		at_digest ? P_BIN(at_digest, IDP_SHA256_LEN) : P_NULL,
 		P_TXT(att), rt_digest ? P_BIN(rt_digest, IDP_SHA256_LEN) : P_NULL,
-		P_TXT(rtt) };
+		P_TXT(rtt), P_TXT(at_jkt), P_TXT(rt_jkt) };
 	PGresult *r = NULL;
 	enum idp_err rc;
 
 	ll(att, at_ttl);
 	ll(rtt, rt_ttl);
-	rc = idp_db_exec(c, "issue_refresh", p, 6, &r);
+	rc = idp_db_exec(c, "issue_refresh", p, 8, &r);
 	if (rc == IDP_OK && idp_db_ll(r, 0, 0) != 1)
 		rc = IDP_ERR_NOT_FOUND;
 	PQclear(r);
@@ -274,14 +296,14 @@ idp_store_issue_refresh(struct idp_dbconn *c, const char *grant_id,
 enum idp_err
 idp_store_access_insert(struct idp_dbconn *c,
     const unsigned char digest[IDP_SHA256_LEN], const char *client_id,
-    const char *scope, int64_t ttl)
+    const char *scope, int64_t ttl, const char *jkt)
 {
 	char t[24];
-	struct idp_param p[4] = { P_BIN(digest, IDP_SHA256_LEN),
-		P_TXT(client_id), P_TXT(scope), P_TXT(t) };
+	struct idp_param p[5] = { P_BIN(digest, IDP_SHA256_LEN),
+		P_TXT(client_id), P_TXT(scope), P_TXT(t), P_TXT(jkt) };
 
 	ll(t, ttl);
-	return idp_db_run(c, "access_insert", p, 4);
+	return idp_db_run(c, "access_insert", p, 5);
 }
 
 enum idp_err
@@ -302,11 +324,13 @@ idp_store_access_get(struct idp_dbconn *c, struct idp_arena *a,
 	t->issued_at = idp_db_ll(r, 0, 3);
 	t->auth_time = idp_db_ll(r, 0, 4);
 	t->grant_id = dup(a, r, 0, 5);
-	t->has_user = idp_db_bool(r, 0, 6);
+	t->jkt = dup(a, r, 0, 6);
+	t->has_user = idp_db_bool(r, 0, 7);
+	t->claims = dup(a, r, 0, 8);
 	if (t->has_user)
-		idp_store_user_read(a, r, 0, 7, &t->user);
-	t->audience = dup(a, r, 0, 7 + IDP_USER_NCOLS);
-	t->act = dup(a, r, 0, 8 + IDP_USER_NCOLS);
+		idp_store_user_read(a, r, 0, 9, &t->user);
+	t->audience = dup(a, r, 0, 9 + IDP_USER_NCOLS);
+	t->act = dup(a, r, 0, 10 + IDP_USER_NCOLS);
 	PQclear(r);
 	*out = t;
 	return IDP_OK;

@@ -27,6 +27,9 @@ struct idp_code_new {
 	const char *acr;
 	const char *amr;		/* space-separated */
 	int64_t ttl;
+	const char *dpop_jkt;		/* RFC 9449 §10 binding, or NULL */
+	const char *claims;		/* the claims request (OIDC Core
+					 * §5.5), normalised JSON, or NULL */
 };
 enum idp_err idp_store_code_insert(struct idp_dbconn *c,
     const struct idp_code_new *n);
@@ -46,12 +49,16 @@ struct idp_code {
 	char *amr;
 	bool expired;
 	char *grant_id;			/* set when the code was used before */
+	char *claims;			/* its claims request, or NULL; the
+					 * grant made from it keeps it */
 };
 /* Mark the code used and return it. IDP_ERR_NOT_FOUND when no such code;
  * IDP_ERR_CONFLICT when it was used before (out->grant_id tells what it
- * issued, for revocation). */
+ * issued, for revocation); IDP_ERR_FORBIDDEN, leaving it unused, when it
+ * is bound to a DPoP key other than jkt (the request's, or NULL). */
 enum idp_err idp_store_code_consume(struct idp_dbconn *c, struct idp_arena *a,
-    const unsigned char digest[IDP_SHA256_LEN], struct idp_code **out);
+    const unsigned char digest[IDP_SHA256_LEN], const char *jkt,
+    struct idp_code **out);
 
 /* What one token response issues. */
 struct idp_issue {
@@ -67,6 +74,8 @@ struct idp_issue {
 	int64_t at_ttl;
 	const unsigned char *rt_digest;	/* NULL for no refresh token */
 	int64_t rt_ttl;
+	const char *at_jkt;		/* DPoP bindings (RFC 9449), or NULL */
+	const char *rt_jkt;
 };
 /* A new grant with its tokens, one round trip. *grant_id in the arena. */
 enum idp_err idp_store_issue_from_code(struct idp_dbconn *c,
@@ -83,24 +92,29 @@ struct idp_refresh {
 	char *acr;
 	char *amr;
 	bool grant_revoked;
+	char *claims;			/* the grant's claims request */
 	struct idp_user user;
 };
 /* Mark a refresh token used and return its grant. IDP_ERR_NOT_FOUND when
  * unknown or revoked; IDP_ERR_CONFLICT when it was used before (reuse:
- * out->grant_id is set for revocation). */
+ * out->grant_id is set for revocation); IDP_ERR_FORBIDDEN, leaving it
+ * unused, when it is bound to a DPoP key other than jkt. */
 enum idp_err idp_store_refresh_consume(struct idp_dbconn *c,
     struct idp_arena *a, const unsigned char digest[IDP_SHA256_LEN],
-    struct idp_refresh **out);
-/* New tokens for an existing grant (rotation). IDP_ERR_NOT_FOUND when the
- * grant was revoked meanwhile. */
+    const char *jkt, struct idp_refresh **out);
+/* New tokens for an existing grant (rotation), bound to DPoP keys when
+ * at_jkt and rt_jkt are not NULL. IDP_ERR_NOT_FOUND when the grant was
+ * revoked meanwhile. */
 enum idp_err idp_store_issue_refresh(struct idp_dbconn *c,
     const char *grant_id, const char *scope, const unsigned char *at_digest,
-    int64_t at_ttl, const unsigned char *rt_digest, int64_t rt_ttl);
+    int64_t at_ttl, const unsigned char *rt_digest, int64_t rt_ttl,
+    const char *at_jkt, const char *rt_jkt);
 
-/* An access token without a grant (client_credentials). */
+/* An access token without a grant (client_credentials); jkt its DPoP
+ * binding, or NULL. */
 enum idp_err idp_store_access_insert(struct idp_dbconn *c,
     const unsigned char digest[IDP_SHA256_LEN], const char *client_id,
-    const char *scope, int64_t ttl);
+    const char *scope, int64_t ttl, const char *jkt);
 
 struct idp_access {
 	char *client_id;
@@ -109,7 +123,9 @@ struct idp_access {
 	int64_t issued_at;
 	int64_t auth_time;		/* 0 without a user */
 	char *grant_id;			/* NULL without a grant */
+	char *jkt;			/* DPoP binding (RFC 9449), or NULL */
 	bool has_user;
+	char *claims;			/* the grant's claims request */
 	struct idp_user user;
 	char *audience;			/* of an exchanged token (RFC 8693) */
 	char *act;			/* its act claim, JSON; or NULL */

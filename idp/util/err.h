@@ -17,7 +17,8 @@
  *   the "error" a client sees, the HTTP status, and the description shown
  *   instead of the caller's (NULL: the caller's sentence is shown).
  * Names are OAuth's (RFC 6749 §4.1.2.1 and §5.2, RFC 6750 §3.1, RFC 7009
- * §2.2.1, RFC 7591 §3.2.2, RFC 8707 §2, OIDC Core §3.1.2.6) except ok,
+ * §2.2.1, RFC 7591 §3.2.2, RFC 8707 §2, OIDC Core §3.1.2.6, RFC 9101 §6.2,
+ * RFC 9449 §12.2, OIDC Unmet Authentication Requirements 1.0) except ok,
  * not_found, method_not_allowed, request_too_large, conflict and forbidden: the
  * provider's own, for answers outside OAuth.
  * tests/unit/test_util_err.c checks every row against the RFCs.
@@ -75,7 +76,18 @@
 	X(IDP_ERR_AUTHORIZATION_PENDING, 55, "authorization_pending",	\
 	    400, NULL)							\
 	X(IDP_ERR_SLOW_DOWN, 56, "slow_down", 400, NULL)		\
-	X(IDP_ERR_EXPIRED_TOKEN, 57, "expired_token", 400, NULL)
+	X(IDP_ERR_EXPIRED_TOKEN, 57, "expired_token", 400, NULL)	\
+	/* request objects and pushed requests (RFC 9101 §6.2) */	\
+	X(IDP_ERR_INVALID_REQUEST_OBJECT, 50, "invalid_request_object",	\
+	    400, NULL)							\
+	X(IDP_ERR_INVALID_REQUEST_URI, 51, "invalid_request_uri", 400, NULL) \
+	/* DPoP (RFC 9449 §5, §8); a resource server answers them 401 */ \
+	X(IDP_ERR_INVALID_DPOP_PROOF, 52, "invalid_dpop_proof", 400, NULL) \
+	X(IDP_ERR_USE_DPOP_NONCE, 53, "use_dpop_nonce", 400, NULL)	\
+	/* OIDC Unmet Authentication Requirements 1.0 §1: an essential	\
+	 * acr the sign-in cannot meet (OIDC Core §5.5.1.1) */		\
+	X(IDP_ERR_UNMET_AUTHENTICATION_REQUIREMENTS, 58,		\
+	    "unmet_authentication_requirements", 400, NULL)
 
 enum idp_err {
 #define IDP_ERR_ENUM(id, num, name, status, desc) id = num,

@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ISSUER, decodeJwt, http, idpctl, psql, unique } from './lib.mjs';
 import { basic, exchange, makeClient, makeUser, newJar, signIn } from './flow.mjs';
+import { TEST_ORG, makeApi } from './rp.mjs';
 
 const TE = 'urn:ietf:params:oauth:grant-type:token-exchange';
 const AT = 'urn:ietf:params:oauth:token-type:access_token';
@@ -19,27 +20,32 @@ function manifestClient(doc) {
   const dir = mkdtempSync('/tmp/idp-manifest-');
   const file = join(dir, `${doc.client_id}.json`);
   writeFileSync(file, JSON.stringify({ first_party: true, enabled: true,
-    token_endpoint_auth_method: 'client_secret_basic', ...doc }));
+    token_endpoint_auth_method: 'client_secret_basic', owner_organisation: TEST_ORG, ...doc }));
   const r = idpctl(['--json', 'client', 'add', '--manifest', file]);
   rmSync(dir, { recursive: true });
   return { r, client: { id: doc.client_id, secret: r.json?.client_secret } };
 }
 
-const web = makeClient({ name: 'E-Budgeting', scope: 'openid profile sipd.read' });
-const other = makeClient({ name: 'Aplikasi Lain', scope: 'openid profile sipd.read' });
+// ebudget.read and ebudget.write: the API scopes of a budgeting API,
+// offered to the services of TEST_ORG (the catalogue's sipd-connector owns
+// sipd.read, and services.test.mjs loads it into the same stack).
+makeApi({ id: unique('ebudget-api-'), scopes: ['ebudget.read', 'ebudget.write'], orgs: [TEST_ORG],
+  resource: 'https://ebudget.baliprov.go.id/api/' });
+const web = makeClient({ name: 'E-Budgeting', scope: 'openid profile ebudget.read', org: TEST_ORG });
+const other = makeClient({ name: 'Aplikasi Lain', scope: 'openid profile ebudget.read', org: TEST_ORG });
 const connector = manifestClient({
   client_id: unique('connector-'), client_name: 'Konektor SIPD',
-  grant_types: ['client_credentials', TE], scope: 'sipd.read sipd.write',
+  grant_types: ['client_credentials', TE], scope: 'ebudget.read ebudget.write',
   access_token_format: 'opaque',
   token_exchange: [
-    { audience: API, scopes: ['sipd.read'], subject_clients: [web.id] },
-    { audience: 'pusdalops-api', scopes: ['sipd.read', 'sipd.write'], subject_clients: [web.id] },
+    { audience: API, scopes: ['ebudget.read'], subject_clients: [web.id] },
+    { audience: 'pusdalops-api', scopes: ['ebudget.read', 'ebudget.write'], subject_clients: [web.id] },
   ],
 }).client;
 const second = manifestClient({
   client_id: unique('hop-'), client_name: 'Layanan Lanjutan',
-  grant_types: ['client_credentials', TE], scope: 'sipd.read',
-  token_exchange: [{ audience: 'kemendagri-sipd', scopes: ['sipd.read'],
+  grant_types: ['client_credentials', TE], scope: 'ebudget.read',
+  token_exchange: [{ audience: 'kemendagri-sipd', scopes: ['ebudget.read'],
     subject_clients: [connector.id] }],
 }).client;
 
@@ -49,7 +55,7 @@ const swap = (c, subject, extra = {}) => asClient(c, { grant_type: TE, subject_t
 const introspect = (token) => http('POST', '/introspect', { form: { token },
   headers: { authorization: basic(connector) } });
 
-async function personToken(client = web, scope = 'openid profile sipd.read') {
+async function personToken(client = web, scope = 'openid profile ebudget.read') {
   const user = makeUser({ name: 'I Made Anggaran' });
   const jar = newJar();
   const { params, verifier } = await signIn(jar, client, user, { scope });
@@ -71,7 +77,7 @@ test('RFC 8693 §2.3: a person\'s token for another service, within the policy, 
   assert.equal(r.headers.get('cache-control'), 'no-store');
   assert.equal(r.json.issued_token_type, AT);
   assert.equal(r.json.token_type, 'Bearer');
-  assert.equal(r.json.scope, 'sipd.read');
+  assert.equal(r.json.scope, 'ebudget.read');
   assert.ok(r.json.expires_in > 0 && r.json.expires_in <= 900);
   assert.equal(r.json.refresh_token, undefined);
   const i = (await introspect(r.json.access_token)).json;
@@ -79,25 +85,25 @@ test('RFC 8693 §2.3: a person\'s token for another service, within the policy, 
   assert.equal(i.sub, s.user.sub);
   assert.equal(i.client_id, connector.id);
   assert.equal(i.aud, API);
-  assert.equal(i.scope, 'sipd.read');
+  assert.equal(i.scope, 'ebudget.read');
   assert.equal(i.act, undefined, 'no actor token: no act');
   const audit = JSON.parse(psql(`SELECT details::text FROM audit_log WHERE event = 'token.exchanged' `
     + `AND client_id = '${connector.id}' ORDER BY id DESC LIMIT 1`));
   assert.equal(audit.subject_client, web.id);
   assert.equal(audit.audience, API);
-  assert.equal(audit.scope, 'sipd.read');
+  assert.equal(audit.scope, 'ebudget.read');
   assert.equal(psql(`SELECT user_id = (SELECT id FROM users WHERE sub = '${s.user.sub}') FROM audit_log `
     + `WHERE event = 'token.exchanged' AND client_id = '${connector.id}' ORDER BY id DESC LIMIT 1`), 't');
 
   // audience names the same rule; the only-rule default does not apply to two.
   const byAud = await swap(connector, s.access_token, { audience: 'pusdalops-api' });
   assert.equal(byAud.status, 200, byAud.text);
-  assert.equal(byAud.json.scope, 'sipd.read', 'never more than the subject token had');
+  assert.equal(byAud.json.scope, 'ebudget.read', 'never more than the subject token had');
   const none = await swap(connector, s.access_token);
   assert.equal(none.json.error, 'invalid_request');
   const one = await swap(second, (await swap(connector, s.access_token, { resource: API,
-    actor_token: await serviceToken(connector, 'sipd.read'), actor_token_type: AT })).json.access_token,
-  { actor_token: await serviceToken(second, 'sipd.read'), actor_token_type: AT });
+    actor_token: await serviceToken(connector, 'ebudget.read'), actor_token_type: AT })).json.access_token,
+  { actor_token: await serviceToken(second, 'ebudget.read'), actor_token_type: AT });
   assert.equal(one.status, 200, 'one rule: the target may be left out');
 });
 
@@ -114,14 +120,14 @@ test('a JWT on request; its life within the subject token\'s', async () => {
   assert.equal(payload.aud, API);
   assert.equal(payload.sub, s.user.sub);
   assert.equal(payload.client_id, connector.id);
-  assert.equal(payload.scope, 'sipd.read');
+  assert.equal(payload.scope, 'ebudget.read');
   assert.ok(payload.exp - payload.iat <= 40);
   assert.equal((await introspect(r.json.access_token)).json.active, true);
 });
 
 test('delegation: act names the actor, nested for a chain; a delegated token needs an actor', async () => {
   const s = await personToken();
-  const actor = await serviceToken(connector, 'sipd.read');
+  const actor = await serviceToken(connector, 'ebudget.read');
   const r = await swap(connector, s.access_token, { resource: API, actor_token: actor,
     actor_token_type: AT, requested_token_type: JWT });
   assert.equal(r.status, 200, r.text);
@@ -129,10 +135,15 @@ test('delegation: act names the actor, nested for a chain; a delegated token nee
   assert.deepEqual((await introspect(r.json.access_token)).json.act, { sub: connector.id });
 
   const hop = await swap(second, r.json.access_token, { subject_token_type: JWT,
-    audience: 'kemendagri-sipd', actor_token: await serviceToken(second, 'sipd.read'),
+    audience: 'kemendagri-sipd', actor_token: await serviceToken(second, 'ebudget.read'),
     actor_token_type: AT });
   assert.equal(hop.status, 200, hop.text);
-  const i = (await introspect(hop.json.access_token)).json;
+  // Introspected by the client it was issued to: the connector is
+  // neither that client nor the resource server of its scopes.
+  const i = (await http('POST', '/introspect', { form: { token: hop.json.access_token },
+    headers: { authorization: basic(second) } })).json;
+  assert.equal(i.active, true);
+  assert.equal(i.aud, 'kemendagri-sipd');
   assert.deepEqual(i.act, { sub: second.id, act: { sub: connector.id } });
   assert.equal(i.sub, s.user.sub, 'the person stays the subject along the chain');
   const noActor = await swap(second, r.json.access_token, { audience: 'kemendagri-sipd' });
@@ -140,7 +151,7 @@ test('delegation: act names the actor, nested for a chain; a delegated token nee
   assert.match(noActor.json.error_description, /actor_token/);
   // The actor token must be the asking client's own.
   const foreign = await swap(connector, s.access_token, { resource: API,
-    actor_token: await serviceToken(second, 'sipd.read'), actor_token_type: AT });
+    actor_token: await serviceToken(second, 'ebudget.read'), actor_token_type: AT });
   assert.equal(foreign.json.error, 'invalid_request');
   const typeless = await swap(connector, s.access_token, { resource: API, actor_token: actor });
   assert.equal(typeless.json.error, 'invalid_request');
@@ -155,9 +166,9 @@ test('beyond the policy: other audiences, wider scopes, other clients\' people',
     [{ audience: 'somebody-else' }, 'invalid_target'],
     [{ audience: 'pusdalops-api', resource: API }, 'invalid_target'],
     [{ resource: 'not a uri' }, 'invalid_target'],
-    [{ resource: API, scope: 'sipd.write' }, 'invalid_scope'],
+    [{ resource: API, scope: 'ebudget.write' }, 'invalid_scope'],
     [{ resource: API, scope: 'openid' }, 'invalid_scope'],
-    [{ resource: API, scope: 'sipd.read sipd.write' }, 'invalid_scope'],
+    [{ resource: API, scope: 'ebudget.read ebudget.write' }, 'invalid_scope'],
   ];
   for (const [extra, error] of cases) {
     const r = await swap(connector, s.access_token, extra);
@@ -179,7 +190,7 @@ test('beyond the policy: other audiences, wider scopes, other clients\' people',
 
 test('wrong token types and tokens that are not a person\'s access token', async () => {
   const s = await personToken();
-  const svc = await serviceToken(connector, 'sipd.read');
+  const svc = await serviceToken(connector, 'ebudget.read');
   const cases = [
     [{ subject_token_type: 'urn:ietf:params:oauth:token-type:id_token' }, 'a type we do not exchange'],
     [{ subject_token_type: JWT }, 'jwt for an opaque token'],

@@ -15,7 +15,7 @@ test('discovery document: issuer equality, endpoints that exist, content type', 
   assert.match(r.headers.get('cache-control'), /max-age=\d+/);
   assert.equal(r.json.issuer, ISSUER, 'issuer must equal the URL it is served under');
   assert.equal(r.json.jwks_uri, `${ISSUER}/jwks`);
-  assert.deepEqual(r.json.subject_types_supported, ['public']);
+  assert.deepEqual(r.json.subject_types_supported, ['public', 'pairwise']);
   assert.ok(r.json.id_token_signing_alg_values_supported.includes('RS256'));
   assert.ok(r.json.id_token_signing_alg_values_supported.includes('ES256'));
   // Every advertised endpoint answers (not 404).

@@ -105,7 +105,7 @@ static void
 check(struct idp_arena *a, const struct idp_client *c,
     const struct idp_authz_raw *raw, bool plain)
 {
-	struct idp_authz_opts opts = { plain };
+	struct idp_authz_opts opts = { .allow_plain_pkce = plain };
 	struct idp_authz z;
 	const char *why = NULL;
 	enum idp_err rc;

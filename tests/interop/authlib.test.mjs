@@ -102,3 +102,44 @@ test('Authlib, self-registered third-party service without scope: consent, then 
   assert.equal(out2.refresh_token, true);
   assert.equal(out2.refreshed, true);
 });
+
+// A sector identifier document (OIDC Core §8.1) on loopback: the stack's
+// idp runs with outbound_allow_loopback.
+async function sectorDocument(uris) {
+  const { createServer } = await import('node:http');
+  const s = createServer((req, res) => {
+    res.setHeader('content-type', 'application/json');
+    res.end(JSON.stringify(uris));
+  });
+  await new Promise((r) => s.listen(0, '127.0.0.1', r));
+  return { uri: `http://127.0.0.1:${s.address().port}/sektor.json`, close: () => s.close() };
+}
+
+test('Authlib, two self-registered services of one sector: the same pairwise sub, not the public one', async () => {
+  const redirects = [REDIRECT, 'http://127.0.0.1:8083/callback'];
+  const doc = await sectorDocument(redirects);
+  try {
+    idpctl(['org', 'add', 'interop.mitra', '--name', 'Mitra Interop', '--kind', 'central_agency']);
+    const iat = idpctl(['--json', 'iat', 'create', '--org', 'interop.mitra', '--uses', '2', '--auto-approve'])
+      .initial_access_token;
+    const subs = [];
+    for (const [i, redirect] of redirects.entries()) {
+      const reg = await (await fetch(`${ISSUER}/register`, { method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${iat}` },
+        body: JSON.stringify({ client_name: `Aplikasi Sektor ${i} ${stamp}`, redirect_uris: [redirect],
+          subject_type: 'pairwise', sector_identifier_uri: doc.uri }) })).json();
+      assert.equal(reg.subject_type, 'pairwise', JSON.stringify(reg));
+      const args = [ISSUER, reg.client_id, reg.client_secret, redirect];
+      const saved = authlib('start', ...args);
+      const { callback } = await browse(saved.url, user);
+      const out = authlib('finish', ...args, JSON.stringify(saved), callback);
+      assert.equal(out.userinfo_sub, out.sub, 'userinfo names the same subject');
+      subs.push(out.sub);
+    }
+    assert.equal(subs[0], subs[1], 'one sector, one subject, as Authlib validated it');
+    assert.notEqual(subs[0], user.sub);
+    assert.match(subs[0], /^[A-Za-z0-9_-]{43}$/);
+  } finally {
+    doc.close();
+  }
+});

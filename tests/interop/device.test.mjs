@@ -60,7 +60,7 @@ class Phone {
   }
 }
 
-const user = { username: `devinterop${stamp}`, password: 'kata-sandi-perangkat' };
+const user = { username: `devinterop${stamp}`, password: 'Kios-Tanah-Lot-7319' };
 user.sub = idpctl(['--json', 'user', 'add', user.username, '--name', 'Ni Wayan Perangkat',
   '--email', `devinterop${stamp}@baliprov.go.id`, '--password-stdin'], `${user.password}\n`).sub;
 
@@ -128,23 +128,38 @@ test('openid-client: a denied request ends the polling with access_denied', asyn
   await assert.rejects(tokens, (e) => e.error === 'access_denied');
 });
 
+// A client from a manifest document (idpctl client add --manifest).
+function manifest(doc) {
+  const dir = mkdtempSync('/tmp/idp-manifest-');
+  const file = join(dir, `${doc.client_id}.json`);
+  writeFileSync(file, JSON.stringify({ first_party: true, enabled: true,
+    token_endpoint_auth_method: 'client_secret_basic', ...doc }));
+  const r = idpctl(['--json', 'client', 'add', '--manifest', file]);
+  rmSync(dir, { recursive: true });
+  return r;
+}
+
 test('openid-client: token exchange with genericGrantRequest', async () => {
+  // ebudget.read is the API scope of a budgeting API, offered to the services of
+  // one organisation; the device and the connector belong to it.
+  const org = `interop.sipd${stamp}`;
+  idpctl(['org', 'add', org, '--name', 'Dinas Uji SIPD', '--kind', 'provincial_agency']);
+  manifest({ client_id: `interop-sipd-api-${stamp}`, client_name: 'API SIPD Interop',
+    owner_organisation: org, grant_types: ['client_credentials'], scope: 'ebudget.read',
+    api: { resource: ['https://sipd.example.go.id/api/'],
+      scopes: { 'ebudget.read': { description: 'Membaca anggaran', organisations: [org] } } } });
   const webId = `interop-web-${stamp}`;
   const web = idpctl(['--json', 'client', 'add', webId, '--name', 'Kios Sumber', '--grant', DEVICE,
-    '--first-party', '--scope', 'openid sipd.read']);
+    '--first-party', '--scope', 'openid ebudget.read', '--org', org]);
   const connectorId = `interop-connector-${stamp}`;
-  const dir = mkdtempSync('/tmp/idp-manifest-');
-  const file = join(dir, `${connectorId}.json`);
-  writeFileSync(file, JSON.stringify({ client_id: connectorId, client_name: 'Konektor Interop',
-    first_party: true, enabled: true, grant_types: [TE], scope: 'sipd.read',
-    token_endpoint_auth_method: 'client_secret_basic',
-    token_exchange: [{ audience: 'https://sipd.example.go.id/api/', scopes: ['sipd.read'],
-      subject_clients: [webId] }] }));
-  const { client_secret: secret } = idpctl(['--json', 'client', 'add', '--manifest', file]);
-  rmSync(dir, { recursive: true });
+  const { client_secret: secret } = manifest({ client_id: connectorId,
+    client_name: 'Konektor Interop', owner_organisation: org, grant_types: [TE],
+    scope: 'ebudget.read',
+    token_exchange: [{ audience: 'https://sipd.example.go.id/api/', scopes: ['ebudget.read'],
+      subject_clients: [webId] }] });
   const source = await client.discovery(new URL(ISSUER), webId, undefined,
     client.ClientSecretBasic(web.client_secret), { execute: [client.allowInsecureRequests] });
-  const d = await client.initiateDeviceAuthorization(source, { scope: 'openid sipd.read' });
+  const d = await client.initiateDeviceAuthorization(source, { scope: 'openid ebudget.read' });
   const tokens = client.pollDeviceAuthorizationGrant(source, d);
   await new Phone().approve(d.verification_uri_complete, user);
   const subject = await tokens;
@@ -155,7 +170,7 @@ test('openid-client: token exchange with genericGrantRequest', async () => {
     subject_token_type: AT, resource: 'https://sipd.example.go.id/api/' });
   assert.equal(r.issued_token_type, AT);
   assert.equal(r.token_type.toLowerCase(), 'bearer');
-  assert.equal(r.scope, 'sipd.read');
+  assert.equal(r.scope, 'ebudget.read');
   const i = await client.tokenIntrospection(config, r.access_token);
   assert.equal(i.active, true);
   assert.equal(i.sub, user.sub);

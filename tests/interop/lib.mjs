@@ -1,10 +1,12 @@
-// What the interoperability tests share: idpctl, and a person's browser
-// (cookies, the login form, redirects) that signs in for a relying party.
+// What the interoperability suites share: idpctl to set up people and
+// clients, and a person with a browser (cookies, the login form,
+// redirects). The relying parties themselves are the libraries under test.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as client from 'openid-client';
 
 export const ISSUER = process.env.IDP_URL;
+export const REDIRECT = 'http://127.0.0.1:8081/callback';
 
 export function idpctl(args, input) {
   const r = spawnSync(process.env.IDP_CTL, args, { input, encoding: 'utf8' });

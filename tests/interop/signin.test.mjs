@@ -6,10 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as client from 'openid-client';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
-import { Browser, discover, idpctl } from './lib.mjs';
-
-const ISSUER = process.env.IDP_URL;
-const REDIRECT = 'http://127.0.0.1:8081/callback';
+import { Browser, ISSUER, REDIRECT, discover, idpctl } from './lib.mjs';
 
 const stamp = `${process.pid}`;
 idpctl(['org', 'add', 'baliprov', '--name', 'Pemerintah Provinsi Bali', '--kind', 'province']);

@@ -230,6 +230,13 @@ START_TEST(from_jwk_keeps_client_kid)
 	ck_assert_int_eq(from_jwk_text("{\"kty\":\"RSA\",\"e\":\"AQAB\","
 	    "\"kid\":\"2011-04-29\",\"n\":\"" RFC7638_N "\"}", &k), 0);
 	ck_assert_str_eq(idp_key_kid(k), "2011-04-29");
+	/* The thumbprint (DPoP's jkt) is the key's, whatever its kid. */
+	{
+		char jkt[IDP_JKT_LEN + 1];
+
+		ck_assert_int_eq(idp_key_thumbprint(k, jkt), 0);
+		ck_assert_str_eq(jkt, RFC7638_KID);
+	}
 	idp_key_free(k);
 }
 END_TEST

@@ -389,6 +389,39 @@ START_TEST(header_repeated_authorization)
 }
 END_TEST
 
+/* RFC 9449 §4.3: one DPoP proof per request. */
+START_TEST(header_repeated_dpop)
+{
+	struct idp_req *rq = idp_arena_zalloc(a, sizeof(*rq));
+
+	idp_req_add_header(rq, "DPoP", "a.b.c");
+	ck_assert_ptr_null(rq->dup_header);
+	idp_req_add_header(rq, "dpop", "d.e.f");
+	ck_assert_str_eq(rq->dup_header, "DPoP");
+}
+END_TEST
+
+/* A request object's parameters replace the query of a GET and the form
+ * of a POST, whichever idp_req_param reads. */
+START_TEST(params_replaced)
+{
+	struct idp_req *rq = idp_arena_zalloc(a, sizeof(*rq));
+	struct idp_kv given[1] = { { "scope", "openid", 6 } };
+
+	rq->arena = a;
+	rq->method = IDP_GET;
+	ck_assert_int_eq(idp_parse_target(rq, "/authorize?scope=x&state=s",
+	    26), IDP_OK);
+	idp_req_set_params(rq, given, 1);
+	ck_assert_str_eq(idp_req_param(rq, "scope"), "openid");
+	ck_assert_ptr_null(idp_req_param(rq, "state"));
+	rq->method = IDP_POST;
+	idp_req_set_params(rq, given, 1);
+	ck_assert_uint_eq(rq->nform, 1);
+	ck_assert_str_eq(idp_req_form(rq, "scope"), "openid");
+}
+END_TEST
+
 START_TEST(header_others_may_repeat)
 {
 	struct idp_req *rq = idp_arena_zalloc(a, sizeof(*rq));
@@ -506,6 +539,8 @@ suite(void)
 	tcase_add_test(tc, target_bad_query_escapes);
 	tcase_add_test(tc, target_repeated_query_parameter);
 	tcase_add_test(tc, header_repeated_authorization);
+	tcase_add_test(tc, header_repeated_dpop);
+	tcase_add_test(tc, params_replaced);
 	tcase_add_test(tc, header_others_may_repeat);
 	tc = unit_tcase(s, "head");
 	tcase_add_test(tc, head_good_and_partial);

@@ -65,7 +65,7 @@ static enum idp_err
 run(const struct idp_client *c, const struct idp_authz_raw *r,
     struct idp_authz *z, bool plain)
 {
-	struct idp_authz_opts o = { plain };
+	struct idp_authz_opts o = { .allow_plain_pkce = plain };
 	const char *why = NULL;
 	enum idp_err e = idp_authz_validate(a, c, r, &o, z, &why);
 
@@ -314,6 +314,49 @@ START_TEST(json_round_trip)
 }
 END_TEST
 
+/* RFC 9126 §5-6, RFC 9101 §10.5: how the request came; RFC 9449 §10:
+ * dpop_jkt goes with the code, through the pending login and a restart. */
+START_TEST(origin_and_dpop_jkt)
+{
+	static const char jkt[] = "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I";
+	struct idp_authz_opts o = { 0 };
+	struct idp_authz_raw r = good();
+	struct idp_client *c = client("pushed", "client_secret_basic");
+	struct idp_authz z, back;
+	const char *why = NULL;
+	json_t *j;
+
+	o.require_par = true;
+	ck_assert_int_eq(idp_authz_validate(a, conf, &r, &o, &z, &why),
+	    IDP_ERR_INVALID_REQUEST);
+	o.pushed = true;
+	ck_assert_int_eq(idp_authz_validate(a, conf, &r, &o, &z, &why), IDP_OK);
+	o = (struct idp_authz_opts){ 0 };
+	c->require_par = true;
+	ck_assert_int_eq(idp_authz_validate(a, c, &r, &o, &z, &why),
+	    IDP_ERR_INVALID_REQUEST);
+	c->require_par = false;
+	c->require_signed_request = true;
+	o.pushed = true;
+	ck_assert_int_eq(idp_authz_validate(a, c, &r, &o, &z, &why),
+	    IDP_ERR_INVALID_REQUEST);
+	o.signed_request = true;
+	ck_assert_int_eq(idp_authz_validate(a, c, &r, &o, &z, &why), IDP_OK);
+	idp_client_free(c);
+	r.dpop_jkt = "not-a-thumbprint";
+	ck_assert_int_eq(run(conf, &r, &z, false), IDP_ERR_INVALID_REQUEST);
+	r.dpop_jkt = jkt;
+	ck_assert_int_eq(run(conf, &r, &z, false), IDP_OK);
+	ck_assert_str_eq(z.dpop_jkt, jkt);
+	j = idp_authz_to_json(&z);
+	ck_assert_int_eq(idp_authz_from_json(a, j, &back), 0);
+	json_decref(j);
+	ck_assert_str_eq(back.dpop_jkt, jkt);
+	ck_assert_ptr_nonnull(strstr(idp_authz_to_query(a, &z),
+	    "&dpop_jkt=0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I"));
+}
+END_TEST
+
 /* An expired login page starts the same request again from what the
  * pending login kept: every parameter, percent-encoded. */
 START_TEST(restart_query)
@@ -363,5 +406,6 @@ main(void)
 	tcase_add_test(tc, unauthorized_client);
 	tcase_add_test(tc, json_round_trip);
 	tcase_add_test(tc, restart_query);
+	tcase_add_test(tc, origin_and_dpop_jkt);
 	return unit_run(s);
 }

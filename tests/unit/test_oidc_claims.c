@@ -251,6 +251,138 @@ START_TEST(unknown_scopes_release_nothing)
 }
 END_TEST
 
+
+/* ---- idp_claims_release: scopes, the claims request, roles ---- */
+
+static json_t *
+released(const char *req, char **granted, char **releasable,
+    enum idp_claims_dest d)
+{
+	static struct idp_user u;
+	static char role1[] = "developer@badung.diskominfo";
+	static char group1[] = "diskes", group2[] = "badung.diskominfo";
+	static char *roles[] = { role1, NULL };
+	static char *groups[] = { group1, group2, NULL };
+	struct idp_arena *a = idp_arena_new(1024);
+	struct idp_claims_req r;
+	struct idp_claims_ctx x = { 0 };
+	const char *why;
+	json_t *o;
+
+	u = full_user();
+	x.user = &u;
+	x.sub = "pairwise-sub-of-this-client";
+	x.granted = granted;
+	x.releasable = releasable;
+	x.roles = roles;
+	x.groups = groups;
+	if (req != NULL) {
+		ck_assert_int_eq(idp_claims_req_parse(a, req, &r, &why), IDP_OK);
+		x.req = &r;
+	}
+	o = idp_claims_release(&x, d);
+	idp_arena_free(a);
+	return o;
+}
+
+START_TEST(release_without_request_is_the_scopes)
+{
+	char *g[] = { (char[]){ "openid" }, (char[]){ "email" }, NULL };
+	json_t *o = released(NULL, g, g, IDP_CLAIMS_USERINFO);
+
+	ck_assert_str_eq(str(o, "sub"), "pairwise-sub-of-this-client");
+	ck_assert_str_eq(str(o, "email"), "made@baliprov.go.id");
+	ck_assert_uint_eq(json_object_size(o), 3);
+	json_decref(o);
+}
+END_TEST
+
+START_TEST(release_per_destination)
+{
+	char *g[] = { (char[]){ "openid" }, NULL };
+	char *r[] = { (char[]){ "openid" }, (char[]){ "email" },
+	    (char[]){ "profile" }, NULL };
+	const char *req = "{\"userinfo\":{\"email\":null},"
+	    "\"id_token\":{\"name\":{\"essential\":true}}}";
+	json_t *ui = released(req, g, r, IDP_CLAIMS_USERINFO);
+	json_t *it = released(req, g, r, IDP_CLAIMS_ID_TOKEN);
+
+	ck_assert_str_eq(str(ui, "email"), "made@baliprov.go.id");
+	ck_assert_ptr_null(json_object_get(ui, "name"));
+	ck_assert_str_eq(str(it, "name"), "I Made Wirawan");
+	ck_assert_ptr_null(json_object_get(it, "email"));
+	/* only the claim asked for, not its whole scope */
+	ck_assert_ptr_null(json_object_get(ui, "email_verified"));
+	ck_assert_ptr_null(json_object_get(it, "given_name"));
+	json_decref(ui);
+	json_decref(it);
+}
+END_TEST
+
+START_TEST(release_never_beyond_policy)
+{
+	char *g[] = { (char[]){ "openid" }, NULL };
+	const char *req = "{\"userinfo\":{\"email\":{\"essential\":true},"
+	    "\"phone_number\":null,\"roles\":null,\"groups\":null}}";
+	json_t *o = released(req, g, g, IDP_CLAIMS_USERINFO);
+
+	/* essential or not, a claim whose scope the client may not have
+	 * is left out, without an error (§5.5.1) */
+	ck_assert_uint_eq(json_object_size(o), 1);
+	ck_assert_str_eq(str(o, "sub"), "pairwise-sub-of-this-client");
+	json_decref(o);
+}
+END_TEST
+
+START_TEST(release_value_must_match)
+{
+	char *g[] = { (char[]){ "openid" }, (char[]){ "email" }, NULL };
+	json_t *o;
+
+	o = released("{\"userinfo\":{\"email\":{\"value\":"
+	    "\"made@baliprov.go.id\"}}}", g, g, IDP_CLAIMS_USERINFO);
+	ck_assert_str_eq(str(o, "email"), "made@baliprov.go.id");
+	json_decref(o);
+	o = released("{\"userinfo\":{\"email\":{\"value\":"
+	    "\"other@baliprov.go.id\"}}}", g, g, IDP_CLAIMS_USERINFO);
+	ck_assert_ptr_null(json_object_get(o, "email"));
+	ck_assert_ptr_nonnull(json_object_get(o, "email_verified"));
+	json_decref(o);
+	o = released("{\"userinfo\":{\"email_verified\":{\"values\":"
+	    "[true]}}}", g, g, IDP_CLAIMS_USERINFO);
+	ck_assert(json_is_true(json_object_get(o, "email_verified")));
+	json_decref(o);
+}
+END_TEST
+
+START_TEST(release_roles_and_groups)
+{
+	char *g[] = { (char[]){ "openid" }, (char[]){ "roles" }, NULL };
+	char *no[] = { (char[]){ "openid" }, NULL };
+	struct idp_claims_ctx x = { 0 };
+	json_t *o = released(NULL, g, g, IDP_CLAIMS_ID_TOKEN);
+
+	ck_assert_str_eq(json_string_value(json_array_get(json_object_get(o,
+	    "roles"), 0)), "developer@badung.diskominfo");
+	ck_assert_uint_eq(json_array_size(json_object_get(o, "groups")), 2);
+	ck_assert_str_eq(json_string_value(json_array_get(json_object_get(o,
+	    "groups"), 0)), "diskes");
+	json_decref(o);
+	o = released(NULL, no, no, IDP_CLAIMS_ID_TOKEN);
+	ck_assert_ptr_null(json_object_get(o, "roles"));
+	json_decref(o);
+	x.granted = g;
+	ck_assert(idp_claims_need_roles(&x));
+	x.granted = no;
+	x.releasable = no;
+	ck_assert(!idp_claims_need_roles(&x));
+	ck_assert_str_eq(idp_claim_scope("groups"), "roles");
+	ck_assert_str_eq(idp_claim_scope("email_verified"), "email");
+	ck_assert_ptr_null(idp_claim_scope("acr"));
+	ck_assert_ptr_null(idp_claim_scope("sub"));
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -267,6 +399,11 @@ suite(void)
 	tcase_add_test(tc, all_scopes);
 	tcase_add_test(tc, absent_values_omitted);
 	tcase_add_test(tc, unknown_scopes_release_nothing);
+	tcase_add_test(tc, release_without_request_is_the_scopes);
+	tcase_add_test(tc, release_per_destination);
+	tcase_add_test(tc, release_never_beyond_policy);
+	tcase_add_test(tc, release_value_must_match);
+	tcase_add_test(tc, release_roles_and_groups);
 	return s;
 }
 

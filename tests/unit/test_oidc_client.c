@@ -442,8 +442,10 @@ START_TEST(device_clients)
 	json_t *o = validate_ok("{\"grant_types\":[" DEV ",\"refresh_token\"],"
 	    "\"token_endpoint_auth_method\":\"none\"}", IDP_META_DYNAMIC);
 
+	/* Without scope: every standard scope, offline_access included with
+	 * the refresh_token grant. */
 	ck_assert_str_eq(json_string_value(json_object_get(o, "scope")),
-	    "openid profile email");
+	    "openid profile email phone organisation offline_access");
 	ck_assert_uint_eq(json_array_size(json_object_get(o,
 	    "response_types")), 0);
 	json_decref(o);
@@ -738,6 +740,53 @@ client_of(const char *metadata_text, const char *auth)
 	return c;
 }
 
+/* RFC 9126 §6, RFC 9101 §10.5, OIDC Registration §2, RFC 9449 §5.2. */
+START_TEST(request_metadata)
+{
+	static const char ju[] = ",\"jwks_uri\":\"https://rp.example.com/jwks\"";
+	struct idp_client *c;
+	json_t *o;
+
+	o = validate_ok("{" RU ",\"require_pushed_authorization_requests\":true,"
+	    "\"dpop_bound_access_tokens\":false}", true);
+	ck_assert(json_is_true(json_object_get(o,
+	    "require_pushed_authorization_requests")));
+	ck_assert(json_is_false(json_object_get(o, "dpop_bound_access_tokens")));
+	json_decref(o);
+	c = client_of(idp_arena_printf(a, "{" RU "%s,"
+	    "\"require_pushed_authorization_requests\":true,"
+	    "\"require_signed_request_object\":true,"
+	    "\"request_object_signing_alg\":\"PS256\","
+	    "\"dpop_bound_access_tokens\":true}", ju), "client_secret_basic");
+	ck_assert(c->require_par);
+	ck_assert(c->require_signed_request);
+	ck_assert_int_eq(c->request_object_alg, IDP_ALG_PS256);
+	ck_assert(c->dpop_bound);
+	idp_client_free(c);
+	c = client_of("{" RU "}", "client_secret_basic");
+	ck_assert(!c->require_par && !c->require_signed_request &&
+	    !c->dpop_bound);
+	ck_assert_int_eq(c->request_object_alg, IDP_ALG_NONE);
+	idp_client_free(c);
+	validate_bad("{" RU ",\"require_pushed_authorization_requests\":1}",
+	    true, IDP_ERR_INVALID_CLIENT_METADATA);
+	validate_bad("{" RU ",\"dpop_bound_access_tokens\":\"yes\"}", true,
+	    IDP_ERR_INVALID_CLIENT_METADATA);
+	/* Unsigned objects are never accepted; nor unknown algorithms. */
+	validate_bad(idp_arena_printf(a, "{" RU "%s,"
+	    "\"request_object_signing_alg\":\"none\"}", ju), true,
+	    IDP_ERR_INVALID_CLIENT_METADATA);
+	validate_bad(idp_arena_printf(a, "{" RU "%s,"
+	    "\"request_object_signing_alg\":\"HS256\"}", ju), true,
+	    IDP_ERR_INVALID_CLIENT_METADATA);
+	/* Signed objects need the client's public keys. */
+	validate_bad("{" RU ",\"request_object_signing_alg\":\"ES256\"}", true,
+	    IDP_ERR_INVALID_CLIENT_METADATA);
+	validate_bad("{" RU ",\"require_signed_request_object\":true}", true,
+	    IDP_ERR_INVALID_CLIENT_METADATA);
+}
+END_TEST
+
 START_TEST(from_row_parses)
 {
 	struct idp_client *c = client_of("{\"redirect_uris\":["
@@ -939,6 +988,7 @@ suite(void)
 	tcase_add_test(tc, scope_and_descriptive_errors);
 	tcase_add_test(tc, outbound_uris);
 	tcase_add_test(tc, integer_and_boolean_members);
+	tcase_add_test(tc, request_metadata);
 	tcase_add_test(tc, not_an_object);
 
 	tc = unit_tcase(s, "rows");

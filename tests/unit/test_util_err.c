@@ -43,6 +43,14 @@ static const struct {
 	{ "authorization_pending", 400, true, "RFC 8628 §3.5" },
 	{ "slow_down", 400, true, "RFC 8628 §3.5" },
 	{ "expired_token", 400, true, "RFC 8628 §3.5" },
+	{ "invalid_request_object", 400, true, "RFC 9101 §6.2" },
+	{ "invalid_request_uri", 400, true, "RFC 9101 §6.2" },
+	/* At the token and PAR endpoints; a resource server sends them with
+	 * 401 and a DPoP challenge (http/response.c). */
+	{ "invalid_dpop_proof", 400, true, "RFC 9449 §5" },
+	{ "use_dpop_nonce", 400, true, "RFC 9449 §8" },
+	{ "unmet_authentication_requirements", 400, true,
+	    "OIDC Unmet Authentication Requirements 1.0 §1" },
 	/* The provider's own, for answers outside OAuth (RFC 9110 §15). */
 	{ "ok", 200, false, "RFC 9110 §15.3.1" },
 	{ "not_found", 404, false, "RFC 9110 §15.5.5" },
@@ -94,6 +102,8 @@ START_TEST(values_keep_their_numbers)
 	ck_assert_int_eq(IDP_ERR_AUTHORIZATION_PENDING, 55);
 	ck_assert_int_eq(IDP_ERR_SLOW_DOWN, 56);
 	ck_assert_int_eq(IDP_ERR_EXPIRED_TOKEN, 57);
+	ck_assert_int_eq(IDP_ERR_INVALID_REQUEST_OBJECT, 50);
+	ck_assert_int_eq(IDP_ERR_USE_DPOP_NONCE, 53);
 }
 END_TEST
 
