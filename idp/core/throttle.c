@@ -20,12 +20,13 @@ static const char *const scope_names[] = {
 	[IDP_THROTTLE_RECOVERY_CODE] = "recovery_code",
 	[IDP_THROTTLE_RESET_CODE] = "reset_code",
 	[IDP_THROTTLE_RESET_REQUEST] = "reset_request",
+	[IDP_THROTTLE_USER_CODE] = "user_code",
 };
 
 const char *
 idp_throttle_scope_name(enum idp_throttle_scope s)
 {
-	return (unsigned)s <= IDP_THROTTLE_RESET_REQUEST ? scope_names[s] :
+	return (unsigned)s <= IDP_THROTTLE_USER_CODE ? scope_names[s] :
 	    "unknown";
 }
 

@@ -1,6 +1,6 @@
 /* The sign-in defence, one set of rules for every secret a person types:
- * passwords, TOTP codes, recovery codes, helpdesk reset codes, and reset
- * requests (docs/security.md, "Guessing"). Failures are counted per
+ * passwords, TOTP codes, recovery codes, helpdesk reset codes, reset
+ * requests, and the user codes of the device grant (docs/security.md, "Guessing"). Failures are counted per
  * account and per source address, in leaky buckets that drain
  * throttle_*_free failures per throttle_window; past the allowance each
  * further attempt must wait throttle_base_delay * 2^k seconds, at most
@@ -47,6 +47,7 @@ enum idp_throttle_scope {
 	IDP_THROTTLE_RECOVERY_CODE,
 	IDP_THROTTLE_RESET_CODE,
 	IDP_THROTTLE_RESET_REQUEST,
+	IDP_THROTTLE_USER_CODE,		/* device grant user codes, RFC 8628 §5.1 */
 };
 
 struct idp_throttle {
@@ -69,7 +70,8 @@ struct idp_throttle {
 	int dev_match;		/* index in dev of this account's, or -1 */
 };
 
-/* "login", "totp", "recovery_code", "reset_code", "reset_request". */
+/* "login", "totp", "recovery_code", "reset_code", "reset_request",
+ * "user_code". */
 const char *idp_throttle_scope_name(enum idp_throttle_scope s);
 
 /* The source address as counted: IPv4 as is, IPv6 cut to its /64 (one

@@ -11,6 +11,7 @@
 #include "core/clients.h"
 #include "core/ctx.h"
 #include "core/reqdb.h"
+#include "core/throttle.h"
 #include "endpoint/endpoints.h"
 #include "endpoint/flow.h"
 #include "endpoint/pages_device.h"
@@ -27,26 +28,31 @@
 #include "util/str.h"
 
 #define CSRF_DEVICE "device"
-/* Wrong codes allowed in a window before the form refuses: a person who
- * mistypes a few times is never stopped, a guesser gets 10 tries of 20^8
- * per 15 minutes per account (30 per address, which many people behind
- * one carrier address share). */
-#define GUESS_WINDOW 900
-#define GUESSES_PER_USER 10
-#define GUESSES_PER_ADDRESS 30
 
 static enum idp_err
-entry(struct idp_req *rq, struct idp_resp *rs, const struct idp_session *s,
-    const char *typed, enum idp_device_note note)
+entry_wait(struct idp_req *rq, struct idp_resp *rs,
+    const struct idp_session *s, const char *typed,
+    enum idp_device_note note, int wait)
 {
 	struct idp_device_entry_page p = { 0 };
 
 	p.user = &s->user;
 	p.typed = typed;
 	p.note = note;
+	p.wait = wait;
 	p.csrf_token = idp_flow_session_csrf(rq, CSRF_DEVICE);
+	if (note == IDP_DEVICE_NOTE_THROTTLED)
+		idp_resp_header(rs, "Retry-After", idp_arena_printf(rq->arena,
+		    "%d", wait > 0 ? wait : 1));
 	return idp_page_device_entry(rq, rs, &p,
 	    note == IDP_DEVICE_NOTE_THROTTLED ? 429 : 200);
+}
+
+static enum idp_err
+entry(struct idp_req *rq, struct idp_resp *rs, const struct idp_session *s,
+    const char *typed, enum idp_device_note note)
+{
+	return entry_wait(rq, rs, s, typed, note, 0);
 }
 
 static enum idp_err
@@ -80,23 +86,6 @@ to_login(struct idp_req *rq, struct idp_resp *rs, const char *typed)
 	idp_page_see_other(rq, rs, b.overflow ? "/login?next=%2Fdevice" :
 	    b.data, NULL);
 	return IDP_OK;
-}
-
-static const char *
-address_key(struct idp_req *rq)
-{
-	return strcmp(rq->ip, "-") != 0 ?
-	    idp_arena_printf(rq->arena, "ip:%s", rq->ip) : NULL;
-}
-
-static enum idp_err
-guessed_wrong(struct idp_req *rq, struct idp_dbconn *db,
-    const struct idp_session *s, const char *ukey)
-{
-	IDP_WARN("device.user_code_wrong", " req=%s user=%s ip=%s", rq->id,
-	    s->user.sub, rq->ip);
-	return idp_store_device_guess_failed(db, ukey, address_key(rq),
-	    GUESS_WINDOW);
 }
 
 static enum idp_err
@@ -136,10 +125,9 @@ look_up(struct idp_req *rq, struct idp_resp *rs, const struct idp_session *s,
 {
 	struct idp_user_code code;
 	struct idp_device_seen *seen = NULL;
+	struct idp_throttle *t;
 	unsigned char d[IDP_SHA256_LEN];
-	const char *ukey;
 	struct idp_dbconn *db;
-	int nu = 0, na = 0;
 	enum idp_err rc;
 
 	switch (idp_user_code_parse(typed, &code)) {
@@ -151,27 +139,37 @@ look_up(struct idp_req *rq, struct idp_resp *rs, const struct idp_session *s,
 	case IDP_USER_CODE_OK:
 		break;
 	}
-	ukey = idp_arena_printf(rq->arena, "user:%lld", s->user.id);
-	if ((rc = idp_reqdb(rq, &db)) != IDP_OK ||
-	    (rc = idp_store_device_guesses(db, ukey, address_key(rq),
-	    GUESS_WINDOW, &nu, &na)) != IDP_OK)
+	/* RFC 8628 §5.1: guessing is slowed by the sign-in defence, per
+	 * person (their own browser counted on its device cookie) and per
+	 * address; the lookup waits until the rules allow it. */
+	t = idp_arena_zalloc(rq->arena, sizeof(*t));
+	t->scope = IDP_THROTTLE_USER_CODE;
+	t->user_id = s->user.id;
+	if ((rc = idp_throttle_begin(rq, t)) != IDP_OK)
 		return rc;
-	if (nu >= GUESSES_PER_USER || na >= GUESSES_PER_ADDRESS) {
-		IDP_WARN("device.user_code_throttled", " req=%s user=%s ip=%s",
-		    rq->id, s->user.sub, rq->ip);
-		return entry(rq, rs, s, NULL, IDP_DEVICE_NOTE_THROTTLED);
-	}
+	if (!t->allowed)
+		return entry_wait(rq, rs, s, NULL, IDP_DEVICE_NOTE_THROTTLED,
+		    t->wait);
+	if ((rc = idp_reqdb(rq, &db)) != IDP_OK)
+		return rc;
 	idp_sha256_str(code.c, d);
 	rc = idp_store_device_claim(db, rq->arena, d, s->user.id, &seen);
 	if (rc != IDP_OK && rc != IDP_ERR_NOT_FOUND)
 		return rc;
-	if (rc == IDP_OK && seen->mine && !seen->expired &&
+	/* The person's own code, in any state, is no guess. */
+	if (rc == IDP_OK && seen->mine &&
+	    (rc = idp_throttle_succeeded(rq, NULL, t)) != IDP_OK)
+		return rc;
+	if (seen != NULL && seen->mine && !seen->expired &&
 	    !strcmp(seen->status, "pending"))
 		return confirm(rq, rs, s, &code, seen);
 	/* A code of someone else's, or none: a guess as far as we know. */
-	if ((rc == IDP_ERR_NOT_FOUND || !seen->mine) &&
-	    (rc = guessed_wrong(rq, db, s, ukey)) != IDP_OK)
-		return rc;
+	if (seen == NULL || !seen->mine) {
+		IDP_WARN("device.user_code_wrong", " req=%s user=%s ip=%s",
+		    rq->id, s->user.sub, rq->ip);
+		if ((rc = idp_throttle_failed(rq, t)) != IDP_OK)
+			return rc;
+	}
 	return entry(rq, rs, s, typed, seen != NULL && (seen->mine ||
 	    seen->expired) ? IDP_DEVICE_NOTE_EXPIRED : IDP_DEVICE_NOTE_UNKNOWN);
 }

@@ -1,4 +1,5 @@
 /* The /device pages: the code form and the approval question. */
+#include <stdio.h>
 #include <string.h>
 
 #include "config.h"
@@ -20,6 +21,8 @@ enum {
 	M_UNKNOWN,
 	M_EXPIRED,
 	M_THROTTLED,
+	M_THROTTLED_SECOND,
+	M_THROTTLED_MINUTES,
 	M_APPROVED,
 	M_DENIED,
 	M_CONFIRM_TITLE,
@@ -58,9 +61,13 @@ const struct idp_msg idp_device_msgs[] = {
 	[M_EXPIRED] = { "Kode ini sudah tidak berlaku. Mulai lagi di "
 	    "perangkat untuk mendapat kode baru.", "This code is no longer "
 	    "valid. Start again on the device to get a new code." },
-	[M_THROTTLED] = { "Terlalu banyak kode yang salah. Coba lagi dalam 15 "
-	    "menit, atau hubungi helpdesk.", "Too many wrong codes. Try again "
-	    "in 15 minutes, or call the helpdesk." },
+	[M_THROTTLED] = { "Terlalu banyak kode yang salah. Coba lagi dalam %s "
+	    "detik.", "Too many wrong codes. Try again in %s seconds." },
+	[M_THROTTLED_SECOND] = { "Terlalu banyak kode yang salah. Coba lagi "
+	    "dalam 1 detik.", "Too many wrong codes. Try again in 1 second." },
+	[M_THROTTLED_MINUTES] = { "Terlalu banyak kode yang salah. Coba lagi "
+	    "dalam %s menit, atau hubungi helpdesk.", "Too many wrong codes. "
+	    "Try again in %s minutes, or call the helpdesk." },
 	[M_APPROVED] = { "Selesai. Perangkat akan masuk dalam beberapa detik; "
 	    "Anda boleh menutup halaman ini.", "Done. The device will be "
 	    "signed in within a few seconds; you may close this page." },
@@ -109,10 +116,27 @@ note_msg(enum idp_device_note n)
 	case IDP_DEVICE_NOTE_MALFORMED: return M(M_MALFORMED);
 	case IDP_DEVICE_NOTE_UNKNOWN: return M(M_UNKNOWN);
 	case IDP_DEVICE_NOTE_EXPIRED: return M(M_EXPIRED);
-	case IDP_DEVICE_NOTE_THROTTLED: return M(M_THROTTLED);
+	case IDP_DEVICE_NOTE_THROTTLED: break;	/* throttled(), with its wait */
 	case IDP_DEVICE_NOTE_NONE: break;
 	}
 	return NULL;
+}
+
+/* "Try again in N seconds" (minutes, rounded up, past two minutes), as
+ * the login page says it; the id the field is described by. */
+static const char *
+throttled(struct idp_page *pg, int wait)
+{
+	int m = wait > 120 ? M_THROTTLED_MINUTES : wait <= 1 ?
+	    M_THROTTLED_SECOND : M_THROTTLED;
+	char n[16];
+
+	snprintf(n, sizeof(n), "%d", wait > 120 ? (wait + 59) / 60 : wait);
+	idp_page_raw(pg, "<p class=\"error\" role=\"alert\" "
+	    "id=\"device-throttled\">");
+	idp_page_t(pg, M(m), m == M_THROTTLED_SECOND ? NULL : n);
+	idp_page_raw(pg, "</p>");
+	return "device-throttled";
 }
 
 enum idp_err
@@ -128,6 +152,8 @@ idp_page_device_entry(struct idp_req *rq, struct idp_resp *rs,
 	idp_page_para(&pg, NULL, M(M_INTRO), rq->ctx->cfg->provider_name);
 	idp_page_para(&pg, "muted", M(M_SIGNED_IN_AS), p->user->name);
 	idp_form_begin(&pg, "/device", p->csrf_token);
+	if (p->note == IDP_DEVICE_NOTE_THROTTLED)
+		f.describedby = throttled(&pg, p->wait);
 	f.name = "user_code";
 	f.label = M(M_CODE);
 	f.hint = M(M_CODE_HINT);

@@ -27,6 +27,7 @@ struct idp_device_entry_page {
 	const struct idp_user *user;
 	const char *typed;		/* shown again after an error */
 	enum idp_device_note note;
+	int wait;			/* seconds, with the throttled note */
 	const char *csrf_token;
 };
 

@@ -195,8 +195,10 @@ session_options(const struct idp_conn_opts *o, char *out, size_t len)
 {
 	PQconninfoOption *info = PQconninfoParse(o->conninfo, NULL);
 	const char *theirs = NULL;
-	int stmt_ms = o->deadline_ms ? o->deadline_ms : 5000;
-	int lock_ms = o->deadline_ms ? o->deadline_ms / 2 : 2000;
+	/* Without a request deadline (idpctl, an operator at a prompt) a
+	 * statement may take longer on a busy server, still bounded. */
+	int stmt_ms = o->deadline_ms ? o->deadline_ms : 30000;
+	int lock_ms = o->deadline_ms ? o->deadline_ms / 2 : 10000;
 	int n;
 
 	for (PQconninfoOption *i = info; i && i->keyword; i++)

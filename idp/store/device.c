@@ -53,21 +53,6 @@ const struct idp_stmt idp_device_stmts[] = {
 	  "amr = string_to_array($7, ' '), decided_at = now() "
 	  "WHERE user_code_digest = $1 AND user_id = $2 AND status = 'pending' "
 	  "AND expires_at > now() RETURNING client_id, scope", 7 },
-	{ "device_guesses",
-	  "SELECT coalesce((SELECT failures FROM device_code_guesses WHERE "
-	  "key = $1 AND window_start > now() - " SECS(3) "), 0), "
-	  "coalesce((SELECT failures FROM device_code_guesses WHERE key = $2 "
-	  "AND window_start > now() - " SECS(3) "), 0)", 3 },
-	/* A window starts with the first failure and runs its length. */
-	{ "device_guess_failed",
-	  "INSERT INTO device_code_guesses AS g (key, failures, window_start) "
-	  "SELECT k, 1, now() FROM unnest(ARRAY[$1::text, $2::text]) k "
-	  "WHERE k IS NOT NULL "
-	  "ON CONFLICT (key) DO UPDATE SET "
-	  "failures = CASE WHEN g.window_start > now() - " SECS(3)
-	  " THEN g.failures + 1 ELSE 1 END, "
-	  "window_start = CASE WHEN g.window_start > now() - " SECS(3)
-	  " THEN g.window_start ELSE now() END", 3 },
 	{ NULL, NULL, 0 },
 };
 
@@ -185,33 +170,4 @@ idp_store_device_decide(struct idp_dbconn *c, struct idp_arena *a,
 	*scope = dup(a, r, 1);
 	PQclear(r);
 	return IDP_OK;
-}
-
-enum idp_err
-idp_store_device_guesses(struct idp_dbconn *c, const char *key1,
-    const char *key2, int window, int *n1, int *n2)
-{
-	char w[24];
-	struct idp_param p[3] = { P_TXT(key1), P_TXT(key2), P_TXT(w) };
-	PGresult *r = NULL;
-	enum idp_err rc;
-
-	ll(w, window);
-	if ((rc = idp_db_exec_row(c, "device_guesses", p, 3, &r)) != IDP_OK)
-		return rc;
-	*n1 = (int)idp_db_ll(r, 0, 0);
-	*n2 = (int)idp_db_ll(r, 0, 1);
-	PQclear(r);
-	return IDP_OK;
-}
-
-enum idp_err
-idp_store_device_guess_failed(struct idp_dbconn *c, const char *key1,
-    const char *key2, int window)
-{
-	char w[24];
-	struct idp_param p[3] = { P_TXT(key1), P_TXT(key2), P_TXT(w) };
-
-	ll(w, window);
-	return idp_db_run(c, "device_guess_failed", p, 3);
 }

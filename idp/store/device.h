@@ -81,11 +81,4 @@ enum idp_err idp_store_device_decide(struct idp_dbconn *c,
     struct idp_arena *a, const struct idp_device_decision *d,
     char **client_id, char **scope);
 
-/* Wrong user codes in the current window (docs/security.md) for two keys;
- * window in seconds. */
-enum idp_err idp_store_device_guesses(struct idp_dbconn *c, const char *key1,
-    const char *key2, int window, int *n1, int *n2);
-enum idp_err idp_store_device_guess_failed(struct idp_dbconn *c,
-    const char *key1, const char *key2, int window);
-
 #endif

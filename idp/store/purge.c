@@ -38,8 +38,6 @@ const struct idp_stmt idp_purge_stmts[] = {
 	PURGE("purge_pushed_requests", "pushed_requests",
 	    "expires_at < now()"),
 	PURGE("purge_dpop_jtis", "dpop_jtis", "expires_at < now()"),
-	PURGE("purge_device_code_guesses", "device_code_guesses",
-	    "window_start < now() - interval '1 hour'"),
 	PURGE("purge_audit", "audit_log", "at < now() - interval '400 days'"),
 	{ NULL, NULL, 0 },
 };

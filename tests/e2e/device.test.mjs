@@ -254,20 +254,31 @@ test('typos are explained on the form; a code is its first person\'s; guessing i
   assert.match(hijack2.text, /Kode ini sudah tidak berlaku/);
   assert.equal((await poll(client, d.device_code)).json.error, 'authorization_pending');
 
-  // Wrong codes that are well formed count, per person.
+  // Wrong codes that are well formed count, per person, in the sign-in
+  // defence (scope user_code): past its free allowance (5 here) the form
+  // answers "try again in N seconds" without looking the code up.
   const guesser = makeUser();
   const jar3 = await signedIn(guesser);
-  for (let i = 0; i < 10; i++) {
+  let wrong = 0;
+  for (;;) {
     r = await enter(jar3, 'BCDF-GHJK');
+    if (r.status === 429) break;
     assert.match(r.text, /Kode ini tidak dikenal/);
+    assert.ok(++wrong <= 6, 'guessing is slowed past the allowance');
   }
+  assert.ok(wrong >= 5, `the allowance holds (${wrong} wrong codes checked)`);
+  assert.match(r.text, /Terlalu banyak kode yang salah\. Coba lagi dalam \d+ detik/);
+  assert.ok(Number(r.headers.get('retry-after')) >= 1);
   r = await enter(jar3, d.user_code);
-  assert.equal(r.status, 429);
+  assert.equal(r.status, 429, 'even a real code waits');
   assert.match(r.text, /Terlalu banyak kode yang salah/);
   r = await http('GET', `/device?user_code=${d.user_code}`, { jar: jar3 });
   assert.equal(r.status, 429, 'the link counts like the form');
-  assert.equal(psql(`SELECT failures FROM device_code_guesses WHERE key = 'user:' || `
-    + `(SELECT id FROM users WHERE username = '${guesser.username}')`), '10');
+  assert.ok(Number(psql(`SELECT count(*) FROM audit_log WHERE event = 'user_code.throttled' AND user_id = `
+    + `(SELECT id FROM users WHERE username = '${guesser.username}')`)) >= 3, 'refusals are audited');
+  // The person with the code is not slowed by someone else's guessing.
+  const again = await enter(jar, d.user_code);
+  assert.equal(again.status, 200);
 });
 
 test('forms: no session, bad CSRF, bad decision; the page in English; third-party approval is consent', async () => {
