@@ -28,6 +28,18 @@ export class CookieJar {
   attrs(name) { return this.cookies.get(name)?.attrs ?? []; }
 }
 
+// fetch, once more for a GET or HEAD whose pooled keep-alive socket the
+// server had closed: idp cuts a connection idle for request_head_timeout,
+// and a test busy in spawnSync (idpctl) keeps undici from noticing first.
+async function fetchOnce(url, init) {
+  try {
+    return await fetch(url, init);
+  } catch (e) {
+    if (!['GET', 'HEAD'].includes(init.method) || e.cause?.code !== 'UND_ERR_SOCKET') throw e;
+    return fetch(url, init);
+  }
+}
+
 // One HTTP exchange, never following redirects.
 export async function http(method, url, opts = {}) {
   const headers = { ...(opts.headers ?? {}) };
@@ -38,7 +50,7 @@ export async function http(method, url, opts = {}) {
   }
   if (opts.jar && opts.jar.cookies.size) headers.cookie = opts.jar.header();
   const full = url.startsWith('http') ? url : ISSUER + url;
-  const res = await fetch(full, { method, headers, body, redirect: 'manual' });
+  const res = await fetchOnce(full, { method, headers, body, redirect: 'manual' });
   if (opts.jar) opts.jar.store(res);
   const text = await res.text();
   let json;
