@@ -1,4 +1,7 @@
 # shellcheck shell=bash
+# libqrencode-dev: the QR code of a TOTP key, drawn as SVG (page/qr.c);
+# libcbor-dev: WebAuthn attestation objects and COSE keys
+# (crypto/webauthn.c).
 # Debian packages the provider needs to build, test and run, installed
 # with apt when missing (as root). Sourced by deploy/demo.sh, tests/run.sh
 # and bench/run.sh, which read the lists below.
@@ -7,7 +10,8 @@
 IDP_BUILD_PKGS="meson ninja-build gcc pkg-config libssl-dev libjwt-dev
 libmicrohttpd-dev libpq-dev libjansson-dev libargon2-dev libcurl4-openssl-dev
 libpsl-dev libicu-dev libcrypt-dev libunistring-dev libcrack2-dev cracklib-runtime
-check postgresql-15 postgresql-client-15 curl ca-certificates tzdata"
+check postgresql-15 postgresql-client-15 curl ca-certificates tzdata
+libqrencode-dev libcbor-dev"
 # python3-authlib: a relying party of the interop suite (/usr/bin/python3).
 # python3-aiosmtpd: the real SMTP server the mail tests and the mail
 # benchmark start on loopback.

@@ -64,6 +64,27 @@ static const struct tmpl tmpls[] = {
 	      "The password of the account %2 at %3 was reset on %6. You were "
 	      "signed out on every other device.",
 	      "If this was not you, call the helpdesk at once.%7", NULL } } },
+	[IDP_MAIL_MFA_ADDED] = { "mfa_added",
+	  { "Verifikasi dua langkah %3 ditambahkan",
+	    "Two-step verification added to your %3 account" },
+	  { { "Halo %1,",
+	      "Cara verifikasi dua langkah baru (aplikasi autentikator atau "
+	      "passkey) ditambahkan ke akun %2 di %3 pada %6.",
+	      "Jika bukan Anda, segera hubungi helpdesk.%7", NULL },
+	    { "Hello %1,",
+	      "A new two-step verification method (an authenticator app or a "
+	      "passkey) was added to the account %2 at %3 on %6.",
+	      "If this was not you, call the helpdesk at once.%7", NULL } } },
+	[IDP_MAIL_MFA_REMOVED] = { "mfa_removed",
+	  { "Verifikasi dua langkah %3 dihapus",
+	    "Two-step verification removed from your %3 account" },
+	  { { "Halo %1,",
+	      "Cara verifikasi dua langkah dihapus dari akun %2 di %3 pada %6.",
+	      "Jika bukan Anda, segera hubungi helpdesk.%7", NULL },
+	    { "Hello %1,",
+	      "A two-step verification method was removed from the account %2 "
+	      "at %3 on %6.",
+	      "If this was not you, call the helpdesk at once.%7", NULL } } },
 };
 
 bool

@@ -18,6 +18,9 @@ enum idp_mail_template {
 	IDP_MAIL_RESET_LINK,		/* a reset link was asked for */
 	IDP_MAIL_PASSWORD_CHANGED,	/* on /account */
 	IDP_MAIL_PASSWORD_RESET,	/* by a link or a helpdesk code */
+	IDP_MAIL_MFA_ADDED,		/* a second factor was set up */
+	IDP_MAIL_MFA_REMOVED,		/* one was removed, or all by the
+					 * helpdesk */
 };
 
 struct idp_mail_vars {

@@ -12,11 +12,14 @@ org_usage(void)
 	printf("usage: idpctl org add CODE --name NAME --kind KIND "
 	    "[--parent CODE]\n"
 	    "       idpctl org list\n"
-	    "       idpctl org import FILE.csv\n\n"
+	    "       idpctl org import FILE.csv\n"
+	    "       idpctl org require-mfa CODE yes|no\n\n"
 	    "KIND is one of province, provincial_agency, regency, city, "
 	    "local_agency,\ndesa_adat, health_facility, central_agency.\n"
 	    "add updates an existing organisation of the same CODE.\n"
-	    "import reads CSV with the header code,name,kind,parent_code.\n");
+	    "import reads CSV with the header code,name,kind,parent_code.\n"
+	    "require-mfa: every member of the organisation, or of one below "
+	    "it, signs in\nwith a second factor (and is led to set one up).\n");
 }
 
 static int
@@ -137,11 +140,12 @@ static const struct ctl_cmd org_cmds[] = {
 	{ "add", org_add },
 	{ "list", org_list },
 	{ "import", org_import },
+	{ "require-mfa", ctl_org_require_mfa },
 	{ NULL, NULL },
 };
 
 const struct ctl_group ctl_org_group = {
-	.name = "org", .subs = "add|list|import",
+	.name = "org", .subs = "add|list|import|require-mfa",
 	.summary = "manage organisations",
 	.usage = org_usage, .cmds = org_cmds,
 };

@@ -30,6 +30,7 @@ user_usage(void)
 	    "       idpctl user list [--org CODE] [--limit N] [--offset N]\n"
 	    "       idpctl user import FILE.csv\n"
 	    "       idpctl user reset-code USERNAME\n"
+	    "       idpctl user mfa-reset USERNAME\n"
 	    "       idpctl user convert-keycloak EXPORT.json [--org CODE] "
 	    "[--out FILE.csv]\n\n"
 	    "Passwords are read from standard input (one line), never from "
@@ -41,6 +42,9 @@ user_usage(void)
 	    "over the\nphone; it is entered on /reset/code, works once, for "
 	    "reset_code_ttl seconds\nand reset_code_tries wrong tries, and "
 	    "replaces earlier codes.\n"
+	    "mfa-reset removes every second factor of the person (authenticator "
+	    "app,\npasskeys, recovery codes) and ends their sessions, for a lost "
+	    "phone; audited.\n"
 	    "import reads CSV whose header names its columns: username, name "
 	    "and any of\npassword_hash, given_name, family_name, email, "
 	    "email_verified, phone_number,\nnip, job_title, org_code, locale. "
@@ -554,13 +558,14 @@ static const struct ctl_cmd user_cmds[] = {
 	{ "import", user_import },
 	{ "convert-keycloak", user_convert_keycloak },
 	{ "reset-code", user_reset_code },
+	{ "mfa-reset", ctl_user_mfa_reset },
 	{ NULL, NULL },
 };
 
 const struct ctl_group ctl_user_group = {
 	.name = "user",
 	.subs = "add|list|passwd|disable|enable|import|convert-keycloak|"
-	    "reset-code",
+	    "reset-code|mfa-reset",
 	.summary = "manage people who sign in",
 	.usage = user_usage, .cmds = user_cmds,
 };

@@ -137,6 +137,9 @@ int ctl_rest(struct ctl *c, int argc, char **argv, int max, char ***ops);
 extern const struct ctl_group ctl_migrate_group;	/* cmd_migrate.c */
 extern const struct ctl_group ctl_keys_group;		/* cmd_keys.c */
 extern const struct ctl_group ctl_org_group;		/* cmd_org.c */
+/* cmd_mfa.c: user mfa-reset, org require-mfa */
+int ctl_user_mfa_reset(struct ctl *c, int argc, char **argv);
+int ctl_org_require_mfa(struct ctl *c, int argc, char **argv);
 extern const struct ctl_group ctl_user_group;		/* cmd_user.c */
 extern const struct ctl_group ctl_client_group;		/* cmd_client.c */
 extern const struct ctl_group ctl_iat_group;		/* cmd_iat.c */

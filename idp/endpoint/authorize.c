@@ -10,6 +10,9 @@
 #include "crypto/jws.h"
 #include "endpoint/authz_params.h"
 #include "endpoint/endpoints.h"
+#include "core/mfa.h"
+#include "core/reqdb.h"
+#include "endpoint/factor.h"
 #include "endpoint/authz_hints.h"
 #include "endpoint/flow.h"
 #include "endpoint/pages.h"
@@ -41,6 +44,7 @@ collect(struct idp_req *rq, struct idp_authz_raw *r)
 	r->request_uri = idp_req_param(rq, "request_uri");
 	r->registration = idp_req_param(rq, "registration");
 	r->resource = idp_req_param(rq, "resource");
+	r->acr_values = idp_req_param(rq, "acr_values");
 	r->claims = idp_req_param(rq, "claims");
 }
 
@@ -140,6 +144,42 @@ not_approved(struct idp_req *rq, struct idp_resp *rs,
 	    "approval." : "The client's registration was rejected.");
 }
 
+/* A signed-in person whose session did not use a second factor gives one
+ * now when the sign-in asks for it (core/mfa.h: the person has one, the
+ * client or the organisation requires it, acr_values asks); the password
+ * is not asked again. prompt=none cannot show that page. */
+static enum idp_err
+step_up_or_finish(struct idp_req *rq, struct idp_resp *rs,
+    const struct idp_client *c, struct idp_authz *z, struct idp_session *s)
+{
+	struct idp_mfa_state st = { 0 };
+	struct idp_pending p = { 0 };
+	struct idp_dbconn *db;
+	const char *csrf;
+	unsigned why;
+	enum idp_err rc;
+
+	if (idp_session_second_factor(s, NULL))
+		return idp_flow_finish(rq, rs, c, z, s, NULL, false);
+	if ((rc = idp_reqdb(rq, &db)) != IDP_OK ||
+	    (rc = idp_store_mfa_state(db, s->user.id, &st)) != IDP_OK)
+		return rc;
+	why = idp_mfa_reasons(&st, c, z);
+	if (why == 0)
+		return idp_flow_finish(rq, rs, c, z, s, NULL, false);
+	if (z->prompt_none)
+		return idp_flow_error(rq, rs, z, IDP_ERR_INTERACTION_REQUIRED,
+		    "A second factor is required.");
+	rc = idp_flow_pending(rq, rs, z, 0, &p.login_id, &csrf);
+	if (rc != IDP_OK)
+		return rc;
+	idp_sha256_str(p.login_id, p.digest);
+	p.authz = *z;
+	p.client = c;
+	return idp_factor_ask(rq, rs, &p, csrf, &s->user, s->auth_time, s->amr,
+	    &st, why);
+}
+
 void
 idp_authorize_collect(struct idp_req *rq, struct idp_authz_raw *r)
 {
@@ -225,5 +265,5 @@ idp_authorize_handle(struct idp_req *rq, struct idp_resp *rs)
 		    "The user must sign in.");
 	if (need_login)
 		return show_login(rq, rs, c, &z, s);
-	return idp_flow_finish(rq, rs, c, &z, s, NULL, false);
+	return step_up_or_finish(rq, rs, c, &z, s);
 }

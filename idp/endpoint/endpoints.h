@@ -42,6 +42,10 @@ enum idp_err idp_account_password_handle(struct idp_req *rq,
     struct idp_resp *rs);
 enum idp_err idp_account_sessions_handle(struct idp_req *rq,
     struct idp_resp *rs);
+/* The second factor: the sign-in's second step (factor.c) and the
+ * person's factors (account_mfa.c). */
+enum idp_err idp_login_factor_handle(struct idp_req *rq, struct idp_resp *rs);
+enum idp_err idp_account_mfa_handle(struct idp_req *rq, struct idp_resp *rs);
 /* /reset, /reset/code, /reset/new (endpoint/reset.c) */
 enum idp_err idp_reset_handle(struct idp_req *rq, struct idp_resp *rs);
 /* logout.c */

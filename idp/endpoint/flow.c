@@ -329,6 +329,69 @@ idp_flow_load_pending(struct idp_req *rq, struct idp_resp *rs,
 	return p->login->expired ? renew(rq, rs, p) : IDP_OK;
 }
 
+/* A fresh password check gets a fresh session id; the session the browser
+ * had before ends, so a copy of its old cookie no longer works. */
+static enum idp_err
+end_previous_session(struct idp_req *rq, struct idp_dbconn *c,
+    long long new_id)
+{
+	const char *old = idp_req_cookie_token(rq, rq->ctx->cfg->cookie_name);
+	unsigned char d[IDP_SHA256_LEN];
+
+	if (old == NULL)
+		return IDP_OK;
+	idp_sha256_str(old, d);
+	return idp_store_session_replace(c, d, new_id);
+}
+
+enum idp_err
+idp_flow_sign_in(struct idp_req *rq, struct idp_resp *rs,
+    const struct idp_sign_in *in, struct idp_session *s)
+{
+	const struct idp_config *cfg = rq->ctx->cfg;
+	struct idp_session_new sn = { 0 };
+	struct idp_secret sess;
+	struct idp_dbconn *c;
+	char sid[37];
+	enum idp_err rc;
+
+	if ((rc = idp_reqdb(rq, &c)) != IDP_OK)
+		return rc;
+	idp_mint_secret(&sess);
+	idp_random_uuid(sid);
+	sn.digest = sess.digest;
+	sn.sid = sid;
+	sn.user_id = in->user->id;
+	sn.auth_time = in->auth_time;
+	sn.idle_ttl = cfg->session_idle_ttl;
+	sn.max_ttl = cfg->session_max_ttl;
+	sn.ip = strcmp(rq->ip, "-") ? rq->ip : NULL;
+	sn.user_agent = idp_req_header(rq, "User-Agent");
+	if (sn.user_agent != NULL && strlen(sn.user_agent) > 512)
+		sn.user_agent = idp_arena_strndup(rq->arena, sn.user_agent, 512);
+	sn.amr = in->amr;
+	sn.acr = in->acr;
+	sn.mfa_at = in->mfa_at;
+	memset(s, 0, sizeof(*s));
+	rc = idp_store_session_create(c, &sn, &s->id);
+	if (rc == IDP_OK)
+		rc = end_previous_session(rq, c, s->id);
+	if (rc != IDP_OK) {
+		idp_secret_wipe(&sess);
+		return rc;
+	}
+	idp_flow_set_session_cookie(rq, rs, idp_arena_strdup(rq->arena,
+	    sess.value));
+	idp_secret_wipe(&sess);
+	s->sid = idp_arena_strdup(rq->arena, sid);
+	s->auth_time = in->auth_time;
+	s->mfa_at = in->mfa_at;
+	s->amr = idp_arena_strdup(rq->arena, in->amr ? in->amr : "pwd");
+	s->acr = idp_arena_strdup(rq->arena, in->acr ? in->acr : "1");
+	s->user = *in->user;
+	return IDP_OK;
+}
+
 enum idp_err
 idp_flow_error(struct idp_req *rq, struct idp_resp *rs,
     const struct idp_authz *z, enum idp_err e, const char *desc)

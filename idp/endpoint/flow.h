@@ -92,6 +92,21 @@ enum idp_err idp_flow_finish(struct idp_req *rq, struct idp_resp *rs,
  * browser goes to its next path (303). */
 enum idp_err idp_flow_finish_local(struct idp_req *rq, struct idp_resp *rs,
     struct idp_pending *pending);
+/* A new SSO session for a person who proved who they are: the password
+ * (auth_time) and maybe a second factor (mfa_at, 0: none), with the RFC
+ * 8176 methods and acr to record. A fresh cookie and sid; the session
+ * the browser had before ends (its clients carry over when it was the
+ * same person's). s is filled for idp_flow_finish. */
+struct idp_sign_in {
+	const struct idp_user *user;
+	int64_t auth_time;
+	int64_t mfa_at;
+	const char *amr;
+	const char *acr;
+};
+enum idp_err idp_flow_sign_in(struct idp_req *rq, struct idp_resp *rs,
+    const struct idp_sign_in *in, struct idp_session *s);
+
 /* OIDC Core §11: drop offline_access from z unless the client is
  * first-party, the request has prompt=consent, or the person consented
  * to offline access for this client before (oidc/scope.h). */

@@ -13,12 +13,14 @@
 #include "config.h"
 #include "core/ctx.h"
 #include "core/hashq.h"
+#include "core/mfa.h"
 #include "core/mint.h"
 #include "core/reqdb.h"
 #include "core/throttle.h"
 #include "crypto/pwhash.h"
 #include "crypto/pwimport.h"
 #include "endpoint/endpoints.h"
+#include "endpoint/factor.h"
 #include "endpoint/flow.h"
 #include "endpoint/pages.h"
 #include "http/response.h"
@@ -97,8 +99,11 @@ local_get(struct idp_req *rq, struct idp_resp *rs, const char *next)
 	struct idp_pending p = { 0 };
 	struct idp_session *s = NULL;
 	struct idp_trouble t = { 0 };
+	struct idp_mfa_state st = { 0 };
+	struct idp_dbconn *c;
+	bool step_up = false;
 	const char *csrf;
-	enum idp_err rc;
+	enum idp_err rc = IDP_OK;
 
 	if (next == NULL)
 		next = "/account";
@@ -114,7 +119,14 @@ local_get(struct idp_req *rq, struct idp_resp *rs, const char *next)
 	}
 	if ((rc = idp_flow_session(rq, &s)) != IDP_OK)
 		return rc;
-	if (s != NULL) {
+	if (s != NULL && !idp_session_second_factor(s, NULL) &&
+	    (rc = idp_reqdb(rq, &c)) == IDP_OK &&
+	    (rc = idp_store_mfa_state(c, s->user.id, &st)) == IDP_OK &&
+	    idp_mfa_reasons(&st, NULL, NULL) != 0)
+		step_up = true;
+	else if (rc != IDP_OK)
+		return rc;
+	if (s != NULL && !step_up) {
 		idp_page_see_other(rq, rs, next, NULL);
 		return IDP_OK;
 	}
@@ -122,6 +134,12 @@ local_get(struct idp_req *rq, struct idp_resp *rs, const char *next)
 	    != IDP_OK)
 		return rc;
 	p.next = next;
+	idp_sha256_str(p.login_id, p.digest);
+	/* A session of the password alone, of a person with a second
+	 * factor: the second step, without the password again. */
+	if (step_up)
+		return idp_factor_ask(rq, rs, &p, csrf, &s->user, s->auth_time,
+		    s->amr, &st, idp_mfa_reasons(&st, NULL, NULL));
 	return render(rq, rs, &p, csrf, NULL, IDP_LOGIN_NOTE_NONE);
 }
 
@@ -179,21 +197,6 @@ login_refused(struct idp_req *rq, struct idp_resp *rs, struct login_job *j,
 	    IDP_LOGIN_BAD_CREDENTIALS);
 }
 
-/* A fresh password check gets a fresh session id; the session the browser
- * had before ends, so a copy of its old cookie no longer works. */
-static enum idp_err
-end_previous_session(struct idp_req *rq, struct idp_dbconn *c,
-    long long new_id)
-{
-	const char *old = idp_req_cookie_token(rq, rq->ctx->cfg->cookie_name);
-	unsigned char d[IDP_SHA256_LEN];
-
-	if (old == NULL)
-		return IDP_OK;
-	idp_sha256_str(old, d);
-	return idp_store_session_replace(c, d, new_id);
-}
-
 /* The password worked: record its use, or replace it by argon2id at the
  * configured cost (an imported hash, or an older cost). The audit says
  * from which algorithm. A password set meanwhile wins over the upgrade. */
@@ -225,13 +228,12 @@ password_used(struct idp_req *rq, struct idp_dbconn *c, struct login_job *j)
 static enum idp_err
 login_continue(struct idp_req *rq, struct idp_resp *rs)
 {
-	const struct idp_config *cfg = rq->ctx->cfg;
 	struct login_job *j = rq->async_arg;
-	struct idp_session_new sn = { 0 };
+	struct idp_sign_in in = { 0 };
 	struct idp_session s = { 0 };
-	struct idp_secret sess;
-	char sid[37];
+	struct idp_mfa_state st = { 0 };
 	struct idp_dbconn *c;
+	unsigned why;
 	enum idp_err rc;
 
 	if (!j->ok || j->user == NULL)
@@ -245,35 +247,21 @@ login_continue(struct idp_req *rq, struct idp_resp *rs)
 		return rc;
 	if ((rc = password_used(rq, c, j)) != IDP_OK)
 		return rc;
-	idp_mint_secret(&sess);
-	idp_random_uuid(sid);
-	sn.digest = sess.digest;
-	sn.sid = sid;
-	sn.user_id = j->user->id;
-	sn.auth_time = j->checked_at;
-	sn.idle_ttl = cfg->session_idle_ttl;
-	sn.max_ttl = cfg->session_max_ttl;
-	sn.ip = strcmp(rq->ip, "-") ? rq->ip : NULL;
-	sn.user_agent = idp_req_header(rq, "User-Agent");
-	if (sn.user_agent != NULL && strlen(sn.user_agent) > 512)
-		sn.user_agent = idp_arena_strndup(rq->arena, sn.user_agent, 512);
-	rc = idp_store_session_create(c, &sn, &s.id);
-	if (rc == IDP_OK)
-		rc = end_previous_session(rq, c, s.id);
-	if (rc != IDP_OK) {
-		idp_secret_wipe(&sess);
+	if ((rc = idp_store_mfa_state(c, j->user->id, &st)) != IDP_OK)
 		return rc;
-	}
-	idp_flow_set_session_cookie(rq, rs, idp_arena_strdup(rq->arena,
-	    sess.value));
-	idp_secret_wipe(&sess);
-	s.sid = idp_arena_strdup(rq->arena, sid);
-	s.auth_time = j->checked_at;
-	s.amr = "pwd";
-	s.acr = "1";
-	s.user = *j->user;
+	why = idp_mfa_reasons(&st, j->p.client, j->p.client ? &j->p.authz :
+	    NULL);
+	if (why != 0)
+		return idp_factor_ask(rq, rs, &j->p, NULL, j->user,
+		    j->checked_at, "pwd", &st, why);
+	in.user = j->user;
+	in.auth_time = j->checked_at;
+	in.amr = "pwd";
+	in.acr = idp_mfa_acr(false);
+	if ((rc = idp_flow_sign_in(rq, rs, &in, &s)) != IDP_OK)
+		return rc;
 	idp_flow_audit(rq, "login.success", j->user->id, client_id_of(&j->p),
-	    json_pack("{s:s, s:s*, s:o}", "sid", sid, "next", j->p.next,
+	    json_pack("{s:s, s:s*, s:o}", "sid", s.sid, "next", j->p.next,
 	    "throttle", idp_throttle_details(&j->throttle)));
 	IDP_INFO("login.success", " req=%s ip=%s client=%s user=%s", rq->id,
 	    rq->ip, idp_logq(rq->arena, client_id_of(&j->p)), j->user->sub);

@@ -33,6 +33,7 @@ enum {
 	M_SESSIONS,
 	M_PASSWORD_CHANGED,
 	M_PASSWORD_RESET,
+	M_MFA,
 	M_COUNT
 };
 
@@ -79,6 +80,8 @@ const struct idp_msg idp_account_msgs[] = {
 	[M_PASSWORD_RESET] = { "Kata sandi baru Anda sudah disimpan. Anda "
 	    "sudah keluar dari semua perangkat lain.", "Your new password is "
 	    "saved. You are signed out everywhere else." },
+	[M_MFA] = { "Verifikasi dua langkah (aplikasi autentikator, passkey)",
+	    "Two-step verification (authenticator app, passkeys)" },
 };
 const size_t idp_account_nmsgs = M_COUNT;
 
@@ -143,6 +146,8 @@ idp_page_account(struct idp_req *rq, struct idp_resp *rs,
 	idp_page_raw(&pg, "<ul class=\"links\"><li>");
 	idp_page_link(&pg, NULL, "/account/password", M(M_CHANGE_PASSWORD),
 	    NULL);
+	idp_page_raw(&pg, "</li><li>");
+	idp_page_link(&pg, NULL, "/account/mfa", M(M_MFA), NULL);
 	idp_page_raw(&pg, "</li><li>");
 	idp_page_link(&pg, NULL, "/account/sessions", M(M_SESSIONS), NULL);
 	idp_page_raw(&pg, "</li></ul>");

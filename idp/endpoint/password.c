@@ -128,35 +128,17 @@ enum idp_err
 idp_password_sign_in(struct idp_req *rq, struct idp_resp *rs,
     const struct idp_user *u)
 {
-	const struct idp_config *cfg = rq->ctx->cfg;
-	struct idp_session_new sn = { 0 };
-	struct idp_secret sess;
-	struct idp_dbconn *c;
-	long long id = 0;
-	char sid[37];
+	struct idp_sign_in in = { 0 };
+	struct idp_session s;
 	enum idp_err rc;
 
-	if ((rc = idp_reqdb(rq, &c)) != IDP_OK)
+	in.user = u;
+	in.auth_time = (int64_t)time(NULL);
+	in.amr = "pwd";
+	in.acr = "1";
+	if ((rc = idp_flow_sign_in(rq, rs, &in, &s)) != IDP_OK)
 		return rc;
-	idp_mint_secret(&sess);
-	idp_random_uuid(sid);
-	sn.digest = sess.digest;
-	sn.sid = sid;
-	sn.user_id = u->id;
-	sn.auth_time = (int64_t)time(NULL);
-	sn.idle_ttl = cfg->session_idle_ttl;
-	sn.max_ttl = cfg->session_max_ttl;
-	sn.ip = strcmp(rq->ip, "-") ? rq->ip : NULL;
-	sn.user_agent = idp_req_header(rq, "User-Agent");
-	if (sn.user_agent != NULL && strlen(sn.user_agent) > 512)
-		sn.user_agent = idp_arena_strndup(rq->arena, sn.user_agent, 512);
-	rc = idp_store_session_create(c, &sn, &id);
-	if (rc == IDP_OK) {
-		idp_flow_set_session_cookie(rq, rs, idp_arena_strdup(rq->arena,
-		    sess.value));
-		idp_flow_audit(rq, "login.success", u->id, NULL, json_pack(
-		    "{s:s, s:s}", "sid", sid, "via", "password_reset"));
-	}
-	idp_secret_wipe(&sess);
-	return rc;
+	idp_flow_audit(rq, "login.success", u->id, NULL, json_pack(
+	    "{s:s, s:s}", "sid", s.sid, "via", "password_reset"));
+	return IDP_OK;
 }

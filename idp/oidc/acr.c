@@ -7,10 +7,11 @@ static const struct {
 	const char *acr;
 	int level;
 } classes[] = {
-	{ "1", 1 },	/* a password (the only factor today) */
+	{ "1", 1 },	/* a password */
+	{ "2", 2 },	/* a password and a second factor */
 };
 
-const char *const idp_acr_values[] = { "1", NULL };
+const char *const idp_acr_values[] = { "1", "2", NULL };
 
 static int
 level_of(const char *acr)

@@ -2,10 +2,10 @@
  * rule of §5.5.1.1 for an acr requested through the claims parameter.
  *
  * The classes the provider asserts, weakest first, are the table in
- * acr.c; discovery's acr_values_supported is that table. Today there is
- * one: "1", a password. A stronger class (a second factor) is a new row
- * with a higher level: a session of that class then satisfies every
- * class at or below its level. Pure: no I/O. */
+ * acr.c; discovery's acr_values_supported is that table: "1", the
+ * password alone, and "2", the password and a second factor (core/mfa.h).
+ * A session of a class satisfies every class at or below its level. Pure:
+ * no I/O. */
 #ifndef IDP_OIDC_ACR_H
 #define IDP_OIDC_ACR_H
 
@@ -14,6 +14,8 @@
 #include "oidc/claims_req.h"
 
 #define IDP_ACR_DEFAULT "1"
+#define IDP_ACR_PASSWORD "1"	/* the password alone */
+#define IDP_ACR_MFA "2"		/* the password and a second factor */
 
 /* The classes, weakest first, NULL-terminated (discovery lists them). */
 extern const char *const idp_acr_values[];

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "oidc/acr.h"
 #include "oidc/authz.h"
 #include "oidc/dpop.h"
 #include "oidc/claims_req.h"
@@ -118,6 +119,27 @@ grant_scope(struct idp_arena *a, const struct idp_client *c,
 	return IDP_OK;
 }
 
+/* OIDC Core §3.1.2.1 acr_values: space-separated, in order of preference,
+ * voluntary. A second factor is asked when the list names IDP_ACR_MFA and
+ * not IDP_ACR_PASSWORD. */
+static enum idp_err
+parse_acr_values(struct idp_arena *a, const char *v, struct idp_authz *z,
+    const char **why)
+{
+	char **items = NULL;
+	size_t n = 0;
+
+	if (v == NULL)
+		return IDP_OK;
+	if (strlen(v) > 256 || idp_scope_parse(a, v, &items, &n) != IDP_OK)
+		return idp_fail_why(why, IDP_ERR_INVALID_REQUEST,
+		    "acr_values must be a short space-separated list.");
+	z->acr_values = v;
+	z->acr_mfa = z->acr_mfa || (idp_list_has(items, IDP_ACR_MFA) &&
+	    !idp_list_has(items, IDP_ACR_PASSWORD));
+	return IDP_OK;
+}
+
 /* How the request came (RFC 9126 §5, §6; RFC 9101 §10.5) and the key its
  * code is bound to (RFC 9449 §10). */
 static enum idp_err
@@ -152,6 +174,27 @@ parse_response_mode(const char *s, struct idp_authz *z, const char **why)
 	return IDP_OK;
 }
 
+/* OIDC Core §5.5.1.1: an essential acr claim whose value or values name
+ * IDP_ACR_MFA and not IDP_ACR_PASSWORD asks for a second factor, as
+ * acr_values does. */
+static bool
+claims_ask_mfa(const struct idp_claims_req *r)
+{
+	const struct idp_claim_ask *k = idp_claims_req_find(r,
+	    IDP_CLAIMS_ID_TOKEN, "acr");
+	json_t *mfa, *pwd;
+	bool ask;
+
+	if (k == NULL || !k->essential)
+		return false;
+	mfa = json_string(IDP_ACR_MFA);
+	pwd = json_string(IDP_ACR_PASSWORD);
+	ask = idp_claim_value_ok(k, mfa) && !idp_claim_value_ok(k, pwd);
+	json_decref(mfa);
+	json_decref(pwd);
+	return ask;
+}
+
 /* OIDC Core §5.5; kept normalised for the pending login and the code. */
 static enum idp_err
 parse_claims(struct idp_arena *a, const char *s, struct idp_authz *z,
@@ -166,6 +209,7 @@ parse_claims(struct idp_arena *a, const char *s, struct idp_authz *z,
 		return rc;
 	z->claims = idp_claims_req_text(a, &r);
 	z->claims_sub = idp_claims_req_sub(&r);
+	z->acr_mfa = z->acr_mfa || claims_ask_mfa(&r);
 	return IDP_OK;
 }
 
@@ -238,7 +282,7 @@ idp_authz_validate(struct idp_arena *a, const struct idp_client *c,
 	z->login_hint = raw->login_hint;
 	z->id_token_hint = raw->id_token_hint;
 	z->ui_locales = raw->ui_locales;
-	return IDP_OK;
+	return parse_acr_values(a, raw->acr_values, z, why);
 }
 
 static void
@@ -265,6 +309,8 @@ idp_authz_to_json(const struct idp_authz *z)
 	set_opt(o, "login_hint", z->login_hint);
 	set_opt(o, "ui_locales", z->ui_locales);
 	set_opt(o, "resource", z->resource);
+	set_opt(o, "acr_values", z->acr_values);
+	json_object_set_new(o, "acr_mfa", json_boolean(z->acr_mfa));
 	set_opt(o, "dpop_jkt", z->dpop_jkt);
 	if (z->response_mode == IDP_RESPONSE_FORM_POST)
 		set_opt(o, "response_mode", "form_post");
@@ -322,6 +368,7 @@ idp_authz_to_query(struct idp_arena *a, const struct idp_authz *z)
 	}
 	query_add(&b, "login_hint", z->login_hint);
 	query_add(&b, "ui_locales", z->ui_locales);
+	query_add(&b, "acr_values", z->acr_values);
 	query_add(&b, "dpop_jkt", z->dpop_jkt);
 	if (z->response_mode == IDP_RESPONSE_FORM_POST)
 		query_add(&b, "response_mode", "form_post");
@@ -385,6 +432,8 @@ idp_authz_from_json(struct idp_arena *a, json_t *o, struct idp_authz *z)
 	z->prompt_select_account = json_is_true(json_object_get(o,
 	    "prompt_select_account"));
 	z->max_age = json_integer_value(json_object_get(o, "max_age"));
+	z->acr_values = get(a, o, "acr_values");
+	z->acr_mfa = json_is_true(json_object_get(o, "acr_mfa"));
 	if (idp_str_eq(json_string_value(json_object_get(o, "response_mode")),
 	    "form_post"))
 		z->response_mode = IDP_RESPONSE_FORM_POST;

@@ -39,6 +39,7 @@ struct idp_authz_raw {
 	const char *request_uri;
 	const char *registration;
 	const char *resource;		/* RFC 8707 */
+	const char *acr_values;		/* OIDC Core §3.1.2.1 */
 	const char *claims;		/* OIDC Core §5.5 */
 };
 
@@ -73,6 +74,12 @@ struct idp_authz {
 	const char *login_hint;
 	const char *id_token_hint;
 	const char *ui_locales;
+	/* acr_values as asked (NULL when absent), and whether it asks for
+	 * a second factor: it names IDP_ACR_MFA and not IDP_ACR_PASSWORD
+	 * (values are voluntary, in order of preference; unknown ones are
+	 * ignored). */
+	const char *acr_values;
+	bool acr_mfa;
 	const char *dpop_jkt;		/* the code's DPoP key, or NULL */
 	enum idp_response_mode response_mode;
 	/* The claims request (oidc/claims_req.h), normalised, or NULL; and

@@ -540,7 +540,7 @@ static enum idp_err
 check_numbers(json_t *in, json_t *out, const char **why)
 {
 	static const char *const flags[] = { "require_auth_time",
-		"backchannel_logout_session_required", NULL };
+		"backchannel_logout_session_required", "require_mfa", NULL };
 	json_t *v = json_object_get(in, "default_max_age");
 
 	if (v != NULL && !json_is_null(v)) {
@@ -557,9 +557,9 @@ check_numbers(json_t *in, json_t *out, const char **why)
 			continue;
 		if (!json_is_boolean(v))
 			return idp_fail_why(why, IDP_ERR_INVALID_CLIENT_METADATA,
-			    "require_auth_time and "
-			    "backchannel_logout_session_required must be "
-			    "true or false");
+			    "require_auth_time, "
+			    "backchannel_logout_session_required and "
+			    "require_mfa must be true or false");
 		json_object_set(out, *k, v);
 	}
 	return IDP_OK;
@@ -837,6 +837,7 @@ idp_client_from_row(const struct idp_client_row *row)
 	descriptive(a, c, row);
 	v = json_object_get(md, "default_max_age");
 	c->default_max_age = json_is_integer(v) ? json_integer_value(v) : -1;
+	c->require_mfa = json_is_true(json_object_get(md, "require_mfa"));
 	idp_client_request_read(c, md);
 	c->first_party = row->first_party;
 	c->enabled = row->enabled;

@@ -103,6 +103,9 @@ struct idp_client {
 	const char *client_uri_host;	/* of the shown client_uri */
 	char **contacts;		/* NULL-terminated, maybe empty */
 	int64_t default_max_age;	/* -1 when not registered */
+	/* Every sign-in to the client needs a second factor (its
+	 * registration metadata or manifest: "require_mfa": true). */
+	bool require_mfa;
 	/* How it sends requests (oidc/client_request.h). */
 	bool require_par;		/* RFC 9126 §6 */
 	bool require_signed_request;	/* RFC 9101 §10.5 */

@@ -80,6 +80,16 @@ static const char css[] =
 	"'DejaVu Sans Mono',monospace;letter-spacing:.15em}\n"
 	"input#user_code{font:700 1.5rem/1.2 ui-monospace,'DejaVu Sans Mono',"
 	"monospace;letter-spacing:.1em;text-transform:uppercase}\n"
+	/* The second factor: the QR code on white with its quiet zone, the
+	 * key to type in groups, the otpauth URI broken anywhere on a phone,
+	 * the recovery codes in two columns when there is room. */
+	".qr-box{margin:1rem 0}\n"
+	"svg.qr{display:block;max-width:100%;height:auto}\n"
+	"code.secret{font:700 1.125rem/1.4 ui-monospace,'DejaVu Sans Mono',"
+	"monospace;letter-spacing:.05em;word-spacing:.3em}\n"
+	"code.uri{word-break:break-all}\n"
+	"ol.codes{columns:2 10rem;font:1.125rem/1.8 ui-monospace,"
+	"'DejaVu Sans Mono',monospace}\n"
 	".logo{display:block;max-height:48px;max-width:160px;margin:0 0 1rem}\n"
 	"dl{margin:1rem 0}\n"
 	"dl>div{padding:.5rem 0;border-bottom:1px solid var(--line)}\n"

@@ -38,6 +38,8 @@ const struct idp_stmt idp_purge_stmts[] = {
 	PURGE("purge_pushed_requests", "pushed_requests",
 	    "expires_at < now()"),
 	PURGE("purge_dpop_jtis", "dpop_jtis", "expires_at < now()"),
+	PURGE("purge_webauthn_challenges", "webauthn_challenges",
+	    "expires_at < now() - interval '1 hour'"),
 	PURGE("purge_audit", "audit_log", "at < now() - interval '400 days'"),
 	{ NULL, NULL, 0 },
 };

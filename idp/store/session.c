@@ -10,17 +10,21 @@ const struct idp_stmt idp_session_stmts[] = {
 	  "SELECT s.id, s.sid, floor(extract(epoch from s.auth_time))::bigint, "
 	  "array_to_string(s.amr, ' '), s.acr, "
 	  "floor(extract(epoch from s.expires_at))::bigint, "
-	  "floor(extract(epoch from s.idle_expires_at))::bigint, " IDP_USER_COLS
+	  "floor(extract(epoch from s.idle_expires_at))::bigint, "
+	  "coalesce(floor(extract(epoch from s.mfa_at))::bigint, 0), "
+	  IDP_USER_COLS
 	  "FROM sessions s JOIN users u ON u.id = s.user_id " IDP_USER_JOIN
 	  "WHERE s.id_digest = $1 AND s.ended_at IS NULL "
 	  "AND s.expires_at > now() AND s.idle_expires_at > now()", 1 },
 	{ "session_create",
 	  "INSERT INTO sessions (id_digest, sid, user_id, auth_time, "
-	  "idle_expires_at, expires_at, ip, user_agent) "
+	  "idle_expires_at, expires_at, ip, user_agent, amr, acr, mfa_at) "
 	  "VALUES ($1, $2, $3, to_timestamp($4), "
 	  "now() + make_interval(secs => $5), "
-	  "to_timestamp($4) + make_interval(secs => $6), $7::inet, $8) "
-	  "RETURNING id", 8 },
+	  "to_timestamp($4) + make_interval(secs => $6), $7::inet, $8, "
+	  "string_to_array(coalesce($9, 'pwd'), ' '), coalesce($10, '1'), "
+	  "CASE WHEN $11::bigint > 0 THEN to_timestamp($11::bigint) END) "
+	  "RETURNING id", 11 },
 	{ "session_touch",
 	  "WITH s AS (UPDATE sessions SET last_seen_at = now(), "
 	  "idle_expires_at = least(expires_at, now() + "
@@ -51,7 +55,15 @@ const struct idp_stmt idp_session_stmts[] = {
 	{ "login_get",
 	  "SELECT client_id, params::text, encode(browser_digest, 'hex'), "
 	  "coalesce(session_id, 0), completed_at IS NOT NULL, next_path, "
-	  "expires_at <= now() FROM login_requests WHERE id_digest = $1", 1 },
+	  "expires_at <= now(), coalesce(factor_user_id, 0), "
+	  "coalesce(floor(extract(epoch from password_at))::bigint, 0), "
+	  "array_to_string(password_amr, ' ') "
+	  "FROM login_requests WHERE id_digest = $1", 1 },
+	{ "login_set_factor",
+	  "UPDATE login_requests SET factor_user_id = $2, "
+	  "password_at = to_timestamp($3::bigint), "
+	  "password_amr = string_to_array($4, ' ') "
+	  "WHERE id_digest = $1 AND completed_at IS NULL", 4 },
 	{ "login_set_session",
 	  "UPDATE login_requests SET session_id = $2 WHERE id_digest = $1", 2 },
 	{ "login_complete",
@@ -79,7 +91,8 @@ idp_store_session_get(struct idp_dbconn *c, struct idp_arena *a,
 	s->acr = idp_arena_strdup(a, idp_db_val(r, 0, 4));
 	s->expires_at = idp_db_ll(r, 0, 5);
 	s->idle_expires_at = idp_db_ll(r, 0, 6);
-	idp_store_user_read(a, r, 0, 7, &s->user);
+	s->mfa_at = idp_db_ll(r, 0, 7);
+	idp_store_user_read(a, r, 0, 8, &s->user);
 	PQclear(r);
 	*out = s;
 	return IDP_OK;
@@ -89,10 +102,11 @@ enum idp_err
 idp_store_session_create(struct idp_dbconn *c, const struct idp_session_new *s,
     long long *id)
 {
-	char uid[24], at[24], idle[24], max[24];
-	struct idp_param p[8] = { P_BIN(s->digest, IDP_SHA256_LEN),
+	char uid[24], at[24], idle[24], max[24], mfa[24];
+	struct idp_param p[11] = { P_BIN(s->digest, IDP_SHA256_LEN),
 		P_TXT(s->sid), P_TXT(uid), P_TXT(at), P_TXT(idle), P_TXT(max),
-		P_TXT(s->ip), P_TXT(s->user_agent) };
+		P_TXT(s->ip), P_TXT(s->user_agent), P_TXT(s->amr), P_TXT(s->acr),
+		P_TXT(mfa) };
 	PGresult *r = NULL;
 	enum idp_err rc;
 
@@ -100,7 +114,8 @@ idp_store_session_create(struct idp_dbconn *c, const struct idp_session_new *s,
 	snprintf(at, sizeof(at), "%lld", (long long)s->auth_time);
 	snprintf(idle, sizeof(idle), "%lld", (long long)s->idle_ttl);
 	snprintf(max, sizeof(max), "%lld", (long long)s->max_ttl);
-	rc = idp_db_exec(c, "session_create", p, 8, &r);
+	snprintf(mfa, sizeof(mfa), "%lld", (long long)s->mfa_at);
+	rc = idp_db_exec(c, "session_create", p, 11, &r);
 	if (rc == IDP_OK)
 		*id = idp_db_ll(r, 0, 0);
 	PQclear(r);
@@ -202,6 +217,9 @@ idp_store_login_get(struct idp_dbconn *c, struct idp_arena *a,
 	l->completed = idp_db_bool(r, 0, 4);
 	l->next_path = idp_arena_strdup(a, idp_db_val(r, 0, 5));
 	l->expired = idp_db_bool(r, 0, 6);
+	l->factor_user_id = idp_db_ll(r, 0, 7);
+	l->password_at = idp_db_ll(r, 0, 8);
+	l->password_amr = idp_arena_strdup(a, idp_db_val(r, 0, 9));
 	PQclear(r);
 	if (rc == IDP_OK)
 		*out = l;
@@ -231,4 +249,18 @@ idp_store_login_complete(struct idp_dbconn *c,
 		rc = IDP_ERR_CONFLICT;
 	PQclear(r);
 	return rc;
+}
+
+enum idp_err
+idp_store_login_set_factor(struct idp_dbconn *c,
+    const unsigned char digest[IDP_SHA256_LEN], long long user_id,
+    int64_t password_at, const char *amr)
+{
+	char uid[24], at[24];
+	struct idp_param p[4] = { P_BIN(digest, IDP_SHA256_LEN), P_TXT(uid),
+		P_TXT(at), P_TXT(amr) };
+
+	snprintf(uid, sizeof(uid), "%lld", user_id);
+	snprintf(at, sizeof(at), "%lld", (long long)password_at);
+	return idp_db_run_one(c, "login_set_factor", p, 4);
 }

@@ -18,6 +18,7 @@ struct idp_session {
 	int64_t auth_time;
 	char *amr;			/* space-separated */
 	char *acr;
+	int64_t mfa_at;			/* the second factor; 0: none */
 	int64_t expires_at;
 	int64_t idle_expires_at;
 	struct idp_user user;
@@ -37,6 +38,9 @@ struct idp_session_new {
 	int64_t max_ttl;
 	const char *ip;
 	const char *user_agent;
+	const char *amr;		/* space-separated; NULL: "pwd" */
+	const char *acr;		/* NULL: "1" */
+	int64_t mfa_at;			/* 0: no second factor */
 };
 enum idp_err idp_store_session_create(struct idp_dbconn *c,
     const struct idp_session_new *s, long long *id);
@@ -58,6 +62,11 @@ struct idp_login {
 	long long session_id;		/* 0 until a password was checked */
 	bool completed;
 	bool expired;			/* past its lifetime, kept a day */
+	/* Waiting for the second factor: the person whose password was
+	 * checked (0: none yet), when, and the methods so far. */
+	long long factor_user_id;
+	int64_t password_at;
+	char *password_amr;
 };
 
 enum idp_err idp_store_login_create(struct idp_dbconn *c,
@@ -77,6 +86,12 @@ enum idp_err idp_store_login_get(struct idp_dbconn *c, struct idp_arena *a,
 /* Attach the session a password check created (consent comes next). */
 enum idp_err idp_store_login_set_session(struct idp_dbconn *c,
     const unsigned char digest[IDP_SHA256_LEN], long long session_id);
+/* The password of user_id was checked at password_at (methods amr): the
+ * pending login now waits for the second factor. IDP_ERR_NOT_FOUND when
+ * it is gone or completed. */
+enum idp_err idp_store_login_set_factor(struct idp_dbconn *c,
+    const unsigned char digest[IDP_SHA256_LEN], long long user_id,
+    int64_t password_at, const char *amr);
 /* Mark done; IDP_ERR_CONFLICT if it already was (a replayed form). */
 enum idp_err idp_store_login_complete(struct idp_dbconn *c,
     const unsigned char digest[IDP_SHA256_LEN]);

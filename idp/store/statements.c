@@ -13,6 +13,7 @@ const struct idp_stmt *const idp_stmt_tables[] = {
 	idp_iat_stmts,
 	idp_keys_stmts,
 	idp_member_stmts,
+	idp_mfa_stmts,
 	idp_outbox_stmts,
 	idp_par_stmts,
 	idp_purge_stmts,

@@ -17,6 +17,7 @@ extern const struct idp_stmt idp_exchange_stmts[];
 extern const struct idp_stmt idp_iat_stmts[];
 extern const struct idp_stmt idp_keys_stmts[];
 extern const struct idp_stmt idp_member_stmts[];
+extern const struct idp_stmt idp_mfa_stmts[];
 extern const struct idp_stmt idp_outbox_stmts[];
 extern const struct idp_stmt idp_par_stmts[];
 extern const struct idp_stmt idp_purge_stmts[];

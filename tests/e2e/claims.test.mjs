@@ -30,7 +30,7 @@ test('discovery: the claims parameter and every claim the provider releases', as
   for (const c of ['sub', 'acr', 'email', 'organisation', 'roles', 'groups']) {
     assert.ok(d.claims_supported.includes(c), c);
   }
-  assert.deepEqual(d.acr_values_supported, ['1']);
+  assert.deepEqual(d.acr_values_supported, ['1', '2']);
   assert.ok(!d.scopes_supported.includes('roles'), 'roles is not offered to everyone');
   assert.deepEqual(d.userinfo_signing_alg_values_supported, d.id_token_signing_alg_values_supported);
 });
@@ -143,11 +143,19 @@ test('acr: an essential class that cannot be met is a failed sign-in (§5.5.1.1)
   assert.equal(p.code, undefined);
   // The same after a password at the login page.
   const fresh = newJar();
-  const page = await http('GET', authorizeUrl(client, { claims: claims({ id_token: { acr: { essential: true,
-    values: ['2'] } } }) }), { jar: fresh });
-  assert.equal(page.status, 200);
-  const after = await submitLogin(fresh, page, user.username, user.password);
+  const unknown = await http('GET', authorizeUrl(client, { claims: claims({ id_token: { acr: { essential: true,
+    values: ['urn:x:emas'] } } }) }), { jar: fresh });
+  assert.equal(unknown.status, 200);
+  const after = await submitLogin(fresh, unknown, user.username, user.password);
   assert.equal(callback(after.location).error, 'unmet_authentication_requirements');
+  // An essential class 2 (a second factor) is asked for after the
+  // password: a person without one is offered to set one up.
+  const j2 = newJar();
+  const page = await http('GET', authorizeUrl(client, { claims: claims({ id_token: { acr: { essential: true,
+    values: ['2'] } } }) }), { jar: j2 });
+  const second = await submitLogin(j2, page, user.username, user.password);
+  assert.equal(second.status, 200);
+  assert.match(second.text, /name="action" value="enrol"/);
 });
 
 test('sub with a value: only that person (§3.1.2.2)', async () => {

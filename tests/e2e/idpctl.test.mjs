@@ -8,8 +8,8 @@ import { idpctl, psql, unique } from './lib.mjs';
 const COMMANDS = {
   migrate: null,
   keys: ['generate', 'rotate', 'retire', 'list', 'import', 'export'],
-  org: ['add', 'list', 'import'],
-  user: ['add', 'passwd', 'disable', 'enable', 'list', 'import', 'convert-keycloak'],
+  org: ['add', 'list', 'import', 'require-mfa'],
+  user: ['add', 'passwd', 'disable', 'enable', 'list', 'import', 'convert-keycloak', 'mfa-reset'],
   client: ['add', 'list', 'show', 'remove', 'secret', 'apply', 'approve', 'reject'],
   iat: ['create', 'list', 'revoke'],
   consent: ['list', 'revoke'],

@@ -132,12 +132,15 @@ export async function freePort() {
 
 // A second idp on the stack's database and keys, with settings of its own
 // (IDP_* values in extra). stop() checks, like the stack does, that it
-// exits 0 on SIGTERM and that the sanitizers stayed quiet.
-export async function startIdp(extra) {
+// exits 0 on SIGTERM and that the sanitizers stayed quiet. host names the
+// issuer's host (it listens on 127.0.0.1 either way): "localhost" for
+// passkeys, whose relying party id cannot be an IP address.
+export async function startIdp(extra, { host = '127.0.0.1' } = {}) {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(env.IDP_BIN, [], {
-    env: { ...process.env, IDP_LISTEN: `127.0.0.1:${port}`, IDP_ISSUER: url, ...extra },
+    env: { ...process.env, IDP_LISTEN: `127.0.0.1:${port}`,
+      IDP_ISSUER: `http://${host}:${port}`, ...extra },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let log = '';
@@ -154,7 +157,7 @@ export async function startIdp(extra) {
     throw new Error(`idp did not start:\n${log}`);
   }
   return {
-    url,
+    url: `http://${host}:${port}`,
     log: () => log,
     async stop() {
       child.kill('SIGTERM');

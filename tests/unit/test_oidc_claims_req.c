@@ -219,6 +219,9 @@ START_TEST(acr_classes)
 {
 	ck_assert(idp_acr_satisfies("1", "1"));
 	ck_assert(!idp_acr_satisfies("1", "2"));
+	/* A second factor satisfies both classes. */
+	ck_assert(idp_acr_satisfies("2", "1"));
+	ck_assert(idp_acr_satisfies("2", "2"));
 	ck_assert(!idp_acr_satisfies("1", "urn:mace:incommon:iap:silver"));
 	ck_assert(!idp_acr_satisfies("x", "1"));
 	ck_assert(!idp_acr_satisfies(NULL, "1"));

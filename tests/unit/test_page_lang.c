@@ -6,6 +6,7 @@
 #include "endpoint/pages.h"
 #include "endpoint/pages_password.h"
 #include "endpoint/pages_device.h"
+#include "endpoint/pages_factor.h"
 #include "endpoint/respond.h"
 #include "page/lang.h"
 #include "page/page.h"
@@ -143,6 +144,7 @@ START_TEST(every_catalogue_speaks_both)
 	check_catalogue("password", idp_password_msgs, idp_password_nmsgs);
 	check_catalogue("sessions", idp_sessions_msgs, idp_sessions_nmsgs);
 	check_catalogue("device", idp_device_msgs, idp_device_nmsgs);
+	check_catalogue("factor", idp_factor_msgs, idp_factor_nmsgs);
 	check_catalogue("response", idp_response_msgs, idp_response_nmsgs);
 }
 END_TEST
