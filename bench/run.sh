@@ -181,6 +181,8 @@ trap 'exit 130' INT TERM
 # ---- 3. Configuration, schema, keys -------------------------------------------
 
 say "starting a private PostgreSQL"
+# Key files, not keys sealed in the database: the peer reads them too.
+export IDP_KEY_ENCRYPTION_KEY_FILE=
 stack_init "$build" || die "PostgreSQL did not start"
 work=$STACK_DIR
 CTL=$IDP_CTL
@@ -191,6 +193,8 @@ if [ $profile = 1 ]; then
 fi
 
 unset IDP_CONFIG
+# The peer server of the comparison reads RS256 and ES256 key files.
+export IDP_SIGNING_ALGS="RS256 ES256"
 export IDP_LOG_LEVEL=warn
 export IDP_CODE_TTL=60
 # The production password cost, the default of deploy/idp.conf.example.

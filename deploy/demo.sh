@@ -77,7 +77,11 @@ ctl=$build/idp/ctl/idpctl
 # 2. A private PostgreSQL.
 pg_setup "$var/pg" "$PG_PORT"
 
-# 3. Configuration (written once; edit it freely afterwards).
+# 3. Configuration (written once; edit it freely afterwards), and the
+# key-encryption key that seals the signing keys in the database.
+if [ ! -f "$IDP_CONFIG" ] && [ ! -f "$root/certs/kek" ]; then
+	(umask 077 && od -An -tx1 -N32 /dev/urandom | tr -d ' \n' >"$root/certs/kek")
+fi
 if [ ! -f "$IDP_CONFIG" ]; then
 	cat >"$IDP_CONFIG" <<CONF
 # Demo configuration written by deploy/demo.sh; every key is documented in
@@ -86,6 +90,7 @@ issuer = http://127.0.0.1:$HTTP_PORT
 listen = 127.0.0.1:$HTTP_PORT
 database_url = $PG_URL
 key_dir = $root/certs
+key_encryption_key_file = $root/certs/kek
 sql_dir = $root/sql
 log_level = info
 # Whom error pages send people to (an example for the demo).

@@ -80,6 +80,19 @@ const struct idp_config_entry idp_config_entries[] = {
 	{ "purge_batch", "1000", "rows deleted per purge statement "
 	  "(10-100000)" },
 	{ "rsa_bits", "2048", "RSA key size for new keys (2048-8192)" },
+	/* Signing keys in the database and their rotation (config_keys.c). */
+	{ "key_encryption_key_file", "", "file holding the key-encryption key "
+	  "that seals the signing keys in the database (32 random bytes or 64 "
+	  "hex digits, mode 0600); empty: $CREDENTIALS_DIRECTORY/idp-kek when "
+	  "systemd provides it (LoadCredential=), else keys stay files in "
+	  "key_dir" },
+	{ "key_rotation_interval", "7776000", "seconds a signing key signs "
+	  "before the next one takes over (0: no scheduled rotation; "
+	  "needs a key-encryption key)" },
+	{ "key_prepublish", "86400", "seconds a new signing key is published "
+	  "in /jwks before it signs (0-2592000; below key_rotation_interval)" },
+	{ "signing_algs", "RS256 ES256 PS256 EdDSA", "the algorithms the "
+	  "provider keeps signing keys for, space-separated (RS256 always)" },
 	{ "default_locale", "id", "language of pages without ui_locales or "
 	  "Accept-Language: id or en" },
 	{ "operator_organisation", "baliprov.diskominfos", "code of the "
@@ -482,6 +495,8 @@ idp_config_set(struct idp_config *cfg, const char *key, const char *v,
 		return (int)n;
 	if ((n = idp_config_set_request(cfg, key, v, err, errlen)) <= 0)
 		return (int)n;
+	if ((n = idp_config_set_keys(cfg, key, v, err, errlen)) <= 0)
+		return (int)n;
 	snprintf(err, errlen, "%s: unknown configuration key", key);
 	return -1;
 }
@@ -603,6 +618,8 @@ finish(struct idp_config *cfg, char *err, size_t errlen)
 	}
 	if (idp_config_finish_mail(cfg, err, errlen) != 0)
 		return -1;
+	if (idp_config_finish_keys(cfg, err, errlen) != 0)
+		return -1;
 	/* A worker waits for PostgreSQL, and a write for its WAL flush
 	 * (about a millisecond, much more on a busy disk): throughput is
 	 * workers / latency, so there are many more workers than cores, and
@@ -658,5 +675,6 @@ idp_config_free(struct idp_config *cfg)
 	free(cfg->operator_org);
 	idp_config_free_mail(cfg);
 	idp_config_free_ops(cfg);
+	idp_config_free_keys(cfg);
 	memset(cfg, 0, sizeof(*cfg));
 }

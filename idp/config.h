@@ -115,6 +115,11 @@ struct idp_config {
 	bool log_json;			/* log_format = json */
 	/* The operator console (config_ops.c). */
 	bool console_require_second_factor;
+	/* Signing keys in the database and their rotation (config_keys.c). */
+	char *kek_file;			/* key_encryption_key_file, or "" */
+	int64_t key_rotation_interval;	/* 0: no scheduled rotation */
+	int64_t key_prepublish;		/* seconds in /jwks before signing */
+	unsigned signing_algs;		/* bit (1u << enum idp_alg) each */
 	/* How clients send requests (config_request.c). */
 	int64_t par_ttl;		/* seconds a request_uri lives */
 	bool require_par;		/* every client must push (RFC 9126) */
@@ -158,6 +163,13 @@ void idp_config_free_mail(struct idp_config *cfg);
 int idp_config_set_ops(struct idp_config *cfg, const char *key,
     const char *value, char *err, size_t errlen);
 void idp_config_free_ops(struct idp_config *cfg);
+
+/* config_keys.c: the keys of signing keys and their rotation. Returns 1
+ * when key is not one of them. */
+int idp_config_set_keys(struct idp_config *cfg, const char *key,
+    const char *value, char *err, size_t errlen);
+int idp_config_finish_keys(struct idp_config *cfg, char *err, size_t errlen);
+void idp_config_free_keys(struct idp_config *cfg);
 /* Read smtp_password_file into smtp_password (the daemon, at start). */
 int idp_config_read_smtp_password(struct idp_config *cfg, char *err,
     size_t errlen);

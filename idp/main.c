@@ -23,6 +23,7 @@
 #include "core/outbox.h"
 #include "core/pwdict.h"
 #include "core/published.h"
+#include "core/signkeys.h"
 #include "core/subject.h"
 #include "crypto/pwhash.h"
 #include "crypto/random.h"
@@ -82,6 +83,26 @@ check_key_dir(const struct idp_config *cfg)
 	return 0;
 }
 
+/* The key of the device cookies: sealed in the database with a KEK, else
+ * key_dir/device-cookie.key. */
+static int
+load_device_key(struct idp_ctx *ctx, char *err, size_t errlen)
+{
+	struct idp_dbconn *c = NULL;
+	int rc;
+
+	if (ctx->kek != NULL &&
+	    idp_db_acquire_background(ctx->db, &c) != IDP_OK) {
+		snprintf(err, errlen, "database unavailable");
+		return -1;
+	}
+	rc = idp_device_key_obtain(ctx->cfg, ctx->kek, c, ctx->device_key, err,
+	    errlen);
+	if (c != NULL)
+		idp_db_release(ctx->db, c);
+	return rc;
+}
+
 /* Unknown users are checked against this, at the same cost as real ones. */
 static int
 make_dummy_hash(const struct idp_config *cfg, char out[IDP_PWHASH_STRMAX])
@@ -120,7 +141,9 @@ main(int argc, char **argv)
 	struct idp_housekeeping *hk;
 	const char **served = NULL;
 	struct idp_outbox_kind mail_kind, logout_kind;
-	char err[1024];
+	struct idp_kek kek;
+	bool have_kek = false;
+	char err[1024], kek_path[4096];
 	bool check_only = false;
 	sigset_t sigs;
 	int sig = 0, rc = 1;
@@ -157,6 +180,11 @@ main(int argc, char **argv)
 	idp_when_use_zone(cfg.time_zone);
 	if (check_key_dir(&cfg) != 0)
 		goto out_cfg;
+	if (idp_kek_open(&cfg, &kek, &have_kek, kek_path, sizeof(kek_path),
+	    err, sizeof(err)) != 0) {
+		fprintf(stderr, "idp: key_encryption_key_file: %s\n", err);
+		goto out_cfg;
+	}
 	if (idp_config_read_smtp_password(&cfg, err, sizeof(err)) != 0 ||
 	    idp_pwdict_ready(cfg.password_dictionary, err, sizeof(err)) != 0) {
 		fprintf(stderr, "idp: %s\n", err);
@@ -189,11 +217,6 @@ main(int argc, char **argv)
 		    "configured argon2 parameters\n");
 		goto out_cfg;
 	}
-	if (idp_device_key_load(cfg.key_dir, 1, ctx.device_key, err,
-	    sizeof(err)) != 0) {
-		fprintf(stderr, "idp: key_dir: %s\n", err);
-		goto out_cfg;
-	}
 	ctx.db = idp_db_new(cfg.database_url, cfg.db_pool_size,
 	    cfg.db_connect_timeout, true);
 	idp_db_set_deadline(ctx.db, cfg.db_request_deadline_ms);
@@ -204,6 +227,9 @@ main(int argc, char **argv)
 		rc = 3;
 		goto out_db;
 	}
+	ctx.kek = have_kek ? &kek : NULL;
+	if (have_kek)
+		IDP_INFO("keys.kek", " id=%s path=%s", kek.id, kek_path);
 	if (load_salt(&ctx) != 0) {
 		fprintf(stderr, "idp: database_url: the pairwise salt is missing "
 		    "or unreadable: run 'idpctl migrate'\n");
@@ -214,7 +240,11 @@ main(int argc, char **argv)
 	ctx.metrics = idp_metrics_new(ctx.served_paths);
 	ctx.pub = idp_pubring_new();
 	if (idp_keys_reload(&ctx, err, sizeof(err)) != IDP_OK) {
-		fprintf(stderr, "idp: key_dir: %s\n", err);
+		fprintf(stderr, "idp: signing keys: %s\n", err);
+		goto out_pub;
+	}
+	if (load_device_key(&ctx, err, sizeof(err)) != 0) {
+		fprintf(stderr, "idp: device-cookie key: %s\n", err);
 		goto out_pub;
 	}
 	if (idp_dpop_init(&ctx, err, sizeof(err)) != IDP_OK) {
@@ -276,5 +306,6 @@ out_cfg:
 	idp_jwks_uri_cleanup();
 	idp_fetcher_free(ctx.fetch);
 	idp_config_free(&cfg);
+	idp_kek_wipe(&kek);
 	return rc;
 }

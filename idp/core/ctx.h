@@ -36,6 +36,9 @@ struct idp_ctx {
 	char dummy_hash[IDP_PWHASH_STRMAX];
 	/* Signs device cookies (key_dir/device-cookie.key, core/throttle.c). */
 	unsigned char device_key[IDP_DEVICE_KEY_LEN];
+	/* Seals the signing keys in the database (core/signkeys.h); NULL
+	 * when the node has none and its keys are files in key_dir. */
+	const struct idp_kek *kek;
 	/* The HMAC key of DPoP nonces, the same at every instance: read from
 	 * the database at start (core/dpop.h). */
 	unsigned char dpop_nonce_key[32];

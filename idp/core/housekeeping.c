@@ -8,6 +8,7 @@
 #include "core/housekeeping.h"
 #include "core/published.h"
 #include "core/usage.h"
+#include "core/signkeys.h"
 #include "store/outbox.h"
 #include "store/purge.h"
 #include "util/log.h"
@@ -22,31 +23,46 @@ struct idp_housekeeping {
 	bool poke;
 };
 
+static enum idp_err
+load(struct idp_ctx *ctx, struct idp_dbconn *c, char *why, size_t whylen)
+{
+	struct idp_published *p = NULL;
+	enum idp_err rc;
+	size_t n;
+
+	rc = idp_published_load(ctx->cfg, ctx->kek, ctx->served_paths, c, &p,
+	    why, whylen);
+	if (rc != IDP_OK)
+		return rc;
+	n = idp_keyset_count(p->keys);
+	/* p belongs to the ring (or is freed) after the offer. */
+	if (idp_pubring_offer(ctx->pub, p))
+		IDP_INFO("keys.loaded", " keys=%zu", n);
+	return IDP_OK;
+}
+
 enum idp_err
 idp_keys_reload(struct idp_ctx *ctx, char *why, size_t whylen)
 {
-	struct idp_published *p = NULL;
 	struct idp_dbconn *c;
 	enum idp_err rc;
+	int changed = 0;
 
 	rc = idp_db_acquire_background(ctx->db, &c);
 	if (rc != IDP_OK) {
 		snprintf(why, whylen, "database unavailable");
 		return rc;
 	}
-	rc = idp_published_load(ctx->cfg, ctx->served_paths, c, &p, why,
-	    whylen);
+	/* Rotate only when this node opens every key it would publish: a
+	 * node with another KEK must not seal keys the others cannot read. */
+	rc = load(ctx, c, why, whylen);
+	if (rc == IDP_OK)
+		rc = idp_signkeys_maintain(ctx->cfg, ctx->kek, c, "idp",
+		    &changed, why, whylen);
+	if (rc == IDP_OK && changed > 0)
+		rc = load(ctx, c, why, whylen);
 	idp_db_release(ctx->db, c);
-	if (rc != IDP_OK)
-		return rc;
-	{
-		size_t n = idp_keyset_count(p->keys);
-
-		/* p belongs to the ring (or is freed) after the offer. */
-		if (idp_pubring_offer(ctx->pub, p))
-			IDP_INFO("keys.loaded", " keys=%zu", n);
-	}
-	return IDP_OK;
+	return rc;
 }
 
 static void

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/published.h"
+#include "core/signkeys.h"
 #include "oidc/discovery.h"
 #include "store/keys.h"
 #include "util/mem.h"
@@ -57,25 +58,15 @@ idp_published_free(struct idp_published *p)
 }
 
 static int
-load_key(const struct idp_config *cfg, const struct idp_key_meta *m,
-    struct idp_keyset *ks, char *why, size_t whylen)
+load_key(const struct idp_config *cfg, const struct idp_kek *kek,
+    const struct idp_key_meta *m, struct idp_keyset *ks, char *why,
+    size_t whylen)
 {
-	enum idp_alg alg = idp_alg_parse(m->alg);
 	struct idp_key *k = NULL;
-	char path[4096], sub[512];
 
-	snprintf(path, sizeof(path), "%s/%s.pem", cfg->key_dir, m->kid);
-	if (idp_key_load_file(path, alg, &k, sub, sizeof(sub)) != 0) {
-		snprintf(why, whylen, "signing key %s (%s): %s", m->kid, m->alg,
-		    sub);
+	if (idp_signkey_open(cfg, kek, m, &k, why, whylen) != 0)
 		return -1;
-	}
-	if (strcmp(idp_key_kid(k), m->kid) != 0) {
-		snprintf(why, whylen, "%s holds a different key (kid %s)",
-		    path, idp_key_kid(k));
-		idp_key_free(k);
-		return -1;
-	}
+	/* A next key is published but does not sign yet. */
 	if (idp_keyset_add(ks, k, m->active) != 0) {
 		snprintf(why, whylen, "signing key %s listed twice", m->kid);
 		idp_key_free(k);
@@ -85,7 +76,7 @@ load_key(const struct idp_config *cfg, const struct idp_key_meta *m,
 }
 
 enum idp_err
-idp_published_load(const struct idp_config *cfg,
+idp_published_load(const struct idp_config *cfg, const struct idp_kek *kek,
     const char *const *served_paths, struct idp_dbconn *c,
     struct idp_published **out, char *why, size_t whylen)
 {
@@ -106,7 +97,7 @@ idp_published_load(const struct idp_config *cfg,
 	}
 	rc = IDP_ERR_INTERNAL;
 	for (int i = 0; i < n; i++)
-		if (load_key(cfg, &meta[i], h->pub.keys, why, whylen) != 0)
+		if (load_key(cfg, kek, &meta[i], h->pub.keys, why, whylen) != 0)
 			goto out;
 	if (!idp_keyset_has_alg(h->pub.keys, IDP_ALG_RS256)) {
 		snprintf(why, whylen, "no active RS256 signing key: run "

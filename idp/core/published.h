@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "config.h"
+#include "crypto/keyseal.h"
 #include "crypto/keyset.h"
 #include "store/db.h"
 #include "util/arena.h"
@@ -23,11 +24,12 @@ struct idp_pubring;
 struct idp_pubring *idp_pubring_new(void);
 void idp_pubring_free(struct idp_pubring *r);
 
-/* Read key metadata from the database, load the key files, build the
- * documents; discovery advertises the endpoints in served_paths
- * (NULL-terminated). why says what is wrong (missing file, no active key). */
+/* Read the keys from the database (sealed ones opened with kek, which may
+ * be NULL, older ones from their files), build the documents; discovery
+ * advertises the endpoints in served_paths (NULL-terminated). why names
+ * the key that could not be opened, or says that no RS256 key is active. */
 enum idp_err idp_published_load(const struct idp_config *cfg,
-    const char *const *served_paths, struct idp_dbconn *c,
+    const struct idp_kek *kek, const char *const *served_paths, struct idp_dbconn *c,
     struct idp_published **out, char *why, size_t whylen);
 void idp_published_free(struct idp_published *p);
 

@@ -25,7 +25,11 @@ struct idp_key {
 	enum idp_alg alg;
 	char kid[IDP_KID_MAX];
 	bool is_ec;
+	bool is_okp;		/* Ed25519 */
 };
+
+const enum idp_alg idp_algs_all[IDP_ALG_COUNT] = { IDP_ALG_RS256,
+	IDP_ALG_ES256, IDP_ALG_PS256, IDP_ALG_EDDSA };
 
 const char *
 idp_alg_name(enum idp_alg alg)
@@ -34,6 +38,7 @@ idp_alg_name(enum idp_alg alg)
 	case IDP_ALG_RS256: return "RS256";
 	case IDP_ALG_ES256: return "ES256";
 	case IDP_ALG_PS256: return "PS256";
+	case IDP_ALG_EDDSA: return "EdDSA";
 	case IDP_ALG_NONE: break;
 	}
 	return "none";
@@ -50,6 +55,8 @@ idp_alg_parse(const char *s)
 		return IDP_ALG_ES256;
 	if (strcmp(s, "PS256") == 0)
 		return IDP_ALG_PS256;
+	if (strcmp(s, "EdDSA") == 0)
+		return IDP_ALG_EDDSA;
 	return IDP_ALG_NONE;
 }
 
@@ -91,7 +98,15 @@ public_members(const struct idp_key *k, struct idp_arena *a)
 	json_t *o = NULL;
 	char *sx, *sy;
 
-	if (k->is_ec) {
+	if (k->is_okp) {
+		unsigned char raw[32];
+		size_t n = sizeof(raw);
+
+		if (!EVP_PKEY_get_raw_public_key(k->pkey, raw, &n) || n != 32)
+			goto out;
+		o = json_pack("{s:s, s:s, s:s}", "crv", "Ed25519", "kty", "OKP",
+		    "x", idp_b64url_encode(a, raw, n));
+	} else if (k->is_ec) {
 		if (!EVP_PKEY_get_bn_param(k->pkey, OSSL_PKEY_PARAM_EC_PUB_X, &x) ||
 		    !EVP_PKEY_get_bn_param(k->pkey, OSSL_PKEY_PARAM_EC_PUB_Y, &y))
 			goto out;
@@ -151,8 +166,16 @@ compute_kid(struct idp_key *k)
 }
 
 static int
-check_type(EVP_PKEY *pkey, enum idp_alg alg, bool *is_ec)
+check_type(EVP_PKEY *pkey, enum idp_alg alg, bool *is_ec, bool *is_okp)
 {
+	*is_okp = false;
+	if (EVP_PKEY_is_a(pkey, "ED25519")) {
+		if (alg != IDP_ALG_EDDSA)
+			return -1;
+		*is_ec = false;
+		*is_okp = true;
+		return 0;
+	}
 	if (EVP_PKEY_is_a(pkey, "RSA")) {
 		if (alg != IDP_ALG_RS256 && alg != IDP_ALG_PS256)
 			return -1;
@@ -183,14 +206,15 @@ static int
 wrap(EVP_PKEY *pkey, enum idp_alg alg, struct idp_key **out)
 {
 	struct idp_key *k;
-	bool is_ec = false;
+	bool is_ec = false, is_okp = false;
 
-	if (check_type(pkey, alg, &is_ec) != 0)
+	if (check_type(pkey, alg, &is_ec, &is_okp) != 0)
 		return -1;
 	k = idp_xcalloc(1, sizeof(*k));
 	k->pkey = pkey;
 	k->alg = alg;
 	k->is_ec = is_ec;
+	k->is_okp = is_okp;
 	if (compute_kid(k) != 0) {
 		free(k);
 		return -1;
@@ -206,6 +230,8 @@ idp_key_generate(enum idp_alg alg, int rsa_bits, struct idp_key **out)
 
 	if (alg == IDP_ALG_ES256) {
 		pkey = EVP_EC_gen("P-256");
+	} else if (alg == IDP_ALG_EDDSA) {
+		pkey = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519");
 	} else if (alg == IDP_ALG_RS256 || alg == IDP_ALG_PS256) {
 		if (rsa_bits < IDP_RSA_MIN_BITS || rsa_bits > 8192)
 			return -1;
@@ -296,6 +322,53 @@ idp_key_write_file(const struct idp_key *k, const char *path, char *why,
 	return 0;
 }
 
+int
+idp_key_to_der(const struct idp_key *k, unsigned char **der, size_t *n)
+{
+	PKCS8_PRIV_KEY_INFO *p8 = EVP_PKEY2PKCS8(k->pkey);
+	int len;
+
+	*der = NULL;
+	len = p8 != NULL ? i2d_PKCS8_PRIV_KEY_INFO(p8, der) : -1;
+	PKCS8_PRIV_KEY_INFO_free(p8);
+	ERR_clear_error();
+	if (len <= 0)
+		return -1;
+	*n = (size_t)len;
+	return 0;
+}
+
+void
+idp_key_der_free(unsigned char *der, size_t n)
+{
+	OPENSSL_clear_free(der, n);
+}
+
+int
+idp_key_from_der(const unsigned char *der, size_t n, enum idp_alg alg,
+    struct idp_key **out)
+{
+	const unsigned char *p = der;
+	PKCS8_PRIV_KEY_INFO *p8;
+	EVP_PKEY *pkey = NULL;
+
+	if (n == 0 || n > 16384)
+		return -1;
+	p8 = d2i_PKCS8_PRIV_KEY_INFO(NULL, &p, (long)n);
+	/* The whole buffer is the key: nothing may follow it. */
+	if (p8 != NULL && p == der + n)
+		pkey = EVP_PKCS82PKEY(p8);
+	PKCS8_PRIV_KEY_INFO_free(p8);
+	ERR_clear_error();
+	if (pkey == NULL)
+		return -1;
+	if (wrap(pkey, alg, out) != 0) {
+		EVP_PKEY_free(pkey);
+		return -1;
+	}
+	return 0;
+}
+
 static BIGNUM *
 jwk_bn(struct idp_arena *a, json_t *jwk, const char *name, size_t want)
 {
@@ -375,6 +448,22 @@ ec_from_jwk(struct idp_arena *a, json_t *jwk)
 	return pkey_from_params("EC", params);
 }
 
+static EVP_PKEY *
+okp_from_jwk(struct idp_arena *a, json_t *jwk)
+{
+	const char *crv = json_string_value(json_object_get(jwk, "crv"));
+	const char *sx = json_string_value(json_object_get(jwk, "x"));
+	unsigned char *x;
+	size_t xl;
+
+	if (crv == NULL || strcmp(crv, "Ed25519") != 0 || sx == NULL)
+		return NULL;
+	x = idp_b64url_decode(a, sx, strlen(sx), &xl);
+	if (x == NULL || xl != 32)
+		return NULL;
+	return EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, x, xl);
+}
+
 int
 idp_key_from_jwk(json_t *jwk, struct idp_key **out)
 {
@@ -404,6 +493,11 @@ idp_key_from_jwk(json_t *jwk, struct idp_key **out)
 		if (alg != NULL && strcmp(alg, "ES256") != 0)
 			goto out;
 		pkey = ec_from_jwk(a, jwk);
+	} else if (strcmp(kty, "OKP") == 0) {
+		want = IDP_ALG_EDDSA;
+		if (alg != NULL && strcmp(alg, "EdDSA") != 0)
+			goto out;
+		pkey = okp_from_jwk(a, jwk);
 	} else {
 		goto out;
 	}
@@ -451,7 +545,7 @@ idp_key_alg(const struct idp_key *k)
 const char *
 idp_key_kty(const struct idp_key *k)
 {
-	return k->is_ec ? "EC" : "RSA";
+	return k->is_okp ? "OKP" : k->is_ec ? "EC" : "RSA";
 }
 
 json_t *
@@ -490,7 +584,9 @@ idp_key_sign(const struct idp_key *k, const void *data, size_t n,
 
 	if (md == NULL)
 		goto out;
-	if (EVP_DigestSignInit(md, &pctx, EVP_sha256(), NULL, k->pkey) != 1)
+	/* Ed25519 hashes inside the algorithm: no digest is given. */
+	if (EVP_DigestSignInit(md, &pctx, k->is_okp ? NULL : EVP_sha256(),
+	    NULL, k->pkey) != 1)
 		goto out;
 	if (k->alg == IDP_ALG_PS256 && set_pss(pctx) != 0)
 		goto out;
@@ -564,7 +660,7 @@ idp_key_verify(const struct idp_key *k, enum idp_alg alg, const void *data,
 
 	/* The key decides the algorithm family; the header cannot pick
 	 * HMAC or "none" or switch RSA to EC. */
-	if (k->is_ec ? alg != IDP_ALG_ES256 :
+	if (k->is_okp ? alg != IDP_ALG_EDDSA : k->is_ec ? alg != IDP_ALG_ES256 :
 	    (alg != IDP_ALG_RS256 && alg != IDP_ALG_PS256))
 		goto out;
 	if (k->is_ec) {
@@ -574,8 +670,8 @@ idp_key_verify(const struct idp_key *k, enum idp_alg alg, const void *data,
 		siglen = derlen;
 	}
 	md = EVP_MD_CTX_new();
-	if (md == NULL ||
-	    EVP_DigestVerifyInit(md, &pctx, EVP_sha256(), NULL, k->pkey) != 1)
+	if (md == NULL || EVP_DigestVerifyInit(md, &pctx,
+	    k->is_okp ? NULL : EVP_sha256(), NULL, k->pkey) != 1)
 		goto out;
 	if (alg == IDP_ALG_PS256 && set_pss(pctx) != 0)
 		goto out;

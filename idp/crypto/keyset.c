@@ -6,7 +6,7 @@
 #include "crypto/keyset.h"
 #include "util/mem.h"
 
-#define KEYSET_MAX 32
+#define KEYSET_MAX 64
 
 struct idp_keyset {
 	size_t n;

@@ -32,6 +32,7 @@ client_usage(void)
 	    "[--sector-identifier-uri URI]\n"
 	    "           [--backchannel-logout-uri URI] "
 	    "[--frontchannel-logout-uri URI]\n"
+	    "           [--access-token-alg ALG]\n"
 	    "       idpctl client add --manifest FILE.json\n"
 	    "       idpctl client list\n"
 	    "       idpctl client show CLIENT_ID\n"
@@ -113,6 +114,7 @@ client_add_args(struct ctl *c, int argc, char **argv, json_t *doc,
 		OPT_BACKCHANNEL_URI, OPT_FRONTCHANNEL_URI,
 		OPT_JWKS, OPT_FIRST_PARTY, OPT_REQUIRE_PAR, OPT_RO_ALG,
 		OPT_DPOP_BOUND,
+		OPT_AT_ALG,
 	};
 	static const struct option opts[] = {
 		{ "manifest", required_argument, NULL, OPT_MANIFEST },
@@ -138,6 +140,7 @@ client_add_args(struct ctl *c, int argc, char **argv, json_t *doc,
 		    OPT_FRONTCHANNEL_URI },
 		{ "jwks", required_argument, NULL, OPT_JWKS },
 		{ "first-party", no_argument, NULL, OPT_FIRST_PARTY },
+		{ "access-token-alg", required_argument, NULL, OPT_AT_ALG },
 		/* RFC 9126 §6, OIDC Registration §2, RFC 9449 §5.2 */
 		{ "require-par", no_argument, NULL, OPT_REQUIRE_PAR },
 		{ "request-object-alg", required_argument, NULL, OPT_RO_ALG },
@@ -153,6 +156,7 @@ client_add_args(struct ctl *c, int argc, char **argv, json_t *doc,
 		[OPT_ID_TOKEN_ALG - OPT_NAME] = "id_token_signed_response_alg",
 		[OPT_AT_FORMAT - OPT_NAME] = "access_token_format",
 		[OPT_JWKS_URI - OPT_NAME] = "jwks_uri",
+		[OPT_AT_ALG - OPT_NAME] = "access_token_signed_response_alg",
 		[OPT_USERINFO_ALG - OPT_NAME] = "userinfo_signed_response_alg",
 		[OPT_SUBJECT_TYPE - OPT_NAME] = "subject_type",
 		[OPT_SECTOR_URI - OPT_NAME] = "sector_identifier_uri",
@@ -207,6 +211,7 @@ client_add_args(struct ctl *c, int argc, char **argv, json_t *doc,
 		case OPT_ID_TOKEN_ALG:
 		case OPT_AT_FORMAT:
 		case OPT_JWKS_URI:
+		case OPT_AT_ALG:
 		case OPT_USERINFO_ALG:
 		case OPT_SUBJECT_TYPE:
 		case OPT_SECTOR_URI:

@@ -169,7 +169,11 @@ make_id_token(struct idp_req *rq, const struct grant_facts *g,
 	in.auth_time = g->auth_time;
 	in.iat = rq->now;
 	in.exp = rq->now + cfg->id_token_ttl;
-	in.access_token = access_token;
+	/* at_hash is optional here (OIDC Core 3.1.3.6). For EdDSA the hash it
+	 * takes is not in the specification (SHA-512 by later consensus) and
+	 * relying parties differ (Authlib 1.2 fails any), so it is left out. */
+	in.access_token = g->client->id_token_alg == IDP_ALG_EDDSA ? NULL :
+	    access_token;
 	rc = idp_release_claims(rq, &rel, IDP_CLAIMS_ID_TOKEN,
 	    &in.user_claims);
 	if (rc != IDP_OK)

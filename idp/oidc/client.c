@@ -475,8 +475,8 @@ check_algs(json_t *in, json_t *out, const char **why)
 		    json_string("RS256"));
 	} else if (idp_alg_parse(json_string_value(v)) == IDP_ALG_NONE) {
 		return idp_fail_why(why, IDP_ERR_INVALID_CLIENT_METADATA,
-		    "id_token_signed_response_alg must be RS256, ES256 or "
-		    "PS256");
+		    "id_token_signed_response_alg must be RS256, ES256, "
+		    "PS256 or EdDSA");
 	} else {
 		json_object_set(out, "id_token_signed_response_alg", v);
 	}
@@ -489,8 +489,8 @@ check_algs(json_t *in, json_t *out, const char **why)
 	v = json_object_get(in, "access_token_signed_response_alg");
 	if (v != NULL && idp_alg_parse(json_string_value(v)) == IDP_ALG_NONE)
 		return idp_fail_why(why, IDP_ERR_INVALID_CLIENT_METADATA,
-		    "access_token_signed_response_alg must be RS256, ES256 "
-		    "or PS256");
+		    "access_token_signed_response_alg must be RS256, ES256, "
+		    "PS256 or EdDSA");
 	json_object_set_new(out, "access_token_signed_response_alg",
 	    v ? json_incref(v) : json_string("ES256"));
 	/* OIDC Registration §2: absent means userinfo answers in JSON. */
@@ -500,7 +500,7 @@ check_algs(json_t *in, json_t *out, const char **why)
 			return idp_fail_why(why,
 			    IDP_ERR_INVALID_CLIENT_METADATA,
 			    "userinfo_signed_response_alg must be RS256, "
-			    "ES256 or PS256");
+			    "ES256, PS256 or EdDSA");
 		json_object_set(out, "userinfo_signed_response_alg", v);
 	}
 	return IDP_OK;

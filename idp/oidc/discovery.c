@@ -45,14 +45,13 @@ endpoint(json_t *o, const struct idp_config *cfg, const char *const *served,
 static json_t *
 signing_algs(const struct idp_keyset *ks)
 {
-	static const enum idp_alg order[] = { IDP_ALG_RS256, IDP_ALG_ES256,
-		IDP_ALG_PS256 };
 	json_t *a = json_array();
 
-	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)
-		if (idp_keyset_has_alg(ks, order[i]))
+	/* Exactly the algorithms with a key that signs now. */
+	for (size_t i = 0; i < IDP_ALG_COUNT; i++)
+		if (idp_keyset_has_alg(ks, idp_algs_all[i]))
 			json_array_append_new(a,
-			    json_string(idp_alg_name(order[i])));
+			    json_string(idp_alg_name(idp_algs_all[i])));
 	return a;
 }
 
@@ -61,7 +60,7 @@ idp_discovery_build(const struct idp_config *cfg, const struct idp_keyset *ks,
     const char *const *served)
 {
 	static const char *const assertion_algs[] = { "RS256", "PS256",
-		"ES256", NULL };
+		"ES256", "EdDSA", NULL };
 	json_t *o = json_object();
 	bool authz = served_has(served, "/authorize");
 

@@ -14,7 +14,7 @@
 #define MAX_PORT 65535
 
 const char *const idp_dpop_algs_supported[] = { "ES256", "PS256", "RS256",
-	NULL };
+	"EdDSA", NULL };
 
 static const char b64url_alphabet[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -280,7 +280,7 @@ check_key(const struct idp_jws *j, struct idp_dpop_proof *out,
 			    "public key.");
 	if (idp_key_from_jwk(jwk, &k) != 0)
 		return bad(why, "The jwk of the DPoP proof is not an RSA "
-		    "(2048+) or P-256 public signing key.");
+		    "(2048+), P-256 or Ed25519 public signing key.");
 	ok = idp_jws_verify(j, k) == 0 && idp_key_thumbprint(k, out->jkt) == 0;
 	idp_key_free(k);
 	if (!ok)
@@ -375,7 +375,7 @@ idp_dpop_check(struct idp_arena *a, const char *proof,
 	memset(out, 0, sizeof(*out));
 	if (proof == NULL || idp_jws_parse(a, proof, &j) != 0)
 		return bad(why, "The DPoP header is not one signed JWT with an "
-		    "RS256, PS256 or ES256 signature.");
+		    "RS256, PS256, ES256 or EdDSA signature.");
 	if (j.typ == NULL || strcasecmp(j.typ, "dpop+jwt") != 0)
 		return bad(why, "The typ of a DPoP proof must be dpop+jwt.");
 	out->alg = j.alg;

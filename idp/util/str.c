@@ -82,8 +82,8 @@ idp_utf8_valid(const char *s, size_t n)
 	return true;
 }
 
-static int
-hexval(char c)
+int
+idp_hexval(int c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -111,8 +111,8 @@ idp_pct_decode(struct idp_arena *a, const char *s, size_t n, bool plus_space,
 
 			if (n - i < 3)
 				return NULL;
-			h = hexval(s[i + 1]);
-			l = hexval(s[i + 2]);
+			h = idp_hexval(s[i + 1]);
+			l = idp_hexval(s[i + 2]);
 			if (h < 0 || l < 0)
 				return NULL;
 			c = (char)(h * 16 + l);

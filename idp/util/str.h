@@ -51,5 +51,7 @@ int idp_parse_time(const char *s, int64_t *out);
 
 bool idp_str_eq(const char *a, const char *b);	/* NULL-safe, not for secrets */
 bool idp_has_prefix(const char *s, const char *prefix);
+/* The value of one hex digit (either case), or -1. */
+int idp_hexval(int c);
 
 #endif

@@ -60,7 +60,7 @@ async function userinfoDpop(token, key, opts = {}) {
 
 test('discovery lists the proof algorithms', async () => {
   const m = (await http('GET', '/.well-known/openid-configuration')).json;
-  assert.deepEqual(m.dpop_signing_alg_values_supported, ['ES256', 'PS256', 'RS256']);
+  assert.deepEqual(m.dpop_signing_alg_values_supported, ['ES256', 'PS256', 'RS256', 'EdDSA']);
 });
 
 test('RFC 9449 §5: a code exchange with a proof gets a DPoP-bound token; userinfo needs the DPoP scheme', async () => {

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { createPrivateKey, createPublicKey, sign, verify } from 'node:crypto';
+import { constants, createPrivateKey, createPublicKey, sign, verify } from 'node:crypto';
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { env, http, idpctl, psql, pgctl, sleep, unique, ISSUER } from './lib.mjs';
@@ -33,18 +33,24 @@ test('JWKS: public keys only, kid/kty/alg/use, and they verify signatures made w
   assert.equal(r.status, 200);
   assert.match(r.headers.get('content-type'), /^application\/jwk-set\+json/);
   const keys = r.json.keys;
-  assert.ok(keys.length >= 2);
+  assert.deepEqual([...new Set(keys.map((k) => k.alg))].sort(), ['ES256', 'EdDSA', 'PS256', 'RS256']);
+  // The private keys are sealed in the database: export them to compare.
+  const exported = mkdtempSync('/tmp/idp-export-');
+  const ex = idpctl(['--json', 'keys', 'export', exported]);
+  assert.equal(ex.status, 0, ex.stderr);
   for (const k of keys) {
     for (const m of ['kid', 'kty', 'alg', 'use']) assert.ok(k[m], `JWK lacks ${m}`);
     assert.equal(k.use, 'sig');
     for (const priv of ['d', 'p', 'q', 'dp', 'dq', 'qi']) assert.equal(k[priv], undefined);
-    const pem = readFileSync(join(env.IDP_KEY_DIR, `${k.kid}.pem`));
+    const pem = readFileSync(join(exported, `${k.kid}.pem`));
     const data = Buffer.from(`signed by ${k.kid}`);
     const opts = k.kty === 'EC' ? { dsaEncoding: 'ieee-p1363' } : {};
-    const sig = sign('sha256', data, { key: createPrivateKey(pem), ...opts });
+    if (k.alg === 'PS256') Object.assign(opts, { padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 });
+    const md = k.kty === 'OKP' ? null : 'sha256';
+    const sig = sign(md, data, { key: createPrivateKey(pem), ...opts });
     const pub = createPublicKey({ key: k, format: 'jwk' });
-    assert.ok(verify('sha256', data, { key: pub, ...opts }, sig), `${k.kid} does not verify`);
-    assert.ok(!verify('sha256', Buffer.from('other'), { key: pub, ...opts }, sig));
+    assert.ok(verify(md, data, { key: pub, ...opts }, sig), `${k.kid} does not verify`);
+    assert.ok(!verify(md, Buffer.from('other'), { key: pub, ...opts }, sig));
   }
 });
 

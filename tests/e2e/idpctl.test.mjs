@@ -7,7 +7,7 @@ import { idpctl, psql, unique } from './lib.mjs';
 
 const COMMANDS = {
   migrate: null,
-  keys: ['generate', 'rotate', 'list'],
+  keys: ['generate', 'rotate', 'retire', 'list', 'import', 'export'],
   org: ['add', 'list', 'import', 'require-mfa'],
   user: ['add', 'passwd', 'disable', 'enable', 'show', 'delete', 'list', 'import', 'convert-keycloak',
     'mfa-reset'],
@@ -88,7 +88,7 @@ test('every command refuses an unknown option, names it, and changes nothing', (
 test('options without their value and extra operands are refused and named', () => {
   refused(idpctl(['org', 'add', 'x', '--name']), /org add: --name needs a value/, '--name at the end');
   refused(idpctl(['keys', 'generate', '--alg']), /keys generate: --alg needs a value/, '--alg');
-  refused(idpctl(['keys', 'generate', '--alg', 'HS256']), /--alg must be RS256, ES256 or PS256/, 'HS256');
+  refused(idpctl(['keys', 'generate', '--alg', 'HS256']), /--alg must be RS256, ES256, PS256 or EdDSA/, 'HS256');
   refused(idpctl(['user', 'list', '--limit', '0']), /--limit must be 1-100000/, '--limit 0');
   refused(idpctl(['org', 'list', 'extra']), /org list: unexpected argument extra/, 'org list extra');
   refused(idpctl(['keys', 'list', 'extra']), /keys list: unexpected argument extra/, 'keys list extra');

@@ -29,6 +29,19 @@ export class CookieJar {
   attrs(name) { return this.cookies.get(name)?.attrs ?? []; }
 }
 
+// A kept-alive connection idp closed after request_head_timeout while this
+// process was blocked in spawnSync (idpctl, psql) fails at once with "other
+// side closed" before idp saw any of the request: once more, on a new
+// connection. Anything else is the test's to see.
+async function fetchOnce(url, init) {
+  try {
+    return await fetch(url, init);
+  } catch (e) {
+    if (e.cause?.code !== 'UND_ERR_SOCKET') throw e;
+    return fetch(url, init);
+  }
+}
+
 // One HTTP exchange, never following redirects.
 export async function http(method, url, opts = {}) {
   const headers = { ...(opts.headers ?? {}) };
@@ -39,16 +52,7 @@ export async function http(method, url, opts = {}) {
   }
   if (opts.jar && opts.jar.cookies.size) headers.cookie = opts.jar.header();
   const full = url.startsWith('http') ? url : ISSUER + url;
-  let res;
-  try {
-    res = await fetch(full, { method, headers, body, redirect: 'manual' });
-  } catch (e) {
-    // A kept-alive connection idp closed after request_head_timeout while
-    // this process was blocked in spawnSync (idpctl, psql): once more, on
-    // a new connection. Anything else is the test's to see.
-    if (e.cause?.code !== 'UND_ERR_SOCKET') throw e;
-    res = await fetch(full, { method, headers, body, redirect: 'manual' });
-  }
+  const res = await fetchOnce(full, { method, headers, body, redirect: 'manual' });
   if (opts.jar) opts.jar.store(res);
   const text = await res.text();
   let json;

@@ -72,7 +72,7 @@ test('discovery advertises PAR and request objects, and that request_uri is only
   assert.equal(m.require_pushed_authorization_requests, false);
   assert.equal(m.request_parameter_supported, true);
   assert.equal(m.request_uri_parameter_supported, false);
-  assert.deepEqual(m.request_object_signing_alg_values_supported, ['RS256', 'PS256', 'ES256']);
+  assert.deepEqual(m.request_object_signing_alg_values_supported, ['RS256', 'PS256', 'ES256', 'EdDSA']);
   const as = (await http('GET', '/.well-known/oauth-authorization-server')).json;
   assert.equal(as.pushed_authorization_request_endpoint, `${ISSUER}/par`);
 });

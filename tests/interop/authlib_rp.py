@@ -48,7 +48,8 @@ def finish(meta, client_id, secret, redirect, saved, callback):
     claims.validate()
     info = sess.get(meta["userinfo_endpoint"], timeout=10).json()
     out = {"scope": token.get("scope"), "refresh_token": "refresh_token" in token,
-           "sub": claims["sub"], "userinfo_sub": info["sub"], "email": info.get("email")}
+           "sub": claims["sub"], "userinfo_sub": info["sub"], "email": info.get("email"),
+           "alg": claims.header["alg"], "kid": claims.header.get("kid")}
     if "refresh_token" in token:
         new = sess.refresh_token(meta["token_endpoint"], refresh_token=token["refresh_token"])
         out["refreshed"] = "access_token" in new

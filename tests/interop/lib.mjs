@@ -3,6 +3,7 @@
 // redirects). The relying parties themselves are the libraries under test.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import * as client from 'openid-client';
 
 export const ISSUER = process.env.IDP_URL;
 export const REDIRECT = 'http://127.0.0.1:8081/callback';
@@ -43,4 +44,14 @@ export class Browser {
     assert.equal(res.status, 302);
     return new URL(res.headers.get('location'));
   }
+}
+
+// openid-client's configuration of a client, with ID token signatures
+// checked against the JWKS (openid-client leaves that out by default).
+export async function discover(id, secret, alg) {
+  const config = await client.discovery(new URL(ISSUER), id,
+    { id_token_signed_response_alg: alg ?? 'RS256' }, client.ClientSecretBasic(secret),
+    { execute: [client.allowInsecureRequests] });
+  client.enableNonRepudiationChecks(config);
+  return config;
 }

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as client from 'openid-client';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
-import { Browser, ISSUER, REDIRECT, idpctl } from './lib.mjs';
+import { Browser, ISSUER, REDIRECT, discover, idpctl } from './lib.mjs';
 
 const stamp = `${process.pid}`;
 idpctl(['org', 'add', 'baliprov', '--name', 'Pemerintah Provinsi Bali', '--kind', 'province']);
@@ -17,15 +17,7 @@ user.sub = idpctl(['--json', 'user', 'add', user.username, '--name', 'Ni Made In
   '--email', `interop${stamp}@baliprov.go.id`, '--org', 'baliprov.diskominfos', '--password-stdin'],
 `${user.password}\n`).sub;
 
-async function discover(id, secret, alg) {
-  const config = await client.discovery(new URL(ISSUER), id,
-    { id_token_signed_response_alg: alg ?? 'RS256' }, client.ClientSecretBasic(secret),
-    { execute: [client.allowInsecureRequests] });
-  client.enableNonRepudiationChecks(config);
-  return config;
-}
-
-for (const alg of ['RS256', 'ES256']) {
+for (const alg of ['RS256', 'ES256', 'PS256', 'EdDSA']) {
   test(`openid-client: discovery, PKCE, code exchange, userinfo, refresh (${alg})`, async () => {
     const id = `interop-${alg.toLowerCase()}-${stamp}`;
     const { client_secret: secret } = idpctl(['--json', 'client', 'add', id,

@@ -84,6 +84,12 @@ stack_init() {
 	pg_setup "$PG_DIR" "$pgport" "${STACK_PG_SETTINGS:-}" || return 1
 	export IDP_DATABASE_URL=$PG_URL
 	export IDP_KEY_DIR=$STACK_DIR/keys
+	# Signing keys are sealed into the database under this key-encryption
+	# key, as in production; tests of key files unset it.
+	if [ -z "${IDP_KEY_ENCRYPTION_KEY_FILE+set}" ]; then
+		export IDP_KEY_ENCRYPTION_KEY_FILE=$STACK_DIR/kek
+		(umask 077 && od -An -tx1 -N32 /dev/urandom | tr -d ' \n' >"$IDP_KEY_ENCRYPTION_KEY_FILE")
+	fi
 	export IDP_SQL_DIR=$root/sql
 	export IDP_BIN=$build/idp/idp
 	export IDP_CTL=$build/idp/ctl/idpctl

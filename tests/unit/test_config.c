@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "crypto/key.h"
 #include "idp_build.h"
 #include "unit.h"
 
@@ -415,6 +416,35 @@ START_TEST(session_max_shorter_than_idle)
 }
 END_TEST
 
+START_TEST(signing_key_settings)
+{
+	load_ok(BASE);
+	ck_assert_str_eq(cfg.kek_file, "");
+	ck_assert_int_eq(cfg.key_rotation_interval, 7776000);
+	ck_assert_int_eq(cfg.key_prepublish, 86400);
+	ck_assert_uint_eq(cfg.signing_algs, (1u << IDP_ALG_RS256) |
+	    (1u << IDP_ALG_ES256) | (1u << IDP_ALG_PS256) |
+	    (1u << IDP_ALG_EDDSA));
+	idp_config_free(&cfg);
+	load_ok(BASE "signing_algs = RS256, EdDSA\nkey_rotation_interval = 0\n"
+	    "key_prepublish = 0\nkey_encryption_key_file = /etc/idp/kek\n");
+	ck_assert_uint_eq(cfg.signing_algs, (1u << IDP_ALG_RS256) |
+	    (1u << IDP_ALG_EDDSA));
+	ck_assert_int_eq(cfg.key_rotation_interval, 0);
+	ck_assert_str_eq(cfg.kek_file, "/etc/idp/kek");
+	idp_config_free(&cfg);
+	bad_line("signing_algs = ES256 EdDSA", "signing_algs");
+	bad_line("signing_algs = RS256 HS256", "signing_algs");
+	bad_line("signing_algs = ", "signing_algs");
+	bad_line("signing_algs = RS256RS256", "signing_algs");
+	bad_line("key_rotation_interval = -1", "key_rotation_interval");
+	bad_line("key_prepublish = 2592001", "key_prepublish");
+	/* Published ahead for longer than a key signs: refused. */
+	bad_line("key_rotation_interval = 3600\nkey_prepublish = 3600",
+	    "key_prepublish");
+}
+END_TEST
+
 START_TEST(env_overrides_file)
 {
 	ck_assert_int_eq(setenv("IDP_ACCESS_TOKEN_TTL", "1200", 1), 0);
@@ -598,6 +628,7 @@ suite(void)
 	tc = unit_tcase(s, "fixed_bugs");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, ipv6_loopback_issuer);
+	tcase_add_test(tc, signing_key_settings);
 	return s;
 }
 

@@ -232,7 +232,7 @@ START_TEST(parse_rejects_bad_alg)
 		"{\"alg\":\"HS512\"}",
 		"{\"alg\":\"RS384\"}",
 		"{\"alg\":\"ES256K\"}",
-		"{\"alg\":\"EdDSA\"}",
+		"{\"alg\":\"Ed25519\"}",
 		"{\"alg\":\"\"}",
 		"{\"alg\":null}",
 		"{\"alg\":1}",

@@ -258,7 +258,14 @@ check_public_jwk(enum idp_alg alg)
 	ck_assert_str_eq(json_string_value(json_object_get(jwk, "alg")),
 	    idp_alg_name(alg));
 	ck_assert_str_eq(json_string_value(json_object_get(jwk, "use")), "sig");
-	if (alg == IDP_ALG_ES256) {
+	if (alg == IDP_ALG_EDDSA) {
+		ck_assert_uint_eq(json_object_size(jwk), 6);
+		ck_assert_str_eq(json_string_value(json_object_get(jwk, "kty")),
+		    "OKP");
+		ck_assert_str_eq(json_string_value(json_object_get(jwk, "crv")),
+		    "Ed25519");
+		ck_assert_uint_eq(b64_len(jwk, "x"), 32);
+	} else if (alg == IDP_ALG_ES256) {
 		ck_assert_uint_eq(json_object_size(jwk), 7);
 		ck_assert_str_eq(json_string_value(json_object_get(jwk, "kty")),
 		    "EC");
@@ -283,15 +290,16 @@ START_TEST(public_jwk_has_no_private_members)
 	check_public_jwk(IDP_ALG_ES256);
 	check_public_jwk(IDP_ALG_RS256);
 	check_public_jwk(IDP_ALG_PS256);
+	check_public_jwk(IDP_ALG_EDDSA);
 }
 END_TEST
 
 START_TEST(public_jwk_round_trips)
 {
 	static const enum idp_alg algs[] = { IDP_ALG_ES256, IDP_ALG_RS256,
-	    IDP_ALG_PS256 };
+	    IDP_ALG_PS256, IDP_ALG_EDDSA };
 
-	for (size_t i = 0; i < 3; i++) {
+	for (size_t i = 0; i < 4; i++) {
 		struct idp_key *k = gen(algs[i]), *pub = NULL;
 		json_t *jwk = idp_key_public_jwk(k);
 		unsigned char sig[IDP_SIG_MAX];
@@ -756,7 +764,12 @@ START_TEST(from_jwk_refuses_unknown_kty_and_crv)
 
 	ec_xy();
 	jwk_bad("{\"kty\":\"oct\",\"k\":\"c2VjcmV0\"}");
-	jwk_bad("{\"kty\":\"OKP\",\"crv\":\"Ed25519\","
+	jwk_bad("{\"kty\":\"OKP\",\"crv\":\"Ed448\","
+	    "\"x\":\"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo\"}");
+	jwk_bad("{\"kty\":\"OKP\",\"crv\":\"X25519\","
+	    "\"x\":\"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo\"}");
+	jwk_bad("{\"kty\":\"OKP\",\"crv\":\"Ed25519\",\"x\":\"AAAA\"}");
+	jwk_bad("{\"kty\":\"OKP\",\"crv\":\"Ed25519\",\"alg\":\"ES256\","
 	    "\"x\":\"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo\"}");
 	jwk_bad("{\"kty\":\"rsa\",\"e\":\"AQAB\",\"n\":\"" RFC7638_N "\"}");
 	jwk_bad("{\"e\":\"AQAB\",\"n\":\"" RFC7638_N "\"}");
