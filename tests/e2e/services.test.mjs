@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createPrivateKey, generateKeyPairSync, randomUUID, sign } from 'node:crypto';
-import { cpSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CookieJar, env, formInputs, freePort, idpctl, navigate, psql } from './lib.mjs';
 
@@ -192,7 +192,12 @@ test('the SPBE portal ends its session on a back-channel logout token at its red
   assert.ok(sid);
   const jwks = await (await fetch(`${env.IDP_URL}/jwks`)).json();
   const { kid } = jwks.keys.find((k) => k.alg === 'RS256');
-  const ours = { kid, pem: createPrivateKey(readFileSync(join(env.IDP_KEY_DIR, `${kid}.pem`))) };
+  // The provider's own signing key: sealed in the database, written out
+  // as a file the way an operator moves keys (idpctl keys export).
+  const out = mkdtempSync('/tmp/idp-keys-');
+  assert.equal(idpctl(['keys', 'export', out]).status, 0);
+  const ours = { kid, pem: createPrivateKey(readFileSync(join(out, `${kid}.pem`))) };
+  rmSync(out, { recursive: true });
   const theirs = { kid, pem: generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey };
   const post = (token) => fetch(`${base}/callback?logout=backchannel`, { method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
