@@ -158,5 +158,7 @@ const struct idp_msg idp_admin_msgs[] = {
 	[AM_SERVICES_N] = { "%s layanan terintegrasi",
 	    "%s integrated services" },
 	[AM_SIGNINS_30] = { "Proses masuk (30 hari)", "Sign-ins (30 days)" },
+	[AM_FOUND_MORE] = { "Lebih dari %s orang ditemukan; persempit "
+	    "pencarian.", "More than %s people found; narrow the search." },
 };
 const size_t idp_admin_nmsgs = AM_COUNT;

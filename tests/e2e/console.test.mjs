@@ -195,6 +195,48 @@ test('the audit log filters and exports CSV; the report counts the sign-ins made
   assert.ok(psql(`SELECT count(*) FROM audit_log WHERE event = 'audit.exported' AND actor = '${ad.username}'`) >= '1');
 });
 
+test('people pages go by name with ?after= and ?before=, and a broad count stops at 200', async () => {
+  const ad = operator('admin');
+  const word = unique('Paging').replace(/[^A-Za-z]/g, '');
+  const made = [];
+  for (let i = 0; i < 27; i++) made.push(makeUser({ name: `${word} ${String(i).padStart(2, '0')}` }));
+  const c = await console(ad);
+  const ids = (html) => [...html.matchAll(/href="\/admin\/person\?id=(\d+)"/g)].map((m) => m[1]);
+  const first = await c.get(`/admin/people?q=${word}`);
+  assert.equal(first.status, 200);
+  assert.match(first.text, /27 orang ditemukan/);
+  const one = ids(first.text);
+  assert.equal(one.length, 25);
+  assert.doesNotMatch(first.text, /rel="prev"/);
+  const next = /href="([^"]*after=(\d+))" rel="next"/.exec(first.text);
+  assert.ok(next, 'a link to the next page');
+  assert.equal(next[2], one.at(-1));
+  const second = await c.get(next[1].replace(/&amp;/g, '&'));
+  const two = ids(second.text);
+  assert.equal(two.length, 2);
+  assert.doesNotMatch(second.text, /rel="next"/);
+  assert.match(second.text, /Halaman pertama/);
+  const prev = /href="([^"]*before=(\d+))" rel="prev"/.exec(second.text);
+  assert.equal(prev[2], two[0]);
+  const back = await c.get(prev[1].replace(/&amp;/g, '&'));
+  assert.deepEqual(ids(back.text), one);
+  const names = [...first.text.matchAll(new RegExp(`>(${word} \\d\\d)<`, 'g'))].map((m) => m[1]);
+  assert.deepEqual(names, [...names].sort());
+  // 210 people of one word: the count says "more than 200", the page 25.
+  const many = unique('Banyak').replace(/[^A-Za-z]/g, '');
+  psql(`INSERT INTO users (username, name) SELECT '${many.toLowerCase()}.' || g,
+    '${many} ' || lpad(g::text, 3, '0') FROM generate_series(1, 210) g`);
+  const broad = await c.get(`/admin/people?q=${many}`);
+  assert.equal(broad.status, 200);
+  assert.match(broad.text, /Lebih dari 200 orang ditemukan/);
+  assert.equal(ids(broad.text).length, 25);
+  assert.match(broad.text, new RegExp(`>${many} 001<`));
+  // Too short for a trigram: the name-order walk, same rules.
+  const short = await c.get('/admin/people?q=e');
+  assert.equal(short.status, 200);
+  assert.equal(ids(short.text).length, 25);
+});
+
 test('bad input on the console is refused with 400 or 404, never a 500', async () => {
   const ad = operator('admin');
   const c = await console(ad);
@@ -203,7 +245,14 @@ test('bad input on the console is refused with 400 or 404, never a 500', async (
     ['/admin/people?q=%FF', 400],
     ['/admin/people?q=%25_%5C', 200],
     ['/admin/people?page=abc', 200],
-    ['/admin/people?page=999999', 200],
+    ['/admin/people?after=abc', 400],
+    ['/admin/people?after=-3', 400],
+    ['/admin/people?after=0', 400],
+    ['/admin/people?before=1.5', 400],
+    ['/admin/people?after=1&before=2', 400],
+    ['/admin/people?after=99999999999999', 200],
+    ['/admin/people?before=99999999999999999999', 400],
+    ['/admin/people?q=i&after=1', 200],
     ['/admin/person', 400],
     ['/admin/person?id=abc', 400],
     ['/admin/person?id=-1', 400],
