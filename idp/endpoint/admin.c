@@ -41,6 +41,7 @@ static const struct {
 	{ "/admin/audit", AM_AUDIT, IDP_ACT_AUDIT_READ },
 	{ "/admin/keys", AM_KEYS, IDP_ACT_SETTINGS },
 	{ "/admin/report", AM_REPORT, IDP_ACT_AUDIT_READ },
+	{ "/admin/deliveries", AM_DELIVERIES, IDP_ACT_AUDIT_READ },
 };
 #define NSECTIONS (sizeof(sections) / sizeof(sections[0]))
 
@@ -560,5 +561,7 @@ idp_admin_handle(struct idp_req *rq, struct idp_resp *rs)
 		return idp_admin_keys(&ad);
 	if (!strcmp(p, "/admin/report"))
 		return idp_admin_report(&ad);
+	if (!strcmp(p, "/admin/deliveries"))
+		return idp_admin_deliveries(&ad);
 	return idp_fail(rs, IDP_ERR_NOT_FOUND, "No such console page.");
 }

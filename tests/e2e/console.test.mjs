@@ -237,6 +237,71 @@ test('people pages go by name with ?after= and ?before=, and a broad count stops
   assert.equal(ids(short.text).length, 25);
 });
 
+test('sign-out deliveries: the failing services for admin and auditor, 403 for helpdesk', async () => {
+  const failing = makeClient();
+  const fine = makeClient();
+  const uid = psql(`SELECT id FROM users WHERE username = '${makeUser().username}'`);
+  // The rows the outbox worker leaves behind once it gave up on one.
+  psql(`INSERT INTO outbox (kind, label, target, user_id, state, give_up_at, attempts, last_error, done_at)
+    VALUES ('logout', '${failing.id}', 'https://rp.example.go.id/bcl', ${uid}, 'failed', now(), 9, 'HTTP 503 from the service', now()),
+           ('logout', '${failing.id}', 'https://rp.example.go.id/bcl', ${uid}, 'delivered', now(), 1, NULL, now()),
+           ('logout', '${fine.id}', 'https://rp2.example.go.id/bcl', ${uid}, 'delivered', now(), 1, NULL, now())`);
+  for (const role of ['admin', 'auditor']) {
+    const c = await console(operator(role));
+    const r = await c.get('/admin/deliveries');
+    assert.equal(r.status, 200, role);
+    assert.match(r.text, /href="\/admin\/deliveries"/, 'in the navigation');
+    const row = new RegExp(`<td>${failing.id}</td><td>0</td><td>1</td><td>1</td><td>-</td><td>HTTP 503 from the service</td>`);
+    assert.match(r.text, row);
+    assert.doesNotMatch(r.text, new RegExp(`<td>${fine.id}</td>`), 'a service that is not failing is left out');
+    const all = await c.get('/admin/deliveries?all=yes');
+    assert.match(all.text, new RegExp(`<td>${fine.id}</td>`));
+    assert.equal((await c.get('/admin/deliveries?all=no')).status, 400);
+    assert.equal((await c.get('/admin/deliveries?all=')).status, 400);
+    if (role === 'admin') {
+      const csrf = csrfOf((await c.get('/admin/keys')).text);
+      assert.equal((await c.post('/admin/deliveries', { csrf_token: csrf })).status, 405);
+    }
+  }
+  const hd = await console(operator('helpdesk'));
+  assert.equal((await hd.get('/admin/deliveries')).status, 403);
+});
+
+test('an admin rotates the signing keys from the Keys page; the JWKS changes; an auditor cannot', async () => {
+  const ad = operator('admin');
+  const c = await console(ad);
+  const kids = async () => (await http('GET', '/jwks')).json.keys.map((k) => k.kid).sort();
+  const before = await kids();
+  const page = await c.get('/admin/keys');
+  assert.equal(page.status, 200);
+  assert.match(page.text, /<form method="post" action="\/admin\/keys"/);
+  const csrf = csrfOf(page.text);
+  assert.equal((await c.post('/admin/keys', { csrf_token: csrf, action: 'rotate', when: 'later' })).status, 400);
+  assert.equal((await c.post('/admin/keys', { csrf_token: csrf, action: 'explode', when: 'now' })).status, 400);
+  assert.equal((await c.post('/admin/keys', { csrf_token: csrf, action: 'rotate' })).status, 400);
+  assert.equal((await c.post('/admin/keys', { action: 'rotate', when: 'now', confirm: 'yes' })).status, 403);
+  const ask = await c.post('/admin/keys', { csrf_token: csrf, action: 'rotate', when: 'now' });
+  assert.equal(ask.status, 200);
+  assert.match(ask.text, /Rotasi kunci penandatanganan\?/);
+  assert.deepEqual(await kids(), before, 'nothing before the confirmation');
+  const done = await c.post('/admin/keys', { csrf_token: csrf, action: 'rotate', when: 'now', confirm: 'yes' });
+  assert.equal(done.status, 303);
+  assert.equal(done.location, '/admin/keys');
+  const after = await kids();
+  const added = after.filter((k) => !before.includes(k));
+  assert.ok(added.length >= 1, `new kids in the JWKS: ${after} after ${before}`);
+  assert.ok(before.every((k) => after.includes(k)), 'the old keys stay published');
+  for (const kid of added) {
+    assert.equal(psql(`SELECT actor || ':' || (actor_user_id IS NOT NULL) FROM audit_log
+      WHERE event = 'key.activated' AND details->>'kid' = '${kid}'`), `${ad.username}:true`);
+  }
+  assert.match((await c.get('/admin/keys')).text, /Kunci baru telah dibuat/);
+  const au = await console(operator('auditor'));
+  assert.equal((await au.get('/admin/keys')).status, 403);
+  assert.equal((await au.post('/admin/keys', { action: 'rotate', when: 'now', confirm: 'yes' })).status, 403);
+  assert.deepEqual(await kids(), after, 'the auditor changed nothing');
+});
+
 test('bad input on the console is refused with 400 or 404, never a 500', async () => {
   const ad = operator('admin');
   const c = await console(ad);
