@@ -81,7 +81,12 @@ keys_page(struct admin *ad)
 		idp_page_row_end(&pg);
 	}
 	idp_page_table_end(&pg);
-	rotate_form(ad, &pg);
+	/* Keys kept as files live on each node, and the daemon may not
+	 * write key_dir (the systemd unit keeps it read-only). */
+	if (ad->rq->ctx->kek != NULL)
+		rotate_form(ad, &pg);
+	else
+		idp_page_para(&pg, NULL, AM(AM_ROTATE_FILES), NULL);
 	return idp_page_send(&pg, 200);
 }
 
@@ -120,6 +125,9 @@ rotate(struct admin *ad)
 	if (when == NULL || (strcmp(when, "next") && strcmp(when, "now")))
 		return idp_fail(ad->rs, IDP_ERR_INVALID_REQUEST,
 		    "when must be next or now.");
+	if (rq->ctx->kek == NULL)
+		return idp_fail(ad->rs, IDP_ERR_CONFLICT, "The keys of this node "
+		    "are files in key_dir: rotate them with idpctl keys rotate.");
 	if (!idp_form_confirmed(rq))
 		return rotate_confirm(ad, when);
 	if (strcmp(rq->ip, "-") != 0)

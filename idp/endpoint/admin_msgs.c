@@ -204,6 +204,10 @@ const struct idp_msg idp_admin_msgs[] = {
 	    "No service is failing." },
 	[AM_DELIVERIES_EMPTY] = { "Belum ada token logout yang dikirim.",
 	    "No logout token has been sent yet." },
+	[AM_ROTATE_FILES] = { "Kunci node ini berupa berkas di key_dir, tanpa "
+	    "kunci enkripsi kunci: putar dengan idpctl keys rotate.",
+	    "The keys of this node are files in key_dir, without a "
+	    "key-encryption key: rotate them with idpctl keys rotate." },
 	[AM_FOUND_MORE] = { "Lebih dari %s orang ditemukan; persempit "
 	    "pencarian.", "More than %s people found; narrow the search." },
 };
