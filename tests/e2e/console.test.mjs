@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CookieJar, http, idpctl, psql, startIdp, unique } from './lib.mjs';
-import { makeClient, makeUser, newJar, signIn } from './flow.mjs';
+import { logoutService, makeClient, makeUser, newJar, signIn } from './flow.mjs';
 
 const OPS = 'baliprov.diskominfos';
 idpctl(['org', 'add', OPS, '--name', 'Diskominfos Provinsi Bali', '--kind', 'provincial_agency']);
@@ -238,20 +238,14 @@ test('people pages go by name with ?after= and ?before=, and a broad count stops
 });
 
 test('sign-out deliveries: the failing services for admin and auditor, 403 for helpdesk', async () => {
-  const failing = makeClient();
-  const fine = makeClient();
-  const uid = psql(`SELECT id FROM users WHERE username = '${makeUser().username}'`);
-  // The rows the outbox worker leaves behind once it gave up on one.
-  psql(`INSERT INTO outbox (kind, label, target, user_id, state, give_up_at, attempts, last_error, done_at)
-    VALUES ('logout', '${failing.id}', 'https://rp.example.go.id/bcl', ${uid}, 'failed', now(), 9, 'HTTP 503 from the service', now()),
-           ('logout', '${failing.id}', 'https://rp.example.go.id/bcl', ${uid}, 'delivered', now(), 1, NULL, now()),
-           ('logout', '${fine.id}', 'https://rp2.example.go.id/bcl', ${uid}, 'delivered', now(), 1, NULL, now())`);
+  const failing = await logoutService('Layanan Menolak', 400);
+  const fine = await logoutService('Layanan Baik', 200);
   for (const role of ['admin', 'auditor']) {
     const c = await console(operator(role));
     const r = await c.get('/admin/deliveries');
     assert.equal(r.status, 200, role);
     assert.match(r.text, /href="\/admin\/deliveries"/, 'in the navigation');
-    const row = new RegExp(`<td>${failing.id}</td><td>0</td><td>1</td><td>1</td><td>-</td><td>HTTP 503 from the service</td>`);
+    const row = new RegExp(`<td>${failing.id}</td><td>0</td><td>0</td><td>1</td><td>-</td><td>[^<]*400[^<]*</td>`);
     assert.match(r.text, row);
     assert.doesNotMatch(r.text, new RegExp(`<td>${fine.id}</td>`), 'a service that is not failing is left out');
     const all = await c.get('/admin/deliveries?all=yes');
