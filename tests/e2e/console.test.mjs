@@ -235,6 +235,16 @@ test('people pages go by name with ?after= and ?before=, and a broad count stops
   const short = await c.get('/admin/people?q=e');
   assert.equal(short.status, 200);
   assert.equal(ids(short.text).length, 25);
+  // Every kind of query pages both ways (its own statements).
+  const nip = psql(`SELECT nip FROM users WHERE nip IS NOT NULL LIMIT 1`);
+  for (const q of [word, many, `${many.toLowerCase()}.1`, 'e', nip.slice(0, 4) || '19', '']) {
+    for (const dir of ['after', 'before']) {
+      const r = await c.get(`/admin/people?q=${encodeURIComponent(q)}&${dir}=${one[3]}`);
+      assert.equal(r.status, 200, `${q} ${dir}`);
+    }
+  }
+  const tail = await c.get(`/admin/people?q=${many.toLowerCase()}.1&after=${ids(broad.text)[0]}`);
+  assert.equal(tail.status, 200);
 });
 
 test('sign-out deliveries: the failing services for admin and auditor, 403 for helpdesk', async () => {
