@@ -122,7 +122,6 @@ all_digits(const char *s)
 	return true;
 }
 
-/* Row i of r into h. */
 /* Whether pg_trgm finds a trigram in q: a run of three letters or
  * digits (it splits words at anything else). */
 static bool
@@ -136,6 +135,7 @@ has_trigram(const char *q)
 	return run >= 3;
 }
 
+/* Row i of r into h. */
 static void
 read_hit(struct idp_arena *a, const PGresult *r, int i,
     struct idp_person_hit *h)
