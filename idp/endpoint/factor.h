@@ -23,10 +23,12 @@ enum idp_err idp_factor_ask(struct idp_req *rq, struct idp_resp *rs,
     unsigned why);
 
 /* Check the code a person typed against their TOTP factor cred (pending
- * or confirmed), through the throttle; on success the step is recorded
- * (a code is accepted once). *note says why not otherwise. */
+ * or confirmed, its key opened by core/totpkey.h), through the throttle;
+ * on success the step is recorded (a code is accepted once) and, when
+ * step is not NULL, given back. *note says why not otherwise. The key in
+ * cred is wiped before the return. */
 enum idp_err idp_factor_totp_check(struct idp_req *rq, long long user_id,
-    const struct idp_credential *cred, const char *typed,
+    struct idp_credential *cred, const char *typed, int64_t *step,
     enum idp_factor_note *note, int *wait);
 
 /* A new pending TOTP factor for the person (one that was pending before
