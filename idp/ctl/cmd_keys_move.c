@@ -156,7 +156,8 @@ ctl_keys_export(struct ctl *c, int argc, char **argv)
 	struct idp_key_meta *m = NULL;
 	struct ctl_kek kk;
 	json_t *done;
-	char **ops, path[4096], why[1024];
+	/* why names a path: room for a whole one and the words around it */
+	char **ops, path[4096], why[4096 + 256];
 	enum idp_err e;
 	int n = 0, rc;
 
