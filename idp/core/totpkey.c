@@ -125,41 +125,46 @@ idp_totp_key_seal_used(const struct idp_kek *kek, struct idp_dbconn *c,
 		    idp_err_str(rc));
 }
 
-/* One batch of plain keys after *after, sealed in one transaction (one
- * WAL flush for the batch, not one per person). */
+/* One batch of plain keys after *after, sealed in one statement (one WAL
+ * flush and one round trip for the batch, not one per person). */
 static enum idp_err
 sweep_batch(const struct idp_kek *kek, struct idp_dbconn *c,
     long long *after, int *n, long long *sealed, long long *plain)
 {
-	struct idp_arena *a = idp_arena_new(16384);
+	struct idp_arena *a = idp_arena_new(65536);
 	struct idp_totp_plain *rows = NULL;
+	struct idp_cred_bytes *blobs;
 	long long done = 0;
 	enum idp_err rc;
 
 	rc = idp_store_totp_plain(c, a, *after, SWEEP_BATCH, &rows, n);
-	if (rc == IDP_OK && kek != NULL && *n > 0)
-		rc = idp_db_begin(c);
-	for (int i = 0; rc == IDP_OK && i < *n; i++) {
-		*after = rows[i].id;
-		if (kek == NULL) {
-			(*plain)++;
-			continue;
-		}
-		rc = seal_row(kek, c, rows[i].id, rows[i].user_id,
-		    &rows[i].secret);
-		if (rc == IDP_OK)
-			done++;
-		else if (rc == IDP_ERR_NOT_FOUND)
-			rc = IDP_OK;	/* enrolled anew meanwhile */
+	if (rc != IDP_OK || *n == 0)
+		goto out;
+	*after = rows[*n - 1].id;
+	if (kek == NULL) {
+		*plain += *n;
+		goto out;
 	}
-	if (kek != NULL && *n > 0) {
-		if (rc == IDP_OK)
-			rc = idp_db_commit(c);
-		else
-			idp_db_rollback(c);
+	blobs = idp_arena_zalloc(a, sizeof(*blobs) * (size_t)*n);
+	for (int i = 0; i < *n && rc == IDP_OK; i++) {
+		unsigned char *b = NULL;
+		size_t bn = 0;
+
+		if (idp_totp_key_seal(kek, rows[i].user_id, rows[i].secret.data,
+		    rows[i].secret.len, &b, &bn) != 0) {
+			rc = IDP_ERR_INTERNAL;
+			break;
+		}
+		blobs[i].data = idp_arena_memdup(a, b, bn);
+		blobs[i].len = bn;
+		free(b);
 	}
 	if (rc == IDP_OK)
-		*sealed += done;
+		rc = idp_store_totp_seal_many(c, a, rows, blobs, *n, kek->id,
+		    &done);
+	/* Rows enrolled anew meanwhile are not counted, nor sealed. */
+	*sealed += done;
+out:
 	idp_arena_free(a);	/* wipes the plain keys */
 	return rc;
 }

@@ -4,6 +4,7 @@
 
 #include "store/credential.h"
 #include "store/statements.h"
+#include "util/buf.h"
 
 #define EPOCH(x) "coalesce(floor(extract(epoch FROM " x "))::bigint, 0)"
 
@@ -61,6 +62,12 @@ const struct idp_stmt idp_credential_stmts[] = {
 	  "UPDATE credentials SET totp_secret = NULL, totp_sealed = $2, "
 	  "totp_kek_id = $3 WHERE id = $1 AND kind = 'totp' "
 	  "AND totp_secret = $4", 4 },
+	{ "totp_seal_many",
+	  "UPDATE credentials c SET totp_secret = NULL, "
+	  "totp_sealed = decode(v.sealed, 'hex'), totp_kek_id = $4 "
+	  "FROM unnest($1::bigint[], $2::text[], $3::text[]) "
+	  "AS v(id, sealed, plain) WHERE c.id = v.id AND c.kind = 'totp' "
+	  "AND c.totp_secret = decode(v.plain, 'hex')", 4 },
 	{ "password_get",
 	  "SELECT password_hash, id FROM credentials WHERE user_id = $1 "
 	  "AND kind = 'password'", 1 },
@@ -320,6 +327,57 @@ idp_store_totp_seal(struct idp_dbconn *c, long long id,
 
 	snprintf(ib, sizeof(ib), "%lld", id);
 	return idp_db_run_one(c, "totp_seal", p, 4);
+}
+
+/* Array literals of the batch: {1,2} and {hex,hex} (hex needs no quotes). */
+static void
+add_hex(struct idp_buf *b, const struct idp_cred_bytes *v)
+{
+	static const char digits[] = "0123456789abcdef";
+
+	for (size_t i = 0; i < v->len; i++) {
+		idp_buf_addc(b, digits[v->data[i] >> 4]);
+		idp_buf_addc(b, digits[v->data[i] & 15]);
+	}
+}
+
+enum idp_err
+idp_store_totp_seal_many(struct idp_dbconn *c, struct idp_arena *a,
+    const struct idp_totp_plain *rows, const struct idp_cred_bytes *sealed,
+    int n, const char *kek_id, long long *done)
+{
+	struct idp_buf ids, seals, plains;
+	PGresult *r = NULL;
+	enum idp_err rc;
+
+	*done = 0;
+	if (n <= 0)
+		return IDP_OK;
+	idp_buf_init(&ids, a, (size_t)n * 24 + 2);
+	idp_buf_init(&seals, a, (size_t)n * 200 + 2);
+	idp_buf_init(&plains, a, (size_t)n * 140 + 2);
+	for (int i = 0; i < n; i++) {
+		const char *sep = i == 0 ? "{" : ",";
+
+		idp_buf_addf(&ids, "%s%lld", sep, rows[i].id);
+		idp_buf_adds(&seals, sep);
+		add_hex(&seals, &sealed[i]);
+		idp_buf_adds(&plains, sep);
+		add_hex(&plains, &rows[i].secret);
+	}
+	idp_buf_addc(&ids, '}');
+	idp_buf_addc(&seals, '}');
+	idp_buf_addc(&plains, '}');
+	if (ids.overflow || seals.overflow || plains.overflow)
+		return IDP_ERR_INTERNAL;
+	rc = idp_db_exec(c, "totp_seal_many", (struct idp_param[]){
+	    P_TXT(ids.data), P_TXT(seals.data), P_TXT(plains.data),
+	    P_TXT(kek_id) }, 4, &r);
+	if (rc == IDP_OK) {
+		*done = strtoll(PQcmdTuples(r), NULL, 10);
+		PQclear(r);
+	}
+	return rc;
 }
 
 enum idp_err

@@ -111,6 +111,12 @@ enum idp_err idp_store_totp_plain(struct idp_dbconn *c, struct idp_arena *a,
 enum idp_err idp_store_totp_seal(struct idp_dbconn *c, long long id,
     const struct idp_cred_bytes *plain, const unsigned char *sealed,
     size_t sealed_len, const char *kek_id);
+/* The same for n rows in one statement: rows[i].secret is the plain key
+ * the row held, sealed[i] its sealed form. *done counts the rows sealed. */
+enum idp_err idp_store_totp_seal_many(struct idp_dbconn *c,
+    struct idp_arena *a, const struct idp_totp_plain *rows,
+    const struct idp_cred_bytes *sealed, int n, const char *kek_id,
+    long long *done);
 
 /* The password. */
 
