@@ -36,6 +36,8 @@ struct factor {
 	struct idp_pending p;
 	struct idp_user *user;
 	struct idp_mfa_state st;
+	struct idp_credential *totp;		/* by_totp */
+	struct idp_throttle *throttle;		/* by_totp */
 };
 
 static void
@@ -130,26 +132,26 @@ totp_step(struct idp_req *rq, long long user_id,
 }
 
 enum idp_err
-idp_factor_totp_check(struct idp_req *rq, long long user_id,
-    struct idp_credential *cred, const char *typed, int64_t *accepted,
-    enum idp_factor_note *note, int *wait)
+idp_factor_totp_begin(struct idp_req *rq, long long user_id,
+    struct idp_throttle **t)
 {
-	struct idp_throttle *t = idp_arena_zalloc(rq->arena, sizeof(*t));
+	*t = idp_arena_zalloc(rq->arena, sizeof(**t));
+	(*t)->scope = IDP_THROTTLE_TOTP;
+	(*t)->user_id = user_id;
+	return idp_throttle_begin(rq, *t);
+}
+
+enum idp_err
+idp_factor_totp_check(struct idp_req *rq, long long user_id,
+    struct idp_credential *cred, const char *typed, struct idp_throttle *t,
+    int64_t *accepted, enum idp_factor_note *note)
+{
 	uint32_t code = 0;
 	bool parsed = idp_totp_parse(typed, &code) == 0, used;
 	int64_t step;
 	enum idp_err rc;
 
 	*note = IDP_FACTOR_NOTE_NONE;
-	t->scope = IDP_THROTTLE_TOTP;
-	t->user_id = user_id;
-	if ((rc = idp_throttle_begin(rq, t)) != IDP_OK)
-		goto out;
-	if (!t->allowed) {
-		*note = IDP_FACTOR_THROTTLED;
-		*wait = t->wait;
-		goto out;
-	}
 	if ((rc = totp_step(rq, user_id, cred, parsed, code, &step)) != IDP_OK)
 		goto out;
 	if (step >= 0) {
@@ -225,26 +227,44 @@ complete(struct idp_req *rq, struct idp_resp *rs, struct factor *x,
 	    false);
 }
 
+/* After the throttle allowed it: the code, and on success the sign-in,
+ * written in one transaction (one commit) as the password's outcome is
+ * (login.c). */
 static enum idp_err
-by_totp(struct idp_req *rq, struct idp_resp *rs, struct factor *x)
+totp_sign_in(struct idp_req *rq, struct idp_resp *rs, void *arg)
 {
-	struct idp_credential *cred;
+	struct factor *x = arg;
 	enum idp_factor_note note;
-	int wait = 0;
 	enum idp_err rc;
 
-	if ((rc = totp_of(rq, x->user->id, false, &cred)) != IDP_OK)
-		return rc;
-	if (cred == NULL)
-		return show(rq, rs, &x->p, NULL, x->user, &x->st,
-		    IDP_FACTOR_WRONG_CODE, 0);
-	rc = idp_factor_totp_check(rq, x->user->id, cred, idp_req_form(rq,
-	    "code"), NULL, &note, &wait);
+	rc = idp_factor_totp_check(rq, x->user->id, x->totp, idp_req_form(rq,
+	    "code"), x->throttle, NULL, &note);
 	if (rc != IDP_OK)
 		return rc;
 	if (note != IDP_FACTOR_NOTE_NONE)
-		return show(rq, rs, &x->p, NULL, x->user, &x->st, note, wait);
+		return show(rq, rs, &x->p, NULL, x->user, &x->st, note, 0);
 	return complete(rq, rs, x, "otp", true);
+}
+
+static enum idp_err
+by_totp(struct idp_req *rq, struct idp_resp *rs, struct factor *x)
+{
+	enum idp_err rc;
+
+	if ((rc = totp_of(rq, x->user->id, false, &x->totp)) != IDP_OK)
+		return rc;
+	if (x->totp == NULL)
+		return show(rq, rs, &x->p, NULL, x->user, &x->st,
+		    IDP_FACTOR_WRONG_CODE, 0);
+	if ((rc = idp_factor_totp_begin(rq, x->user->id, &x->throttle))
+	    != IDP_OK)
+		return rc;
+	if (!x->throttle->allowed) {
+		idp_wipe(x->totp->totp_secret.data, x->totp->totp_secret.len);
+		return show(rq, rs, &x->p, NULL, x->user, &x->st,
+		    IDP_FACTOR_THROTTLED, x->throttle->wait);
+	}
+	return idp_reqdb_once(rq, rs, totp_sign_in, x);
 }
 
 /* A recovery code: its digest among the person's unused ones, compared

@@ -11,6 +11,7 @@
 #include "core/ctx.h"
 #include "core/mail.h"
 #include "core/reqdb.h"
+#include "core/throttle.h"
 #include "core/totpkey.h"
 #include "crypto/digest.h"
 #include "crypto/random.h"
@@ -167,6 +168,7 @@ idp_factor_enrol_confirm(struct idp_req *rq, const struct idp_user *user,
     enum idp_factor_note *note, int *wait)
 {
 	struct idp_credential *cred;
+	struct idp_throttle *t;
 	struct idp_dbconn *c;
 	int64_t step = -1;
 	enum idp_err rc;
@@ -175,8 +177,15 @@ idp_factor_enrol_confirm(struct idp_req *rq, const struct idp_user *user,
 		return rc;
 	/* The step of the code accepted is recorded below, so that the same
 	 * code does not sign in as well. */
-	rc = idp_factor_totp_check(rq, user->id, cred, typed, &step, note,
-	    wait);
+	if ((rc = idp_factor_totp_begin(rq, user->id, &t)) != IDP_OK)
+		return rc;
+	if (!t->allowed) {
+		idp_wipe(cred->totp_secret.data, cred->totp_secret.len);
+		*note = IDP_FACTOR_THROTTLED;
+		*wait = t->wait;
+		return IDP_OK;
+	}
+	rc = idp_factor_totp_check(rq, user->id, cred, typed, t, &step, note);
 	if (rc != IDP_OK || *note != IDP_FACTOR_NOTE_NONE)
 		return rc;
 	if (step < 0)
