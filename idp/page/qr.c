@@ -7,14 +7,11 @@
 
 #define QUIET 4
 
-/* One dark run of a row as an SVG path step. A symbol is at most 177
- * modules wide, but the buffer holds any four ints ("M%d %dh%dv1h-%dz":
- * 9 characters and 4 x 11 digits and signs), so no optimiser can find a
- * truncation in it. */
+/* One dark run of a row as an SVG path step. */
 static void
 run(struct idp_page *pg, int x, int y, int len)
 {
-	char step[9 + 4 * 11 + 1];
+	char step[64];	/* four ints of up to 11 characters each, and the letters */
 
 	snprintf(step, sizeof(step), "M%d %dh%dv1h-%dz", x + QUIET, y + QUIET,
 	    len, len);
