@@ -7,6 +7,13 @@
 //   node bench/prep.mjs logins OPTIONS     fetch login pages (GET /authorize
 //        without a session) and write "browser_cookie<TAB>login<TAB>csrf
 //        <TAB>username<TAB>password" a line: bench/wrk/login.lua posts them
+//        With --creds lines "username<TAB>password<TAB>hex TOTP key" (people
+//        with an authenticator app), each line also gets the first time
+//        step and the codes of --totp-steps steps from the one before now
+//        (RFC 6238, SHA-1, 6 digits): bench/wrk/totp_login.lua posts both
+//   node bench/prep.mjs totp-people OPTIONS   give the people of --creds
+//        from --from, --count of them, a random TOTP key each: writes
+//        "username<TAB>password<TAB>hex key" a line
 //   node bench/prep.mjs peer-sessions OPTIONS --authorize /auth
 //        the same as sessions at oidc-provider (bench/peer/server.mjs):
 //        follow its login interaction, post username and password, end at
@@ -15,13 +22,15 @@
 // OPTIONS: --issuer URL --client ID --redirect URI --challenge S256-CHALLENGE
 //          --creds FILE (username<TAB>password) --from N --count N --out FILE
 //          [--concurrency N] [--cookie NAME] [--authorize PATH]
+import { createHmac, randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 
 const [mode, ...rest] = process.argv.slice(2);
 const opt = {};
 for (let i = 0; i < rest.length; i += 2) opt[rest[i].replace(/^--/, '')] = rest[i + 1];
-if (!['sessions', 'logins', 'peer-sessions'].includes(mode) || !opt.issuer || !opt.out) {
-  console.error('usage: prep.mjs sessions|logins|peer-sessions --issuer URL --client ID '
+if (!['sessions', 'logins', 'peer-sessions', 'totp-people'].includes(mode) || !opt.out
+  || (mode !== 'totp-people' && !opt.issuer)) {
+  console.error('usage: prep.mjs sessions|logins|peer-sessions|totp-people --issuer URL --client ID '
     + '--redirect URI --challenge C --creds FILE --from N --count N --out FILE');
   process.exit(2);
 }
@@ -115,12 +124,31 @@ async function peerSession(username, password) {
   throw new Error(`${username}: too many redirects`);
 }
 
+// RFC 6238 with SHA-1 and 6 digits: the code of time step step.
+function totpAt(key, step) {
+  const msg = Buffer.alloc(8);
+  msg.writeBigUInt64BE(BigInt(step));
+  const mac = createHmac('sha1', key).update(msg).digest();
+  const o = mac[mac.length - 1] & 0xf;
+  return String((mac.readUInt32BE(o) & 0x7fffffff) % 1000000).padStart(6, '0');
+}
+
+// The first step and the codes of the steps from the one before now.
+function codes(hex) {
+  const key = Buffer.from(hex, 'hex');
+  const first = Math.floor(Date.now() / 30000) - 1;
+  const n = Number(opt['totp-steps'] ?? 24);
+  return [String(first), ...Array.from({ length: n }, (_, i) => totpAt(key, first + i))];
+}
+
 async function one(k) {
-  const [username, password] = creds[(from + k) % creds.length];
+  const [username, password, key] = creds[(from + k) % creds.length];
+  if (mode === 'totp-people') return [username, password, randomBytes(20).toString('hex')].join('\t');
   if (mode === 'peer-sessions') return peerSession(username, password);
   const page = await loginPage();
   if (mode === 'logins') {
-    return [page.browser, page.login, page.csrf, username, password].join('\t');
+    return [page.browser, page.login, page.csrf, username, password,
+      ...(key ? codes(key) : [])].join('\t');
   }
   const res = await fetch(`${opt.issuer}/login`, {
     method: 'POST', redirect: 'manual',

@@ -24,6 +24,7 @@
 #include "core/pwdict.h"
 #include "core/published.h"
 #include "core/signkeys.h"
+#include "core/totpkey.h"
 #include "core/subject.h"
 #include "crypto/pwhash.h"
 #include "crypto/random.h"
@@ -101,6 +102,32 @@ load_device_key(struct idp_ctx *ctx, char *err, size_t errlen)
 	if (c != NULL)
 		idp_db_release(ctx->db, c);
 	return rc;
+}
+
+/* TOTP keys stored plain (rows from before, or from a node without a KEK)
+ * are sealed now; without a KEK they stay plain, and that is said loudly. */
+static int
+seal_totp_keys(struct idp_ctx *ctx)
+{
+	struct idp_dbconn *c = NULL;
+	long long sealed = 0, plain = 0;
+	enum idp_err rc;
+
+	if (idp_db_acquire_background(ctx->db, &c) != IDP_OK)
+		return -1;
+	rc = idp_totp_keys_sweep(ctx->kek, c, &sealed, &plain);
+	idp_db_release(ctx->db, c);
+	if (rc != IDP_OK)
+		return -1;
+	if (sealed > 0)
+		IDP_INFO("totp.sealed", " count=%lld kek=%s", sealed,
+		    ctx->kek->id);
+	if (ctx->kek == NULL)
+		IDP_WARN("totp.unsealed", " count=%lld msg=\"no key-encryption "
+		    "key: TOTP keys are stored in plaintext in the database, "
+		    "and a copy of it is enough to compute people's codes; set "
+		    "key_encryption_key_file (docs/security.md)\"", plain);
+	return 0;
 }
 
 /* Unknown users are checked against this, at the same cost as real ones. */
@@ -247,6 +274,11 @@ main(int argc, char **argv)
 	}
 	if (load_device_key(&ctx, err, sizeof(err)) != 0) {
 		fprintf(stderr, "idp: device-cookie key: %s\n", err);
+		goto out_pub;
+	}
+	if (seal_totp_keys(&ctx) != 0) {
+		fprintf(stderr, "idp: TOTP keys: cannot seal them: database "
+		    "unavailable\n");
 		goto out_pub;
 	}
 	if (idp_dpop_init(&ctx, err, sizeof(err)) != IDP_OK) {

@@ -145,25 +145,37 @@ read_key(int fd, unsigned char key[IDP_DEVICE_KEY_LEN])
 }
 
 /* A new key file, whole or not at all: written aside, then linked into
- * place, so that another instance never reads half a key (link fails when
- * one made it first, and its key is used). */
-static void
+ * place, so that another instance never reads half a key (link fails with
+ * EEXIST when one made it first, and its key is used). 0, or -1 with errno
+ * set. */
+static int
 create_key(const char *path)
 {
 	unsigned char k[IDP_DEVICE_KEY_LEN];
 	char tmp[4200];
-	int fd, ok;
+	int fd, ok, saved;
 
-	snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", path, (long)getpid());
+	if (snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", path, (long)getpid()) >=
+	    (int)sizeof(tmp)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0)
-		return;
+		return -1;
 	ok = idp_random_bytes(k, sizeof(k)) == 0 &&
 	    write(fd, k, sizeof(k)) == (ssize_t)sizeof(k);
 	idp_wipe(k, sizeof(k));
-	if (close(fd) == 0 && ok)
-		(void)link(tmp, path);
+	if (!ok)
+		errno = EIO;
+	if (close(fd) != 0)
+		ok = 0;
+	if (ok && link(tmp, path) != 0 && errno != EEXIST)
+		ok = 0;
+	saved = errno;
 	unlink(tmp);
+	errno = saved;
+	return ok ? 0 : -1;
 }
 
 int
@@ -177,7 +189,11 @@ idp_device_key_load(const char *key_dir, int create,
 	snprintf(path, sizeof(path), "%s/%s", key_dir, IDP_DEVICE_KEY_FILE);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0 && errno == ENOENT && create) {
-		create_key(path);
+		if (create_key(path) != 0) {
+			snprintf(err, errlen, "cannot create %s: %s", path,
+			    strerror(errno));
+			return -1;
+		}
 		fd = open(path, O_RDONLY | O_CLOEXEC);
 	}
 	if (fd < 0) {

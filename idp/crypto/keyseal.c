@@ -233,3 +233,33 @@ idp_key_unseal(const struct idp_kek *k, const char *kid, enum idp_alg alg,
 	}
 	return rc;
 }
+
+/* The additional data of a person's TOTP key; -1 without a person. */
+static int
+totp_aad(long long user_id, char aad[IDP_TOTP_AAD_MAX])
+{
+	if (user_id <= 0)
+		return -1;
+	snprintf(aad, IDP_TOTP_AAD_MAX, "totp:%lld", user_id);
+	return 0;
+}
+
+int
+idp_totp_key_seal(const struct idp_kek *k, long long user_id,
+    const unsigned char *key, size_t n, unsigned char **blob, size_t *bloblen)
+{
+	char aad[IDP_TOTP_AAD_MAX];
+
+	return totp_aad(user_id, aad) != 0 ? -1 :
+	    idp_seal(k, aad, key, n, blob, bloblen);
+}
+
+int
+idp_totp_key_unseal(const struct idp_kek *k, long long user_id,
+    const unsigned char *blob, size_t n, unsigned char **key, size_t *keylen)
+{
+	char aad[IDP_TOTP_AAD_MAX];
+
+	return totp_aad(user_id, aad) != 0 ? -1 :
+	    idp_unseal(k, aad, blob, n, key, keylen);
+}

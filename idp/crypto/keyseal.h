@@ -52,4 +52,18 @@ int idp_key_unseal(const struct idp_kek *k, const char *kid, enum idp_alg alg,
     const unsigned char *blob, size_t n, struct idp_key **out)
 	__attribute__((warn_unused_result));
 
+/* A person's TOTP key (RFC 6238) sealed under k, with "totp:<user id>" as
+ * additional data: a sealed key copied onto another person's row does not
+ * open, and no TOTP blob opens as a signing key or the other way round
+ * (kids are base64url, without ':'). */
+#define IDP_TOTP_AAD_MAX 32
+int idp_totp_key_seal(const struct idp_kek *k, long long user_id,
+    const unsigned char *key, size_t n, unsigned char **blob, size_t *bloblen)
+	__attribute__((warn_unused_result));
+/* The reverse, for that person only. *key is malloc'd; release it with
+ * idp_unseal_free. */
+int idp_totp_key_unseal(const struct idp_kek *k, long long user_id,
+    const unsigned char *blob, size_t n, unsigned char **key, size_t *keylen)
+	__attribute__((warn_unused_result));
+
 #endif

@@ -161,12 +161,30 @@ fail:
 	return NULL;
 }
 
+/* One byte on the pipe ends the accept thread's poll. Should the write
+ * fail (a bug: the pipe is ours and empty), the thread is cancelled at
+ * its poll instead, so that stopping never hangs in pthread_join. */
+static void
+wake_to_stop(struct idp_acceptor *a)
+{
+	ssize_t n;
+
+	do
+		n = write(a->wake[1], "x", 1);
+	while (n < 0 && errno == EINTR);
+	if (n == 1)
+		return;
+	IDP_ERROR("http.accept", " msg=\"cannot wake the accept thread (%s): "
+	    "cancelling it\"", n < 0 ? strerror(errno) : "short write");
+	pthread_cancel(a->thread);
+}
+
 void
 idp_acceptor_stop(struct idp_acceptor *a)
 {
 	if (a == NULL)
 		return;
-	(void)write(a->wake[1], "x", 1);
+	wake_to_stop(a);
 	pthread_join(a->thread, NULL);
 	close(a->lfd);
 	close(a->wake[0]);

@@ -10,6 +10,7 @@
 #include "core/ctx.h"
 #include "core/mfa.h"
 #include "core/reqdb.h"
+#include "core/totpkey.h"
 #include "crypto/totp.h"
 #include "endpoint/endpoints.h"
 #include "endpoint/factor.h"
@@ -138,6 +139,9 @@ enrol_confirm(struct idp_req *rq, struct idp_resp *rs, struct acct *x)
 			    !idp_str_eq(idp_arena_printf(rq->arena, "%lld",
 			    k->id), enrol_id))
 				continue;
+			if ((rc = idp_totp_key_open(rq->ctx->kek, rq->arena,
+			    k)) != IDP_OK)
+				return rc;
 			page.f.action = SELF;
 			page.f.csrf = idp_flow_session_csrf(rq, CSRF_MFA);
 			page.enrol_id = enrol_id;

@@ -16,6 +16,7 @@
 #include "core/mfa.h"
 #include "core/reqdb.h"
 #include "core/throttle.h"
+#include "core/totpkey.h"
 #include "crypto/digest.h"
 #include "crypto/random.h"
 #include "crypto/totp.h"
@@ -35,6 +36,8 @@ struct factor {
 	struct idp_pending p;
 	struct idp_user *user;
 	struct idp_mfa_state st;
+	struct idp_credential *totp;		/* by_totp */
+	struct idp_throttle *throttle;		/* by_totp */
 };
 
 static void
@@ -102,55 +105,75 @@ idp_factor_ask(struct idp_req *rq, struct idp_resp *rs, struct idp_pending *p,
 /* The step whose code was typed: a code accepted before, of this or the
  * neighbouring steps, is told apart from a wrong one, so the person
  * knows to wait for the next code. */
+/* The step the code matches (-1: none, -2: taken by another request),
+ * recorded when cred counts already; a plain key is sealed at its use. */
+static enum idp_err
+totp_step(struct idp_req *rq, long long user_id,
+    const struct idp_credential *cred, bool parsed, uint32_t code,
+    int64_t *step)
+{
+	struct idp_dbconn *c;
+	enum idp_err rc;
+
+	*step = parsed ? idp_totp_match(cred->totp_secret.data,
+	    cred->totp_secret.len, rq->now, code, cred->totp_last_step) : -1;
+	if (*step < 0 || cred->confirmed_at == 0)
+		return IDP_OK;
+	if ((rc = idp_reqdb(rq, &c)) != IDP_OK)
+		return rc;
+	rc = idp_store_cred_mark_used(c, user_id, cred->id, *step);
+	if (rc == IDP_ERR_CONFLICT) {
+		*step = -2;
+		return IDP_OK;
+	}
+	if (rc == IDP_OK)
+		idp_totp_key_seal_used(rq->ctx->kek, c, cred);
+	return rc;
+}
+
+enum idp_err
+idp_factor_totp_begin(struct idp_req *rq, long long user_id,
+    struct idp_throttle **t)
+{
+	*t = idp_arena_zalloc(rq->arena, sizeof(**t));
+	(*t)->scope = IDP_THROTTLE_TOTP;
+	(*t)->user_id = user_id;
+	return idp_throttle_begin(rq, *t);
+}
+
 enum idp_err
 idp_factor_totp_check(struct idp_req *rq, long long user_id,
-    const struct idp_credential *cred, const char *typed,
-    enum idp_factor_note *note, int *wait)
+    struct idp_credential *cred, const char *typed, struct idp_throttle *t,
+    int64_t *accepted, enum idp_factor_note *note)
 {
-	struct idp_throttle *t = idp_arena_zalloc(rq->arena, sizeof(*t));
-	const unsigned char *key = cred->totp_secret.data;
-	size_t keylen = cred->totp_secret.len;
-	struct idp_dbconn *c;
 	uint32_t code = 0;
-	bool parsed = idp_totp_parse(typed, &code) == 0;
+	bool parsed = idp_totp_parse(typed, &code) == 0, used;
 	int64_t step;
 	enum idp_err rc;
 
 	*note = IDP_FACTOR_NOTE_NONE;
-	t->scope = IDP_THROTTLE_TOTP;
-	t->user_id = user_id;
-	if ((rc = idp_throttle_begin(rq, t)) != IDP_OK)
-		return rc;
-	if (!t->allowed) {
-		*note = IDP_FACTOR_THROTTLED;
-		*wait = t->wait;
-		return IDP_OK;
-	}
-	step = parsed ? idp_totp_match(key, keylen, rq->now, code,
-	    cred->totp_last_step) : -1;
-	if (step >= 0 && cred->confirmed_at > 0) {
-		if ((rc = idp_reqdb(rq, &c)) != IDP_OK)
-			return rc;
-		rc = idp_store_cred_mark_used(c, user_id, cred->id, step);
-		if (rc == IDP_ERR_CONFLICT)
-			step = -2;	/* another request took this step */
-		else if (rc != IDP_OK)
-			return rc;
-	}
+	if ((rc = totp_step(rq, user_id, cred, parsed, code, &step)) != IDP_OK)
+		goto out;
 	if (step >= 0) {
+		if (accepted != NULL)
+			*accepted = step;
 		idp_flow_audit(rq, "mfa.totp_ok", user_id, NULL, json_pack(
 		    "{s:o}", "throttle", idp_throttle_details(t)));
-		return idp_throttle_succeeded(rq, NULL, t);
+		rc = idp_throttle_succeeded(rq, NULL, t);
+		goto out;
 	}
-	*note = step == -2 || (parsed && idp_totp_match(key, keylen, rq->now,
-	    code, -1) >= 0) ? IDP_FACTOR_USED_CODE : IDP_FACTOR_WRONG_CODE;
+	used = step == -2 || (parsed && idp_totp_match(cred->totp_secret.data,
+	    cred->totp_secret.len, rq->now, code, -1) >= 0);
+	*note = used ? IDP_FACTOR_USED_CODE : IDP_FACTOR_WRONG_CODE;
 	if ((rc = idp_throttle_failed(rq, t)) != IDP_OK)
-		return rc;
+		goto out;
 	idp_flow_audit(rq, "mfa.totp_refused", user_id, NULL, json_pack(
 	    "{s:s, s:o}", "reason", !parsed ? "malformed" :
-	    *note == IDP_FACTOR_USED_CODE ? "replay" : "wrong_code",
+	    used ? "replay" : "wrong_code",
 	    "throttle", idp_throttle_details(t)));
-	return IDP_OK;
+out:
+	idp_wipe(cred->totp_secret.data, cred->totp_secret.len);
+	return rc;
 }
 
 /* The person's confirmed TOTP factor, or NULL. */
@@ -165,8 +188,8 @@ totp_of(struct idp_req *rq, long long user_id, bool pending,
 
 	*out = NULL;
 	if ((rc = idp_reqdb(rq, &c)) != IDP_OK ||
-	    (rc = idp_store_cred_list(c, rq->arena, user_id, IDP_CRED_TOTP,
-	    &list, &n)) != IDP_OK)
+	    (rc = idp_cred_list_open(rq->ctx->kek, c, rq->arena, user_id,
+	    IDP_CRED_TOTP, &list, &n)) != IDP_OK)
 		return rc;
 	for (int i = 0; i < n; i++)
 		if ((list[i].confirmed_at == 0) == pending)
@@ -204,26 +227,44 @@ complete(struct idp_req *rq, struct idp_resp *rs, struct factor *x,
 	    false);
 }
 
+/* After the throttle allowed it: the code, and on success the sign-in,
+ * written in one transaction (one commit) as the password's outcome is
+ * (login.c). */
 static enum idp_err
-by_totp(struct idp_req *rq, struct idp_resp *rs, struct factor *x)
+totp_sign_in(struct idp_req *rq, struct idp_resp *rs, void *arg)
 {
-	struct idp_credential *cred;
+	struct factor *x = arg;
 	enum idp_factor_note note;
-	int wait = 0;
 	enum idp_err rc;
 
-	if ((rc = totp_of(rq, x->user->id, false, &cred)) != IDP_OK)
-		return rc;
-	if (cred == NULL)
-		return show(rq, rs, &x->p, NULL, x->user, &x->st,
-		    IDP_FACTOR_WRONG_CODE, 0);
-	rc = idp_factor_totp_check(rq, x->user->id, cred, idp_req_form(rq,
-	    "code"), &note, &wait);
+	rc = idp_factor_totp_check(rq, x->user->id, x->totp, idp_req_form(rq,
+	    "code"), x->throttle, NULL, &note);
 	if (rc != IDP_OK)
 		return rc;
 	if (note != IDP_FACTOR_NOTE_NONE)
-		return show(rq, rs, &x->p, NULL, x->user, &x->st, note, wait);
+		return show(rq, rs, &x->p, NULL, x->user, &x->st, note, 0);
 	return complete(rq, rs, x, "otp", true);
+}
+
+static enum idp_err
+by_totp(struct idp_req *rq, struct idp_resp *rs, struct factor *x)
+{
+	enum idp_err rc;
+
+	if ((rc = totp_of(rq, x->user->id, false, &x->totp)) != IDP_OK)
+		return rc;
+	if (x->totp == NULL)
+		return show(rq, rs, &x->p, NULL, x->user, &x->st,
+		    IDP_FACTOR_WRONG_CODE, 0);
+	if ((rc = idp_factor_totp_begin(rq, x->user->id, &x->throttle))
+	    != IDP_OK)
+		return rc;
+	if (!x->throttle->allowed) {
+		idp_wipe(x->totp->totp_secret.data, x->totp->totp_secret.len);
+		return show(rq, rs, &x->p, NULL, x->user, &x->st,
+		    IDP_FACTOR_THROTTLED, x->throttle->wait);
+	}
+	return idp_reqdb_once(rq, rs, totp_sign_in, x);
 }
 
 /* A recovery code: its digest among the person's unused ones, compared

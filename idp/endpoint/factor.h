@@ -22,12 +22,24 @@ enum idp_err idp_factor_ask(struct idp_req *rq, struct idp_resp *rs,
     int64_t password_at, const char *amr, const struct idp_mfa_state *st,
     unsigned why);
 
+struct idp_throttle;
+
+/* The throttle's decision before a person's TOTP code is checked: its
+ * own statement, committed at once like the password's before its hash
+ * (core/throttle.h), so that a burst counts in full. *t is in the arena;
+ * (*t)->allowed false: refused, for (*t)->wait seconds. */
+enum idp_err idp_factor_totp_begin(struct idp_req *rq, long long user_id,
+    struct idp_throttle **t);
+
 /* Check the code a person typed against their TOTP factor cred (pending
- * or confirmed), through the throttle; on success the step is recorded
- * (a code is accepted once). *note says why not otherwise. */
+ * or confirmed, its key opened by core/totpkey.h) after
+ * idp_factor_totp_begin allowed it; on success the step is recorded (a
+ * code is accepted once) and, when step is not NULL, given back. *note
+ * says why not otherwise. The key in cred is wiped before the return.
+ * Its writes may share the caller's transaction (idp_reqdb_once). */
 enum idp_err idp_factor_totp_check(struct idp_req *rq, long long user_id,
-    const struct idp_credential *cred, const char *typed,
-    enum idp_factor_note *note, int *wait);
+    struct idp_credential *cred, const char *typed, struct idp_throttle *t,
+    int64_t *step, enum idp_factor_note *note);
 
 /* A new pending TOTP factor for the person (one that was pending before
  * goes); fills the enrolment page's secret, URI and id. IDP_ERR_CONFLICT

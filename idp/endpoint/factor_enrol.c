@@ -11,6 +11,8 @@
 #include "core/ctx.h"
 #include "core/mail.h"
 #include "core/reqdb.h"
+#include "core/throttle.h"
+#include "core/totpkey.h"
 #include "crypto/digest.h"
 #include "crypto/random.h"
 #include "crypto/totp.h"
@@ -69,10 +71,12 @@ idp_factor_enrol_start(struct idp_req *rq, const struct idp_user *user,
 		return IDP_ERR_INTERNAL;
 	cr.user_id = user->id;
 	cr.kind = IDP_CRED_TOTP;
-	cr.totp_secret.data = key;
-	cr.totp_secret.len = IDP_TOTP_KEY_LEN;
-	if ((rc = idp_store_cred_add(c, &cr, false, &id)) != IDP_OK)
+	if ((rc = idp_totp_key_put(rq->ctx->kek, rq->arena, key,
+	    IDP_TOTP_KEY_LEN, &cr)) != IDP_OK ||
+	    (rc = idp_store_cred_add(c, &cr, false, &id)) != IDP_OK) {
+		idp_wipe(key, IDP_TOTP_KEY_LEN);
 		return rc;
+	}
 	page->enrol_id = idp_arena_printf(rq->arena, "%lld", id);
 	page->secret = idp_base32_encode(rq->arena, key, IDP_TOTP_KEY_LEN);
 	page->uri = idp_factor_otpauth_uri(rq, user, page->secret);
@@ -149,8 +153,8 @@ pending_of(struct idp_req *rq, long long user_id, const char *enrol_id,
 	if (enrol_id == NULL || idp_parse_i64(enrol_id, 1, INT64_MAX, &id) != 0)
 		return IDP_ERR_NOT_FOUND;
 	if ((rc = idp_reqdb(rq, &c)) != IDP_OK ||
-	    (rc = idp_store_cred_list(c, rq->arena, user_id, IDP_CRED_TOTP,
-	    &list, &n)) != IDP_OK)
+	    (rc = idp_cred_list_open(rq->ctx->kek, c, rq->arena, user_id,
+	    IDP_CRED_TOTP, &list, &n)) != IDP_OK)
 		return rc;
 	for (int i = 0; i < n; i++)
 		if (list[i].id == id && list[i].confirmed_at == 0)
@@ -164,21 +168,27 @@ idp_factor_enrol_confirm(struct idp_req *rq, const struct idp_user *user,
     enum idp_factor_note *note, int *wait)
 {
 	struct idp_credential *cred;
+	struct idp_throttle *t;
 	struct idp_dbconn *c;
-	uint32_t code;
-	int64_t step;
+	int64_t step = -1;
 	enum idp_err rc;
 
 	if ((rc = pending_of(rq, user->id, enrol_id, &cred)) != IDP_OK)
 		return rc;
-	rc = idp_factor_totp_check(rq, user->id, cred, typed, note, wait);
+	/* The step of the code accepted is recorded below, so that the same
+	 * code does not sign in as well. */
+	if ((rc = idp_factor_totp_begin(rq, user->id, &t)) != IDP_OK)
+		return rc;
+	if (!t->allowed) {
+		idp_wipe(cred->totp_secret.data, cred->totp_secret.len);
+		*note = IDP_FACTOR_THROTTLED;
+		*wait = t->wait;
+		return IDP_OK;
+	}
+	rc = idp_factor_totp_check(rq, user->id, cred, typed, t, &step, note);
 	if (rc != IDP_OK || *note != IDP_FACTOR_NOTE_NONE)
 		return rc;
-	/* The step of the code just accepted: recorded, so that the same
-	 * code does not sign in as well. */
-	if (idp_totp_parse(typed, &code) != 0 ||
-	    (step = idp_totp_match(cred->totp_secret.data,
-	    cred->totp_secret.len, rq->now, code, -1)) < 0)
+	if (step < 0)
 		return IDP_ERR_INTERNAL;
 	if ((rc = idp_reqdb(rq, &c)) != IDP_OK ||
 	    (rc = idp_db_begin(c)) != IDP_OK)

@@ -4,6 +4,7 @@
 
 #include "store/credential.h"
 #include "store/statements.h"
+#include "util/buf.h"
 
 #define EPOCH(x) "coalesce(floor(extract(epoch FROM " x "))::bigint, 0)"
 
@@ -16,16 +17,18 @@ const struct idp_stmt idp_credential_stmts[] = {
 	  "encode(webauthn_public_key, 'hex'), "
 	  "coalesce(webauthn_sign_count, 0), "
 	  "array_to_string(webauthn_transports, ' '), webauthn_aaguid::text, "
-	  "encode(recovery_digest, 'hex'), " EPOCH("used_at") " "
+	  "encode(recovery_digest, 'hex'), " EPOCH("used_at") ", "
+	  "encode(totp_sealed, 'hex'), totp_kek_id "
 	  "FROM credentials WHERE user_id = $1 "
 	  "AND ($2::text IS NULL OR kind = $2) ORDER BY created_at, id", 2 },
 	{ "cred_add",
 	  "INSERT INTO credentials (user_id, kind, label, password_hash, "
 	  "totp_secret, webauthn_credential_id, webauthn_public_key, "
 	  "webauthn_sign_count, webauthn_transports, webauthn_aaguid, "
-	  "recovery_digest, confirmed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, "
+	  "recovery_digest, confirmed_at, totp_sealed, totp_kek_id) "
+	  "VALUES ($1, $2, $3, $4, $5, $6, $7, "
 	  "$8::bigint, string_to_array($9, ' '), $10::uuid, $11, "
-	  "CASE WHEN $12::boolean THEN now() END) RETURNING id", 12 },
+	  "CASE WHEN $12::boolean THEN now() END, $13, $14) RETURNING id", 14 },
 	{ "cred_confirm",
 	  "UPDATE credentials SET confirmed_at = now() WHERE user_id = $1 "
 	  "AND id = $2 AND confirmed_at IS NULL", 2 },
@@ -51,6 +54,20 @@ const struct idp_stmt idp_credential_stmts[] = {
 	  "DELETE FROM credentials WHERE user_id = $1 "
 	  "AND ($2::bigint = 0 OR id = $2) AND ($3::text IS NULL OR kind = $3)",
 	  3 },
+	{ "totp_plain",
+	  "SELECT id, user_id, encode(totp_secret, 'hex') FROM credentials "
+	  "WHERE kind = 'totp' AND totp_secret IS NOT NULL AND id > $1 "
+	  "ORDER BY id LIMIT $2", 2 },
+	{ "totp_seal",
+	  "UPDATE credentials SET totp_secret = NULL, totp_sealed = $2, "
+	  "totp_kek_id = $3 WHERE id = $1 AND kind = 'totp' "
+	  "AND totp_secret = $4", 4 },
+	{ "totp_seal_many",
+	  "UPDATE credentials c SET totp_secret = NULL, "
+	  "totp_sealed = decode(v.sealed, 'hex'), totp_kek_id = $4 "
+	  "FROM unnest($1::bigint[], $2::text[], $3::text[]) "
+	  "AS v(id, sealed, plain) WHERE c.id = v.id AND c.kind = 'totp' "
+	  "AND c.totp_secret = decode(v.plain, 'hex')", 4 },
 	{ "password_get",
 	  "SELECT password_hash, id FROM credentials WHERE user_id = $1 "
 	  "AND kind = 'password'", 1 },
@@ -150,6 +167,8 @@ read_row(struct idp_arena *a, const PGresult *r, int i,
 	cr->webauthn_aaguid = dup(a, r, i, 14);
 	cr->recovery_digest = bytes(a, r, i, 15);
 	cr->used_at = idp_db_ll(r, i, 16);
+	cr->totp_sealed = bytes(a, r, i, 17);
+	cr->totp_kek_id = dup(a, r, i, 18);
 }
 
 enum idp_err
@@ -187,10 +206,12 @@ idp_store_cred_add(struct idp_dbconn *c, const struct idp_credential *cr,
 {
 	char ub[24], cb[24];
 	bool passkey = cr->kind == IDP_CRED_WEBAUTHN;
-	struct idp_param p[12] = {
+	bool totp = cr->kind == IDP_CRED_TOTP;
+	struct idp_param p[14] = {
 		P_TXT(ub), P_TXT(idp_cred_kind_name(cr->kind)), P_TXT(cr->label),
 		P_TXT(cr->kind == IDP_CRED_PASSWORD ? cr->password_hash : NULL),
-		cr->kind == IDP_CRED_TOTP ? p_bytes(&cr->totp_secret) : P_NULL,
+		totp && cr->totp_kek_id == NULL ? p_bytes(&cr->totp_secret) :
+		    P_NULL,
 		passkey ? p_bytes(&cr->webauthn_id) : P_NULL,
 		passkey ? p_bytes(&cr->webauthn_public_key) : P_NULL,
 		P_TXT(passkey ? cb : NULL),
@@ -199,6 +220,9 @@ idp_store_cred_add(struct idp_dbconn *c, const struct idp_credential *cr,
 		cr->kind == IDP_CRED_RECOVERY_CODE ?
 		    p_bytes(&cr->recovery_digest) : P_NULL,
 		P_TXT(confirmed ? "true" : "false"),
+		totp && cr->totp_kek_id != NULL ? p_bytes(&cr->totp_sealed) :
+		    P_NULL,
+		P_TXT(totp ? cr->totp_kek_id : NULL),
 	};
 	PGresult *r = NULL;
 	enum idp_err rc;
@@ -207,7 +231,7 @@ idp_store_cred_add(struct idp_dbconn *c, const struct idp_credential *cr,
 		return IDP_ERR_INVALID_REQUEST;
 	snprintf(ub, sizeof(ub), "%lld", cr->user_id);
 	snprintf(cb, sizeof(cb), "%lld", (long long)cr->webauthn_sign_count);
-	if ((rc = idp_db_exec_row(c, "cred_add", p, 12, &r)) != IDP_OK)
+	if ((rc = idp_db_exec_row(c, "cred_add", p, 14, &r)) != IDP_OK)
 		return rc;
 	if (id != NULL)
 		*id = idp_db_ll(r, 0, 0);
@@ -266,6 +290,94 @@ idp_store_cred_remove(struct idp_dbconn *c, long long user_id,
 	n = strtoll(PQcmdTuples(r), NULL, 10);
 	PQclear(r);
 	return n > 0 ? IDP_OK : IDP_ERR_NOT_FOUND;
+}
+
+enum idp_err
+idp_store_totp_plain(struct idp_dbconn *c, struct idp_arena *a,
+    long long after, int max, struct idp_totp_plain **out, int *n)
+{
+	char ab[24], mb[24];
+	struct idp_param p[2] = { P_TXT(ab), P_TXT(mb) };
+	PGresult *r = NULL;
+	enum idp_err rc;
+
+	snprintf(ab, sizeof(ab), "%lld", after);
+	snprintf(mb, sizeof(mb), "%d", max);
+	if ((rc = idp_db_exec(c, "totp_plain", p, 2, &r)) != IDP_OK)
+		return rc;
+	*n = PQntuples(r);
+	*out = idp_arena_zalloc(a, sizeof(**out) * (size_t)(*n ? *n : 1));
+	for (int i = 0; i < *n; i++) {
+		(*out)[i].id = idp_db_ll(r, i, 0);
+		(*out)[i].user_id = idp_db_ll(r, i, 1);
+		(*out)[i].secret = bytes(a, r, i, 2);
+	}
+	PQclear(r);
+	return IDP_OK;
+}
+
+enum idp_err
+idp_store_totp_seal(struct idp_dbconn *c, long long id,
+    const struct idp_cred_bytes *plain, const unsigned char *sealed,
+    size_t sealed_len, const char *kek_id)
+{
+	char ib[24];
+	struct idp_param p[4] = { P_TXT(ib), P_BIN(sealed, (int)sealed_len),
+		P_TXT(kek_id), p_bytes(plain) };
+
+	snprintf(ib, sizeof(ib), "%lld", id);
+	return idp_db_run_one(c, "totp_seal", p, 4);
+}
+
+/* Array literals of the batch: {1,2} and {hex,hex} (hex needs no quotes). */
+static void
+add_hex(struct idp_buf *b, const struct idp_cred_bytes *v)
+{
+	static const char digits[] = "0123456789abcdef";
+
+	for (size_t i = 0; i < v->len; i++) {
+		idp_buf_addc(b, digits[v->data[i] >> 4]);
+		idp_buf_addc(b, digits[v->data[i] & 15]);
+	}
+}
+
+enum idp_err
+idp_store_totp_seal_many(struct idp_dbconn *c, struct idp_arena *a,
+    const struct idp_totp_plain *rows, const struct idp_cred_bytes *sealed,
+    int n, const char *kek_id, long long *done)
+{
+	struct idp_buf ids, seals, plains;
+	PGresult *r = NULL;
+	enum idp_err rc;
+
+	*done = 0;
+	if (n <= 0)
+		return IDP_OK;
+	idp_buf_init(&ids, a, (size_t)n * 24 + 2);
+	idp_buf_init(&seals, a, (size_t)n * 200 + 2);
+	idp_buf_init(&plains, a, (size_t)n * 140 + 2);
+	for (int i = 0; i < n; i++) {
+		const char *sep = i == 0 ? "{" : ",";
+
+		idp_buf_addf(&ids, "%s%lld", sep, rows[i].id);
+		idp_buf_adds(&seals, sep);
+		add_hex(&seals, &sealed[i]);
+		idp_buf_adds(&plains, sep);
+		add_hex(&plains, &rows[i].secret);
+	}
+	idp_buf_addc(&ids, '}');
+	idp_buf_addc(&seals, '}');
+	idp_buf_addc(&plains, '}');
+	if (ids.overflow || seals.overflow || plains.overflow)
+		return IDP_ERR_INTERNAL;
+	rc = idp_db_exec(c, "totp_seal_many", (struct idp_param[]){
+	    P_TXT(ids.data), P_TXT(seals.data), P_TXT(plains.data),
+	    P_TXT(kek_id) }, 4, &r);
+	if (rc == IDP_OK) {
+		*done = strtoll(PQcmdTuples(r), NULL, 10);
+		PQclear(r);
+	}
+	return rc;
 }
 
 enum idp_err

@@ -41,9 +41,13 @@ struct idp_credential {
 	int64_t last_used_at;		/* 0 when never used */
 	/* kind == IDP_CRED_PASSWORD */
 	char *password_hash;
-	/* kind == IDP_CRED_TOTP: the RFC 6238 key; the last time step
-	 * accepted, -1 before the first */
+	/* kind == IDP_CRED_TOTP: the RFC 6238 key, either sealed under the
+	 * KEK named by totp_kek_id (opened into totp_secret by
+	 * core/totpkey.h) or, from a node without a KEK, plain in
+	 * totp_secret; the last time step accepted, -1 before the first */
 	struct idp_cred_bytes totp_secret;
+	struct idp_cred_bytes totp_sealed;
+	char *totp_kek_id;
 	int64_t totp_last_step;
 	/* kind == IDP_CRED_WEBAUTHN */
 	struct idp_cred_bytes webauthn_id;
@@ -91,6 +95,28 @@ enum idp_err idp_store_cred_mark_used(struct idp_dbconn *c,
  * IDP_ERR_NOT_FOUND when nothing was removed. */
 enum idp_err idp_store_cred_remove(struct idp_dbconn *c, long long user_id,
     enum idp_cred_kind kind, long long id);
+
+/* TOTP keys stored plain, to be sealed (core/totpkey.c). */
+struct idp_totp_plain {
+	long long id;
+	long long user_id;
+	struct idp_cred_bytes secret;
+};
+/* Up to max plain TOTP keys with an id above after, by id. */
+enum idp_err idp_store_totp_plain(struct idp_dbconn *c, struct idp_arena *a,
+    long long after, int max, struct idp_totp_plain **out, int *n);
+/* Replace the plain key of credential id by its sealed form, only if the
+ * row still holds that plain key (a new enrolment meanwhile wins).
+ * IDP_ERR_NOT_FOUND when it did not. */
+enum idp_err idp_store_totp_seal(struct idp_dbconn *c, long long id,
+    const struct idp_cred_bytes *plain, const unsigned char *sealed,
+    size_t sealed_len, const char *kek_id);
+/* The same for n rows in one statement: rows[i].secret is the plain key
+ * the row held, sealed[i] its sealed form. *done counts the rows sealed. */
+enum idp_err idp_store_totp_seal_many(struct idp_dbconn *c,
+    struct idp_arena *a, const struct idp_totp_plain *rows,
+    const struct idp_cred_bytes *sealed, int n, const char *kek_id,
+    long long *done);
 
 /* The password. */
 

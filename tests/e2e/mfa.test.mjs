@@ -85,6 +85,11 @@ test('the app is set up, asked for at every sign-in, and its codes work once', a
   const secret = psql(`SELECT count(*) FROM credentials c JOIN users u ON u.id = c.user_id
     WHERE u.username = '${user.username}' AND kind = 'recovery_code' AND used_at IS NULL`);
   assert.equal(secret.trim(), '10');
+  // The key is kept sealed under the key-encryption key, not in plaintext.
+  const form_ = psql(`SELECT totp_secret IS NULL, totp_kek_id IS NOT NULL,
+    position('\\x${key.toString('hex')}'::bytea IN totp_sealed) FROM credentials c
+    JOIN users u ON u.id = c.user_id WHERE u.username = '${user.username}' AND kind = 'totp'`);
+  assert.equal(form_, 't|t|0');
 
   // A new browser: the password, then the code (the next step's: the
   // current one was used by the set-up).

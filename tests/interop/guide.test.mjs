@@ -11,6 +11,7 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync }
   from 'node:fs';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { CookieJar, formInputs, freePort, http, idpctl, navigate, sleep } from '../e2e/lib.mjs';
 
@@ -228,12 +229,17 @@ test('guide: Authlib with Flask signs a person in', async (t) => {
     { SESSION_SECRET: 'guide-session-secret' });
 });
 
-test('guide: a token for an API with curl, introspected by the API', () => {
+// The province's services, as deploy/demo.sh registers them: a function
+// that gives a service's secret (a new one when it was registered before).
+function provinceServices() {
   orgs();
-  // The province's services, as deploy/demo.sh registers them.
   const applied = ok(idpctl(['--json', 'client', 'apply', join(ROOT, 'clients')])).json.clients;
-  const secret = (id) => applied.find((c) => c.client_id === id)?.client_secret
+  return (id) => applied.find((c) => c.client_id === id)?.client_secret
     ?? ok(idpctl(['--json', 'client', 'secret', id])).json.client_secret;
+}
+
+test('guide: a token for an API with curl, introspected by the API', () => {
+  const secret = provinceServices();
   const r = ok(bash(example('api-call'), { env: { ...process.env, ISSUER,
     CALLER_SECRET: secret('bali-smart-island'), API_SECRET: secret('pusdalops-api') } }));
   const info = JSON.parse(r.stdout);
@@ -243,8 +249,63 @@ test('guide: a token for an API with curl, introspected by the API', () => {
   assert.deepEqual([info.aud].flat(), ['https://pusdalops.bpbd.baliprov.go.id/api/']);
 });
 
-// Not run yet: the token exchange examples need a service in clients/
-// with that policy, and a subject service whose people's tokens carry
-// sipd.read; neither manifest exists.
-test('guide: token exchange (policy and request)', {
-  skip: 'no manifest in clients/ to run it with (see the comment above)' }, () => {});
+// A person signed in to e-budgeting (BPKAD): its access token, with the
+// SIPD connector's sipd.read, from a code exchange as the service does it.
+async function eBudgetingToken(secret, username) {
+  const jar = new CookieJar();
+  const verifier = 'guide-verifier-0123456789-abcdefghijklmnopqrstuvwxyz';
+  const challenge = createHash('sha256').update(verifier).digest('base64url');
+  const redirect = 'https://ebudgeting.baliprov.go.id/oidc/callback';
+  const page = await http('GET', `/authorize?${new URLSearchParams({ response_type: 'code',
+    client_id: 'e-budgeting', redirect_uri: redirect, scope: 'openid sipd.read', state: 'st',
+    nonce: 'n', code_challenge: challenge, code_challenge_method: 'S256' })}`, { jar });
+  assert.equal(page.status, 200, page.text);
+  const login = await http('POST', '/login', { jar,
+    form: { ...formInputs(page.text), username, password: PASSWORD } });
+  assert.equal(login.status, 302, login.text);
+  const code = new URL(login.location).searchParams.get('code');
+  assert.ok(code && login.location.startsWith(redirect), login.location);
+  const t = await http('POST', '/token', {
+    headers: { authorization: `Basic ${Buffer.from(`e-budgeting:${secret}`).toString('base64')}` },
+    form: { grant_type: 'authorization_code', code, redirect_uri: redirect, code_verifier: verifier } });
+  assert.equal(t.status, 200, t.text);
+  assert.equal(t.json.scope.split(' ').includes('sipd.read'), true, t.text);
+  return t.json.access_token;
+}
+
+// The policy of the guide is the SIPD connector's (clients/sipd-connector.json):
+// e-budgeting hands the connector a person's token, and the connector
+// exchanges it for a token of its own, for its API, on that person's
+// behalf, with sipd.read only. The exchange runs as the guide writes it.
+test('guide: token exchange, the policy of clients/sipd-connector.json and the request', async () => {
+  const policy = JSON.parse(`{${example('exchange-policy')}}`);
+  const manifest = JSON.parse(readFileSync(join(ROOT, 'clients/sipd-connector.json'), 'utf8'));
+  for (const [k, v] of Object.entries(policy)) assert.deepEqual(manifest[k], v, k);
+  const secret = provinceServices();
+  const username = person();
+  const subject = await eBudgetingToken(secret('e-budgeting'), username);
+  const connector = secret('sipd-connector');
+  const env = { ...process.env, ISSUER, CLIENT_ID: 'sipd-connector', CLIENT_SECRET: connector,
+    PERSONS_ACCESS_TOKEN: subject };
+  const r = ok(bash(example('exchange'), { env }));
+  const got = JSON.parse(r.stdout);
+  assert.equal(got.issued_token_type, 'urn:ietf:params:oauth:token-type:access_token', r.stdout);
+  assert.equal(got.token_type, 'Bearer');
+  assert.equal(got.scope, 'sipd.read');
+  assert.ok(got.expires_in > 0 && !('refresh_token' in got));
+  // The connector's API sees the person's token issued to the connector.
+  const i = await http('POST', '/introspect', {
+    headers: { authorization: `Basic ${Buffer.from(`sipd-connector:${connector}`).toString('base64')}` },
+    form: { token: got.access_token } });
+  assert.equal(i.json.active, true, i.text);
+  assert.equal(i.json.client_id, 'sipd-connector');
+  assert.equal(i.json.sub, ok(idpctl(['--json', 'user', 'show', username])).json.sub);
+  assert.deepEqual([i.json.aud].flat(), ['https://sipd.baliprov.go.id/connector/api/']);
+  // Another service's people's tokens are not in the policy.
+  const other = ok(bash(example('exchange'), { env: { ...env,
+    PERSONS_ACCESS_TOKEN: (await http('POST', '/token', {
+      headers: { authorization: `Basic ${Buffer.from(`bali-smart-island:${secret('bali-smart-island')}`)
+        .toString('base64')}` },
+      form: { grant_type: 'client_credentials', scope: 'bencana.read' } })).json.access_token } }));
+  assert.equal(JSON.parse(other.stdout).error, 'invalid_request', other.stdout);
+});

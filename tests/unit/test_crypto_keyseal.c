@@ -2,6 +2,7 @@
  * signing keys (wrong KEK, a changed byte anywhere, another kid as
  * additional data), and the Ed25519 keys they seal (RFC 8037 vectors). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -237,6 +238,58 @@ START_TEST(ed25519_rfc8037)
 }
 END_TEST
 
+/* A TOTP key opens for its person only: another user id (a row copied to
+ * someone else), another KEK, a changed byte, a truncated blob and the
+ * signing-key form of the same bytes are refused. */
+START_TEST(totp_keys_bound_to_the_person)
+{
+	struct idp_kek k = kek_of(1), other = kek_of(2);
+	unsigned char key[20], *blob = NULL, *pt = NULL;
+	size_t n = 0, ptn = 0;
+
+	for (size_t i = 0; i < sizeof(key); i++)
+		key[i] = (unsigned char)(0x30 + i);
+	ck_assert_int_eq(idp_totp_key_seal(&k, 42, key, sizeof(key), &blob,
+	    &n), 0);
+	ck_assert_uint_eq(n, sizeof(key) + IDP_SEAL_OVERHEAD);
+	ck_assert_ptr_null(memmem(blob, n, key, sizeof(key)));
+	ck_assert_int_eq(idp_totp_key_unseal(&k, 42, blob, n, &pt, &ptn), 0);
+	ck_assert_uint_eq(ptn, sizeof(key));
+	ck_assert_mem_eq(pt, key, sizeof(key));
+	idp_unseal_free(pt, ptn);
+	pt = NULL;
+	ck_assert_int_eq(idp_totp_key_unseal(&k, 43, blob, n, &pt, &ptn), -1);
+	ck_assert_int_eq(idp_totp_key_unseal(&k, 4, blob, n, &pt, &ptn), -1);
+	ck_assert_int_eq(idp_totp_key_unseal(&k, 420, blob, n, &pt, &ptn),
+	    -1);
+	ck_assert_int_eq(idp_totp_key_unseal(&other, 42, blob, n, &pt, &ptn),
+	    -1);
+	ck_assert_int_eq(idp_unseal(&k, "totp:43", blob, n, &pt, &ptn), -1);
+	ck_assert_int_eq(idp_unseal(&k, "totp:42", blob, n, &pt, &ptn), 0);
+	idp_unseal_free(pt, ptn);
+	pt = NULL;
+	ck_assert_int_eq(idp_totp_key_unseal(&k, 42, blob, n - 1, &pt, &ptn),
+	    -1);
+	for (size_t i = 0; i < n; i++) {
+		blob[i] ^= 0x01;
+		ck_assert_int_eq(idp_totp_key_unseal(&k, 42, blob, n, &pt,
+		    &ptn), -1);
+		blob[i] ^= 0x01;
+	}
+	ck_assert_ptr_null(pt);
+	/* No person 0 or below: nothing is sealed for a row without one. */
+	ck_assert_int_eq(idp_totp_key_unseal(&k, 0, blob, n, &pt, &ptn), -1);
+	free(blob);
+	blob = NULL;
+	ck_assert_int_eq(idp_totp_key_seal(&k, 0, key, sizeof(key), &blob,
+	    &n), -1);
+	ck_assert_int_eq(idp_totp_key_seal(&k, -1, key, sizeof(key), &blob,
+	    &n), -1);
+	ck_assert_int_eq(idp_totp_key_seal(&k, 7, key, 0, &blob, &n), -1);
+	ck_assert_ptr_null(blob);
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -248,6 +301,7 @@ suite(void)
 	tcase_add_test(tc, seal_round_trip_and_refusals);
 	tcase_add_test(tc, sealed_keys_of_every_alg);
 	tcase_add_test(tc, ed25519_rfc8037);
+	tcase_add_test(tc, totp_keys_bound_to_the_person);
 	return s;
 }
 
