@@ -156,8 +156,9 @@ const struct idp_config_entry idp_config_entries[] = {
 	  "(1-300)" },
 	{ "mail_give_up", "86400", "seconds a mail is retried before it is "
 	  "recorded as failed (60-2592000)" },
-	{ "outbox_workers", "4", "outbox deliveries at once in this process "
-	  "(1-64)" },
+	{ "outbox_workers", "4", "outbox threads delivering mail in this "
+	  "process, one message each at a time (1-64); back-channel logout "
+	  "has logout_delivery_concurrency" },
 	{ "outbox_poll_interval", "5", "seconds between looks for outbox rows "
 	  "other instances wrote (1-3600)" },
 	{ "outbox_retry_base", "30", "seconds before the first retry; each "
@@ -168,6 +169,9 @@ const struct idp_config_entry idp_config_entries[] = {
 	  "rows are kept for idpctl outbox status (60-31536000)" },
 	{ "logout_timeout", "5", "seconds one back-channel logout call to a "
 	  "service may take (1-30)" },
+	{ "logout_delivery_concurrency", "32", "back-channel logout calls in "
+	  "flight at once in this process, all driven by one thread; a slow "
+	  "service holds one of them for at most logout_timeout (1-256)" },
 	{ "logout_give_up", "86400", "seconds a back-channel logout token is "
 	  "retried before it is recorded as failed (60-2592000)" },
 	{ "password_min_length", "8", "fewest characters of a new password, "
