@@ -7,12 +7,14 @@
  *   idp_outbox_wake() so this process delivers at once. Rows other
  *   instances wrote are found by polling (outbox_poll_interval).
  *
- *   A kind: a name and a deliver() function, added before the start:
+ *   A kind: a name and a deliver() function (or call() and judge(), for
+ *   one outbound call), added before the start:
  *
- *	static const struct idp_outbox_kind logout_kind = {
- *		"logout", deliver_logout_token, ctx, 5,
+ *	static const struct idp_outbox_kind mail_kind = {
+ *		.name = "mail", .deliver = send_mail, .arg = ctx,
+ *		.timeout = 30,
  *	};
- *	idp_outbox_add_kind(ob, &logout_kind);
+ *	idp_outbox_add_kind(ob, &mail_kind);
  *
  * outbox_workers threads each claim one due row at a time (FOR UPDATE
  * SKIP LOCKED, a lease of the kind's timeout plus a margin), deliver it
