@@ -36,6 +36,15 @@ test('the organisations and the 57 service manifests load; a second apply change
     assert.ok(!psql(`SELECT metadata::text FROM clients WHERE client_id = '${c.client_id}'`)
       .includes(c.client_secret));
   }
+  // The portal receives back-channel logout on loopback: its manifest
+  // loads with outbound_allow_loopback (the stack's setting, and the
+  // demo's), and is refused without it.
+  assert.equal(psql(`SELECT metadata->>'backchannel_logout_uri' FROM clients
+    WHERE client_id = 'spbe-portal'`), 'http://127.0.0.1:8081/callback?logout=backchannel');
+  const strict = idpctl(['client', 'apply', join(clientsDir, 'spbe-portal'), '--dry-run'],
+    { env: { IDP_OUTBOUND_ALLOW_LOOPBACK: 'false' } });
+  assert.notEqual(strict.status, 0);
+  assert.match(strict.stderr, /backchannel_logout_uri/);
 });
 
 test('apply: updates what changed, rotates only when asked, refuses a bad manifest whole', () => {
