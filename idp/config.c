@@ -100,9 +100,9 @@ const struct idp_config_entry idp_config_entries[] = {
 	  "helpdesk and auditor" },
 	{ "trust_x_forwarded_for", "false", "take the client address from the "
 	  "last X-Forwarded-For entry (only behind a proxy that sets it)" },
-	{ "outbound_allow_loopback", "false", "development only: calls to "
-	  "client URIs (jwks_uri) may reach loopback addresses, over plain "
-	  "http too" },
+	{ "outbound_allow_loopback", "false", "development and the demo "
+	  "only: calls to client URIs (jwks_uri, backchannel_logout_uri) may "
+	  "reach loopback addresses, over plain http too" },
 	{ "outbound_timeout", "5", "seconds for one call to a client URI: "
 	  "name, connection, TLS and response (1-60)" },
 	{ "outbound_max_in_flight", "0", "calls to client URIs at once; a "
