@@ -33,7 +33,6 @@ struct lane {
 
 /* One row whose call is in flight; lives in its own arena. */
 struct flight {
-	struct lane *l;
 	struct idp_arena *a;
 	struct idp_outbox_msg m;
 	struct idp_fetch call;
@@ -288,8 +287,7 @@ now_ms(void)
 }
 
 /* The outcomes of the calls that ended, in one transaction (one commit
- * for a burst of answers); row by row, with record()'s retries, when that
- * fails. */
+ * for a burst of answers). */
 static enum idp_err
 record_together(struct lane *l, int64_t *delay, enum idp_outbox_state *final)
 {
@@ -324,6 +322,7 @@ record_landed(struct lane *l)
 	int64_t *delays;
 	enum idp_outbox_state *final;
 	struct idp_arena *a;
+	enum idp_err rc = IDP_ERR_UNAVAILABLE;
 
 	if (l->nlanded == 0)
 		return;
@@ -333,14 +332,23 @@ record_landed(struct lane *l)
 	for (int i = 0; i < l->nlanded; i++)
 		delays[i] = retry_delay(l->ob->ctx->cfg, &l->landed[i]->m,
 		    &l->landed[i]->r);
-	if (l->nlanded > 1 && record_together(l, delays, final) == IDP_OK)
-		for (int i = 0; i < l->nlanded; i++)
-			log_outcome(l->landed[i]->a, &l->landed[i]->m,
-			    &l->landed[i]->r, final[i], delays[i]);
-	else
-		for (int i = 0; i < l->nlanded; i++)
-			record(l->ob, l->landed[i]->a, &l->landed[i]->m,
-			    &l->landed[i]->r);
+	/* The database away: the same retries as record(), once for all. */
+	for (int i = 0; l->nlanded > 1 && i < RECORD_TRIES &&
+	    rc == IDP_ERR_UNAVAILABLE; i++) {
+		if (i > 0)
+			sleep(1);
+		rc = record_together(l, delays, final);
+	}
+	for (int i = 0; i < l->nlanded; i++) {
+		const struct flight *fl = l->landed[i];
+
+		if (rc == IDP_OK)
+			log_outcome(fl->a, &fl->m, &fl->r, final[i], delays[i]);
+		else if (rc == IDP_ERR_UNAVAILABLE && l->nlanded > 1)
+			log_unrecorded(&fl->m);
+		else	/* one row, or one of them the statement refused */
+			record(l->ob, fl->a, &fl->m, &fl->r);
+	}
 	for (int i = 0; i < l->nlanded; i++)
 		idp_arena_free(l->landed[i]->a);	/* wipes the payload */
 	idp_arena_free(a);
@@ -378,7 +386,6 @@ launch(struct lane *l, const struct idp_outbox_msg *m)
 	struct idp_fetch_caller who = { "-", NULL, NULL, NULL, NULL };
 	enum idp_fetch_result res;
 
-	fl->l = l;
 	fl->a = a;
 	fl->m = *m;
 	fl->m.kind = idp_arena_strdup(a, m->kind);
