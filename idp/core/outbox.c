@@ -426,6 +426,25 @@ claim_into(struct lane *l, int free)
 	return n;
 }
 
+/* How long the lane may wait for answers or a wake: not at all when it
+ * has free slots and rows may be due; until the poll with free slots;
+ * with every slot taken, until an answer (or the poll interval), since
+ * the next claim must wait for a free slot anyway. */
+static int
+lane_wait(const struct lane *l, bool stop, bool more, int64_t next_look,
+    int poll)
+{
+	int64_t until = next_look - now_ms();
+
+	if (stop)
+		return 100;
+	if (idp_fetch_multi_free_slots(l->fm) == 0)
+		return poll;
+	if (more || until < 0)
+		return 0;
+	return (int)until;
+}
+
 /* Claim while there are free slots and rows may be due (after a wake, a
  * full claim, or at the poll); between, wait for answers or a wake. On
  * stop, claim nothing more and let the calls in flight end. */
@@ -453,10 +472,7 @@ lane_run(void *arg)
 			    (int64_t)(rand_r(&seed) % 1000);
 			record_landed(l);
 		}
-		free = idp_fetch_multi_free_slots(l->fm);
-		wait = more && free > 0 ? 0 : (int)(next_look - now_ms());
-		if (wait < 0 || stop)
-			wait = stop ? 100 : 0;
+		wait = lane_wait(l, stop, more, next_look, poll);
 		running = idp_fetch_multi_run(l->fm, wait, land, l);
 		record_landed(l);
 	}
