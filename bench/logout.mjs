@@ -5,12 +5,16 @@
 // at a steady rate (1,000 a minute by default) of people signed in to 5
 // services each, 10% of the receivers down for the first half and brought
 // back: nothing lost, and the time until the outbox is drained after
-// their return.
+// their return. Meanwhile wrk drives client_credentials at /token, and
+// the same for as long before the sign-outs: the throughput with them
+// against without (target: within 10%).
+import { spawn } from 'node:child_process';
 import { createPublicKey, verify } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { CookieJar, formInputs, http as http1, idpctl, psql, sleep, unique } from '../tests/e2e/lib.mjs';
+import { TEST_ORG, sharedApi } from '../tests/e2e/rp.mjs';
 
 // idpctl runs block this process's event loop; a kept-alive connection
 // the idp closed meanwhile fails once: try again on a new one.
@@ -93,6 +97,44 @@ async function signedIn(username, clients) {
   return jar;
 }
 
+// A service calling /token with client_credentials: its Basic header.
+function ccService() {
+  sharedApi();
+  const id = unique('bench-cc-');
+  const r = idpctl(['--json', 'client', 'add', id, '--name', `Layanan ${id}`, '--grant',
+    'client_credentials', '--scope', 'uji.read', '--first-party', '--org', TEST_ORG]);
+  if (r.status !== 0) throw new Error(r.stderr);
+  return `Basic ${Buffer.from(`${id}:${r.json.client_secret}`).toString('base64')}`;
+}
+
+// wrk at /token for seconds (bench/wrk/static.lua, 2 threads, 8
+// connections, every answer but 200 counted): requests a second.
+function ccLoad(seconds, auth) {
+  const env = { ...process.env, BENCH_LUA: `${process.env.ROOT}/bench/wrk`, BENCH_NTHREADS: '2',
+    BENCH_METHOD: 'POST', BENCH_BODY: 'grant_type=client_credentials&scope=uji.read',
+    BENCH_AUTH: auth, BENCH_STRICT: '1' };
+  return new Promise((resolve, reject) => {
+    const w = spawn('wrk', ['-t2', '-c8', `-d${seconds}s`, '--timeout', '10s', '-s',
+      `${process.env.ROOT}/bench/wrk/static.lua`, `${ISSUER}/token`], { env });
+    let text = '';
+    w.stdout.on('data', (d) => { text += d; });
+    w.stderr.on('data', (d) => { text += d; });
+    w.on('error', reject);
+    w.on('close', (code) => {
+      const m = /BENCHRESULT (.*)/.exec(text);
+      if (code !== 0 || !m) return reject(new Error(`wrk: ${text}`));
+      const f = Object.fromEntries(m[1].trim().split(/\s+/).map((kv) => kv.split('=')));
+      resolve({ rps: Number(f.rps), requests: Number(f.requests), non2xx: Number(f.non2xx) });
+    });
+  });
+}
+
+// CPU seconds (user + system) a process has used so far.
+function cpuOf(pid) {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(f[11]) + Number(f[12])) / 100;
+}
+
 async function signOut(jar) {
   const page = await http('GET', '/logout', { jar });
   const f = formInputs(page.text);
@@ -138,8 +180,20 @@ try {
   }
   const expected = Number(psql(`SELECT count(*) FROM session_clients sc JOIN sessions s
     ON s.id = sc.session_id WHERE s.ended_at IS NULL AND sc.client_id LIKE 'bench-bcl-%'`));
+  // client_credentials alone, as long as the sign-outs will take.
+  const auth = ccService();
+  const idpPid = Number(process.env.IDP_PID);
+  const self = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; };
+  let cpu0 = cpuOf(idpPid);
+  let self0 = self();
+  const ccAlone = await ccLoad(duration / 1000, auth);
+  const cpuAlone = cpuOf(idpPid) - cpu0;
+  const selfAlone = self() - self0;
   const downSet = svc.slice(0, 5);
   await Promise.all(downSet.map((r) => r.down()));
+  cpu0 = cpuOf(idpPid);
+  self0 = self();
+  const ccBusy = ccLoad(duration / 1000, auth);
   const gap = duration / n;
   const t0 = performance.now();
   let back = null;
@@ -154,6 +208,9 @@ try {
     }
   }
   await Promise.all(pending);
+  const ccWith = await ccBusy;
+  const cpuWith = cpuOf(idpPid) - cpu0;
+  const selfWith = self() - self0;
   if (back === null) {
     back = performance.now();
     await Promise.all(downSet.map((r) => r.upAgain()));
@@ -171,6 +228,18 @@ try {
     + `${lost} lost, ${dup} twice; drained ${out.steady.drained_after_return_s.toFixed(1)} s after `
     + 'the down receivers came back');
   if (lost !== 0 || dup !== 0) failed = true;
+  const ratio = ccWith.rps / ccAlone.rps;
+  out.client_credentials = { alone_rps: ccAlone.rps, with_signouts_rps: ccWith.rps, ratio,
+    non200: ccAlone.non2xx + ccWith.non2xx, idp_cpu_s_alone: cpuAlone, idp_cpu_s_with: cpuWith,
+    harness_cpu_s_alone: selfAlone, harness_cpu_s_with: selfWith };
+  say(`client_credentials: ${ccAlone.rps.toFixed(0)}/s alone, ${ccWith.rps.toFixed(0)}/s during `
+    + `the sign-outs (${(ratio * 100).toFixed(1)}%${smoke ? '' : ratio >= 0.9 ? ', target within 10%: met'
+      : ', target within 10%: missed'}); CPU seconds alone/with: idp ${cpuAlone.toFixed(1)}/`
+    + `${cpuWith.toFixed(1)}, this driver and its receivers ${selfAlone.toFixed(1)}/${selfWith.toFixed(1)}`);
+  if (ccAlone.non2xx + ccWith.non2xx !== 0) {
+    say(`client_credentials: ${ccAlone.non2xx + ccWith.non2xx} answers other than 200`);
+    failed = true;
+  }
   console.log(JSON.stringify(out, null, 2));
   if (process.env.BENCH_OUT) writeFileSync(process.env.BENCH_OUT, JSON.stringify(out, null, 2));
 } catch (e) {

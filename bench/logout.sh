@@ -13,9 +13,15 @@
 #                                    receivers down for the first half:
 #                                    nothing lost, none twice, and how long
 #                                    the outbox takes to drain after they
-#                                    come back (target < 1 minute)
+#                                    come back (target < 1 minute); wrk
+#                                    drives client_credentials meanwhile
+#                                    and as long before: the throughput
+#                                    with the sign-outs against without
+#                                    (target: within 10%)
 #   bench/logout.sh --smoke       a few rounds and seconds; fails unless
-#                                 every token arrives once, no verdicts
+#                                 every token arrives once and every
+#                                 client_credentials answer is 200, no
+#                                 verdicts
 #
 # Options: --build DIR, --rounds N, --duration S, --rate PER_MINUTE,
 # --out FILE. docs/performance.md has the method and the figures.
@@ -39,7 +45,7 @@ done
 # shellcheck source=../deploy/lib/deps.sh
 . deploy/lib/deps.sh
 # shellcheck disable=SC2086
-idp_install_deps $IDP_BUILD_PKGS $IDP_TEST_PKGS
+idp_install_deps $IDP_BUILD_PKGS $IDP_TEST_PKGS $IDP_BENCH_PKGS
 if [ -z "$build" ]; then
 	build=$root/build-bench
 	[ -f "$build/build.ninja" ] ||

@@ -98,6 +98,15 @@ helpdesk_email = helpdesk-sso@baliprov.go.id
 helpdesk_hours = mon-fri 08:00-16:00
 CONF
 fi
+# The portal's back-channel logout URI is on loopback: added to a
+# configuration an earlier demo wrote without it.
+if ! grep -q '^[[:space:]]*outbound_allow_loopback[[:space:]]*=' "$IDP_CONFIG"; then
+	cat >>"$IDP_CONFIG" <<CONF
+# Demo only: the services of the demo (the SPBE portal's back-channel
+# logout URI) are on loopback over plain http. Never true in production.
+outbound_allow_loopback = true
+CONF
+fi
 
 # 4. Schema, keys, directory, services.
 "$ctl" migrate

@@ -100,9 +100,9 @@ const struct idp_config_entry idp_config_entries[] = {
 	  "helpdesk and auditor" },
 	{ "trust_x_forwarded_for", "false", "take the client address from the "
 	  "last X-Forwarded-For entry (only behind a proxy that sets it)" },
-	{ "outbound_allow_loopback", "false", "development only: calls to "
-	  "client URIs (jwks_uri) may reach loopback addresses, over plain "
-	  "http too" },
+	{ "outbound_allow_loopback", "false", "development and the demo "
+	  "only: calls to client URIs (jwks_uri, backchannel_logout_uri) may "
+	  "reach loopback addresses, over plain http too" },
 	{ "outbound_timeout", "5", "seconds for one call to a client URI: "
 	  "name, connection, TLS and response (1-60)" },
 	{ "outbound_max_in_flight", "0", "calls to client URIs at once; a "
@@ -159,8 +159,9 @@ const struct idp_config_entry idp_config_entries[] = {
 	  "(1-300)" },
 	{ "mail_give_up", "86400", "seconds a mail is retried before it is "
 	  "recorded as failed (60-2592000)" },
-	{ "outbox_workers", "4", "outbox deliveries at once in this process "
-	  "(1-64)" },
+	{ "outbox_workers", "4", "outbox threads delivering mail in this "
+	  "process, one message each at a time (1-64); back-channel logout "
+	  "has logout_delivery_concurrency" },
 	{ "outbox_poll_interval", "5", "seconds between looks for outbox rows "
 	  "other instances wrote (1-3600)" },
 	{ "outbox_retry_base", "30", "seconds before the first retry; each "
@@ -171,6 +172,9 @@ const struct idp_config_entry idp_config_entries[] = {
 	  "rows are kept for idpctl outbox status (60-31536000)" },
 	{ "logout_timeout", "5", "seconds one back-channel logout call to a "
 	  "service may take (1-30)" },
+	{ "logout_delivery_concurrency", "32", "back-channel logout calls in "
+	  "flight at once in this process, all driven by one thread; a slow "
+	  "service holds one of them for at most logout_timeout (1-256)" },
 	{ "logout_give_up", "86400", "seconds a back-channel logout token is "
 	  "retried before it is recorded as failed (60-2592000)" },
 	{ "password_min_length", "8", "fewest characters of a new password, "

@@ -103,6 +103,7 @@ struct idp_config {
 	int64_t outbox_retention;	/* seconds done rows are kept */
 	/* Back-channel logout (core/logout.c). */
 	int logout_timeout;		/* seconds for one call to a service */
+	int logout_delivery_concurrency; /* calls in flight at once */
 	int64_t logout_give_up;		/* seconds a token is retried */
 	/* Passwords and their reset. */
 	int password_min_length;	/* characters after NFKC */

@@ -30,6 +30,7 @@ static const struct mail_int mail_ints[] = {
 	MI("outbox_retry_max", outbox_retry_max, 1, 86400),
 	MW("outbox_retention", outbox_retention, 60, 31536000),
 	MI("logout_timeout", logout_timeout, 1, 30),
+	MI("logout_delivery_concurrency", logout_delivery_concurrency, 1, 256),
 	MW("logout_give_up", logout_give_up, 60, 2592000),
 	MI("password_min_length", password_min_length, 8, 64),
 	MW("reset_link_ttl", reset_link_ttl, 300, 86400),

@@ -25,6 +25,10 @@ struct idp_fetcher {
 
 /* One call's state, shared with libcurl's callbacks. */
 struct transfer {
+	CURL *h;
+	CURLU *u;
+	struct curl_slist *hdrs;
+	struct idp_outbound_target t;
 	bool https;
 	bool allow_loopback;
 	bool refused;			/* nothing more is connected to */
@@ -39,6 +43,20 @@ struct transfer {
 	bool plain;			/* ... reached without TLS */
 	const char *up;			/* what is uploaded (SMTP) */
 	size_t up_len, up_off;
+	/* a call of a multi set: what it reports when it ends */
+	struct idp_arena *a;
+	struct idp_fetch *call;
+	struct idp_fetch_caller who;
+	void *tag;
+	struct transfer *prev, *next;	/* the multi set's calls */
+};
+
+/* Calls in flight at once on one thread (libcurl multi). */
+struct idp_fetch_multi {
+	struct idp_fetcher *f;
+	CURLM *h;
+	int max, running;
+	struct transfer *calls;		/* running, for idp_fetch_multi_free */
 };
 
 struct idp_fetcher *
@@ -262,33 +280,42 @@ headers(struct idp_arena *a, const struct idp_fetch *call)
 	return l;
 }
 
+/* The handles of one call, ready to run; FAILED (x->refused when libcurl
+ * disagrees about the host) otherwise. */
 static enum idp_fetch_result
-perform(const struct idp_fetcher *f, struct idp_arena *a,
-    struct idp_fetch *call, const struct idp_outbound_target *t,
-    struct transfer *x)
+prepare(const struct idp_fetcher *f, struct idp_arena *a,
+    struct idp_fetch *call, struct transfer *x)
 {
-	CURL *h = curl_easy_init();
-	CURLU *u = curl_url();
-	struct curl_slist *hdrs = headers(a, call);
-	enum idp_fetch_result res = IDP_FETCH_FAILED;
 	CURLcode cc;
 
+	x->h = curl_easy_init();
+	x->u = curl_url();
+	x->hdrs = headers(a, call);
 	call->why = "libcurl could not start";
-	if (h == NULL || u == NULL || hdrs == NULL)
-		goto out;
-	if (curl_url_set(u, CURLUPART_URL, call->uri, x->relay ?
+	if (x->h == NULL || x->u == NULL || x->hdrs == NULL)
+		return IDP_FETCH_FAILED;
+	if (curl_url_set(x->u, CURLUPART_URL, call->uri, x->relay ?
 	    CURLU_NON_SUPPORT_SCHEME : 0) != CURLUE_OK ||
-	    (!x->relay && !same_host(u, t))) {
+	    (!x->relay && !same_host(x->u, &x->t))) {
 		call->why = "libcurl reads another host from the URI";
 		x->refused = true;
-		goto out;
+		return IDP_FETCH_FAILED;
 	}
-	if ((cc = configure(h, u, hdrs, f, call, x)) != CURLE_OK) {
+	if ((cc = configure(x->h, x->u, x->hdrs, f, call, x)) != CURLE_OK ||
+	    (cc = curl_easy_setopt(x->h, CURLOPT_PRIVATE, x)) != CURLE_OK) {
 		call->why = curl_easy_strerror(cc);
-		goto out;
+		return IDP_FETCH_FAILED;
 	}
-	cc = curl_easy_perform(h);
-	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &call->status);
+	return IDP_FETCH_OK;
+}
+
+/* What libcurl's answer (cc) means; the handles are freed. */
+static enum idp_fetch_result
+outcome(struct idp_fetch *call, struct transfer *x, CURLcode cc)
+{
+	enum idp_fetch_result res = IDP_FETCH_FAILED;
+
+	curl_easy_getinfo(x->h, CURLINFO_RESPONSE_CODE, &call->status);
 	if (cc == CURLE_OK || (cc == CURLE_WRITE_ERROR && x->stopped &&
 	    call->status > 0)) {
 		res = IDP_FETCH_OK;
@@ -303,12 +330,19 @@ perform(const struct idp_fetcher *f, struct idp_arena *a,
 	} else {
 		call->why = curl_easy_strerror(cc);
 	}
-out:
-	curl_slist_free_all(x->rcpt);
-	curl_slist_free_all(hdrs);
-	curl_url_cleanup(u);
-	curl_easy_cleanup(h);
 	return res;
+}
+
+static void
+release(struct transfer *x)
+{
+	curl_slist_free_all(x->rcpt);
+	curl_slist_free_all(x->hdrs);
+	curl_url_cleanup(x->u);
+	curl_easy_cleanup(x->h);
+	x->rcpt = x->hdrs = NULL;
+	x->u = NULL;
+	x->h = NULL;
 }
 
 static void
@@ -385,49 +419,201 @@ relay_target(struct idp_fetch *call, struct idp_outbound_target *t,
 	return idp_fetch_relay_ok(call->uri, plain, &call->why);
 }
 
-enum idp_fetch_result
-idp_fetch(struct idp_fetcher *f, struct idp_arena *a,
-    const struct idp_fetch_caller *who, struct idp_fetch *call)
+/* The rule for the URI and the transfer's settings: 0, or -1 with
+ * call->why (a refusal). */
+static int
+begin(const struct idp_fetcher *f, struct idp_arena *a,
+    struct idp_fetch *call, struct transfer *x)
 {
-	struct idp_outbound_target t;
-	struct transfer x = { 0 };
-	enum idp_fetch_result res;
 	size_t max = call->max_bytes;
-	atomic_int *slots = call->background ? &f->bg_in_flight :
-	    &f->in_flight;
-	int limit = call->background ? f->lim.max_background :
-	    f->lim.max_in_flight;
 
 	call->status = 0;
 	call->body = NULL;
 	call->body_len = 0;
 	call->why = NULL;
-	x.relay = call->method == IDP_FETCH_SMTP;
-	if (x.relay ? relay_target(call, &t, &x.plain) :
-	    idp_outbound_uri_check(call->uri, f->lim.allow_loopback, &t,
+	x->relay = call->method == IDP_FETCH_SMTP;
+	if (x->relay ? relay_target(call, &x->t, &x->plain) :
+	    idp_outbound_uri_check(call->uri, f->lim.allow_loopback, &x->t,
 	    &call->why) != 0)
-		return refuse(a, who, call, &t, NULL);
+		return -1;
+	x->https = x->t.https;
+	x->allow_loopback = f->lim.allow_loopback;
+	x->head_only = max == 0;
+	idp_buf_init(&x->body, a, max < IDP_FETCH_BODY_MAX ? max :
+	    IDP_FETCH_BODY_MAX);
+	return 0;
+}
+
+/* The end of every call that got past the rule: refusals audited,
+ * failures logged. */
+static enum idp_fetch_result
+conclude(struct idp_arena *a, const struct idp_fetch_caller *who,
+    struct idp_fetch *call, struct transfer *x, enum idp_fetch_result res)
+{
+	release(x);
+	if (x->refused)
+		return refuse(a, who, call, &x->t, x);
+	if (res != IDP_FETCH_OK)
+		IDP_WARN("outbound.failed", " req=%s client=%s purpose=%s "
+		    "host=%s msg=%s", who->request_id,
+		    idp_logq(a, who->client_id), call->purpose,
+		    idp_logq(a, x->t.host), idp_logq(a, call->why));
+	return res;
+}
+
+enum idp_fetch_result
+idp_fetch(struct idp_fetcher *f, struct idp_arena *a,
+    const struct idp_fetch_caller *who, struct idp_fetch *call)
+{
+	struct transfer x = { 0 };
+	enum idp_fetch_result res;
+	atomic_int *slots = call->background ? &f->bg_in_flight :
+	    &f->in_flight;
+	int limit = call->background ? f->lim.max_background :
+	    f->lim.max_in_flight;
+
+	if (begin(f, a, call, &x) != 0)
+		return refuse(a, who, call, &x.t, NULL);
 	if (atomic_fetch_add(slots, 1) >= limit) {
 		atomic_fetch_sub(slots, 1);
 		call->why = "too many outbound calls in flight";
 		IDP_WARN("outbound.busy", " req=%s client=%s purpose=%s "
 		    "host=%s", who->request_id, idp_logq(a, who->client_id),
-		    call->purpose, idp_logq(a, t.host));
+		    call->purpose, idp_logq(a, x.t.host));
 		return IDP_FETCH_BUSY;
 	}
-	x.https = t.https;
-	x.allow_loopback = f->lim.allow_loopback;
-	x.head_only = max == 0;
-	idp_buf_init(&x.body, a, max < IDP_FETCH_BODY_MAX ? max :
-	    IDP_FETCH_BODY_MAX);
-	res = perform(f, a, call, &t, &x);
+	res = prepare(f, a, call, &x);
+	if (res == IDP_FETCH_OK)
+		res = outcome(call, &x, curl_easy_perform(x.h));
 	atomic_fetch_sub(slots, 1);
-	if (x.refused)
-		return refuse(a, who, call, &t, &x);
+	return conclude(a, who, call, &x, res);
+}
+
+struct idp_fetch_multi *
+idp_fetch_multi_new(struct idp_fetcher *f, int max)
+{
+	struct idp_fetch_multi *m = idp_xcalloc(1, sizeof(*m));
+
+	m->f = f;
+	m->max = max < 1 ? 1 : max;
+	if ((m->h = curl_multi_init()) == NULL)
+		idp_oom();
+	/* Idle connections kept for the next calls to the same services. */
+	curl_multi_setopt(m->h, CURLMOPT_MAXCONNECTS, (long)m->max);
+	return m;
+}
+
+int
+idp_fetch_multi_free_slots(const struct idp_fetch_multi *m)
+{
+	return m->max - m->running;
+}
+
+enum idp_fetch_result
+idp_fetch_multi_add(struct idp_fetch_multi *m, struct idp_arena *a,
+    const struct idp_fetch_caller *who, struct idp_fetch *call, void *tag)
+{
+	struct transfer *x = idp_arena_zalloc(a, sizeof(*x));
+	enum idp_fetch_result res;
+
+	if (begin(m->f, a, call, x) != 0)
+		return refuse(a, who, call, &x->t, NULL);
+	if (m->running >= m->max) {
+		call->why = "too many outbound calls in flight";
+		return IDP_FETCH_BUSY;
+	}
+	x->a = a;
+	x->call = call;
+	x->who = *who;
+	x->tag = tag;
+	res = prepare(m->f, a, call, x);
+	if (res == IDP_FETCH_OK && curl_multi_add_handle(m->h, x->h) !=
+	    CURLM_OK) {
+		call->why = "libcurl could not start";
+		res = IDP_FETCH_FAILED;
+	}
 	if (res != IDP_FETCH_OK)
-		IDP_WARN("outbound.failed", " req=%s client=%s purpose=%s "
-		    "host=%s msg=%s", who->request_id,
-		    idp_logq(a, who->client_id), call->purpose,
-		    idp_logq(a, t.host), idp_logq(a, call->why));
-	return res;
+		return conclude(a, who, call, x, res);
+	x->next = m->calls;
+	if (m->calls != NULL)
+		m->calls->prev = x;
+	m->calls = x;
+	m->running++;
+	return IDP_FETCH_OK;
+}
+
+static void
+unlink_call(struct idp_fetch_multi *m, struct transfer *x)
+{
+	curl_multi_remove_handle(m->h, x->h);
+	if (x->prev != NULL)
+		x->prev->next = x->next;
+	else
+		m->calls = x->next;
+	if (x->next != NULL)
+		x->next->prev = x->prev;
+	m->running--;
+}
+
+/* Report the calls that ended. */
+static int
+collect(struct idp_fetch_multi *m, idp_fetch_done_fn done, void *arg)
+{
+	CURLMsg *msg;
+	int left, ended = 0;
+
+	while ((msg = curl_multi_info_read(m->h, &left)) != NULL) {
+		struct transfer *x;
+		enum idp_fetch_result res;
+		char *priv = NULL;
+
+		if (msg->msg != CURLMSG_DONE)
+			continue;
+		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &priv);
+		x = (struct transfer *)(void *)priv;
+		res = outcome(x->call, x, msg->data.result);
+		unlink_call(m, x);
+		res = conclude(x->a, &x->who, x->call, x, res);
+		ended++;
+		done(arg, x->tag, res);
+	}
+	return ended;
+}
+
+int
+idp_fetch_multi_run(struct idp_fetch_multi *m, int wait_ms,
+    idp_fetch_done_fn done, void *arg)
+{
+	int still = 0;
+
+	curl_multi_perform(m->h, &still);
+	if (collect(m, done, arg) > 0)
+		return m->running;
+	curl_multi_poll(m->h, NULL, 0, wait_ms, NULL);
+	curl_multi_perform(m->h, &still);
+	collect(m, done, arg);
+	return m->running;
+}
+
+void
+idp_fetch_multi_wakeup(struct idp_fetch_multi *m)
+{
+	curl_multi_wakeup(m->h);
+}
+
+void
+idp_fetch_multi_free(struct idp_fetch_multi *m)
+{
+	if (m == NULL)
+		return;
+	/* Calls still running are dropped unreported (their memory is
+	 * their callers' arenas). */
+	while (m->calls != NULL) {
+		struct transfer *x = m->calls;
+
+		unlink_call(m, x);
+		release(x);
+	}
+	curl_multi_cleanup(m->h);
+	free(m);
 }

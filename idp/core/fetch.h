@@ -1,7 +1,7 @@
 /* The one way the provider calls out to an address someone else chose: a
- * client's jwks_uri now, the operator's mail relay (IDP_FETCH_SMTP);
- * back-channel logout and sector identifiers later. The only user of
- * libcurl.
+ * client's jwks_uri, sector identifier and backchannel_logout_uri, the
+ * operator's mail relay (IDP_FETCH_SMTP). The only user of libcurl: one
+ * call at a time (idp_fetch) or many from one thread (idp_fetch_multi).
  *
  * Every call: the URI passes idp_outbound_uri_check() (https; plain http
  * only to loopback with the development setting); libcurl resolves the
@@ -99,6 +99,39 @@ struct idp_fetch {
 
 enum idp_fetch_result idp_fetch(struct idp_fetcher *f, struct idp_arena *a,
     const struct idp_fetch_caller *who, struct idp_fetch *call);
+
+/* Many calls at once from one thread (libcurl multi), each under every
+ * rule idp_fetch applies: the URI, the address vetted in the socket
+ * callback, no proxy or redirect, the body cap and the deadline. At most
+ * max calls are in flight; a slow or endless answer holds only its own.
+ * Idle connections to a service are kept for its next call. A set belongs
+ * to one thread; only idp_fetch_multi_wakeup may be called from others. */
+struct idp_fetch_multi;
+
+struct idp_fetch_multi *idp_fetch_multi_new(struct idp_fetcher *f, int max);
+/* Calls still running are dropped without a report. Accepts NULL. */
+void idp_fetch_multi_free(struct idp_fetch_multi *m);
+int idp_fetch_multi_free_slots(const struct idp_fetch_multi *m);
+
+/* Start call. IDP_FETCH_OK: it runs, and idp_fetch_multi_run reports it
+ * with tag; a, call and who's strings must live until then (who itself is
+ * copied). Anything else: it ended at once, call filled in as idp_fetch
+ * does (IDP_FETCH_BUSY when max calls are running). */
+enum idp_fetch_result idp_fetch_multi_add(struct idp_fetch_multi *m,
+    struct idp_arena *a, const struct idp_fetch_caller *who,
+    struct idp_fetch *call, void *tag);
+
+/* A call ended: its struct idp_fetch holds the answer, as after idp_fetch. */
+typedef void (*idp_fetch_done_fn)(void *arg, void *tag,
+    enum idp_fetch_result res);
+
+/* Move the calls on: wait up to wait_ms for one of them to make progress
+ * or for idp_fetch_multi_wakeup, and report each call that ended with
+ * done(arg, tag, result). Returns the calls still running. */
+int idp_fetch_multi_run(struct idp_fetch_multi *m, int wait_ms,
+    idp_fetch_done_fn done, void *arg);
+/* From any thread: end the wait of idp_fetch_multi_run now. */
+void idp_fetch_multi_wakeup(struct idp_fetch_multi *m);
 
 /* The relay rule: 0 when uri (smtp_url) may be used; else -1 and *why.
  * *plain is set when the relay is reached without TLS (loopback only). */

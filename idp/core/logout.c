@@ -80,48 +80,57 @@ sign(struct idp_ctx *ctx, struct idp_arena *a, const struct idp_outbox_msg *m,
 	return jwt;
 }
 
-static void
-deliver(void *arg, struct idp_arena *a, const struct idp_outbox_msg *m,
+/* The POST of the signed token (§2.5), or false with r filled in. */
+static bool
+call(void *arg, struct idp_arena *a, const struct idp_outbox_msg *m,
+    struct idp_fetch *c, struct idp_fetch_caller *who,
     struct idp_outbox_result *r)
 {
 	struct idp_ctx *ctx = arg;
-	struct idp_fetch_caller who = { "-", m->label, NULL, NULL, NULL };
-	struct idp_fetch call = { 0 };
 	const char *jwt = sign(ctx, a, m, r);
 	struct idp_buf form;
-	enum idp_fetch_result fr;
 
 	if (jwt == NULL)
-		return;
+		return false;
 	idp_buf_init(&form, a, FORM_MAX);
 	idp_buf_adds(&form, "logout_token=");
 	idp_buf_add_urlenc(&form, jwt);
 	if (form.overflow) {
 		r->outcome = IDP_OUTBOX_FAILED;
 		r->error = "the logout token is too long";
-		return;
+		return false;
 	}
-	call.method = IDP_FETCH_POST_FORM;
-	call.purpose = "backchannel_logout_uri";
-	call.uri = m->target;
-	call.form = form.data;
-	call.max_bytes = 0;	/* §2.8: only the status counts */
-	call.background = true;
-	call.timeout_ms = ctx->cfg->logout_timeout * 1000;
-	fr = idp_fetch(ctx->fetch, a, &who, &call);
-	r->status = call.status;
-	r->outcome = idp_logout_outcome(fr, call.status);
-	if (fr == IDP_FETCH_OK && r->outcome != IDP_OUTBOX_DELIVERED)
-		r->error = idp_arena_printf(a, "HTTP %ld", call.status);
+	who->client_id = m->label;
+	c->method = IDP_FETCH_POST_FORM;
+	c->purpose = "backchannel_logout_uri";
+	c->uri = m->target;
+	c->form = form.data;
+	c->max_bytes = 0;	/* §2.8: only the status counts */
+	c->background = true;
+	c->timeout_ms = ctx->cfg->logout_timeout * 1000;
+	return true;
+}
+
+static void
+judge(void *arg, struct idp_arena *a, const struct idp_outbox_msg *m,
+    enum idp_fetch_result res, const struct idp_fetch *c,
+    struct idp_outbox_result *r)
+{
+	(void)arg;
+	(void)m;
+	r->status = c->status;
+	r->outcome = idp_logout_outcome(res, c->status);
+	if (res == IDP_FETCH_OK && r->outcome != IDP_OUTBOX_DELIVERED)
+		r->error = idp_arena_printf(a, "HTTP %ld", c->status);
 	else
-		r->error = call.why;
+		r->error = c->why;
 }
 
 void
 idp_logout_kind(struct idp_outbox_kind *k, struct idp_ctx *ctx)
 {
-	k->name = IDP_LOGOUT_KIND;
-	k->deliver = deliver;
-	k->arg = ctx;
-	k->timeout = ctx->cfg->logout_timeout;
+	*k = (struct idp_outbox_kind){ .name = IDP_LOGOUT_KIND, .arg = ctx,
+		.timeout = ctx->cfg->logout_timeout, .call = call,
+		.judge = judge,
+		.concurrency = ctx->cfg->logout_delivery_concurrency };
 }

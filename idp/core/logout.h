@@ -6,7 +6,8 @@
  * fresh iat and a short exp on every try, the same jti), with the active
  * key of the client's id_token_signed_response_alg, and POSTs it as
  * logout_token through the outbound fetcher (core/fetch.h) within
- * logout_timeout seconds. 2xx: delivered; 4xx, 3xx or a refused address:
+ * logout_timeout seconds, up to logout_delivery_concurrency calls at once
+ * from the kind's own outbox thread (libcurl multi). 2xx: delivered; 4xx, 3xx or a refused address:
  * failed for good, with the status; no answer, 5xx or too many calls at
  * once: retried with the outbox's backoff until logout_give_up. */
 #ifndef IDP_CORE_LOGOUT_H

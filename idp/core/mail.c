@@ -256,8 +256,6 @@ deliver(void *arg, struct idp_arena *a, const struct idp_outbox_msg *m,
 void
 idp_mail_kind(struct idp_outbox_kind *k, struct idp_ctx *ctx)
 {
-	k->name = MAIL_KIND;
-	k->deliver = deliver;
-	k->arg = ctx;
-	k->timeout = ctx->cfg->smtp_timeout;
+	*k = (struct idp_outbox_kind){ .name = MAIL_KIND, .deliver = deliver,
+		.arg = ctx, .timeout = ctx->cfg->smtp_timeout };
 }

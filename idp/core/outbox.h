@@ -1,22 +1,28 @@
 /* The outbox: everything the provider sends after the request that caused
- * it (mail now, back-channel logout tokens next) goes through one table
- * and one delivery worker.
+ * it (mail, back-channel logout tokens) goes through one table and one
+ * delivery worker.
  *
  *   Enqueue: in the transaction of the event, idp_store_outbox_put() a row
  *   (kind, label, target, payload, give-up time); commit; then
  *   idp_outbox_wake() so this process delivers at once. Rows other
  *   instances wrote are found by polling (outbox_poll_interval).
  *
- *   A kind: a name and a deliver() function, added before the start:
+ *   A kind: a name and a deliver() function (or call() and judge(), for
+ *   one outbound call), added before the start:
  *
- *	static const struct idp_outbox_kind logout_kind = {
- *		"logout", deliver_logout_token, ctx, 5,
+ *	static const struct idp_outbox_kind mail_kind = {
+ *		.name = "mail", .deliver = send_mail, .arg = ctx,
+ *		.timeout = 30,
  *	};
- *	idp_outbox_add_kind(ob, &logout_kind);
+ *	idp_outbox_add_kind(ob, &mail_kind);
  *
  * outbox_workers threads each claim one due row at a time (FOR UPDATE
  * SKIP LOCKED, a lease of the kind's timeout plus a margin), deliver it
- * without holding a database connection, and record the outcome:
+ * without holding a database connection, and record the outcome. A kind
+ * that is one outbound call (back-channel logout) has a thread of its own
+ * instead, which claims as many due rows of its kind as it has free call
+ * slots and keeps their calls in flight together (idp_fetch_multi), so a
+ * slow service holds one slot and no thread. The outcome is:
  * delivered; retry after an exponential backoff with jitter
  * (outbox_retry_base doubling up to outbox_retry_max) until the row's
  * give-up time; or failed. Delivery is at least once: a message is sent
@@ -31,6 +37,7 @@
 #include <stdint.h>
 
 #include "core/ctx.h"
+#include "core/fetch.h"
 #include "store/outbox.h"
 #include "util/arena.h"
 
@@ -50,6 +57,20 @@ struct idp_outbox_kind {
 	    const struct idp_outbox_msg *m, struct idp_outbox_result *r);
 	void *arg;
 	int timeout;		/* seconds one delivery may take at most */
+	/* Or, for a kind whose delivery is one call through the outbound
+	 * fetcher (deliver NULL): a thread of its own keeps up to
+	 * concurrency of these calls in flight (libcurl multi). call()
+	 * fills the call and its caller and returns true, or fills r and
+	 * returns false (nothing to send); judge() says what the answer
+	 * (res, and the call as idp_fetch left it) means. Both run on that
+	 * thread, with memory from a. */
+	bool (*call)(void *arg, struct idp_arena *a,
+	    const struct idp_outbox_msg *m, struct idp_fetch *call,
+	    struct idp_fetch_caller *who, struct idp_outbox_result *r);
+	void (*judge)(void *arg, struct idp_arena *a,
+	    const struct idp_outbox_msg *m, enum idp_fetch_result res,
+	    const struct idp_fetch *call, struct idp_outbox_result *r);
+	int concurrency;
 };
 
 struct idp_outbox;

@@ -36,6 +36,15 @@ test('the organisations and the 57 service manifests load; a second apply change
     assert.ok(!psql(`SELECT metadata::text FROM clients WHERE client_id = '${c.client_id}'`)
       .includes(c.client_secret));
   }
+  // The portal receives back-channel logout on loopback: its manifest
+  // loads with outbound_allow_loopback (the stack's setting, and the
+  // demo's), and is refused without it.
+  assert.equal(psql(`SELECT metadata->>'backchannel_logout_uri' FROM clients
+    WHERE client_id = 'spbe-portal'`), 'http://127.0.0.1:8081/callback?logout=backchannel');
+  const strict = idpctl(['client', 'apply', join(clientsDir, 'spbe-portal'), '--dry-run'],
+    { env: { IDP_OUTBOUND_ALLOW_LOOPBACK: 'false' } });
+  assert.notEqual(strict.status, 0);
+  assert.match(strict.stderr, /backchannel_logout_uri/);
 });
 
 test('apply: updates what changed, rotates only when asked, refuses a bad manifest whole', () => {
@@ -76,14 +85,15 @@ test('apply: updates what changed, rotates only when asked, refuses a bad manife
 // (clients/spbe-portal/run.sh starts it on loopback with its own
 // configuration, pid file and logs), registered as a first-party client,
 // and a desa adat officer to sign in to it.
-async function startPortal(t, name) {
+async function startPortal(t, name, { backchannel = false } = {}) {
   idpctl(['org', 'import', join(env.ROOT, 'deploy/demo/organisations.csv')]);
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const id = `spbe-portal-${name}-${process.pid}`;
   const reg = idpctl(['--json', 'client', 'add', id, '--name', 'Portal Evaluasi SPBE',
     '--redirect-uri', `${base}/callback`, '--post-logout-uri', `${base}/`, '--first-party',
-    '--scope', 'openid profile email organisation', '--org', 'baliprov.diskominfos']);
+    '--scope', 'openid profile email organisation', '--org', 'baliprov.diskominfos',
+    ...(backchannel ? ['--backchannel-logout-uri', `${base}/callback?logout=backchannel`] : [])]);
   assert.equal(reg.status, 0, reg.stderr);
   const state = mkdtempSync('/tmp/idp-portal-');
   const secretFile = join(state, 'secret');
@@ -209,5 +219,28 @@ test('the SPBE portal ends its session on a back-channel logout token at its red
     'a token under another key ends nothing');
   const real = await post(logoutToken(id, sid, ours));
   assert.equal(real.status, 200, await real.text());
+  assert.doesNotMatch((await navigate('GET', `${base}/`, { jar })).text, /I Nyoman Bendesa/);
+});
+
+// Registered as clients/spbe-portal/client.json registers it, the portal
+// is told by the provider itself: a sign-out at the provider (not at the
+// portal) ends the portal's session through the outbox.
+test('a sign-out at the provider ends the SPBE portal\'s session through back-channel logout', async (t) => {
+  const { base, id, user } = await startPortal(t, 'sso', { backchannel: true });
+  const jar = new CookieJar();
+  const start = await navigate('GET', `${base}/masuk/`, { jar });
+  const page = await navigate('GET', start.location, { jar });
+  const login = await navigate('POST', '/login', { jar,
+    form: { ...formInputs(page.text), username: user, password: 'kata-sandi-desa' } });
+  assert.equal((await navigate('GET', login.location, { jar })).status, 302);
+  assert.match((await navigate('GET', `${base}/`, { jar })).text, /I Nyoman Bendesa/);
+  const form = await navigate('GET', '/logout', { jar });
+  assert.equal((await navigate('POST', '/logout', { jar, form: formInputs(form.text) })).status, 200);
+  let row = '';
+  for (let i = 0; i < 100 && row !== 'delivered'; i++) {
+    row = psql(`SELECT state FROM outbox WHERE kind = 'logout' AND label = '${id}'`);
+    if (row !== 'delivered') await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.equal(row, 'delivered', 'the portal answered the logout token with 2xx');
   assert.doesNotMatch((await navigate('GET', `${base}/`, { jar })).text, /I Nyoman Bendesa/);
 });

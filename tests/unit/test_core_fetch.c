@@ -1,7 +1,8 @@
 /* core/fetch: the outbound fetcher against a small HTTP server on
  * loopback (with the development setting, which opens loopback): GET with
  * a body cap, POST of a form, status only, no redirects, the refusals
- * without it (nothing connected to, the audit asked for), failures. */
+ * without it (nothing connected to, the audit asked for), failures; many
+ * calls from one thread (idp_fetch_multi). */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -275,6 +276,74 @@ START_TEST(failures_are_not_refusals)
 }
 END_TEST
 
+struct ended {
+	int n;
+	enum idp_fetch_result res[4];
+	int tags[4];
+};
+
+static void
+on_done(void *arg, void *tag, enum idp_fetch_result res)
+{
+	struct ended *e = arg;
+
+	ck_assert_int_lt(e->n, 4);
+	e->res[e->n] = res;
+	e->tags[e->n++] = *(int *)tag;
+}
+
+/* Several calls from one thread, under the same rules: a refusal and a
+ * full set end at once, the others are reported as they end. */
+START_TEST(multi_runs_calls_together)
+{
+	struct idp_fetch_limits lim = { true, 3000, 2, 2 };
+	struct idp_fetcher *f = idp_fetcher_new(&lim);
+	struct idp_fetch_multi *m = idp_fetch_multi_new(f, 2);
+	struct idp_fetch calls[4];
+	int tags[4] = { 0, 1, 2, 3 };
+	struct ended e = { 0 };
+
+	srv.response = "HTTP/1.1 204 No Content\r\n\r\n";
+	for (int i = 0; i < 4; i++)
+		calls[i] = (struct idp_fetch){ .method = IDP_FETCH_POST_FORM,
+			.purpose = "test", .form = "a=1" };
+	calls[0].uri = url("http", "127.0.0.1", "/one");
+	calls[1].uri = "http://127.0.0.1:1/";	/* nothing listens */
+	calls[2].uri = url("http", "127.0.0.1", "/three");
+	calls[3].uri = "https://10.0.0.1/";
+	ck_assert_int_eq(idp_fetch_multi_add(m, a, &who, &calls[3], &tags[3]),
+	    IDP_FETCH_REFUSED);
+	ck_assert_int_eq(audits, 1);
+	ck_assert_int_eq(idp_fetch_multi_add(m, a, &who, &calls[0], &tags[0]),
+	    IDP_FETCH_OK);
+	ck_assert_int_eq(idp_fetch_multi_add(m, a, &who, &calls[1], &tags[1]),
+	    IDP_FETCH_OK);
+	ck_assert_int_eq(idp_fetch_multi_free_slots(m), 0);
+	ck_assert_int_eq(idp_fetch_multi_add(m, a, &who, &calls[2], &tags[2]),
+	    IDP_FETCH_BUSY);
+	for (int i = 0; i < 100 && e.n < 2; i++)
+		idp_fetch_multi_run(m, 100, on_done, &e);
+	ck_assert_int_eq(e.n, 2);
+	for (int i = 0; i < 2; i++)
+		ck_assert_int_eq(e.res[i], e.tags[i] == 0 ? IDP_FETCH_OK :
+		    IDP_FETCH_FAILED);
+	ck_assert_int_eq(calls[0].status, 204);
+	ck_assert_ptr_nonnull(calls[1].why);
+	ck_assert_int_eq(idp_fetch_multi_free_slots(m), 2);
+	/* a slot is free again */
+	ck_assert_int_eq(idp_fetch_multi_add(m, a, &who, &calls[2], &tags[2]),
+	    IDP_FETCH_OK);
+	for (int i = 0; i < 100 && e.n < 3; i++)
+		idp_fetch_multi_run(m, 100, on_done, &e);
+	ck_assert_int_eq(e.tags[2], 2);
+	ck_assert_int_eq(calls[2].status, 204);
+	ck_assert(!strncmp(srv.request, "POST /three HTTP/1.1\r\n", 22));
+	ck_assert_int_eq(audits, 1);
+	idp_fetch_multi_free(m);
+	idp_fetcher_free(f);
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -289,6 +358,7 @@ suite(void)
 	tcase_add_test(tc, no_redirects);
 	tcase_add_test(tc, refused_without_the_development_setting);
 	tcase_add_test(tc, failures_are_not_refusals);
+	tcase_add_test(tc, multi_runs_calls_together);
 	return s;
 }
 
