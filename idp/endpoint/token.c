@@ -29,6 +29,7 @@
 #include "oidc/device.h"
 #include "oidc/exchange.h"
 #include "oidc/pkce.h"
+#include "oidc/refresh.h"
 #include "oidc/scope.h"
 #include "oidc/tokens.h"
 #include "store/token.h"
@@ -466,12 +467,52 @@ grant_code(struct idp_req *rq, struct idp_resp *rs, const struct idp_client *c)
 	return issue_grant(rq, rs, &g, k->session_id, d, &grant);
 }
 
+/* A refresh token used before: the retry of a rotation whose answer was
+ * lost, one more retry of it, or reuse (oidc/refresh.h). */
+static enum idp_replay
+replay_kind(struct idp_req *rq, const struct idp_client *c,
+    const struct idp_refresh *f)
+{
+	int64_t grace = rq->ctx->cfg->refresh_token_reuse_grace;
+	struct idp_refresh_replay r = {
+		.same_client = !strcmp(f->client_id, c->client_id),
+		.key_matches = !f->key_mismatch,
+		.rotated_ms_ago = f->rotated_ms_ago,
+		.has_successor = f->successor != NULL,
+		.successor_unused = f->successor_unused,
+		.retried = f->retried,
+	};
+	const char *why = NULL;
+	enum idp_replay kind = idp_refresh_replay(&r, grace, &why);
+
+	if (kind != IDP_REPLAY_RETRY && grace > 0)
+		IDP_INFO("token.refresh_not_retry", " req=%s client=%s "
+		    "grant=%s why=\"%s\"", rq->id, c->client_id,
+		    f->grant_id ? f->grant_id : "-", why);
+	return kind;
+}
+
+/* Another request with the same token was answered first, a moment ago
+ * (a retry of the same rotation, or the same refresh sent twice at once):
+ * with a grace for retries that is no proof of a second holder, so the
+ * grant stays and this request alone is refused. */
+static enum idp_err
+refresh_race_lost(struct idp_req *rq, struct idp_resp *rs,
+    const struct idp_client *c, const char *grant_id)
+{
+	IDP_WARN("token.refresh_race", " req=%s client=%s grant=%s", rq->id,
+	    c->client_id, grant_id ? grant_id : "-");
+	return idp_fail(rs, IDP_ERR_INVALID_GRANT,
+	    "The refresh token was already used.");
+}
+
 /* Read the refresh token (one seen before is a replay, §6 and RFC 9700
- * §4.14.2); d receives its digest, which the rotation uses up. */
+ * §4.14.2, unless *retry says it is a retry); d receives its digest,
+ * which the rotation uses up. */
 static enum idp_err
 read_refresh(struct idp_req *rq, struct idp_resp *rs,
     const struct idp_client *c, unsigned char d[IDP_SHA256_LEN],
-    struct idp_refresh **f)
+    struct idp_refresh **f, bool *retry)
 {
 	const char *token = idp_req_form(rq, "refresh_token");
 	struct idp_dbconn *db;
@@ -490,8 +531,18 @@ read_refresh(struct idp_req *rq, struct idp_resp *rs,
 	if (rc == IDP_ERR_FORBIDDEN)
 		return idp_fail(rs, IDP_ERR_INVALID_GRANT, "The refresh token "
 		    "is bound to a DPoP key: send a DPoP proof of that key.");
-	if (rc == IDP_ERR_CONFLICT)
+	if (rc == IDP_ERR_CONFLICT) {
+		switch (replay_kind(rq, c, *f)) {
+		case IDP_REPLAY_RETRY:
+			*retry = true;
+			return IDP_OK;
+		case IDP_REPLAY_REFUSE:
+			return refresh_race_lost(rq, rs, c, (*f)->grant_id);
+		case IDP_REPLAY_REUSE:
+			break;
+		}
 		return refresh_reused(rq, rs, c, (*f)->grant_id);
+	}
 	if (rc == IDP_ERR_NOT_FOUND)
 		return idp_fail(rs, IDP_ERR_INVALID_GRANT,
 		    "The refresh token is not valid.");
@@ -559,6 +610,71 @@ refresh_facts(struct idp_req *rq, struct idp_resp *rs,
 	return IDP_OK;
 }
 
+/* A retry of the rotation of f, with the tokens t of ro (one transaction:
+ * idp_store_refresh_retry locks the rows until its commit). */
+struct retry {
+	const struct grant_facts *g;
+	const struct minted *t;
+	const struct idp_rotate *ro;
+	const struct idp_refresh *f;
+};
+
+static enum idp_err
+retry_once(struct idp_req *rq, struct idp_resp *rs, void *arg)
+{
+	const struct retry *y = arg;
+	const struct idp_client *c = y->g->client;
+	enum idp_retry_outcome out;
+	struct idp_dbconn *db;
+	enum idp_err rc;
+
+	if ((rc = idp_reqdb(rq, &db)) != IDP_OK ||
+	    (rc = idp_store_refresh_retry(db, y->ro,
+	    rq->ctx->cfg->refresh_token_reuse_grace, &out)) != IDP_OK)
+		return rc;
+	switch (out) {
+	case IDP_RETRY_ISSUED:
+		IDP_INFO("token.refresh_retry", " req=%s client=%s grant=%s "
+		    "rotated_ms_ago=%lld", rq->id, c->client_id, y->g->id,
+		    (long long)y->f->rotated_ms_ago);
+		idp_flow_audit(rq, "token.refresh_retry", y->g->user->id,
+		    c->client_id, json_pack("{s:s, s:I}", "grant", y->g->id,
+		    "rotated_ms_ago", (json_int_t)y->f->rotated_ms_ago));
+		return answer(rq, rs, y->g, y->t);
+	case IDP_RETRY_RACE:
+		return refresh_race_lost(rq, rs, c, y->g->id);
+	case IDP_RETRY_REUSE:
+		return refresh_reused(rq, rs, c, y->g->id);
+	case IDP_RETRY_REVOKED:
+		break;
+	}
+	return idp_fail(rs, IDP_ERR_INVALID_GRANT,
+	    "The refresh token was revoked.");
+}
+
+/* The rotation itself (§6): the old token used up, its successors
+ * issued, in one statement. */
+static enum idp_err
+rotate(struct idp_req *rq, struct idp_resp *rs, const struct grant_facts *g,
+    const struct minted *t, const struct idp_rotate *ro)
+{
+	struct idp_dbconn *db;
+	char *used = NULL;
+	enum idp_err rc;
+
+	if ((rc = idp_reqdb(rq, &db)) != IDP_OK)
+		return rc;
+	rc = idp_store_issue_refresh(db, rq->arena, ro, &used);
+	if (rc == IDP_ERR_CONFLICT)
+		return rq->ctx->cfg->refresh_token_reuse_grace > 0 ?
+		    refresh_race_lost(rq, rs, g->client, used) :
+		    refresh_reused(rq, rs, g->client, used);
+	if (rc == IDP_ERR_NOT_FOUND)
+		return idp_fail(rs, IDP_ERR_INVALID_GRANT,
+		    "The refresh token was revoked.");
+	return rc == IDP_OK ? answer(rq, rs, g, t) : rc;
+}
+
 static enum idp_err
 grant_refresh(struct idp_req *rq, struct idp_resp *rs,
     const struct idp_client *c)
@@ -569,19 +685,17 @@ grant_refresh(struct idp_req *rq, struct idp_resp *rs,
 	struct minted t = { 0 };
 	struct idp_rotate ro = { 0 };
 	unsigned char d[IDP_SHA256_LEN];
-	struct idp_dbconn *db;
-	char *used = NULL;
+	bool retry = false;
 	enum idp_err rc;
 
 	if (!(c->grants & IDP_GRANT_REFRESH))
 		return idp_fail(rs, IDP_ERR_UNAUTHORIZED_CLIENT,
 		    "This client may not use refresh tokens.");
-	if ((rc = read_refresh(rq, rs, c, d, &f)) != IDP_OK)
+	if ((rc = read_refresh(rq, rs, c, d, &f, &retry)) != IDP_OK)
 		return rc;
 	if ((rc = refresh_facts(rq, rs, f, &g)) != IDP_OK)
 		return burn(rq, idp_store_refresh_burn, d, rc);
-	if ((rc = mint_tokens(rq, &g, &t)) != IDP_OK ||
-	    (rc = idp_reqdb(rq, &db)) != IDP_OK)
+	if ((rc = mint_tokens(rq, &g, &t)) != IDP_OK)
 		goto out;
 	ro.old_digest = d;
 	ro.scope = g.scope;
@@ -591,14 +705,8 @@ grant_refresh(struct idp_req *rq, struct idp_resp *rs,
 	ro.rt_ttl = cfg->refresh_token_ttl;
 	ro.at_jkt = rq->dpop_jkt;
 	ro.rt_jkt = refresh_binding(rq, c);
-	rc = idp_store_issue_refresh(db, rq->arena, &ro, &used);
-	if (rc == IDP_ERR_CONFLICT)
-		rc = refresh_reused(rq, rs, c, used);
-	else if (rc == IDP_ERR_NOT_FOUND)
-		rc = idp_fail(rs, IDP_ERR_INVALID_GRANT,
-		    "The refresh token was revoked.");
-	else if (rc == IDP_OK)
-		rc = answer(rq, rs, &g, &t);
+	rc = retry ? idp_reqdb_once(rq, rs, retry_once,
+	    &(struct retry){ &g, &t, &ro, f }) : rotate(rq, rs, &g, &t, &ro);
 out:
 	minted_wipe(&t);
 	return rc;
