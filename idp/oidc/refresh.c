@@ -26,7 +26,8 @@ idp_refresh_replay(const struct idp_refresh_replay *r, int64_t grace,
 		return because(why, reuse, "rotated longer ago than the grace");
 	if (!r->has_successor)
 		return because(why, reuse,
-		    "its rotation issued no refresh token");
+		    "no successor (it was displaced by a retry, or its "
+		    "rotation issued no refresh token)");
 	if (!r->successor_unused)
 		return because(why, reuse, "its successor was used");
 	if (r->retried)

@@ -11,7 +11,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { basic } from '../fault/lib.mjs';
+import { basic, sleep } from '../fault/lib.mjs';
 import { http, psql, startIdp } from './lib.mjs';
 import { exchange, makeClient, makeUser, newJar, refresh, signIn, userinfo } from './flow.mjs';
 
@@ -173,7 +173,7 @@ test('retries that all read before one locks: exactly one gets tokens', async ()
   // Long enough for them to read and queue on the lock, well within
   // the request deadline (2 s); had one not queued yet, it would read
   // the rotation as retried and be refused all the same.
-  await new Promise((ok) => setTimeout(ok, 500));
+  await sleep(500);
   await release();
   const all = await Promise.all(pending);
   const ok = all.filter((r) => r.status === 200);
@@ -181,6 +181,26 @@ test('retries that all read before one locks: exactly one gets tokens', async ()
   assert.equal(revokedReason(grant), '-');
   assert.equal((await userinfo(ok[0].json.access_token)).status, 200);
   assert.equal((await userinfo(lost.access_token)).status, 401);
+});
+
+test('the successor rotated while its predecessor is retried: two holders, the grant ends', async () => {
+  const { client, t, lost, grant } = await lostRotation();
+  // With the successor's row held, the retry (which would displace it)
+  // and the successor's own rotation both read it unused and queue on it.
+  const release = await holdRow(lost.refresh_token);
+  const retry = rotate(client, t.refresh_token);
+  await sleep(300);
+  const own = rotate(client, lost.refresh_token);
+  await sleep(300);
+  await release();
+  const all = await Promise.all([retry, own]);
+  // Whoever held the lost answer and whoever retried are two holders of
+  // one family: whichever went first, nothing stays live.
+  assert.equal(revokedReason(grant), 'refresh reuse', all.map((r) => `${r.status} ${r.text}`).join('; '));
+  for (const r of all.filter((x) => x.status === 200)) {
+    assert.equal((await userinfo(r.json.access_token)).status, 401);
+    assert.equal((await rotate(client, r.json.refresh_token)).json.error, 'invalid_grant');
+  }
 });
 
 test('one fresh token sent twice at once: one answer holds live tokens, the grant stays', async () => {

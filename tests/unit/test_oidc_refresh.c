@@ -73,7 +73,8 @@ START_TEST(each_condition_alone)
 		{ offsetof(struct idp_refresh_replay, key_matches),
 		  "bound to another DPoP key" },
 		{ offsetof(struct idp_refresh_replay, has_successor),
-		  "its rotation issued no refresh token" },
+		  "no successor (it was displaced by a retry, or its rotation "
+		  "issued no refresh token)" },
 		{ offsetof(struct idp_refresh_replay, successor_unused),
 		  "its successor was used" },
 	};
