@@ -137,11 +137,11 @@ export_device_key(struct ctl *c, const struct ctl_kek *kk, const char *dir,
 	snprintf(path, sizeof(path), "%s/%s", dir, IDP_DEVICE_KEY_FILE);
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0)
-		snprintf(why, whylen, "cannot create %s: %s", path,
+		snprintf(why, whylen, "cannot create %.512s: %s", path,
 		    strerror(errno));
 	else if (write(fd, key, sizeof(key)) != (ssize_t)sizeof(key) ||
 	    fsync(fd) != 0)
-		snprintf(why, whylen, "cannot write %s", path);
+		snprintf(why, whylen, "cannot write %.512s", path);
 	else
 		rc = 0;
 	if (fd >= 0)

@@ -11,7 +11,7 @@
 static void
 run(struct idp_page *pg, int x, int y, int len)
 {
-	char step[48];
+	char step[64];	/* four ints of up to 11 characters each, and the letters */
 
 	snprintf(step, sizeof(step), "M%d %dh%dv1h-%dz", x + QUIET, y + QUIET,
 	    len, len);
