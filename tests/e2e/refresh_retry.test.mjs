@@ -12,7 +12,8 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { basic, sleep } from '../fault/lib.mjs';
-import { http, psql, startIdp } from './lib.mjs';
+import { ISSUER, http, psql, startIdp } from './lib.mjs';
+import { dpopKey, withNonce } from './pop.mjs';
 import { exchange, makeClient, makeUser, newJar, refresh, signIn, userinfo } from './flow.mjs';
 
 const hex = (s) => createHash('sha256').update(s).digest('hex');
@@ -216,6 +217,44 @@ test('one fresh token sent twice at once: one answer holds live tokens, the gran
   for (const r of ok) if ((await userinfo(r.json.access_token)).status === 200) live.push(r);
   assert.equal(live.length, 1, 'exactly one answer holds live tokens');
   assert.equal((await rotate(client, live[0].json.refresh_token)).status, 200);
+});
+
+// A public client's token request with a DPoP proof of key, at base.
+async function dpopToken(client, key, form, base) {
+  const { r } = await withNonce(key, () => ({ method: 'POST', url: `${base}/token`,
+    opts: { form: { ...form, client_id: client.id } } }));
+  return r;
+}
+
+test('a refresh token bound to a DPoP key: the retry needs a proof of that key', async () => {
+  const client = makeClient({ auth: 'none' });
+  const key = dpopKey();
+  const grantOf = async () => {
+    const s = await signIn(newJar(), client, makeUser());
+    const t = await dpopToken(client, key, { grant_type: 'authorization_code', code: s.params.code,
+      redirect_uri: client.redirect, code_verifier: s.verifier }, ISSUER);
+    assert.equal(t.json?.token_type, 'DPoP', t.text);
+    const rf = { grant_type: 'refresh_token', refresh_token: t.json.refresh_token };
+    const lost = await dpopToken(client, key, rf, graced.url);
+    assert.equal(lost.status, 200, lost.text);
+    const grant = psql(`SELECT grant_id FROM refresh_tokens
+      WHERE token_digest = '\\x${hex(t.json.refresh_token)}'`);
+    return { rf, grant };
+  };
+  const mine = await grantOf();
+  const again = await dpopToken(client, key, mine.rf, graced.url);
+  assert.equal(again.status, 200, again.text);
+  assert.equal(again.json.token_type, 'DPoP');
+  assert.equal(revokedReason(mine.grant), '-');
+  // Another key, or none: a copy in other hands.
+  const copied = await grantOf();
+  const other = await dpopToken(client, dpopKey(), copied.rf, graced.url);
+  assert.equal(other.json?.error, 'invalid_grant', other.text);
+  assert.equal(revokedReason(copied.grant), 'refresh reuse');
+  const bare = await grantOf();
+  const r = await http('POST', `${graced.url}/token`, { form: { ...bare.rf, client_id: client.id } });
+  assert.equal(r.json?.error, 'invalid_grant', r.text);
+  assert.equal(revokedReason(bare.grant), 'refresh reuse');
 });
 
 test('without a grace (the default) a retry is reuse', async () => {
