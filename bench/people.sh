@@ -10,7 +10,7 @@
 # /admin, and drives GET /admin/people with wrk (bench/wrk/people.lua) over a
 # mix of what the helpdesk types: a word of a name, a username, a whole NIP,
 # a NIP's first digits, an e-mail address, and the unfiltered list at a deep
-# page. Prints requests/s, p50 and p99 of the whole request (session, roles,
+# page (?after= a person picked at random: keyset pagination). Prints requests/s, p50 and p99 of the whole request (session, roles,
 # count and page queries, the rendered page). The target: p99 under 50 ms.
 # docs/performance.md, "People search", holds the figures.
 set -euo pipefail
@@ -75,9 +75,13 @@ curl -fsS -o /dev/null -c "$jar" -b "$jar" --data-urlencode "login=$(field login
 cookie=$(awk '$6 == "idp_session" { print "idp_session=" $7 }' "$jar")
 [ -n "$cookie" ] || { echo "people: the sign-in failed" >&2; exit 1; }
 
-# The queries, from the directory itself (URL-encoded, one a line).
+# The queries, from the directory itself (URL-encoded, one a line); deep
+# pages of the list start after people picked at random.
+psql -X -At -h "$PG_DIR/run" -p "$PG_PORT" -U idp -d idp -c "SELECT id FROM
+	users WHERE deleted_at IS NULL ORDER BY random() LIMIT 400" >"$work/ids.txt"
 node -e '
 const fs = require("fs");
+const ids = fs.readFileSync(process.argv[3], "utf8").trim().split("\n");
 const rows = fs.readFileSync(process.argv[1], "utf8").trim().split("\n");
 // RFC 4180 fields: the hashes hold commas, so they are quoted.
 const split = (line) => {
@@ -98,14 +102,14 @@ const out = [];
 for (let i = 0; i < 400; i++) {
   const r = rows[(i * 7919) % rows.length];
   const name = col(r, "name").split(" ");
-  if (i % 6 === 5) { out.push("page=" + (1 + ((i * 37) % 1300))); continue; }
+  if (i % 6 === 5) { out.push("after=" + ids[i % ids.length]); continue; }
   // A person without a NIP is looked for by their first name instead.
   const q = [name[name.length - 1], col(r, "username"), col(r, "nip"),
     (col(r, "nip") || "").slice(0, 8), col(r, "email")][i % 6] || name[0];
   out.push("q=" + encodeURIComponent(q));
 }
 fs.writeFileSync(process.argv[2], out.join("\n") + "\n");
-' "$work/dir/users.csv" "$work/queries.txt"
+' "$work/dir/users.csv" "$work/queries.txt" "$work/ids.txt"
 
 check=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $cookie" \
 	"$IDP_URL/admin/people?$(head -1 "$work/queries.txt")")
@@ -118,10 +122,39 @@ if [ -n "${BENCH_DUMP:-}" ]; then
 		echo
 	done >"$BENCH_DUMP"
 	psql -X -h "$PG_DIR/run" -p "$PG_PORT" -U idp -d idp -c "EXPLAIN ANALYZE
-		SELECT u.id FROM users u WHERE u.deleted_at IS NULL
-		ORDER BY lower(u.name), u.id LIMIT 25 OFFSET 20000" \
-		-c "EXPLAIN ANALYZE SELECT count(*) FROM users u
-		WHERE u.deleted_at IS NULL" >>"$BENCH_DUMP"
+		SELECT u.id FROM users u WHERE u.deleted_at IS NULL AND
+		(lower(u.name), u.id) > (SELECT lower(c.name), c.id FROM users c
+		WHERE c.id = $(sed -n 6p "$work/ids.txt"))
+		ORDER BY lower(u.name), u.id LIMIT 26" \
+		-c "EXPLAIN ANALYZE SELECT count(*) FROM (SELECT 1 FROM users u
+		WHERE u.deleted_at IS NULL AND (lower(u.name) || ' ' ||
+		lower(u.username) || ' ' || coalesce(lower(u.email), ''))
+		LIKE '%wayan%' LIMIT 201) m" \
+		-c "EXPLAIN ANALYZE SELECT u.id FROM users u WHERE u.deleted_at IS NULL
+		AND (lower(u.name) || ' ' || lower(u.username) || ' ' ||
+		coalesce(lower(u.email), '')) LIKE
+		lower('%$(sed -n '1s/^q=//p' "$work/queries.txt")%')
+		ORDER BY lower(u.name), u.id LIMIT 26" >>"$BENCH_DUMP"
+	# The plans PostgreSQL may cache for the prepared statements.
+	w=$(sed -n '1s/^q=//p' "$work/queries.txt")
+	psql -X -h "$PG_DIR/run" -p "$PG_PORT" -U idp -d idp >>"$BENCH_DUMP" <<-SQL
+	SET plan_cache_mode = force_generic_plan;
+	PREPARE t(text, int) AS SELECT u.id FROM users u WHERE u.deleted_at IS NULL
+	AND (lower(u.name) || ' ' || lower(u.username) || ' ' ||
+	coalesce(lower(u.email), '')) LIKE lower(\$1)
+	ORDER BY lower(u.name), u.id LIMIT \$2;
+	EXPLAIN ANALYZE EXECUTE t('%$w%', 26);
+	PREPARE c(text) AS SELECT count(*) FROM (SELECT 1 FROM users u WHERE
+	u.deleted_at IS NULL AND (lower(u.name) || ' ' || lower(u.username) || ' '
+	|| coalesce(lower(u.email), '')) LIKE lower(\$1) LIMIT 201) m;
+	EXPLAIN ANALYZE EXECUTE c('%$w%');
+	PREPARE b(text, int) AS SELECT u.id FROM users u WHERE u.deleted_at IS NULL
+	AND ((lower(u.name) || ' ' || lower(u.username) || ' ' ||
+	coalesce(lower(u.email), '')) || '') LIKE lower(\$1)
+	ORDER BY lower(u.name), u.id LIMIT \$2;
+	EXPLAIN ANALYZE EXECUTE b('%wayan%', 26);
+	EXPLAIN ANALYZE EXECUTE b('%ni%', 26);
+	SQL
 fi
 
 # One request of each kind alone, before the load: which kind costs what.

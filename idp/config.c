@@ -143,6 +143,9 @@ const struct idp_config_entry idp_config_entries[] = {
 	{ "metrics_token", "", "bearer token Prometheus sends to /metrics "
 	  "(16-256 letters, digits, - . _ ~ + /); empty: /metrics answers "
 	  "404" },
+	{ "metrics_enabled", "true", "count requests, tokens and sign-ins "
+	  "for /metrics; false: nothing is counted and /metrics answers 404 "
+	  "(the benchmark compares the two)" },
 	{ "console_require_second_factor", "true", "the operator console "
 	  "(/admin) needs a session signed in with a second factor; false "
 	  "is for development and tests only" },

@@ -113,6 +113,7 @@ struct idp_config {
 	int reset_code_tries;		/* wrong codes before a code stops */
 	/* Monitoring (config_ops.c). */
 	char *metrics_token;		/* "" when /metrics is off */
+	bool metrics_enabled;		/* false: nothing is counted */
 	bool log_json;			/* log_format = json */
 	/* The operator console (config_ops.c). */
 	bool console_require_second_factor;

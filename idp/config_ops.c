@@ -1,5 +1,5 @@
 /* The configuration keys of monitoring: the bearer token of /metrics and
- * the log format. Part of config.c's loader (idp_config_set asks here). */
+ * the log format, whether anything is counted (metrics_enabled). Part of config.c's loader (idp_config_set asks here). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +37,14 @@ idp_config_set_ops(struct idp_config *cfg, const char *key, const char *v,
 			idp_wipe(cfg->metrics_token, strlen(cfg->metrics_token));
 		free(cfg->metrics_token);
 		cfg->metrics_token = idp_xstrdup(v);
+		return 0;
+	}
+	if (!strcmp(key, "metrics_enabled")) {
+		if (idp_parse_bool(v, &cfg->metrics_enabled) != 0) {
+			snprintf(err, errlen, "metrics_enabled: \"%s\" is not "
+			    "true or false", v);
+			return -1;
+		}
 		return 0;
 	}
 	if (!strcmp(key, "console_require_second_factor")) {

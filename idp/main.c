@@ -237,7 +237,9 @@ main(int argc, char **argv)
 	}
 	idp_db_warn_if_async(ctx.db);
 	ctx.served_paths = served = idp_router_paths_new();
-	ctx.metrics = idp_metrics_new(ctx.served_paths);
+	/* NULL counts nothing (core/metrics.h): metrics_enabled = false. */
+	ctx.metrics = cfg.metrics_enabled ?
+	    idp_metrics_new(ctx.served_paths) : NULL;
 	ctx.pub = idp_pubring_new();
 	if (idp_keys_reload(&ctx, err, sizeof(err)) != IDP_OK) {
 		fprintf(stderr, "idp: signing keys: %s\n", err);

@@ -8,10 +8,9 @@
 #include "store/people.h"
 #include "util/mem.h"
 
-/* The audit row of an action, inside its transaction. */
-static enum idp_err
-audit(struct idp_dbconn *c, const struct idp_operator *op, const char *event,
-    long long user_id, json_t *details)
+enum idp_err
+idp_operator_audit(struct idp_dbconn *c, const struct idp_operator *op,
+    const char *event, long long user_id, json_t *details)
 {
 	struct idp_audit ev = { .event = event, .user_id = user_id,
 		.ip = op->ip, .request_id = op->request_id, .actor = op->actor,
@@ -78,8 +77,8 @@ idp_helpdesk_set_disabled(struct idp_dbconn *c, const struct idp_operator *op,
 	if (rc == IDP_OK && disabled)
 		rc = end_all(c, op, user_id, IDP_GRANTS_ALL, "disabled", &e);
 	if (rc == IDP_OK)
-		rc = audit(c, op, disabled ? "user.disabled" : "user.enabled",
-		    user_id, ended_json(&e));
+		rc = idp_operator_audit(c, op, disabled ? "user.disabled" :
+		    "user.enabled", user_id, ended_json(&e));
 	if (ended != NULL)
 		*ended = e;
 	return finish(c, rc);
@@ -96,8 +95,8 @@ idp_helpdesk_end_sessions(struct idp_dbconn *c, const struct idp_operator *op,
 		return rc;
 	rc = end_all(c, op, user_id, IDP_GRANTS_OF_SESSIONS, "helpdesk", &e);
 	if (rc == IDP_OK)
-		rc = audit(c, op, "helpdesk.sessions_ended", user_id,
-		    ended_json(&e));
+		rc = idp_operator_audit(c, op, "helpdesk.sessions_ended",
+		    user_id, ended_json(&e));
 	if (ended != NULL)
 		*ended = e;
 	return finish(c, rc);
@@ -113,7 +112,8 @@ idp_helpdesk_reset_code(struct idp_dbconn *c, const struct idp_operator *op,
 		return rc;
 	rc = idp_reset_issue_code(c, user_id, ttl, op->actor, shown);
 	if (rc == IDP_OK)
-		rc = audit(c, op, "password_reset.code_issued", user_id, NULL);
+		rc = idp_operator_audit(c, op, "password_reset.code_issued",
+		    user_id, NULL);
 	if ((rc = finish(c, rc)) != IDP_OK)
 		idp_wipe(shown, IDP_RESET_CODE_SHOWN + 1);
 	return rc;
@@ -132,6 +132,7 @@ idp_helpdesk_erase(struct idp_dbconn *c, const struct idp_operator *op,
 	if (rc == IDP_OK)
 		rc = idp_store_user_erase(c, user_id);
 	if (rc == IDP_OK)
-		rc = audit(c, op, "user.deleted", user_id, ended_json(&e));
+		rc = idp_operator_audit(c, op, "user.deleted", user_id,
+		    ended_json(&e));
 	return finish(c, rc);
 }

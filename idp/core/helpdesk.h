@@ -40,6 +40,12 @@ struct idp_ended {
 	int logout_tokens;
 };
 
+/* The audit row of an operator's action (details is taken, NULL for
+ * none; op->via is added to it), in the caller's transaction if any. */
+enum idp_err idp_operator_audit(struct idp_dbconn *c,
+    const struct idp_operator *op, const char *event, long long user_id,
+    json_t *details);
+
 enum idp_err idp_helpdesk_set_disabled(struct idp_dbconn *c,
     const struct idp_operator *op, long long user_id, bool disabled,
     struct idp_ended *ended);

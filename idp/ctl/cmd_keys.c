@@ -8,6 +8,7 @@
 
 #include "crypto/devcookie.h"
 #include "crypto/key.h"
+#include "core/keyrotate.h"
 #include "ctl/keys.h"
 #include "store/keys.h"
 #include "util/mem.h"
@@ -92,37 +93,21 @@ ensure_dir(const char *dir)
 	return 0;
 }
 
-/* The new key as its row: sealed, or written to its file. */
-static int
-key_row(struct ctl *c, const struct ctl_kek *kk, enum idp_alg alg,
-    struct idp_key **k, struct idp_key_new *row, char *path, size_t pathlen)
+/* The result of idp_signkey_add as idpctl shows it. */
+static void
+show_made(const struct ctl_kek *kk, const struct idp_key_made *k,
+    json_t *out)
 {
-	unsigned char *sealed = NULL;
-	size_t n = 0;
-	char why[512];
-
-	*path = '\0';
-	if (kk->have) {
-		if (idp_signkey_new(&c->cfg, &kk->kek, alg, k, &sealed, &n) != 0)
-			return ctl_err("keys: cannot make a %s key",
-			    idp_alg_name(alg));
-		*row = (struct idp_key_new){ idp_key_kid(*k), idp_alg_name(alg),
-			idp_arena_memdup(c->arena, sealed, n), n, kk->kek.id };
-		free(sealed);
-		return 0;
-	}
-	if (idp_key_generate(alg, c->cfg.rsa_bits, k) != 0)
-		return ctl_err("keys: cannot generate a %s key",
-		    idp_alg_name(alg));
-	snprintf(path, pathlen, "%s/%s.pem", c->cfg.key_dir, idp_key_kid(*k));
-	if (idp_key_write_file(*k, path, why, sizeof(why)) != 0) {
-		idp_key_free(*k);
-		*k = NULL;
-		return ctl_err("keys: %s", why);
-	}
-	*row = (struct idp_key_new){ idp_key_kid(*k), idp_alg_name(alg),
-		NULL, 0, NULL };
-	return 0;
+	if (out != NULL)
+		json_array_append_new(out, json_pack("{s:s, s:s, s:s, s:s}",
+		    "kid", k->kid, "alg", k->alg, "state", k->now ? "active" :
+		    "next", "storage", k->kept));
+	else
+		printf("%s key %s %s, kept %s%s\n", k->alg, k->kid, k->now ?
+		    "signs now" : "published, signs after key_prepublish",
+		    kk->have ? "in the database, sealed under "
+		    "key-encryption key " : "in ", kk->have ? kk->kek.id :
+		    k->kept);
 }
 
 /* One new key of alg: active at once (now), or published as the next. */
@@ -130,47 +115,17 @@ static int
 new_key(struct ctl *c, const struct ctl_kek *kk, enum idp_alg alg, bool now,
     json_t *out)
 {
-	struct idp_key *k = NULL;
-	struct idp_key_new row;
-	char path[4096];
-	bool inserted = true;
-	enum idp_err e;
-	int rc = CTL_FAIL;
+	struct idp_operator op;
+	struct idp_key_made k;
+	char why[512];
 
-	if (key_row(c, kk, alg, &k, &row, path, sizeof(path)) != 0)
-		return CTL_FAIL;
-	e = now ? idp_store_key_activate(c->conn, &row,
-	    idp_signkey_publish_seconds(&c->cfg)) :
-	    idp_store_key_prepublish(c->conn, &row, c->cfg.key_prepublish,
-	    &inserted);
-	if (e != IDP_OK || !inserted) {
-		if (*path)
-			unlink(path);
-		if (e != IDP_OK)
-			ctl_err("keys: cannot record the key: %s",
-			    ctl_db_msg(c, e));
-		else
-			rc = ctl_err("keys: %s: a next key is already "
-			    "published (see idpctl keys list)",
-			    idp_alg_name(alg));
-		goto out;
-	}
-	if (ctl_key_audit(c, now ? "key.activated" : "key.prepublished",
-	    row.kid, row.alg, kk) != 0)
-		goto out;
-	if (out != NULL)
-		json_array_append_new(out, json_pack("{s:s, s:s, s:s, s:s}",
-		    "kid", row.kid, "alg", row.alg, "state", now ? "active" :
-		    "next", "storage", kk->have ? "database" : path));
-	else
-		printf("%s key %s %s, kept %s%s\n", row.alg, row.kid, now ?
-		    "signs now" : "published, signs after key_prepublish",
-		    kk->have ? "in the database, sealed under "
-		    "key-encryption key " : "in ", kk->have ? kk->kek.id : path);
-	rc = CTL_OK;
-out:
-	idp_key_free(k);
-	return rc;
+	ctl_operator(c, &op);
+	if (idp_signkey_add(&c->cfg, kk->have ? &kk->kek : NULL, c->conn,
+	    c->arena, alg, now, &op, &k, why, sizeof(why)) != IDP_OK)
+		return ctl_err("keys: %s%s", why, strstr(why, "next key") ?
+		    " (see idpctl keys list)" : "");
+	show_made(kk, &k, out);
+	return CTL_OK;
 }
 
 enum { OPT_ALG = 0x100 + 1, OPT_NOW };
@@ -293,34 +248,33 @@ keys_generate(struct ctl *c, int argc, char **argv)
 static int
 keys_rotate(struct ctl *c, int argc, char **argv)
 {
+	struct idp_key_made made[IDP_ALG_COUNT];
 	struct idp_key_meta *m = NULL;
+	struct idp_operator op;
 	struct ctl_kek kk;
-	char **ops;
+	char **ops, why[512];
 	json_t *out;
 	enum idp_alg only;
 	bool now;
-	int n = 0, made = 0, rc;
+	int n = 0, rc;
 
 	if ((rc = parse(c, argc, argv, rotate_opts, &only, &now, 0, &ops))
 	    != -1)
 		return rc;
 	if ((rc = begin(c, &kk, &m, &n)) != 0)
 		return rc;
-	out = c->json ? json_array() : NULL;
-	for (size_t i = 0; i < IDP_ALG_COUNT; i++) {
-		enum idp_alg a = idp_algs_all[i];
-
-		if (only != IDP_ALG_NONE ? a != only :
-		    find(m, n, "active", a) == NULL)
-			continue;
-		if (new_key(c, &kk, a, now, out) != CTL_OK) {
-			json_decref(out);
-			return CTL_FAIL;
-		}
-		made++;
+	ctl_operator(c, &op);
+	if (idp_signkeys_rotate(&c->cfg, kk.have ? &kk.kek : NULL, c->conn,
+	    c->arena, only, now, &op, made, &n, why, sizeof(why)) != IDP_OK) {
+		idp_kek_wipe(&kk.kek);
+		return ctl_err("keys: %s%s", why, strstr(why, "next key") ?
+		    " (see idpctl keys list)" : "");
 	}
 	idp_kek_wipe(&kk.kek);
-	return finish(c, out, made);
+	out = c->json ? json_array() : NULL;
+	for (int i = 0; i < n; i++)
+		show_made(&kk, &made[i], out);
+	return finish(c, out, n);
 }
 
 static int

@@ -41,6 +41,7 @@ static const struct {
 	{ "/admin/audit", AM_AUDIT, IDP_ACT_AUDIT_READ },
 	{ "/admin/keys", AM_KEYS, IDP_ACT_SETTINGS },
 	{ "/admin/report", AM_REPORT, IDP_ACT_AUDIT_READ },
+	{ "/admin/deliveries", AM_DELIVERIES, IDP_ACT_AUDIT_READ },
 };
 #define NSECTIONS (sizeof(sections) / sizeof(sections[0]))
 
@@ -147,60 +148,82 @@ person_link_cell(struct idp_page *pg, const struct idp_person_hit *h)
 	idp_page_raw(pg, "</td>");
 }
 
-static enum idp_err
-people(struct admin *ad)
+/* ?after= or ?before=, a person's id: *v 0 when absent, -1 when bad. */
+static void
+cursor_param(struct admin *ad, const char *name, long long *v)
+{
+	const char *s = idp_req_query(ad->rq, name);
+	int64_t x;
+
+	*v = 0;
+	if (s != NULL)
+		*v = idp_parse_i64(s, 1, INT64_MAX, &x) == 0 ? (long long)x : -1;
+}
+
+static void
+people_table(struct idp_page *pg, const struct idp_people_page *r)
 {
 	static const struct idp_msg *const cols[] = { AM(AM_NAME),
 		AM(AM_USERNAME), AM(AM_NIP), AM(AM_EMAIL), AM(AM_ORG),
 		AM(AM_STATE) };
-	const char *q = idp_req_query(ad->rq, "q");
-	struct idp_person_hit *h = NULL;
-	struct idp_pager pager;
+	const struct idp_person_hit *h = r->hits;
+
+	idp_page_table_begin(pg, "people", AM(AM_PEOPLE), cols, 6);
+	for (int i = 0; i < r->n; i++) {
+		idp_page_row_begin(pg);
+		person_link_cell(pg, &h[i]);
+		idp_page_cell(pg, h[i].username);
+		idp_page_cell(pg, h[i].nip ? h[i].nip : "-");
+		idp_page_cell(pg, h[i].email ? h[i].email : "-");
+		idp_page_cell(pg, h[i].org_name ? h[i].org_name : "-");
+		idp_page_cell(pg, idp_page_str(pg, AM(h[i].disabled ?
+		    AM_DISABLED : AM_ACTIVE)));
+		idp_page_row_end(pg);
+	}
+	idp_page_table_end(pg);
+}
+
+static enum idp_err
+people(struct admin *ad)
+{
+	struct idp_people_query pq = { .q = idp_req_query(ad->rq, "q"),
+		.limit = PER_PAGE };
+	struct idp_people_page r;
 	struct idp_page pg;
-	long long total = 0;
 	struct idp_buf base;
-	int64_t page;
+	const char *q = pq.q;
 	enum idp_err rc;
-	int n = 0;
 
 	if (q != NULL && (strlen(q) > IDP_PEOPLE_QUERY_MAX ||
 	    !idp_utf8_valid(q, strlen(q))))
 		return idp_fail(ad->rs, IDP_ERR_INVALID_REQUEST,
 		    "The search is too long or not text.");
-	/* The page asked for; past the end, the last one (a second trip). */
-	if (idp_parse_i64(idp_req_query(ad->rq, "page"), 1, 1000000, &page))
-		page = 1;
-	if ((rc = idp_store_people_search(ad->db, ad->rq->arena, q, PER_PAGE,
-	    (int)((page - 1) * PER_PAGE), &h, &n, &total)) != IDP_OK)
-		return rc;
-	idp_pager_init(&pager, idp_req_query(ad->rq, "page"), PER_PAGE, total);
-	if (pager.offset != (page - 1) * PER_PAGE &&
-	    (rc = idp_store_people_search(ad->db, ad->rq->arena, q, PER_PAGE,
-	    (int)pager.offset, &h, &n, &total)) != IDP_OK)
+	cursor_param(ad, "after", &pq.after);
+	cursor_param(ad, "before", &pq.before);
+	if (pq.after < 0 || pq.before < 0 || (pq.after && pq.before))
+		return idp_fail(ad->rs, IDP_ERR_INVALID_REQUEST,
+		    "after or before must name one person.");
+	if ((rc = idp_store_people_search(ad->db, ad->rq->arena, &pq, &r))
+	    != IDP_OK)
 		return rc;
 	idp_admin_page(ad, &pg, AM(AM_PEOPLE), NULL);
 	search_form(&pg, q);
-	idp_page_para(&pg, NULL, AM(AM_FOUND), idp_page_num(&pg, total));
-	idp_page_table_begin(&pg, "people", AM(AM_PEOPLE), cols, 6);
-	for (int i = 0; i < n; i++) {
-		idp_page_row_begin(&pg);
-		person_link_cell(&pg, &h[i]);
-		idp_page_cell(&pg, h[i].username);
-		idp_page_cell(&pg, h[i].nip ? h[i].nip : "-");
-		idp_page_cell(&pg, h[i].email ? h[i].email : "-");
-		idp_page_cell(&pg, h[i].org_name ? h[i].org_name : "-");
-		idp_page_cell(&pg, idp_page_str(&pg, AM(h[i].disabled ?
-		    AM_DISABLED : AM_ACTIVE)));
-		idp_page_row_end(&pg);
-	}
-	idp_page_table_end(&pg);
+	if (r.total > IDP_PEOPLE_COUNT_CAP)
+		idp_page_para(&pg, NULL, AM(AM_FOUND_MORE), idp_page_num(&pg,
+		    IDP_PEOPLE_COUNT_CAP));
+	else
+		idp_page_para(&pg, NULL, AM(AM_FOUND), idp_page_num(&pg,
+		    r.total));
+	people_table(&pg, &r);
 	idp_buf_init(&base, ad->rq->arena, 512);
 	idp_buf_adds(&base, "/admin/people");
 	if (q != NULL && *q != '\0') {
 		idp_buf_adds(&base, "?q=");
 		idp_buf_add_urlenc(&base, q);
 	}
-	idp_page_pager(&pg, &pager, base.data);
+	idp_page_pager_keyset(&pg, base.data, r.has_prev,
+	    r.has_prev && r.n > 0 ? r.hits[0].id : 0,
+	    r.has_next && r.n > 0 ? r.hits[r.n - 1].id : 0);
 	return idp_page_send(&pg, 200);
 }
 
@@ -538,5 +561,7 @@ idp_admin_handle(struct idp_req *rq, struct idp_resp *rs)
 		return idp_admin_keys(&ad);
 	if (!strcmp(p, "/admin/report"))
 		return idp_admin_report(&ad);
+	if (!strcmp(p, "/admin/deliveries"))
+		return idp_admin_deliveries(&ad);
 	return idp_fail(rs, IDP_ERR_NOT_FOUND, "No such console page.");
 }

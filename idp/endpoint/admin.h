@@ -1,5 +1,6 @@
 /* The operator console under /admin (admin.c: the gate and the people
- * pages; admin_lists.c: organisations, clients, sessions, keys;
+ * pages; admin_lists.c: organisations, clients, sessions; admin_keys.c:
+ * keys and their rotation, sign-out deliveries;
  * admin_audit.c: the audit log and the SPBE report). Every request passes
  * the gate first: a signed-in person, an operator role (core/roles.h),
  * a second factor (core/console_gate.h), and on POST the form's CSRF
@@ -48,6 +49,13 @@ enum {
 	AM_SECOND_SHARE, AM_KINDS, AM_GROUP, AM_CHART_TITLE, AM_CHART_DESC,
 	AM_DAY, AM_G_PROVINCIAL, AM_G_REGENCIES, AM_G_DESA, AM_G_HEALTH,
 	AM_G_CENTRAL, AM_G_NONE, AM_SERVICES_N, AM_SIGNINS_30,
+	AM_FOUND_MORE,
+	AM_ROTATED, AM_KEY_NEXT, AM_KEY_RETIRED, AM_ROTATE, AM_ROTATE_WHEN,
+	AM_ROTATE_NEXT, AM_ROTATE_NOW, AM_CONFIRM_ROTATE, AM_ROTATE_WHAT_NEXT,
+	AM_ROTATE_WHAT_NOW, AM_DELIVERIES, AM_DELIVERIES_INTRO,
+	AM_DELIVERIES_ALL, AM_SHOW_FAILING, AM_SHOW_ALL, AM_PENDING_N,
+	AM_DELIVERED, AM_FAILED, AM_OLDEST, AM_LAST_ERROR, AM_DELIVERIES_NONE,
+	AM_DELIVERIES_EMPTY, AM_ROTATE_FILES,
 	AM_COUNT
 };
 extern const struct idp_msg idp_admin_msgs[];
@@ -69,6 +77,7 @@ enum idp_err idp_admin_orgs(struct admin *ad);
 enum idp_err idp_admin_clients(struct admin *ad);
 enum idp_err idp_admin_sessions(struct admin *ad);
 enum idp_err idp_admin_keys(struct admin *ad);
+enum idp_err idp_admin_deliveries(struct admin *ad);
 enum idp_err idp_admin_audit_page(struct admin *ad);
 enum idp_err idp_admin_report(struct admin *ad);
 

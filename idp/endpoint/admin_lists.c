@@ -1,6 +1,6 @@
 /* The console's lists: the organisation tree with its people, the
  * services (approve, reject, disable, enable), live sessions per service,
- * and the signing keys. */
+ * (the signing keys and sign-out deliveries are admin_keys.c). */
 #include <stdio.h>
 #include <string.h>
 
@@ -10,7 +10,6 @@
 #include "page/form.h"
 #include "store/client.h"
 #include "store/console.h"
-#include "store/keys.h"
 #include "util/str.h"
 
 /* ---- Organisations ---- */
@@ -305,42 +304,6 @@ idp_admin_sessions(struct admin *ad)
 		idp_page_cell(&pg, v[i].name);
 		idp_page_cell(&pg, idp_page_num(&pg, v[i].sessions));
 		idp_page_cell(&pg, idp_page_num(&pg, v[i].people));
-		idp_page_row_end(&pg);
-	}
-	idp_page_table_end(&pg);
-	return idp_page_send(&pg, 200);
-}
-
-/* ---- Keys ---- */
-
-enum idp_err
-idp_admin_keys(struct admin *ad)
-{
-	static const struct idp_msg *const cols[] = { AM(AM_KID), AM(AM_ALG),
-		AM(AM_STATUS), AM(AM_CREATED), AM(AM_PUBLISHED_UNTIL) };
-	struct idp_key_meta *k = NULL;
-	struct idp_page pg;
-	enum idp_err rc;
-	int n = 0;
-
-	if (ad->rq->method != IDP_GET)
-		return idp_fail(ad->rs, IDP_ERR_METHOD, "GET only.");
-	if ((rc = idp_store_keys_all(ad->db, ad->rq->arena, &k, &n)) != IDP_OK)
-		return rc;
-	idp_admin_page(ad, &pg, AM(AM_KEYS), NULL);
-	idp_page_para(&pg, "muted", AM(AM_KEYS_NOTE), NULL);
-	idp_page_table_begin(&pg, "keys", AM(AM_KEYS), cols, 5);
-	for (int i = 0; i < n; i++) {
-		idp_page_row_begin(&pg);
-		idp_page_cell(&pg, k[i].kid);
-		idp_page_cell(&pg, k[i].alg);
-		idp_page_cell(&pg, idp_page_str(&pg, AM(k[i].active ?
-		    AM_ACTIVE : AM_DISABLED)));
-		idp_page_cell_time(&pg, k[i].created_at);
-		if (k[i].active)
-			idp_page_cell(&pg, "-");
-		else
-			idp_page_cell_time(&pg, k[i].publish_until);
 		idp_page_row_end(&pg);
 	}
 	idp_page_table_end(&pg);

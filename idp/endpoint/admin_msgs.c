@@ -118,8 +118,10 @@ const struct idp_msg idp_admin_msgs[] = {
 	[AM_CREATED] = { "Dibuat", "Created" },
 	[AM_PUBLISHED_UNTIL] = { "Dipublikasikan sampai",
 	    "Published until" },
-	[AM_KEYS_NOTE] = { "Rotasi kunci dilakukan dengan idpctl keys rotate.",
-	    "Keys are rotated with idpctl keys rotate." },
+	[AM_KEYS_NOTE] = { "Rotasi kunci di bawah sama dengan idpctl keys "
+	    "rotate, dan dicatat di log audit atas nama Anda.",
+	    "Rotating below is the same as idpctl keys rotate, and is "
+	    "audited in your name." },
 	[AM_FILTER] = { "Saring", "Filter" },
 	[AM_SINCE] = { "Sejak", "Since" },
 	[AM_UNTIL] = { "Sampai", "Until" },
@@ -158,5 +160,55 @@ const struct idp_msg idp_admin_msgs[] = {
 	[AM_SERVICES_N] = { "%s layanan terintegrasi",
 	    "%s integrated services" },
 	[AM_SIGNINS_30] = { "Proses masuk (30 hari)", "Sign-ins (30 days)" },
+	[AM_ROTATED] = { "Kunci baru telah dibuat dan diterbitkan di JWKS.",
+	    "New keys were made and published in the JWKS." },
+	[AM_KEY_NEXT] = { "berikutnya", "next" },
+	[AM_KEY_RETIRED] = { "dipensiunkan", "retired" },
+	[AM_ROTATE] = { "Rotasi kunci", "Rotate keys" },
+	[AM_ROTATE_WHEN] = { "Kapan kunci baru mulai menandatangani",
+	    "When the new keys start signing" },
+	[AM_ROTATE_NEXT] = { "Setelah key_prepublish (%s detik), agar layanan "
+	    "sempat mengambil JWKS baru", "After key_prepublish (%s s), so "
+	    "services fetch the new JWKS first" },
+	[AM_ROTATE_NOW] = { "Sekarang (kunci yang bocor)",
+	    "Now (a key that leaked)" },
+	[AM_CONFIRM_ROTATE] = { "Rotasi kunci penandatanganan?",
+	    "Rotate the signing keys?" },
+	[AM_ROTATE_WHAT_NEXT] = { "Setiap algoritme dengan kunci aktif "
+	    "mendapat kunci baru, diterbitkan sekarang dan menandatangani "
+	    "setelah key_prepublish.", "Every algorithm with an active key gets "
+	    "a new key, published now and signing after key_prepublish." },
+	[AM_ROTATE_WHAT_NOW] = { "Setiap algoritme dengan kunci aktif "
+	    "mendapat kunci baru yang langsung menandatangani; kunci lama tetap "
+	    "diterbitkan sampai token yang ditandatanganinya kedaluwarsa.",
+	    "Every algorithm with an active key gets a new key that signs at "
+	    "once; the old keys stay published until the tokens they signed "
+	    "have expired." },
+	[AM_DELIVERIES] = { "Pengiriman keluar (sign-out)",
+	    "Sign-out deliveries" },
+	[AM_DELIVERIES_INTRO] = { "Layanan yang gagal menerima token logout "
+	    "back-channel, seperti idpctl logout status --failed.",
+	    "Services that failed to receive back-channel logout tokens, as "
+	    "idpctl logout status --failed shows." },
+	[AM_DELIVERIES_ALL] = { "Token logout back-channel per layanan.",
+	    "Back-channel logout tokens per service." },
+	[AM_SHOW_FAILING] = { "Hanya layanan yang gagal",
+	    "Failing services only" },
+	[AM_SHOW_ALL] = { "Semua layanan", "Every service" },
+	[AM_PENDING_N] = { "Menunggu", "Pending" },
+	[AM_DELIVERED] = { "Terkirim", "Delivered" },
+	[AM_FAILED] = { "Gagal", "Failed" },
+	[AM_OLDEST] = { "Tertua menunggu (detik)", "Oldest pending (seconds)" },
+	[AM_LAST_ERROR] = { "Kesalahan terakhir", "Last error" },
+	[AM_DELIVERIES_NONE] = { "Tidak ada layanan yang gagal.",
+	    "No service is failing." },
+	[AM_DELIVERIES_EMPTY] = { "Belum ada token logout yang dikirim.",
+	    "No logout token has been sent yet." },
+	[AM_ROTATE_FILES] = { "Kunci node ini berupa berkas di key_dir, tanpa "
+	    "kunci enkripsi kunci: putar dengan idpctl keys rotate.",
+	    "The keys of this node are files in key_dir, without a "
+	    "key-encryption key: rotate them with idpctl keys rotate." },
+	[AM_FOUND_MORE] = { "Lebih dari %s orang ditemukan; persempit "
+	    "pencarian.", "More than %s people found; narrow the search." },
 };
 const size_t idp_admin_nmsgs = AM_COUNT;

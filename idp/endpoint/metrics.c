@@ -68,7 +68,8 @@ idp_metrics_handle(struct idp_req *rq, struct idp_resp *rs)
 	struct idp_db_stats ds;
 	struct idp_buf b;
 
-	if (cfg->metrics_token == NULL || *cfg->metrics_token == '\0')
+	if (cfg->metrics_token == NULL || *cfg->metrics_token == '\0' ||
+	    rq->ctx->metrics == NULL)
 		return IDP_ERR_NOT_FOUND;
 	if (!authorised(rq, cfg->metrics_token)) {
 		IDP_WARN("metrics.refused", " req=%s ip=%s", rq->id, rq->ip);

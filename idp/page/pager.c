@@ -4,7 +4,7 @@
 #include "page/pager.h"
 #include "util/str.h"
 
-enum { M_NAV, M_STATUS, M_PREV, M_NEXT, M_PAGE_N, M_COUNT };
+enum { M_NAV, M_STATUS, M_PREV, M_NEXT, M_PAGE_N, M_FIRST, M_COUNT };
 
 const struct idp_msg idp_pager_msgs[] = {
 	[M_NAV] = { "Halaman daftar", "Pages of the list" },
@@ -12,6 +12,7 @@ const struct idp_msg idp_pager_msgs[] = {
 	[M_PREV] = { "Sebelumnya", "Previous" },
 	[M_NEXT] = { "Berikutnya", "Next" },
 	[M_PAGE_N] = { "Halaman %s", "Page %s" },
+	[M_FIRST] = { "Halaman pertama", "First page" },
 };
 const size_t idp_pager_nmsgs = M_COUNT;
 
@@ -63,6 +64,20 @@ idp_pager_window(const struct idp_pager *p, int64_t out[IDP_PAGER_WINDOW])
 	return n;
 }
 
+/* <li><a href rel, left open for what the link carries. */
+static void
+link_open(struct idp_page *pg, const char *href, const char *rel)
+{
+	idp_page_raw(pg, "<li><a href=\"");
+	idp_page_text(pg, href);
+	idp_page_raw(pg, "\"");
+	if (rel != NULL) {
+		idp_page_raw(pg, " rel=\"");
+		idp_page_raw(pg, rel);
+		idp_page_raw(pg, "\"");
+	}
+}
+
 static void
 page_link(struct idp_page *pg, const char *base, int64_t n, const char *rel,
     const struct idp_msg *text, bool current)
@@ -73,13 +88,9 @@ page_link(struct idp_page *pg, const char *base, int64_t n, const char *rel,
 	snprintf(num, sizeof(num), "%lld", (long long)n);
 	href = idp_arena_printf(pg->rq->arena, "%s%cpage=%s", base,
 	    strchr(base, '?') ? '&' : '?', num);
-	idp_page_raw(pg, "<li><a href=\"");
-	idp_page_text(pg, href);
-	idp_page_raw(pg, "\"");
+	link_open(pg, href, rel);
 	if (rel != NULL) {
-		idp_page_raw(pg, " rel=\"");
-		idp_page_raw(pg, rel);
-		idp_page_raw(pg, "\">");
+		idp_page_raw(pg, ">");
 		idp_page_t(pg, text, NULL);
 	} else {
 		idp_page_raw(pg, current ? " aria-current=\"page\"" : "");
@@ -118,5 +129,37 @@ idp_page_pager(struct idp_page *pg, const struct idp_pager *p,
 	if (p->page < p->pages)
 		page_link(pg, base, p->page + 1, "next",
 		    &idp_pager_msgs[M_NEXT], false);
+	idp_page_raw(pg, "</ul></nav>");
+}
+
+static void
+keyset_link(struct idp_page *pg, const char *base, const char *param,
+    long long id, const char *rel, int msg)
+{
+	const char *href = id > 0 ? idp_arena_printf(pg->rq->arena,
+	    "%s%c%s=%lld", base, strchr(base, '?') ? '&' : '?', param, id) :
+	    base;
+
+	link_open(pg, href, rel);
+	idp_page_raw(pg, ">");
+	idp_page_t(pg, &idp_pager_msgs[msg], NULL);
+	idp_page_raw(pg, "</a></li>");
+}
+
+void
+idp_page_pager_keyset(struct idp_page *pg, const char *base, bool first,
+    long long before, long long after)
+{
+	if (!first && before <= 0 && after <= 0)
+		return;
+	idp_page_raw(pg, "<nav class=\"pager\" aria-label=\"");
+	idp_page_t(pg, &idp_pager_msgs[M_NAV], NULL);
+	idp_page_raw(pg, "\"><ul>");
+	if (first)
+		keyset_link(pg, base, NULL, 0, NULL, M_FIRST);
+	if (before > 0)
+		keyset_link(pg, base, "before", before, "prev", M_PREV);
+	if (after > 0)
+		keyset_link(pg, base, "after", after, "next", M_NEXT);
 	idp_page_raw(pg, "</ul></nav>");
 }

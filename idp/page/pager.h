@@ -6,6 +6,7 @@
 #ifndef IDP_PAGE_PAGER_H
 #define IDP_PAGE_PAGER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -36,6 +37,13 @@ size_t idp_pager_window(const struct idp_pager *p,
  * everything fits on one page. */
 void idp_page_pager(struct idp_page *pg, const struct idp_pager *p,
     const char *base);
+
+/* The pager of a list paged by keys (the console's people, in name
+ * order): links to the first page (when first), to the page before the
+ * row before and after the row after (when > 0), as ?before=ID and
+ * ?after=ID on base. Nothing when there is neither. */
+void idp_page_pager_keyset(struct idp_page *pg, const char *base,
+    bool first, long long before, long long after);
 
 extern const struct idp_msg idp_pager_msgs[];
 extern const size_t idp_pager_nmsgs;

@@ -12,40 +12,55 @@
 	"o.name, u.disabled FROM users u " \
 	"LEFT JOIN organisations o ON o.id = u.organisation_id "
 #define LIVE "u.deleted_at IS NULL "
-#define TEXT_MATCH SEARCH_TEXT " LIKE lower($1) "
-#define IDENT_MATCH "(lower(u.username) LIKE lower($1) OR (u.email IS NOT NULL " \
-	"AND lower(u.email) LIKE lower($1))) "
-/* '9' < ':' in every collation PostgreSQL ships: a range on the NIP index. */
-#define NIP_MATCH "u.nip >= $1 AND u.nip < $1 || ':' "
+/* Keyset pagination: the page after (or before) the person named by the
+ * cursor parameter, in name order, through the (lower(name), id) of
+ * users_name_order_idx, so a deep page reads 25 index entries and not
+ * every one before it. A cursor that names nobody (erased, made up)
+ * gives an empty page. */
+#define CURSOR(op, c) "AND (lower(u.name), u.id) " op " (SELECT " \
+	"lower(c.name), c.id FROM users c WHERE c.id = " c ") "
+#define ASC(l) "ORDER BY lower(u.name), u.id LIMIT " l
+#define DESC(l) "ORDER BY lower(u.name) DESC, u.id DESC LIMIT " l
+/* The count stops at IDP_PEOPLE_COUNT_CAP + 1 (201): a broad word
+ * ("Wayan") does not visit its thousands of matches for a number nobody
+ * pages through. */
+#define CAPPED(where) "SELECT count(*) FROM (SELECT 1 FROM users u WHERE " \
+	LIVE where "LIMIT 201) m"
 
-/* One statement per kind of query, so each has its own plan (a generic
- * "$1 IS NULL OR ..." plan could use no index). */
+/* One statement per kind of query and direction, so each has its own
+ * plan (a generic "$1 IS NULL OR ..." plan could use no index). The
+ * m parameters of the match come first, then the rows wanted (l) and
+ * the cursor (c). */
+#define PEOPLE_STMTS(kind, where, m, l, c) \
+	{ kind "_first", "SELECT " HIT_COLS "WHERE " LIVE where ASC(l), \
+	  (m) + 1 }, \
+	{ kind "_after", "SELECT " HIT_COLS "WHERE " LIVE where \
+	  CURSOR(">", c) ASC(l), (m) + 2 }, \
+	{ kind "_before", "SELECT " HIT_COLS "WHERE " LIVE where \
+	  CURSOR("<", c) DESC(l), (m) + 2 }, \
+	{ kind "_count", CAPPED(where), (m) }
+#define TEXT_MATCH "AND " SEARCH_TEXT " LIKE lower($1) "
+/* The same match written so that no index serves it: the list in name
+ * order, filtered, stopping at the page's rows. For what is too short
+ * for a trigram ("I", "Ni") the trigram index would be read whole and
+ * nearly every row sorted; walking the name index finds 26 at once. (A
+ * long word is not sent here: "Wayan" follows "I", so half the index
+ * would be walked before the first.) */
+#define BROAD_MATCH "AND (" SEARCH_TEXT " || '') LIKE lower($1) "
+/* A prefix as a byte range [$1, $2) through the text_pattern_ops
+ * indexes: unlike LIKE $1, a range keeps the index in a generic plan. */
+#define IDENT_MATCH "AND ((lower(u.username) ~>=~ $1 AND " \
+	"lower(u.username) ~<~ $2) OR (u.email IS NOT NULL AND " \
+	"lower(u.email) ~>=~ $1 AND lower(u.email) ~<~ $2)) "
+/* '9' < ':' in every collation PostgreSQL ships: a range on the NIP index. */
+#define NIP_MATCH "AND u.nip >= $1 AND u.nip < $1 || ':' "
+
 const struct idp_stmt idp_people_stmts[] = {
-	/* The page's ids first, from users_name_order_idx alone (an
-	 * index-only scan once vacuumed), then those 25 rows: a deep page
-	 * neither sorts nor reads 33,000 rows. */
-	{ "people_all",
-	  "WITH p AS (SELECT u.id FROM users u WHERE " LIVE
-	  "ORDER BY lower(u.name), u.id LIMIT $1 OFFSET $2) "
-	  "SELECT " HIT_COLS "JOIN p ON p.id = u.id "
-	  "ORDER BY lower(u.name), u.id", 2 },
-	{ "people_all_count",
-	  "SELECT count(*) FROM users u WHERE " LIVE, 0 },
-	{ "people_text",
-	  "SELECT " HIT_COLS "WHERE " LIVE "AND " TEXT_MATCH
-	  "ORDER BY lower(u.name), u.id LIMIT $2 OFFSET $3", 3 },
-	{ "people_text_count",
-	  "SELECT count(*) FROM users u WHERE " LIVE "AND " TEXT_MATCH, 1 },
-	{ "people_ident",
-	  "SELECT " HIT_COLS "WHERE " LIVE "AND " IDENT_MATCH
-	  "ORDER BY lower(u.name), u.id LIMIT $2 OFFSET $3", 3 },
-	{ "people_ident_count",
-	  "SELECT count(*) FROM users u WHERE " LIVE "AND " IDENT_MATCH, 1 },
-	{ "people_nip",
-	  "SELECT " HIT_COLS "WHERE " LIVE "AND " NIP_MATCH
-	  "ORDER BY lower(u.name), u.id LIMIT $2 OFFSET $3", 3 },
-	{ "people_nip_count",
-	  "SELECT count(*) FROM users u WHERE " LIVE "AND " NIP_MATCH, 1 },
+	PEOPLE_STMTS("people_all", "", 0, "$1", "$2"),
+	PEOPLE_STMTS("people_text", TEXT_MATCH, 1, "$2", "$3"),
+	PEOPLE_STMTS("people_broad", BROAD_MATCH, 1, "$2", "$3"),
+	PEOPLE_STMTS("people_ident", IDENT_MATCH, 2, "$3", "$4"),
+	PEOPLE_STMTS("people_nip", NIP_MATCH, 1, "$2", "$3"),
 	/* What identifies the person goes; the row and its sub stay. */
 	{ "user_erase",
 	  "WITH k AS (DELETE FROM credentials WHERE user_id = $1), "
@@ -67,16 +82,14 @@ const struct idp_stmt idp_people_stmts[] = {
 	{ NULL, NULL, 0 },
 };
 
-/* A LIKE pattern matching q anywhere (or, prefix, at the start): its own
- * % _ and \ escaped. */
+/* A LIKE pattern matching q anywhere: its own % _ and \ escaped. */
 static char *
-like_pattern(struct idp_arena *a, const char *q, bool prefix)
+like_pattern(struct idp_arena *a, const char *q)
 {
 	size_t n = strlen(q);
 	char *p = idp_arena_alloc(a, n * 2 + 3), *o = p;
 
-	if (!prefix)
-		*o++ = '%';
+	*o++ = '%';
 	for (; *q; q++) {
 		if (*q == '%' || *q == '_' || *q == '\\')
 			*o++ = '\\';
@@ -109,64 +122,130 @@ all_digits(const char *s)
 	return true;
 }
 
-static void
-read_hits(struct idp_arena *a, const PGresult *r, struct idp_person_hit *h,
-    int n)
+/* Whether pg_trgm finds a trigram in q: a run of three letters or
+ * digits (it splits words at anything else). */
+static bool
+has_trigram(const char *q)
 {
-	for (int i = 0; i < n; i++) {
-		h[i].id = idp_db_ll(r, i, 0);
-		h[i].username = idp_arena_strdup(a, idp_db_val(r, i, 1));
-		h[i].name = idp_arena_strdup(a, idp_db_val(r, i, 2));
-		h[i].nip = idp_arena_strdup(a, idp_db_val(r, i, 3));
-		h[i].email = idp_arena_strdup(a, idp_db_val(r, i, 4));
-		h[i].org_code = idp_arena_strdup(a, idp_db_val(r, i, 5));
-		h[i].org_name = idp_arena_strdup(a, idp_db_val(r, i, 6));
-		h[i].disabled = idp_db_bool(r, i, 7);
+	int run = 0;
+
+	for (; *q && run < 3; q++)
+		run = ((unsigned char)*q >= 0x80 || (*q >= '0' && *q <= '9') ||
+		    ((*q | 0x20) >= 'a' && (*q | 0x20) <= 'z')) ? run + 1 : 0;
+	return run >= 3;
+}
+
+/* Row i of r into h. */
+static void
+read_hit(struct idp_arena *a, const PGresult *r, int i,
+    struct idp_person_hit *h)
+{
+	h->id = idp_db_ll(r, i, 0);
+	h->username = idp_arena_strdup(a, idp_db_val(r, i, 1));
+	h->name = idp_arena_strdup(a, idp_db_val(r, i, 2));
+	h->nip = idp_arena_strdup(a, idp_db_val(r, i, 3));
+	h->email = idp_arena_strdup(a, idp_db_val(r, i, 4));
+	h->org_code = idp_arena_strdup(a, idp_db_val(r, i, 5));
+	h->org_name = idp_arena_strdup(a, idp_db_val(r, i, 6));
+	h->disabled = idp_db_bool(r, i, 7);
+}
+
+/* The statement's kind and its match parameters for q (*nargs of them). */
+static const char *
+search_kind(struct idp_arena *a, const char *q, const char *arg[2],
+    int *nargs)
+{
+	char *lo, *hi;
+	size_t n;
+
+	*nargs = 1;
+	if (q == NULL || *q == '\0') {
+		*nargs = 0;
+		return "people_all";
 	}
+	if (all_digits(q)) {
+		arg[0] = q;
+		return "people_nip";
+	}
+	if (!looks_like_identifier(q)) {
+		arg[0] = like_pattern(a, q);
+		return has_trigram(q) ? "people_text" : "people_broad";
+	}
+	/* ASCII only: lower case, and the end of the range is the prefix
+	 * with its last byte one up ('z' + 1 is '{', never a wrap). */
+	n = strlen(q);
+	lo = idp_arena_strdup(a, q);
+	for (size_t i = 0; i < n; i++)
+		if (lo[i] >= 'A' && lo[i] <= 'Z')
+			lo[i] = (char)(lo[i] - 'A' + 'a');
+	hi = idp_arena_strdup(a, lo);
+	hi[n - 1]++;
+	arg[0] = lo;
+	arg[1] = hi;
+	*nargs = 2;
+	return "people_ident";
+}
+
+/* One row more than the page is asked for: whether there is another page
+ * in the direction of travel. */
+static enum idp_err
+page_rows(struct idp_dbconn *c, struct idp_arena *a, const char *kind,
+    const char *const arg[2], int nargs, const struct idp_people_query *pq,
+    struct idp_people_page *out)
+{
+	char lb[16], cb[24], stmt[32];
+	bool back = pq->before > 0;
+	struct idp_param p[4];
+	PGresult *r = NULL;
+	enum idp_err rc;
+	int np = 0, got, shown;
+
+	snprintf(lb, sizeof(lb), "%d", pq->limit + 1);
+	snprintf(cb, sizeof(cb), "%lld", back ? pq->before : pq->after);
+	snprintf(stmt, sizeof(stmt), "%s_%s", kind, back ? "before" :
+	    pq->after > 0 ? "after" : "first");
+	for (int i = 0; i < nargs; i++)
+		p[np++] = P_TXT(arg[i]);
+	p[np++] = P_TXT(lb);
+	if (back || pq->after > 0)
+		p[np++] = P_TXT(cb);
+	if ((rc = idp_db_exec(c, stmt, p, np, &r)) != IDP_OK)
+		return rc;
+	got = PQntuples(r);
+	shown = got > pq->limit ? pq->limit : got;
+	out->hits = idp_arena_zalloc(a, sizeof(*out->hits) *
+	    (size_t)(shown ? shown : 1));
+	/* Backwards the rows come last first. */
+	for (int i = 0; i < shown; i++)
+		read_hit(a, r, i, &out->hits[back ? shown - 1 - i : i]);
+	PQclear(r);
+	out->n = shown;
+	out->has_prev = back ? got > pq->limit : pq->after > 0;
+	out->has_next = back ? true : got > pq->limit;
+	return IDP_OK;
 }
 
 enum idp_err
 idp_store_people_search(struct idp_dbconn *c, struct idp_arena *a,
-    const char *q, int limit, int offset, struct idp_person_hit **out,
-    int *n, long long *total)
+    const struct idp_people_query *pq, struct idp_people_page *out)
 {
-	char lb[16], ob[16];
-	const char *kind = "people_all", *arg = NULL;
+	const char *arg[2] = { NULL, NULL }, *kind;
+	struct idp_param p[2];
 	char count[32];
-	struct idp_param p[3];
 	PGresult *r = NULL;
 	enum idp_err rc;
-	int np = 0;
+	int nargs;
 
-	snprintf(lb, sizeof(lb), "%d", limit);
-	snprintf(ob, sizeof(ob), "%d", offset);
-	if (q != NULL && *q != '\0') {
-		if (all_digits(q)) {
-			kind = "people_nip";
-			arg = q;
-		} else if (looks_like_identifier(q)) {
-			kind = "people_ident";
-			arg = like_pattern(a, q, true);
-		} else {
-			kind = "people_text";
-			arg = like_pattern(a, q, false);
-		}
-		p[np++] = P_TXT(arg);
-	}
+	memset(out, 0, sizeof(*out));
+	kind = search_kind(a, pq->q, arg, &nargs);
+	for (int i = 0; i < nargs; i++)
+		p[i] = P_TXT(arg[i]);
 	snprintf(count, sizeof(count), "%s_count", kind);
-	if ((rc = idp_db_exec_row(c, count, p, np, &r)) != IDP_OK)
+	if ((rc = idp_db_exec_row(c, count, p, nargs, &r)) != IDP_OK)
 		return rc;
-	*total = idp_db_ll(r, 0, 0);
+	out->total = idp_db_ll(r, 0, 0);
 	PQclear(r);
-	p[np++] = P_TXT(lb);
-	p[np++] = P_TXT(ob);
-	if ((rc = idp_db_exec(c, kind, p, np, &r)) != IDP_OK)
-		return rc;
-	*n = PQntuples(r);
-	*out = idp_arena_zalloc(a, sizeof(**out) * (size_t)(*n ? *n : 1));
-	read_hits(a, r, *out, *n);
-	PQclear(r);
-	return IDP_OK;
+	return page_rows(c, a, kind, arg, nargs, pq, out);
 }
 
 enum idp_err

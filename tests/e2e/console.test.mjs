@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CookieJar, http, idpctl, psql, startIdp, unique } from './lib.mjs';
-import { makeClient, makeUser, newJar, signIn } from './flow.mjs';
+import { logoutService, makeClient, makeUser, newJar, signIn } from './flow.mjs';
 
 const OPS = 'baliprov.diskominfos';
 idpctl(['org', 'add', OPS, '--name', 'Diskominfos Provinsi Bali', '--kind', 'provincial_agency']);
@@ -195,6 +195,117 @@ test('the audit log filters and exports CSV; the report counts the sign-ins made
   assert.ok(psql(`SELECT count(*) FROM audit_log WHERE event = 'audit.exported' AND actor = '${ad.username}'`) >= '1');
 });
 
+test('people pages go by name with ?after= and ?before=, and a broad count stops at 200', async () => {
+  const ad = operator('admin');
+  const word = unique('Paging').replace(/[^A-Za-z]/g, '');
+  const made = [];
+  for (let i = 0; i < 27; i++) made.push(makeUser({ name: `${word} ${String(i).padStart(2, '0')}` }));
+  const c = await console(ad);
+  const ids = (html) => [...html.matchAll(/href="\/admin\/person\?id=(\d+)"/g)].map((m) => m[1]);
+  const first = await c.get(`/admin/people?q=${word}`);
+  assert.equal(first.status, 200);
+  assert.match(first.text, /27 orang ditemukan/);
+  const one = ids(first.text);
+  assert.equal(one.length, 25);
+  assert.doesNotMatch(first.text, /rel="prev"/);
+  const next = /href="([^"]*after=(\d+))" rel="next"/.exec(first.text);
+  assert.ok(next, 'a link to the next page');
+  assert.equal(next[2], one.at(-1));
+  const second = await c.get(next[1].replace(/&amp;/g, '&'));
+  const two = ids(second.text);
+  assert.equal(two.length, 2);
+  assert.doesNotMatch(second.text, /rel="next"/);
+  assert.match(second.text, /Halaman pertama/);
+  const prev = /href="([^"]*before=(\d+))" rel="prev"/.exec(second.text);
+  assert.equal(prev[2], two[0]);
+  const back = await c.get(prev[1].replace(/&amp;/g, '&'));
+  assert.deepEqual(ids(back.text), one);
+  const names = [...first.text.matchAll(new RegExp(`>(${word} \\d\\d)<`, 'g'))].map((m) => m[1]);
+  assert.deepEqual(names, [...names].sort());
+  // 210 people of one word: the count says "more than 200", the page 25.
+  const many = unique('Banyak').replace(/[^A-Za-z]/g, '');
+  psql(`INSERT INTO users (username, name) SELECT '${many.toLowerCase()}.' || g,
+    '${many} ' || lpad(g::text, 3, '0') FROM generate_series(1, 210) g`);
+  const broad = await c.get(`/admin/people?q=${many}`);
+  assert.equal(broad.status, 200);
+  assert.match(broad.text, /Lebih dari 200 orang ditemukan/);
+  assert.equal(ids(broad.text).length, 25);
+  assert.match(broad.text, new RegExp(`>${many} 001<`));
+  // Too short for a trigram: the name-order walk, same rules.
+  const short = await c.get('/admin/people?q=e');
+  assert.equal(short.status, 200);
+  assert.equal(ids(short.text).length, 25);
+  // Every kind of query pages both ways (its own statements).
+  const nip = psql(`SELECT nip FROM users WHERE nip IS NOT NULL LIMIT 1`);
+  for (const q of [word, many, `${many.toLowerCase()}.1`, 'e', nip.slice(0, 4) || '19', '']) {
+    for (const dir of ['after', 'before']) {
+      const r = await c.get(`/admin/people?q=${encodeURIComponent(q)}&${dir}=${one[3]}`);
+      assert.equal(r.status, 200, `${q} ${dir}`);
+    }
+  }
+  const tail = await c.get(`/admin/people?q=${many.toLowerCase()}.1&after=${ids(broad.text)[0]}`);
+  assert.equal(tail.status, 200);
+});
+
+test('sign-out deliveries: the failing services for admin and auditor, 403 for helpdesk', async () => {
+  const failing = await logoutService('Layanan Menolak', 400);
+  const fine = await logoutService('Layanan Baik', 200);
+  for (const role of ['admin', 'auditor']) {
+    const c = await console(operator(role));
+    const r = await c.get('/admin/deliveries');
+    assert.equal(r.status, 200, role);
+    assert.match(r.text, /href="\/admin\/deliveries"/, 'in the navigation');
+    const row = new RegExp(`<td>${failing.id}</td><td>0</td><td>0</td><td>1</td><td>-</td><td>[^<]*400[^<]*</td>`);
+    assert.match(r.text, row);
+    assert.doesNotMatch(r.text, new RegExp(`<td>${fine.id}</td>`), 'a service that is not failing is left out');
+    const all = await c.get('/admin/deliveries?all=yes');
+    assert.match(all.text, new RegExp(`<td>${fine.id}</td>`));
+    assert.equal((await c.get('/admin/deliveries?all=no')).status, 400);
+    assert.equal((await c.get('/admin/deliveries?all=')).status, 400);
+    if (role === 'admin') {
+      const csrf = csrfOf((await c.get('/admin/keys')).text);
+      assert.equal((await c.post('/admin/deliveries', { csrf_token: csrf })).status, 405);
+    }
+  }
+  const hd = await console(operator('helpdesk'));
+  assert.equal((await hd.get('/admin/deliveries')).status, 403);
+});
+
+test('an admin rotates the signing keys from the Keys page; the JWKS changes; an auditor cannot', async () => {
+  const ad = operator('admin');
+  const c = await console(ad);
+  const kids = async () => (await http('GET', '/jwks')).json.keys.map((k) => k.kid).sort();
+  const before = await kids();
+  const page = await c.get('/admin/keys');
+  assert.equal(page.status, 200);
+  assert.match(page.text, /<form method="post" action="\/admin\/keys"/);
+  const csrf = csrfOf(page.text);
+  assert.equal((await c.post('/admin/keys', { csrf_token: csrf, action: 'rotate', when: 'later' })).status, 400);
+  assert.equal((await c.post('/admin/keys', { csrf_token: csrf, action: 'explode', when: 'now' })).status, 400);
+  assert.equal((await c.post('/admin/keys', { csrf_token: csrf, action: 'rotate' })).status, 400);
+  assert.equal((await c.post('/admin/keys', { action: 'rotate', when: 'now', confirm: 'yes' })).status, 403);
+  const ask = await c.post('/admin/keys', { csrf_token: csrf, action: 'rotate', when: 'now' });
+  assert.equal(ask.status, 200);
+  assert.match(ask.text, /Rotasi kunci penandatanganan\?/);
+  assert.deepEqual(await kids(), before, 'nothing before the confirmation');
+  const done = await c.post('/admin/keys', { csrf_token: csrf, action: 'rotate', when: 'now', confirm: 'yes' });
+  assert.equal(done.status, 303);
+  assert.equal(done.location, '/admin/keys');
+  const after = await kids();
+  const added = after.filter((k) => !before.includes(k));
+  assert.ok(added.length >= 1, `new kids in the JWKS: ${after} after ${before}`);
+  assert.ok(before.every((k) => after.includes(k)), 'the old keys stay published');
+  for (const kid of added) {
+    assert.equal(psql(`SELECT actor || ':' || (actor_user_id IS NOT NULL) FROM audit_log
+      WHERE event = 'key.activated' AND details->>'kid' = '${kid}'`), `${ad.username}:true`);
+  }
+  assert.match((await c.get('/admin/keys')).text, /Kunci baru telah dibuat/);
+  const au = await console(operator('auditor'));
+  assert.equal((await au.get('/admin/keys')).status, 403);
+  assert.equal((await au.post('/admin/keys', { action: 'rotate', when: 'now', confirm: 'yes' })).status, 403);
+  assert.deepEqual(await kids(), after, 'the auditor changed nothing');
+});
+
 test('bad input on the console is refused with 400 or 404, never a 500', async () => {
   const ad = operator('admin');
   const c = await console(ad);
@@ -203,7 +314,14 @@ test('bad input on the console is refused with 400 or 404, never a 500', async (
     ['/admin/people?q=%FF', 400],
     ['/admin/people?q=%25_%5C', 200],
     ['/admin/people?page=abc', 200],
-    ['/admin/people?page=999999', 200],
+    ['/admin/people?after=abc', 400],
+    ['/admin/people?after=-3', 400],
+    ['/admin/people?after=0', 400],
+    ['/admin/people?before=1.5', 400],
+    ['/admin/people?after=1&before=2', 400],
+    ['/admin/people?after=99999999999999', 200],
+    ['/admin/people?before=99999999999999999999', 400],
+    ['/admin/people?q=i&after=1', 200],
     ['/admin/person', 400],
     ['/admin/person?id=abc', 400],
     ['/admin/person?id=-1', 400],

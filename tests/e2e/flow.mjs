@@ -3,7 +3,8 @@
 // exchange codes at /token.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { CookieJar, formInputs, http, idpctl, pkce, unique } from './lib.mjs';
+import { CookieJar, formInputs, http, idpctl, pkce, sleep, unique } from './lib.mjs';
+import { LogoutReceiver } from './receiver.mjs';
 
 export const REDIRECT = 'https://rp.example.go.id/callback';
 
@@ -112,3 +113,28 @@ export async function userinfo(token) {
 }
 
 export function newJar() { return new CookieJar(); }
+
+// A service whose back-channel logout endpoint answers status (400: it
+// refuses the token): a person signs in to it and out again (RP-initiated
+// logout), and the outbox delivers the logout token. Returns the client
+// once the delivery is recorded as failed (a 4xx is not retried) or
+// delivered.
+export async function logoutService(name, status = 400) {
+  const rx = await new LogoutReceiver().start();
+  rx.status = status;
+  try {
+    const c = makeClient({ name, backchannel: rx.url });
+    const jar = newJar();
+    const { params, verifier } = await signIn(jar, c, makeUser());
+    const t = await exchange(c, params.code, verifier);
+    assert.equal(t.status, 200, t.text);
+    await http('GET', `/logout?id_token_hint=${t.json.id_token}`, { jar });
+    await rx.waitFor(1);
+    for (let i = 0; i < 100; i++) {
+      const st = idpctl(['--json', 'logout', 'status', '--client', c.id]).json?.services?.[0];
+      if (st && st.failed + st.delivered === 1) return c;
+      await sleep(100);
+    }
+    throw new Error(`the logout token to ${c.id} was not delivered or failed`);
+  } finally { await rx.stop(); }
+}

@@ -65,6 +65,18 @@ test('/metrics is off without metrics_token, and refuses a wrong token', async (
   } finally { await on.stop(); }
 });
 
+test('metrics_enabled = false counts nothing: /metrics is 404 with the token; a bad value stops the start', async () => {
+  const idp = await startIdp({ IDP_METRICS_TOKEN: TOKEN, IDP_METRICS_ENABLED: 'false' });
+  try {
+    const client = ccClient();
+    await clientCredentials(idp, client);
+    assert.equal((await scrape(idp)).status, 404);
+  } finally { await idp.stop(); }
+  for (const bad of ['maybe', 'TRUE1']) {
+    await assert.rejects(startIdp({ IDP_METRICS_ENABLED: bad }), /metrics_enabled/, bad);
+  }
+});
+
 test('requests, latency, tokens and sign-ins are counted', async () => {
   const idp = await startIdp({ IDP_METRICS_TOKEN: TOKEN });
   try {

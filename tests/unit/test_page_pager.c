@@ -157,6 +157,30 @@ START_TEST(one_page_needs_no_pager)
 }
 END_TEST
 
+START_TEST(keyset_nav)
+{
+	struct idp_page page;
+
+	idp_page_init(&page, &p.rq, &p.rs, NULL);
+	idp_page_pager_keyset(&page, "/admin/people", false, 0, 0);
+	ck_assert_str_eq(page.b.data, "");
+	idp_page_pager_keyset(&page, "/admin/people?q=wayan", true, 41, 977);
+	ck_assert_str_eq(page.b.data, "<nav class=\"pager\" aria-label=\""
+	    "Halaman daftar\"><ul>"
+	    "<li><a href=\"/admin/people?q=wayan\">Halaman pertama</a></li>"
+	    "<li><a href=\"/admin/people?q=wayan&amp;before=41\" "
+	    "rel=\"prev\">Sebelumnya</a></li>"
+	    "<li><a href=\"/admin/people?q=wayan&amp;after=977\" "
+	    "rel=\"next\">Berikutnya</a></li></ul></nav>");
+	idp_page_init(&page, &p.rq, &p.rs, NULL);
+	page.lang = "en";
+	idp_page_pager_keyset(&page, "/admin/people", false, 0, 5);
+	ck_assert_str_eq(page.b.data, "<nav class=\"pager\" aria-label=\""
+	    "Pages of the list\"><ul><li><a href=\"/admin/people?after=5\" "
+	    "rel=\"next\">Next</a></li></ul></nav>");
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -169,6 +193,7 @@ suite(void)
 	tcase_add_test(tc, page_numbers_offered);
 	tcase_add_test(tc, rendered_nav);
 	tcase_add_test(tc, one_page_needs_no_pager);
+	tcase_add_test(tc, keyset_nav);
 	return s;
 }
 
