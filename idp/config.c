@@ -41,6 +41,11 @@ const struct idp_config_entry idp_config_entries[] = {
 	{ "id_token_ttl", "900", "ID token lifetime, seconds (60-86400)" },
 	{ "refresh_token_ttl", "1209600", "refresh token lifetime, seconds "
 	  "(300-31536000)" },
+	{ "refresh_token_reuse_grace", "0", "seconds after a rotation in "
+	  "which the same client may present the old refresh token again, "
+	  "while the new one was never used, and get fresh tokens instead of "
+	  "the revocation of the grant (a retry of an answer lost in a "
+	  "failover); 0 = never (0-300)" },
 	{ "session_idle_ttl", "7200", "SSO session ends after this many "
 	  "seconds without use (60-604800)" },
 	{ "session_max_ttl", "36000", "SSO session ends this many seconds "
@@ -317,6 +322,7 @@ static const struct int_key int_keys[] = {
 	WK("access_token_ttl", access_token_ttl, 60, 86400),
 	WK("id_token_ttl", id_token_ttl, 60, 86400),
 	WK("refresh_token_ttl", refresh_token_ttl, 300, 31536000),
+	IK("refresh_token_reuse_grace", refresh_token_reuse_grace, 0, 300),
 	WK("session_idle_ttl", session_idle_ttl, 60, 604800),
 	WK("session_max_ttl", session_max_ttl, 300, 2592000),
 	WK("login_ttl", login_ttl, 60, 3600),

@@ -47,6 +47,7 @@ struct idp_config {
 	int64_t access_token_ttl;
 	int64_t id_token_ttl;
 	int64_t refresh_token_ttl;
+	int refresh_token_reuse_grace;	/* seconds; 0: every replay is reuse */
 	int64_t session_idle_ttl;
 	int64_t session_max_ttl;
 	int64_t login_ttl;

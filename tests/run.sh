@@ -72,9 +72,10 @@ if [ ${#suites[@]} -gt 0 ]; then
 	echo "End-to-end, interoperability, browser and fault summaries:"
 	grep -hE '^# (tests|pass|fail|skipped) ' \
 		"$build/meson-logs/testlog.txt" || true
-	if grep -qE '^# (promotion|503 |failover:|idp node )' "$build/meson-logs/testlog.txt"; then
+	ha_lines='^# (promotion|503 |failover:|old primary|idp node )'
+	if grep -qE "$ha_lines" "$build/meson-logs/testlog.txt"; then
 		echo "High availability (tests/ha/failover.test.mjs):"
-		grep -hE '^# (promotion|503 |failover:|idp node )' "$build/meson-logs/testlog.txt"
+		grep -hE "$ha_lines" "$build/meson-logs/testlog.txt"
 	fi
 fi
 if [ $fuzz -eq 1 ]; then

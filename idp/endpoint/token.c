@@ -1,8 +1,8 @@
 /* The token endpoint: RFC 6749 §3.2, §4.1.3 (authorization_code with PKCE,
- * RFC 7636 §4.6), §6 (refresh_token, rotated, reuse revokes the family),
- * §4.4 (client_credentials); OIDC Core §3.1.3 (ID token); the device
- * grant (RFC 8628, token_device.c) and token exchange (RFC 8693,
- * token_exchange.c). Every response carries Cache-Control: no-store and
+ * RFC 7636 §4.6), §6 (refresh_token, rotated, reuse revokes the family:
+ * token_refresh.c), §4.4 (client_credentials); OIDC Core §3.1.3 (ID
+ * token); the device grant (RFC 8628, token_device.c) and token exchange
+ * (RFC 8693, token_exchange.c). Every response carries Cache-Control: no-store and
  * the granted scope. Scopes follow the one rule of oidc/scope.h at every
  * grant, so a scope its resource server no longer allows is dropped at the
  * next refresh too; a refresh token is issued only as idp_scope_refresh_ok
@@ -43,35 +43,6 @@ struct issued {
 	const char *id_token;
 	const char *scope;
 	int64_t expires_in;
-};
-
-/* The facts of a grant that its tokens state: the client, the person, what
- * was granted and how the person signed in. A code exchange reads them from
- * the code, a refresh from the grant of its token, client_credentials from
- * the request (no person: the client is the subject). All borrowed. */
-struct grant_facts {
-	const struct idp_client *client;
-	const struct idp_user *user;	/* NULL for client_credentials */
-	const char *id;			/* the grant; NULL without one */
-	const char *scope;		/* space-separated */
-	char **scopes;			/* the same, parsed */
-	const char *nonce;		/* from a code only (OIDC Core §12.2) */
-	const char *sid;
-	int64_t auth_time;		/* 0 without a person */
-	const char *acr;
-	const char *amr;		/* space-separated */
-	char **audience;		/* resource URIs (RFC 8707), maybe none */
-	const char *claims;		/* the claims request (OIDC Core §5.5) */
-};
-
-/* The tokens of one answer, wiped once it is sent. The store keeps the
- * digests: of the opaque access token (or of the JWT) and of the refresh
- * token. */
-struct minted {
-	struct idp_secret at;
-	struct idp_secret rt;
-	const char *access_token;
-	bool refresh;
 };
 
 static enum idp_err
@@ -186,8 +157,8 @@ make_id_token(struct idp_req *rq, const struct grant_facts *g,
 }
 
 /* An access token, and a refresh token when the client may use them. */
-static enum idp_err
-mint_tokens(struct idp_req *rq, const struct grant_facts *g,
+enum idp_err
+idp_token_mint(struct idp_req *rq, const struct grant_facts *g,
     struct minted *t)
 {
 	t->refresh = idp_scope_refresh_ok(g->client, g->scopes);
@@ -198,14 +169,15 @@ mint_tokens(struct idp_req *rq, const struct grant_facts *g,
 
 /* RFC 9449 §5: only a public client's refresh tokens are bound to its
  * DPoP key; a confidential client's are bound to its credentials. */
-static const char *
-refresh_binding(const struct idp_req *rq, const struct idp_client *c)
+const char *
+idp_token_refresh_binding(const struct idp_req *rq,
+    const struct idp_client *c)
 {
 	return c->auth == IDP_AUTH_NONE ? rq->dpop_jkt : NULL;
 }
 
-static void
-minted_wipe(struct minted *t)
+void
+idp_token_minted_wipe(struct minted *t)
 {
 	idp_secret_wipe(&t->at);
 	idp_secret_wipe(&t->rt);
@@ -213,9 +185,9 @@ minted_wipe(struct minted *t)
 
 /* The answer to a code or refresh exchange (RFC 6749 §5.1, OIDC Core
  * §3.1.3.3), once the store has recorded its tokens. */
-static enum idp_err
-answer(struct idp_req *rq, struct idp_resp *rs, const struct grant_facts *g,
-    const struct minted *t)
+enum idp_err
+idp_token_answer(struct idp_req *rq, struct idp_resp *rs,
+    const struct grant_facts *g, const struct minted *t)
 {
 	struct issued out = { 0 };
 	enum idp_err rc;
@@ -236,8 +208,8 @@ answer(struct idp_req *rq, struct idp_resp *rs, const struct grant_facts *g,
 /* A code or refresh token came back after it was used: someone holds a
  * copy, so everything issued under its grant ends (RFC 6749 §4.1.2, RFC
  * 9700 §4.14.2). */
-static void
-revoke_on_reuse(struct idp_req *rq, const struct idp_client *c,
+void
+idp_token_revoke_on_reuse(struct idp_req *rq, const struct idp_client *c,
     const char *event, const char *grant_id, const char *reason)
 {
 	struct idp_dbconn *db;
@@ -255,19 +227,9 @@ static enum idp_err
 code_reused(struct idp_req *rq, struct idp_resp *rs,
     const struct idp_client *c, const char *grant_id)
 {
-	revoke_on_reuse(rq, c, "token.code_reuse", grant_id, "code reuse");
+	idp_token_revoke_on_reuse(rq, c, "token.code_reuse", grant_id, "code reuse");
 	return idp_fail(rs, IDP_ERR_INVALID_GRANT,
 	    "The code was already used.");
-}
-
-static enum idp_err
-refresh_reused(struct idp_req *rq, struct idp_resp *rs,
-    const struct idp_client *c, const char *grant_id)
-{
-	revoke_on_reuse(rq, c, "token.refresh_reuse", grant_id,
-	    "refresh reuse");
-	return idp_fail(rs, IDP_ERR_INVALID_GRANT,
-	    "The refresh token was already used.");
 }
 
 /* §4.1.3: issued to this client, not expired, the same redirect_uri, and
@@ -332,8 +294,8 @@ read_code(struct idp_req *rq, struct idp_resp *rs,
 
 /* A refused request uses its code or refresh token up all the same, as
  * when it was used before it was checked: the answer stays rc. */
-static enum idp_err
-burn(struct idp_req *rq, enum idp_err (*fn)(struct idp_dbconn *,
+enum idp_err
+idp_token_burn(struct idp_req *rq, enum idp_err (*fn)(struct idp_dbconn *,
     const unsigned char *), const unsigned char d[IDP_SHA256_LEN],
     enum idp_err rc)
 {
@@ -350,9 +312,9 @@ burn(struct idp_req *rq, enum idp_err (*fn)(struct idp_dbconn *,
  * is now (a scope whose server withdrew it is dropped), and the resource
  * the request may name: one the grant's audience covers (RFC 8707 §2.2;
  * the grant was narrowed to a resource at /authorize). */
-static enum idp_err
-regrant(struct idp_req *rq, struct idp_resp *rs, struct grant_facts *g,
-    size_t n)
+enum idp_err
+idp_token_regrant(struct idp_req *rq, struct idp_resp *rs,
+    struct grant_facts *g, size_t n)
 {
 	const char *resource = idp_req_form(rq, "resource");
 	struct idp_scope_grant sg;
@@ -389,7 +351,7 @@ code_facts(struct idp_req *rq, struct idp_resp *rs, const struct idp_code *k,
 		    "The user is disabled.");
 	if (idp_scope_parse(rq->arena, k->scope, &g->scopes, &n) != IDP_OK)
 		return IDP_ERR_INTERNAL;
-	if ((rc = regrant(rq, rs, g, n)) != IDP_OK)
+	if ((rc = idp_token_regrant(rq, rs, g, n)) != IDP_OK)
 		return rc;
 	g->user = &k->user;
 	g->nonce = k->nonce;
@@ -414,7 +376,7 @@ issue_grant(struct idp_req *rq, struct idp_resp *rs, struct grant_facts *g,
 	struct idp_dbconn *db;
 	enum idp_err rc;
 
-	if ((rc = mint_tokens(rq, g, &t)) != IDP_OK ||
+	if ((rc = idp_token_mint(rq, g, &t)) != IDP_OK ||
 	    (rc = idp_reqdb(rq, &db)) != IDP_OK)
 		goto out;
 	is.client_id = g->client->client_id;
@@ -430,11 +392,11 @@ issue_grant(struct idp_req *rq, struct idp_resp *rs, struct grant_facts *g,
 	is.rt_digest = t.refresh ? t.rt.digest : NULL;
 	is.rt_ttl = cfg->refresh_token_ttl;
 	is.at_jkt = rq->dpop_jkt;
-	is.rt_jkt = refresh_binding(rq, g->client);
+	is.rt_jkt = idp_token_refresh_binding(rq, g->client);
 	rc = idp_store_issue_from_code(db, rq->arena, &is, grant);
 	if (rc == IDP_OK) {
 		g->id = *grant;
-		rc = answer(rq, rs, g, &t);
+		rc = idp_token_answer(rq, rs, g, &t);
 	} else if (rc == IDP_ERR_CONFLICT) {
 		/* A concurrent exchange won: what it issued ends too. */
 		rc = code_reused(rq, rs, g->client, *grant);
@@ -443,7 +405,7 @@ issue_grant(struct idp_req *rq, struct idp_resp *rs, struct grant_facts *g,
 		    "The code is not valid.");
 	}
 out:
-	minted_wipe(&t);
+	idp_token_minted_wipe(&t);
 	return rc;
 }
 
@@ -462,146 +424,8 @@ grant_code(struct idp_req *rq, struct idp_resp *rs, const struct idp_client *c)
 	if ((rc = read_code(rq, rs, c, d, &k)) != IDP_OK)
 		return rc;
 	if ((rc = code_facts(rq, rs, k, &g)) != IDP_OK)
-		return burn(rq, idp_store_code_burn, d, rc);
+		return idp_token_burn(rq, idp_store_code_burn, d, rc);
 	return issue_grant(rq, rs, &g, k->session_id, d, &grant);
-}
-
-/* Read the refresh token (one seen before is a replay, §6 and RFC 9700
- * §4.14.2); d receives its digest, which the rotation uses up. */
-static enum idp_err
-read_refresh(struct idp_req *rq, struct idp_resp *rs,
-    const struct idp_client *c, unsigned char d[IDP_SHA256_LEN],
-    struct idp_refresh **f)
-{
-	const char *token = idp_req_form(rq, "refresh_token");
-	struct idp_dbconn *db;
-	enum idp_err rc;
-
-	if (token == NULL)
-		return idp_fail(rs, IDP_ERR_INVALID_REQUEST,
-		    "refresh_token is required.");
-	if (strlen(token) != IDP_TOKEN_CHARS)
-		return idp_fail(rs, IDP_ERR_INVALID_GRANT,
-		    "The refresh token is not valid.");
-	if ((rc = idp_reqdb(rq, &db)) != IDP_OK)
-		return rc;
-	idp_sha256_str(token, d);
-	rc = idp_store_refresh_get(db, rq->arena, d, rq->dpop_jkt, f);
-	if (rc == IDP_ERR_FORBIDDEN)
-		return idp_fail(rs, IDP_ERR_INVALID_GRANT, "The refresh token "
-		    "is bound to a DPoP key: send a DPoP proof of that key.");
-	if (rc == IDP_ERR_CONFLICT)
-		return refresh_reused(rq, rs, c, (*f)->grant_id);
-	if (rc == IDP_ERR_NOT_FOUND)
-		return idp_fail(rs, IDP_ERR_INVALID_GRANT,
-		    "The refresh token is not valid.");
-	return rc;
-}
-
-/* The items of v that are in ceiling. */
-static char **
-within(struct idp_arena *a, char *const *v, char *const *ceiling, size_t *n)
-{
-	char **o = idp_arena_zalloc(a, (*n + 1) * sizeof(*o));
-	size_t k = 0;
-
-	for (size_t i = 0; i < *n; i++)
-		if (idp_list_has(ceiling, v[i]))
-			o[k++] = v[i];
-	*n = k;
-	return o;
-}
-
-/* The grant of the refresh token, when this client may rotate it, narrowed
- * to the scope asked for: §6 allows a narrower scope, never a wider one.
- * OIDC Core §12.2: the same sub and auth_time, and no nonce. */
-static enum idp_err
-refresh_facts(struct idp_req *rq, struct idp_resp *rs,
-    const struct idp_refresh *f, struct grant_facts *g)
-{
-	const char *want = idp_req_form(rq, "scope");
-	char **asked;
-	size_t n, na;
-	enum idp_err rc;
-
-	if (strcmp(f->client_id, g->client->client_id) != 0)
-		return idp_fail(rs, IDP_ERR_INVALID_GRANT,
-		    "The refresh token was issued to another client.");
-	if (f->grant_revoked || f->user.disabled)
-		return idp_fail(rs, IDP_ERR_INVALID_GRANT,
-		    "The refresh token was revoked.");
-	if (idp_scope_parse(rq->arena, f->scope, &g->scopes, &n) != IDP_OK)
-		return IDP_ERR_INTERNAL;
-	if (want != NULL) {
-		/* Values the client may never have are left out, as at
-		 * /authorize (relying parties send their configured scope
-		 * again); what remains may not be wider than granted (§6,
-		 * §5.2: invalid_scope). */
-		if (idp_scope_parse(rq->arena, want, &asked, &na) != IDP_OK)
-			return idp_fail(rs, IDP_ERR_INVALID_SCOPE,
-			    "scope is malformed.");
-		asked = within(rq->arena, asked, g->client->scopes, &na);
-		if (na == 0 || !idp_scope_subset(asked, g->scopes))
-			return idp_fail(rs, IDP_ERR_INVALID_SCOPE,
-			    "The scope exceeds what was granted.");
-		g->scopes = asked;
-		n = na;
-	}
-	if ((rc = regrant(rq, rs, g, n)) != IDP_OK)
-		return rc;
-	g->id = f->grant_id;
-	g->user = &f->user;
-	g->sid = f->sid;
-	g->auth_time = f->auth_time;
-	g->acr = f->acr;
-	g->amr = f->amr;
-	g->claims = f->claims;
-	return IDP_OK;
-}
-
-static enum idp_err
-grant_refresh(struct idp_req *rq, struct idp_resp *rs,
-    const struct idp_client *c)
-{
-	const struct idp_config *cfg = rq->ctx->cfg;
-	struct grant_facts g = { .client = c };
-	struct idp_refresh *f = NULL;
-	struct minted t = { 0 };
-	struct idp_rotate ro = { 0 };
-	unsigned char d[IDP_SHA256_LEN];
-	struct idp_dbconn *db;
-	char *used = NULL;
-	enum idp_err rc;
-
-	if (!(c->grants & IDP_GRANT_REFRESH))
-		return idp_fail(rs, IDP_ERR_UNAUTHORIZED_CLIENT,
-		    "This client may not use refresh tokens.");
-	if ((rc = read_refresh(rq, rs, c, d, &f)) != IDP_OK)
-		return rc;
-	if ((rc = refresh_facts(rq, rs, f, &g)) != IDP_OK)
-		return burn(rq, idp_store_refresh_burn, d, rc);
-	if ((rc = mint_tokens(rq, &g, &t)) != IDP_OK ||
-	    (rc = idp_reqdb(rq, &db)) != IDP_OK)
-		goto out;
-	ro.old_digest = d;
-	ro.scope = g.scope;
-	ro.at_digest = t.at.digest;
-	ro.at_ttl = cfg->access_token_ttl;
-	ro.rt_digest = t.refresh ? t.rt.digest : NULL;
-	ro.rt_ttl = cfg->refresh_token_ttl;
-	ro.at_jkt = rq->dpop_jkt;
-	ro.rt_jkt = refresh_binding(rq, c);
-	rc = idp_store_issue_refresh(db, rq->arena, &ro, &used);
-	if (rc == IDP_ERR_CONFLICT)
-		rc = refresh_reused(rq, rs, c, used);
-	else if (rc == IDP_ERR_NOT_FOUND)
-		rc = idp_fail(rs, IDP_ERR_INVALID_GRANT,
-		    "The refresh token was revoked.");
-	else if (rc == IDP_OK)
-		rc = answer(rq, rs, &g, &t);
-out:
-	minted_wipe(&t);
-	return rc;
 }
 
 /* §4.4.2: the scopes asked for, or without any the client's API scopes;
@@ -697,7 +521,7 @@ token_grant(struct idp_req *rq, struct idp_resp *rs, const char *grant_type,
 		return issued(rq, rs, grant_code(rq, rs, *c),
 		    IDP_M_TOKEN_AUTHORIZATION_CODE);
 	if (!strcmp(grant_type, "refresh_token"))
-		return issued(rq, rs, grant_refresh(rq, rs, *c),
+		return issued(rq, rs, idp_token_refresh(rq, rs, *c),
 		    IDP_M_TOKEN_REFRESH_TOKEN);
 	if (!strcmp(grant_type, "client_credentials"))
 		return issued(rq, rs, grant_client_credentials(rq, rs, *c),

@@ -7,6 +7,23 @@
 
 #define SECS(n) "make_interval(secs => $" #n ")"
 
+/* The tokens of a rotation under the grant of o (the old token's row,
+ * RETURNING grant_id), whose expiry moves on: $2 scope, $3/$4 the access
+ * token and its lifetime, $5/$6 the refresh token, $7/$8 their DPoP
+ * bindings. Counts o and g, so the caller can tell which was missing. */
+#define ROTATION_ISSUES \
+	"g AS (UPDATE grants SET expires_at = greatest(expires_at, " \
+	"now() + " SECS(6) ") WHERE id = (SELECT grant_id FROM o) " \
+	"AND revoked_at IS NULL RETURNING id, client_id, user_id), " \
+	"a AS (INSERT INTO access_tokens (token_digest, client_id, user_id, " \
+	"grant_id, scope, expires_at, jkt) SELECT $3, g.client_id, g.user_id, " \
+	"g.id, $2, now() + " SECS(4) ", $7::text FROM g " \
+	"WHERE $3::bytea IS NOT NULL), " \
+	"r AS (INSERT INTO refresh_tokens (token_digest, grant_id, client_id, " \
+	"scope, expires_at, jkt) SELECT $5, g.id, g.client_id, $2, now() + " \
+	SECS(6) ", $8::text FROM g WHERE $5::bytea IS NOT NULL) " \
+	"SELECT (SELECT count(*) FROM o), (SELECT count(*) FROM g)"
+
 const struct idp_stmt idp_token_stmts[] = {
 	/* A new code, and the session it came from is used by that client
 	 * now (its idle expiry moves on): one statement, one commit. */
@@ -68,7 +85,8 @@ const struct idp_stmt idp_token_stmts[] = {
 	  ", $15::text FROM g WHERE $11::bytea IS NOT NULL) "
 	  "SELECT id::text FROM g", 15 },
 	/* Rotation likewise: read, check, then one statement that uses the
-	 * old token up and issues its successors. */
+	 * old token up and issues its successors. A token used before comes
+	 * with what its rotation issued (s), to tell a retry from reuse. */
 	{ "refresh_get",
 	  "SELECT r.grant_id::text, r.client_id, r.scope, "
 	  "floor(extract(epoch from r.expires_at))::bigint, "
@@ -79,8 +97,13 @@ const struct idp_stmt idp_token_stmts[] = {
 	  "g.claims::text, r.used_at IS NOT NULL, "
 	  "r.revoked_at IS NULL AND r.expires_at > now(), "
 	  "r.jkt IS NOT NULL AND r.jkt IS DISTINCT FROM $2::text, "
+	  "floor(extract(epoch from now() - r.used_at) * 1000)::bigint, "
+	  "encode(r.successor_digest, 'hex'), coalesce(s.used_at IS NULL "
+	  "AND s.revoked_at IS NULL AND s.expires_at > now(), false), "
+	  "r.retried_at IS NOT NULL, "
 	  IDP_USER_COLS "FROM refresh_tokens r JOIN grants g ON g.id = r.grant_id "
 	  "JOIN users u ON u.id = g.user_id " IDP_USER_JOIN
+	  "LEFT JOIN refresh_tokens s ON s.token_digest = r.successor_digest "
 	  "WHERE r.token_digest = $1", 2 },
 	{ "refresh_used_grant",
 	  "SELECT grant_id::text, used_at IS NOT NULL FROM refresh_tokens "
@@ -88,21 +111,38 @@ const struct idp_stmt idp_token_stmts[] = {
 	{ "refresh_burn",
 	  "UPDATE refresh_tokens SET used_at = now() "
 	  "WHERE token_digest = $1 AND used_at IS NULL", 1 },
+	/* The old token is used up and remembers its successors. */
 	{ "issue_refresh",
-	  "WITH o AS (UPDATE refresh_tokens SET used_at = now() "
+	  "WITH o AS (UPDATE refresh_tokens SET used_at = now(), "
+	  "successor_digest = $5, successor_at_digest = $3 "
 	  "WHERE token_digest = $1 AND used_at IS NULL AND revoked_at IS NULL "
 	  "AND expires_at > now() RETURNING grant_id), "
-	  "g AS (UPDATE grants SET expires_at = greatest(expires_at, "
-	  "now() + " SECS(6) ") WHERE id = (SELECT grant_id FROM o) "
-	  "AND revoked_at IS NULL RETURNING id, client_id, user_id), "
-	  "a AS (INSERT INTO access_tokens (token_digest, client_id, user_id, "
-	  "grant_id, scope, expires_at, jkt) SELECT $3, g.client_id, g.user_id, "
-	  "g.id, $2, now() + " SECS(4) ", $7::text FROM g "
-	  "WHERE $3::bytea IS NOT NULL), "
-	  "r AS (INSERT INTO refresh_tokens (token_digest, grant_id, client_id, "
-	  "scope, expires_at, jkt) SELECT $5, g.id, g.client_id, $2, now() + "
-	  SECS(6) ", $8::text FROM g WHERE $5::bytea IS NOT NULL) "
-	  "SELECT (SELECT count(*) FROM o), (SELECT count(*) FROM g)", 8 },
+	  ROTATION_ISSUES, 8 },
+	/* The retry of a rotation (idp_store_refresh_retry), in one
+	 * transaction: the old token's row locked, not retried yet and
+	 * rotated within the grace ($2 seconds) ... */
+	{ "refresh_retry_lock",
+	  "SELECT retried_at IS NULL, used_at > now() - " SECS(2)
+	  " FROM refresh_tokens WHERE token_digest = $1 "
+	  "AND used_at IS NOT NULL FOR UPDATE", 2 },
+	/* ... that successor, unused, and its access token revoked; marked
+	 * used too, so that presenting it later is reuse ... */
+	{ "refresh_retry_displace",
+	  "WITH o AS (SELECT successor_digest, successor_at_digest "
+	  "FROM refresh_tokens WHERE token_digest = $1), "
+	  "s AS (UPDATE refresh_tokens r SET used_at = now(), "
+	  "revoked_at = now() FROM o WHERE r.token_digest = o.successor_digest "
+	  "AND r.used_at IS NULL AND r.revoked_at IS NULL "
+	  "RETURNING o.successor_at_digest), "
+	  "a AS (UPDATE access_tokens SET revoked_at = coalesce(revoked_at, "
+	  "now()) WHERE token_digest IN (SELECT successor_at_digest FROM s)) "
+	  "SELECT count(*) FROM s", 1 },
+	/* ... and the new tokens issued as the old token's successors. */
+	{ "refresh_retry_issue",
+	  "WITH o AS (UPDATE refresh_tokens SET successor_digest = $5, "
+	  "successor_at_digest = $3, retried_at = now() "
+	  "WHERE token_digest = $1 RETURNING grant_id), "
+	  ROTATION_ISSUES, 8 },
 	{ "access_insert",
 	  "INSERT INTO access_tokens (token_digest, client_id, scope, "
 	  "expires_at, jkt) VALUES ($1, $2, $3, now() + " SECS(4) ", $5)", 5 },
@@ -305,7 +345,12 @@ idp_store_refresh_get(struct idp_dbconn *c, struct idp_arena *a,
 	f->amr = dup(a, r, 0, 8);
 	f->grant_revoked = idp_db_bool(r, 0, 9);
 	f->claims = dup(a, r, 0, 10);
-	idp_store_user_read(a, r, 0, 14, &f->user);
+	f->key_mismatch = idp_db_bool(r, 0, 13);
+	f->rotated_ms_ago = idp_db_ll(r, 0, 14);
+	f->successor = dup(a, r, 0, 15);
+	f->successor_unused = idp_db_bool(r, 0, 16);
+	f->retried = idp_db_bool(r, 0, 17);
+	idp_store_user_read(a, r, 0, 18, &f->user);
 	/* A used token is a replay even when it was revoked since; a live
 	 * one bound to another DPoP key is refused and stays usable (RFC
 	 * 9449 §5). */
@@ -323,9 +368,11 @@ idp_store_refresh_burn(struct idp_dbconn *c,
 	return run_by_digest(c, "refresh_burn", digest);
 }
 
-enum idp_err
-idp_store_issue_refresh(struct idp_dbconn *c, struct idp_arena *a,
-    const struct idp_rotate *ro, char **grant_id)
+/* One of the statements of ROTATION_ISSUES for ro; *o and *g its two
+ * counts. */
+static enum idp_err
+rotation_issue(struct idp_dbconn *c, const char *stmt,
+    const struct idp_rotate *ro, long long *o, long long *g)
 {
 	char att[24], rtt[24];
 	struct idp_param p[8] = { P_BIN(ro->old_digest, IDP_SHA256_LEN),
@@ -339,16 +386,80 @@ idp_store_issue_refresh(struct idp_dbconn *c, struct idp_arena *a,
 
 	ll(att, ro->at_ttl);
 	ll(rtt, ro->rt_ttl);
-	rc = idp_db_exec(c, "issue_refresh", p, 8, &r);
+	if ((rc = idp_db_exec(c, stmt, p, 8, &r)) != IDP_OK)
+		return rc;
+	*o = idp_db_ll(r, 0, 0);
+	*g = idp_db_ll(r, 0, 1);
+	PQclear(r);
+	return IDP_OK;
+}
+
+enum idp_err
+idp_store_issue_refresh(struct idp_dbconn *c, struct idp_arena *a,
+    const struct idp_rotate *ro, char **grant_id)
+{
+	long long o, g;
+	enum idp_err rc = rotation_issue(c, "issue_refresh", ro, &o, &g);
+
 	if (rc != IDP_OK)
 		return rc;
-	if (idp_db_ll(r, 0, 0) != 1)	/* used or revoked meanwhile */
-		rc = used_grant(c, a, "refresh_used_grant", ro->old_digest,
+	if (o != 1)	/* used or revoked meanwhile */
+		return used_grant(c, a, "refresh_used_grant", ro->old_digest,
 		    grant_id);
-	else if (idp_db_ll(r, 0, 1) != 1)	/* the grant was revoked */
-		rc = IDP_ERR_NOT_FOUND;
+	return g == 1 ? IDP_OK : IDP_ERR_NOT_FOUND;	/* grant revoked */
+}
+
+/* The old token's row locked (refresh_retry_lock): not retried yet, and
+ * rotated within the grace? */
+static enum idp_err
+retry_lock(struct idp_dbconn *c, const struct idp_rotate *ro, int64_t grace,
+    enum idp_retry_outcome *out)
+{
+	char g[24];
+	struct idp_param p[2] = { P_BIN(ro->old_digest, IDP_SHA256_LEN),
+		P_TXT(g) };
+	PGresult *r = NULL;
+	enum idp_err rc;
+
+	ll(g, grace);
+	rc = idp_db_exec_row(c, "refresh_retry_lock", p, 2, &r);
+	if (rc == IDP_ERR_NOT_FOUND) {	/* purged meanwhile */
+		*out = IDP_RETRY_REVOKED;
+		return IDP_OK;
+	}
+	if (rc != IDP_OK)
+		return rc;
+	*out = !idp_db_bool(r, 0, 0) ? IDP_RETRY_RACE :
+	    !idp_db_bool(r, 0, 1) ? IDP_RETRY_REUSE : IDP_RETRY_ISSUED;
 	PQclear(r);
-	return rc;
+	return IDP_OK;
+}
+
+enum idp_err
+idp_store_refresh_retry(struct idp_dbconn *c, const struct idp_rotate *ro,
+    int64_t grace, enum idp_retry_outcome *out)
+{
+	struct idp_param p[1] = { P_BIN(ro->old_digest, IDP_SHA256_LEN) };
+	PGresult *r = NULL;
+	long long o, g;
+	enum idp_err rc;
+
+	if ((rc = retry_lock(c, ro, grace, out)) != IDP_OK ||
+	    *out != IDP_RETRY_ISSUED)
+		return rc;
+	if ((rc = idp_db_exec(c, "refresh_retry_displace", p, 1, &r)) !=
+	    IDP_OK)
+		return rc;
+	if (idp_db_ll(r, 0, 0) != 1)	/* the successor was used */
+		*out = IDP_RETRY_REUSE;
+	PQclear(r);
+	if (*out != IDP_RETRY_ISSUED ||
+	    (rc = rotation_issue(c, "refresh_retry_issue", ro, &o, &g)) !=
+	    IDP_OK)
+		return rc;
+	if (o != 1 || g != 1)	/* the grant was revoked meanwhile */
+		*out = IDP_RETRY_REVOKED;
+	return IDP_OK;
 }
 
 enum idp_err

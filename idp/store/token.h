@@ -103,12 +103,19 @@ struct idp_refresh {
 	bool grant_revoked;
 	char *claims;			/* the grant's claims request */
 	struct idp_user user;
+	/* Of a token already used (IDP_ERR_CONFLICT), for oidc/refresh.h: */
+	int64_t rotated_ms_ago;		/* since its rotation */
+	char *successor;		/* hex digest of the refresh token the
+					 * rotation issued, or NULL */
+	bool successor_unused;		/* never presented, not revoked */
+	bool retried;			/* a retry of its rotation was answered */
+	bool key_mismatch;		/* bound to a DPoP key other than jkt */
 };
 /* Read a refresh token with its grant and person; writes nothing.
  * IDP_ERR_NOT_FOUND when unknown, revoked or expired; IDP_ERR_CONFLICT
- * when it was used before (reuse: out->grant_id is set for revocation);
- * IDP_ERR_FORBIDDEN when it is live but bound to a DPoP key other than
- * jkt. */
+ * when it was used before (reuse, unless oidc/refresh.h calls it a retry:
+ * out->grant_id is set for revocation); IDP_ERR_FORBIDDEN when it is live
+ * but bound to a DPoP key other than jkt. */
 enum idp_err idp_store_refresh_get(struct idp_dbconn *c,
     struct idp_arena *a, const unsigned char digest[IDP_SHA256_LEN],
     const char *jkt, struct idp_refresh **out);
@@ -134,6 +141,26 @@ struct idp_rotate {
  * revoked meanwhile. */
 enum idp_err idp_store_issue_refresh(struct idp_dbconn *c,
     struct idp_arena *a, const struct idp_rotate *ro, char **grant_id);
+
+/* What the retry of a rotation came to (idp_store_refresh_retry). */
+enum idp_retry_outcome {
+	IDP_RETRY_ISSUED,	/* the successor revoked, new tokens issued */
+	IDP_RETRY_RACE,		/* a concurrent retry was answered first */
+	IDP_RETRY_REUSE,	/* the successor was used meanwhile, or the
+				 * grace ran out: reuse after all */
+	IDP_RETRY_REVOKED,	/* the grant was revoked meanwhile */
+};
+/* The retry of a rotation whose answer was lost (oidc/refresh.h): the old
+ * token's row is locked and checked again (rotated within grace seconds,
+ * not retried yet), the unused successor and the access token issued
+ * with it are revoked (the successor also counts as used, so whoever
+ * presents it later is taken for a second holder), and ro's tokens become
+ * the old token's successors, the rotation marked retried. Call it inside
+ * a transaction (idp_reqdb_once): the lock holds until the commit, so of
+ * two concurrent retries exactly one issues. */
+enum idp_err idp_store_refresh_retry(struct idp_dbconn *c,
+    const struct idp_rotate *ro, int64_t grace,
+    enum idp_retry_outcome *out);
 
 /* An access token without a grant (client_credentials); jkt its DPoP
  * binding, or NULL. */

@@ -35,9 +35,11 @@ export async function signIn(base, client, user) {
   return { status: 302, cookie: jar.get(COOKIE), code, verifier };
 }
 
-export function tokenRequest(base, client, form) {
+// timeout: milliseconds a relying party waits for the answer before it
+// gives up on it (and retries).
+export function tokenRequest(base, client, form, { timeout } = {}) {
   return request('POST', `${base.url}/token`, {
-    headers: { authorization: basic(client) }, form,
+    headers: { authorization: basic(client) }, form, timeout,
   });
 }
 

@@ -2,8 +2,10 @@
 # The high-availability test: the topology of deploy/ha/ on loopback
 # (tests/ha/topology.sh), driven by tests/ha/failover.test.mjs: sign-in
 # through one idp node and refresh through the other, the PostgreSQL
-# primary's machine killed with SIGKILL under load, Patroni's promotion,
-# then one idp node killed. Prints the seconds of 503s and what was lost.
+# primary's machine (its etcd member too) killed with SIGKILL under load,
+# Patroni's promotion, the machine back and its PostgreSQL a standby
+# again, then one idp node killed. Prints the seconds of 503s and what was
+# lost.
 #   tests/ha/run.sh BUILD_DIR
 #   HA_IDP_COMMIT=async tests/ha/run.sh BUILD_DIR   idp's default commits
 # Needs root to run etcd, PostgreSQL and HAProxy as their own users.
@@ -25,7 +27,8 @@ export STACK_DIR=$HA_DIR
 node --test --test-concurrency=1 --test-reporter=tap "$root/tests/ha/failover.test.mjs"
 status=$?
 if [ $status -ne 0 ]; then
-	for f in "$HA_DIR"/node*/patroni.log "$HA_DIR/haproxy.log"; do
+	for f in "$HA_DIR"/node*/patroni.log "$HA_DIR"/etcd*/etcd.log \
+		"$HA_DIR/haproxy.log"; do
 		echo "--- $f" >&2
 		tail -15 "$f" >&2
 	done

@@ -1,14 +1,17 @@
 # shellcheck shell=bash
 # The high-availability topology of deploy/ha/ on loopback, for the ha
-# suite: one etcd, two PostgreSQL 15 nodes managed by Patroni (primary
-# and synchronous standby, from deploy/ha/patroni.yml.in), and HAProxy
+# suite: three etcd members (machines 1, 2 and 3), two PostgreSQL 15
+# nodes managed by Patroni on machines 1 and 2 (primary and synchronous
+# standby, from deploy/ha/patroni.yml.in), and HAProxy
 # (deploy/ha/haproxy.cfg.in) with a PostgreSQL write port and an idp port
 # for two idp nodes the tests start. Each process runs as its Debian
 # package's user (etcd, postgres, haproxy), on ports and in a directory
 # of its own. Sourced.
 #
-#   ha_up       start everything; exports HA_* and IDP_* for the tests
-#   ha_down     stop what is left (the tests kill some of it on purpose)
+#   ha_up            start everything; exports HA_* and IDP_* for the tests
+#   ha_down          stop what is left (the tests kill some of it on purpose)
+#   ha_etcd_start N  start etcd member N again (its data kept: it rejoins)
+#   ha_node_start N  start Patroni node N again from its patroni.yml
 
 root=${root:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 # shellcheck source=../../deploy/lib/pg.sh
@@ -49,7 +52,37 @@ ha_fill() {	# template output, with the node's values in $HA_SUB
 	sed "${HA_SUB[@]}" "$1" >"$2"
 }
 
-ha_node() {	# name n: start Patroni node n
+# etcd member n of three, machine n's; with its data directory from
+# before it rejoins the cluster (the --initial-* flags are then ignored).
+ha_etcd_start() {
+	local n=$1 d=$HA_DIR/etcd$1 peers='' m
+	for m in 1 2 3; do
+		peers+="${peers:+,}etcd$m=http://127.0.0.1:$(eval echo "\$HA_ETCD_PEER_$m")"
+	done
+	mkdir -p "$d"
+	chown etcd "$d"
+	chmod 700 "$d"
+	local client peer
+	client=http://127.0.0.1:$(eval echo "\$HA_ETCD_PORT_$n")
+	peer=http://127.0.0.1:$(eval echo "\$HA_ETCD_PEER_$n")
+	# shellcheck disable=SC2046 # as_user prints separate options
+	setpriv $(as_user etcd) etcd --name "etcd$n" --data-dir "$d/data" \
+		--listen-client-urls "$client" --advertise-client-urls "$client" \
+		--listen-peer-urls "$peer" --initial-advertise-peer-urls "$peer" \
+		--initial-cluster "$peers" --initial-cluster-state new \
+		--initial-cluster-token idp-ha >>"$d/etcd.log" 2>&1 &
+	echo $! >"$d/etcd.pid"
+}
+
+ha_node_start() {	# n: start Patroni node n from its patroni.yml
+	local d=$HA_DIR/node$1
+	# shellcheck disable=SC2046 # as_user prints separate options
+	HOME=$d setpriv $(as_user postgres) patroni "$d/patroni.yml" \
+		>>"$d/patroni.log" 2>&1 &
+	echo $! >"$d/patroni.pid"
+}
+
+ha_node() {	# n: configure and start Patroni node n
 	local n=$1 d=$HA_DIR/node$1
 	mkdir -p "$d/run"
 	chown postgres:postgres "$d" "$d/run"
@@ -57,7 +90,7 @@ ha_node() {	# name n: start Patroni node n
 	HA_SUB=(-e "s|@NAME@|node$n|" -e "s|@ADDR@|127.0.0.1|"
 		-e "s|@REST_PORT@|$(eval echo "\$HA_REST_$n")|"
 		-e "s|@PG_PORT@|$(eval echo "\$HA_PG_$n")|"
-		-e "s|@ETCD_HOSTS@|127.0.0.1:$HA_ETCD_PORT|"
+		-e "s|@ETCD_HOSTS@|$HA_ETCD_HOSTS|"
 		-e "s|@TTL@|10|" -e "s|@LOOP_WAIT@|1|" -e "s|@RETRY_TIMEOUT@|4|"
 		-e "s|@ARCHIVE_DIR@|$HA_DIR/archive|"
 		-e "s|@DATA_DIR@|$d/data|" -e "s|@PGPASS@|$d/pgpass|"
@@ -67,10 +100,7 @@ ha_node() {	# name n: start Patroni node n
 		-e "s|@REWIND_PASSWORD@|$HA_REPL_PW|")
 	ha_fill "$root/deploy/ha/patroni.yml.in" "$d/patroni.yml"
 	chown postgres:postgres "$d/patroni.yml"
-	# shellcheck disable=SC2046 # as_user prints separate options
-	HOME=$d setpriv $(as_user postgres) patroni "$d/patroni.yml" \
-		>"$d/patroni.log" 2>&1 &
-	echo $! >"$d/patroni.pid"
+	ha_node_start "$n"
 }
 
 ha_haproxy() {
@@ -98,11 +128,12 @@ ha_psql() {	# SQL as the superuser, through HAProxy's write port
 }
 
 ha_up() {
-	local v p
+	local v p n
 	HA_DIR=$(mktemp -d /tmp/idp-ha.XXXXXX)
 	chmod 755 "$HA_DIR"
 	export HA_DIR
-	for v in ETCD_PORT ETCD_PEER REST_1 REST_2 PG_1 PG_2 PG_PROXY IDP_PROXY \
+	for v in ETCD_PORT_1 ETCD_PORT_2 ETCD_PORT_3 ETCD_PEER_1 ETCD_PEER_2 \
+		ETCD_PEER_3 REST_1 REST_2 PG_1 PG_2 PG_PROXY IDP_PROXY \
 		IDP_PORT_A IDP_PORT_B; do
 		p=$(ha_port) || return 1
 		HA_PORTS="${HA_PORTS:-} $p"
@@ -112,20 +143,15 @@ ha_up() {
 	HA_REPL_PW=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
 	HA_IDP_PW=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
 	export HA_SUPER_PW
-	mkdir -p "$HA_DIR/etcd" "$HA_DIR/archive"
-	chown etcd "$HA_DIR/etcd"
-	chmod 700 "$HA_DIR/etcd"
+	mkdir -p "$HA_DIR/archive"
 	chown postgres:postgres "$HA_DIR/archive"
-	# shellcheck disable=SC2046 # as_user prints separate options
-	setpriv $(as_user etcd) etcd --name ha --data-dir "$HA_DIR/etcd/data" \
-		--listen-client-urls "http://127.0.0.1:$HA_ETCD_PORT" \
-		--advertise-client-urls "http://127.0.0.1:$HA_ETCD_PORT" \
-		--listen-peer-urls "http://127.0.0.1:$HA_ETCD_PEER" \
-		--initial-advertise-peer-urls "http://127.0.0.1:$HA_ETCD_PEER" \
-		--initial-cluster "ha=http://127.0.0.1:$HA_ETCD_PEER" \
-		>"$HA_DIR/etcd.log" 2>&1 &
-	echo $! >"$HA_DIR/etcd.pid"
-	ha_wait_http "http://127.0.0.1:$HA_ETCD_PORT/health" || return 1
+	export HA_ETCD_HOSTS="127.0.0.1:$HA_ETCD_PORT_1,127.0.0.1:$HA_ETCD_PORT_2,127.0.0.1:$HA_ETCD_PORT_3"
+	for n in 1 2 3; do ha_etcd_start $n; done
+	# /health says true once the member sees a leader elected by a quorum.
+	for n in 1 2 3; do
+		ha_wait_http "http://127.0.0.1:$(eval echo "\$HA_ETCD_PORT_$n")/health" ||
+			return 1
+	done
 	ha_node 1
 	ha_wait_http "http://127.0.0.1:$HA_REST_1/primary" || {
 		tail -30 "$HA_DIR/node1/patroni.log" >&2
@@ -165,6 +191,9 @@ ha_up() {
 	export IDP_CLIENT_CACHE_TTL=0 IDP_KEY_RELOAD_INTERVAL=1
 	export IDP_WORKER_THREADS=4 IDP_THROTTLE_ADDRESS_FREE=100000
 	export IDP_TRUST_X_FORWARDED_FOR=true
+	# As deploy/ha/README.md says for several machines: the retry of a
+	# rotation whose answer was lost with a node is answered.
+	export IDP_REFRESH_TOKEN_REUSE_GRACE=60
 	"$IDP_CTL" migrate >/dev/null || return 1
 	"$IDP_CTL" keys generate >/dev/null || return 1
 }
@@ -193,7 +222,7 @@ ha_down() {
 			pg_as_owner "$PG_BIN/pg_ctl" -D "$HA_DIR/node$n/data" -m immediate \
 				-w stop >/dev/null 2>&1
 	done
-	ha_kill_pidfile "$HA_DIR/etcd.pid"
+	for n in 1 2 3; do ha_kill_pidfile "$HA_DIR/etcd$n/etcd.pid"; done
 	if [ -z "${KEEP_STACK:-}" ]; then rm -rf "$HA_DIR"; else
 		echo "kept $HA_DIR for inspection" >&2
 	fi

@@ -97,6 +97,7 @@ START_TEST(defaults)
 	ck_assert_int_eq(cfg.access_token_ttl, 900);
 	ck_assert_int_eq(cfg.id_token_ttl, 900);
 	ck_assert_int_eq(cfg.refresh_token_ttl, 1209600);
+	ck_assert_int_eq(cfg.refresh_token_reuse_grace, 0);
 	ck_assert_int_eq(cfg.session_idle_ttl, 7200);
 	ck_assert_int_eq(cfg.session_max_ttl, 36000);
 	ck_assert_int_eq(cfg.login_ttl, 900);
@@ -232,6 +233,10 @@ START_TEST(bad_numbers_name_their_key)
 	bad_line("code_ttl = 61", "code_ttl");
 	bad_line("refresh_token_ttl = 99999999999999999999",
 	    "refresh_token_ttl");
+	bad_line("refresh_token_reuse_grace = 301",
+	    "refresh_token_reuse_grace");
+	bad_line("refresh_token_reuse_grace = -1",
+	    "refresh_token_reuse_grace");
 	bad_line("rsa_bits = 1024", "rsa_bits");
 	bad_line("argon2_memory_kib = 32", "argon2_memory_kib");
 	bad_line("argon2_iterations = 0", "argon2_iterations");
