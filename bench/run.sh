@@ -544,6 +544,18 @@ mint_tokens() {
 
 # The workloads on the target use_idp or use_peer chose; CONNS each.
 CC_BODY="grant_type=client_credentials&scope=api.read"
+# warm_up URL AUTH: 3 s of client_credentials at 64 connections, not
+# measured, right after a server starts. A fresh idp opens its pool's
+# connections and prepares its statements on each worker's first query,
+# and PostgreSQL's backends plan their first executions: seconds of CPU
+# that would otherwise fall into the first workload measured and stand in
+# its p99 (a 150-250 ms tail on 2 cores) as if it were the steady state.
+# The peer gets the same, for its JIT.
+warm_up() {
+	BENCH_METHOD=POST BENCH_BODY=$CC_BODY BENCH_AUTH=$2 BENCH_NTHREADS=$THREADS \
+		wrk -t"$THREADS" -c64 -d3s --timeout 10s -s bench/wrk/static.lua "$1/token" \
+		>/dev/null 2>&1 || die "warming up $1"
+}
 run_cc() {	# CLIENT-ID LABEL CONNS [AUTH]
 	BENCH_METHOD=POST BENCH_BODY=$CC_BODY BENCH_AUTH=${4:-$(basic "$1")} \
 		measure "client_credentials, $2" "$3" static.lua "$T_URL/token" "$THREADS" "$T_PID"
@@ -601,6 +613,7 @@ switch_idp() {	# BINARY: restart idp from it (same settings)
 	stack_stop_idp || die "idp did not stop cleanly"
 	IDP_BIN=$1 stack_start_idp || die "$1 did not start"
 	URL=$IDP_URL
+	warm_up "$URL" "$(basic cc-opaque)"
 }
 # measure_writes LABEL FUNCTION ARGS...: FUNCTION ARGS, then "before" too.
 measure_writes() {
@@ -628,6 +641,7 @@ measure_writes() {
 }
 AFTER_BIN=$IDP_BIN
 
+warm_up "$URL" "$(basic cc-opaque)"
 say "measuring, $duration s per run, connections: $conns"
 LOAD_BEFORE=$(cut -d' ' -f1 /proc/loadavg)
 if awk -v l="$LOAD_BEFORE" 'BEGIN { exit !(l > 1.0) }'; then
@@ -774,6 +788,7 @@ if [ $peer = 1 ] && want discovery jwks "client_credentials, opaque" \
 		T_PATH=/auth${AUTHZ_PATH#/authorize} T_SESSIONS=$work/peer-sessions.txt T_COOKIE=
 	}
 	use_peer
+	warm_up "$PEER_URL" "$(peer_basic "$PEER_OPAQUE_ID" "$PEER_OPAQUE_SECRET")"
 	RESULTS=$PEER_RESULTS
 	for c in $conns; do
 		measure "discovery" "$c" static.lua "$PEER_URL/.well-known/openid-configuration" \
