@@ -169,6 +169,11 @@ for k in 0 1 2 3 4 5; do
 	say "${kinds[$k]}: $t"
 done
 
+# Not measured: 3 s of the same mix first, so that every worker's pool
+# connection is open and PostgreSQL has planned the searches (bench/run.sh's
+# warm_up says why).
+BENCH_QUERIES=$work/queries.txt BENCH_COOKIE=$cookie \
+	wrk -t 2 -c "$conns" -d 3s -s bench/wrk/people.lua "$IDP_URL" >/dev/null
 say "wrk: $conns connections, $duration s, $(wc -l <"$work/queries.txt") queries"
 BENCH_QUERIES=$work/queries.txt BENCH_COOKIE=$cookie \
 	wrk -t 2 -c "$conns" -d "${duration}s" --latency -s bench/wrk/people.lua \
