@@ -16,19 +16,10 @@ ctl_user_mfa_reset(struct ctl *c, int argc, char **argv)
 	struct idp_mfa_reset r = { 0 };
 	struct idp_user *u = NULL;
 	enum idp_err e;
-	char **op;
 	int rc;
 
-	if ((rc = ctl_operands(c, argc, argv, 1, 1, "USERNAME is required",
-	    &op)) != -1)
+	if ((rc = ctl_person(c, argc, argv, &u)) != -1)
 		return rc;
-	if ((rc = ctl_connect(c, true)) != 0)
-		return rc;
-	e = idp_store_user_by_username(c->conn, c->arena, op[0], &u);
-	if (e == IDP_ERR_NOT_FOUND)
-		return ctl_err("user mfa-reset: no user %s", op[0]);
-	if (e != IDP_OK)
-		return ctl_err("user mfa-reset: %s", ctl_db_msg(c, e));
 	r.user_id = u->id;
 	r.logout_give_up = c->cfg.logout_give_up;
 	if ((e = idp_db_begin(c->conn)) != IDP_OK ||

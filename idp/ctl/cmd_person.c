@@ -17,8 +17,8 @@
 
 /* Connect and find USERNAME (the one operand). -1 to go on, or the exit
  * code (0 after --help). */
-static int
-person(struct ctl *c, int argc, char **argv, struct idp_user **u)
+int
+ctl_person(struct ctl *c, int argc, char **argv, struct idp_user **u)
 {
 	enum idp_err e;
 	char **op;
@@ -165,7 +165,7 @@ ctl_user_show(struct ctl *c, int argc, char **argv)
 	enum idp_err e;
 	int rc;
 
-	if ((rc = person(c, argc, argv, &v.u)) != -1)
+	if ((rc = ctl_person(c, argc, argv, &v.u)) != -1)
 		return rc;
 	if ((e = gather(c, &v)) != IDP_OK)
 		return ctl_err("user show: %s", ctl_db_msg(c, e));
@@ -184,7 +184,7 @@ set_disabled(struct ctl *c, int argc, char **argv, bool disable)
 	enum idp_err e;
 	int rc;
 
-	if ((rc = person(c, argc, argv, &u)) != -1)
+	if ((rc = ctl_person(c, argc, argv, &u)) != -1)
 		return rc;
 	ctl_operator(c, &op);
 	e = idp_helpdesk_set_disabled(c->conn, &op, u->id, disable, &ended);
@@ -226,7 +226,7 @@ ctl_user_delete(struct ctl *c, int argc, char **argv)
 	enum idp_err e;
 	int rc;
 
-	if ((rc = person(c, argc, argv, &u)) != -1)
+	if ((rc = ctl_person(c, argc, argv, &u)) != -1)
 		return rc;
 	ctl_operator(c, &op);
 	e = idp_helpdesk_erase(c->conn, &op, u->id);
@@ -252,7 +252,7 @@ ctl_user_reset_code(struct ctl *c, int argc, char **argv)
 	enum idp_err e;
 	int rc;
 
-	if ((rc = person(c, argc, argv, &u)) != -1)
+	if ((rc = ctl_person(c, argc, argv, &u)) != -1)
 		return rc;
 	if (u->disabled)
 		return ctl_err("user reset-code: %s is disabled (idpctl user "

@@ -137,6 +137,11 @@ int ctl_operands(struct ctl *c, int argc, char **argv, int min, int max,
 /* The operands after a ctl_getopt loop, at most max of them. Returns their
  * number, or -1 after a usage error naming the first extra one. */
 int ctl_rest(struct ctl *c, int argc, char **argv, int max, char ***ops);
+/* For a subcommand whose one operand is a USERNAME: connect and look the
+ * person up. Returns -1 to go on (*u set) or the exit code, after naming
+ * an unknown person. */
+struct idp_user;
+int ctl_person(struct ctl *c, int argc, char **argv, struct idp_user **u);
 
 /* ---- the commands, one group per file ---- */
 
