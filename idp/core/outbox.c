@@ -8,6 +8,7 @@
 
 #include "config.h"
 #include "core/outbox.h"
+#include "core/outbox_health.h"
 #include "crypto/random.h"
 #include "util/buf.h"
 #include "util/log.h"
@@ -29,6 +30,9 @@ struct lane {
 	atomic_bool woken;
 	struct flight **landed;
 	int nlanded, max;
+	struct idp_health health;	/* services not answering */
+	char **revived;		/* back since the last record, malloc'd */
+	int nrevived;
 };
 
 /* One row whose call is in flight; lives in its own arena. */
@@ -37,6 +41,10 @@ struct flight {
 	struct idp_outbox_msg m;
 	struct idp_fetch call;
 	struct idp_outbox_result r;
+	int64_t wait_s;		/* >0: not sent, its service is down */
+	bool sent;		/* a call was made: its answer says if the
+				 * service is up */
+	bool probe;		/* the one call to a service that was down */
 };
 
 struct idp_outbox {
@@ -211,8 +219,8 @@ one(struct idp_outbox *ob)
 	int n = 0;
 
 	if (idp_db_acquire_background(ob->ctx->db, &c) == IDP_OK) {
-		if (idp_store_outbox_claim(c, a, ob->kind_list, 1, ob->lease,
-		    ob->owner, &m, &n) != IDP_OK)
+		if (idp_store_outbox_claim(c, a, ob->kind_list, NULL, 1,
+		    ob->lease, ob->owner, &m, &n) != IDP_OK)
 			n = 0;
 		idp_db_release(ob->ctx->db, c);
 	}
@@ -330,7 +338,8 @@ record_landed(struct lane *l)
 	delays = idp_arena_zalloc(a, sizeof(*delays) * (size_t)l->nlanded);
 	final = idp_arena_zalloc(a, sizeof(*final) * (size_t)l->nlanded);
 	for (int i = 0; i < l->nlanded; i++)
-		delays[i] = retry_delay(l->ob->ctx->cfg, &l->landed[i]->m,
+		delays[i] = l->landed[i]->wait_s > 0 ? l->landed[i]->wait_s :
+		    retry_delay(l->ob->ctx->cfg, &l->landed[i]->m,
 		    &l->landed[i]->r);
 	/* The database away: the same retries as record(), once for all. */
 	for (int i = 0; l->nlanded > 1 && i < RECORD_TRIES &&
@@ -363,6 +372,45 @@ settle(struct lane *l, struct flight *fl)
 	l->landed[l->nlanded++] = fl;
 }
 
+/* What a call's end says about its service: no answer (or a 5xx) puts it
+ * down for a while; an answer after that brings it back, and its waiting
+ * rows go with the next claim (revive_landed). */
+static void
+note_health(struct lane *l, const char *target, bool answered)
+{
+	uint32_t rnd = 0;
+
+	if (idp_random_bytes(&rnd, sizeof(rnd)) != 0)
+		rnd = (uint32_t)now_ms();
+	if (!idp_health_report(&l->health, target, answered, now_ms(), rnd))
+		return;
+	if (l->nrevived < IDP_HEALTH_TARGETS)
+		l->revived[l->nrevived++] = idp_xstrdup(target);
+	atomic_store(&l->woken, true);
+}
+
+/* The services back since the last time: their rows that wait for a
+ * backoff of their own are due now. A failure leaves them to that
+ * backoff. */
+static void
+revive_landed(struct lane *l)
+{
+	struct idp_dbconn *c = NULL;
+
+	if (l->nrevived == 0)
+		return;
+	if (idp_db_acquire_background(l->ob->ctx->db, &c) == IDP_OK) {
+		for (int i = 0; i < l->nrevived; i++)
+			if (idp_store_outbox_revive(c, l->k->name,
+			    l->revived[i]) != IDP_OK)
+				break;
+		idp_db_release(l->ob->ctx->db, c);
+	}
+	for (int i = 0; i < l->nrevived; i++)
+		free(l->revived[i]);
+	l->nrevived = 0;
+}
+
 /* A call ended (or never started): judged, then recorded with the
  * others that ended meanwhile. */
 static void
@@ -374,12 +422,18 @@ land(void *arg, void *tag, enum idp_fetch_result res)
 	l->k->judge(l->k->arg, fl->a, &fl->m, res, &fl->call, &fl->r);
 	if (fl->r.outcome == IDP_OUTBOX_RETRY && fl->r.error == NULL)
 		fl->r.error = "not delivered";
+	if (fl->sent && res != IDP_FETCH_REFUSED)
+		note_health(l, fl->m.target,
+		    fl->r.outcome != IDP_OUTBOX_RETRY);
+	else if (fl->probe)	/* says nothing: back to normal claims */
+		idp_health_forget(&l->health, fl->m.target);
 	settle(l, fl);
 }
 
-/* Start the call of one claimed row, copied into an arena of its own. */
+/* Start the call of one claimed row, copied into an arena of its own;
+ * probe: the row claimed alone for a service that was down. */
 static void
-launch(struct lane *l, const struct idp_outbox_msg *m)
+launch(struct lane *l, const struct idp_outbox_msg *m, bool probe)
 {
 	struct idp_arena *a = idp_arena_new(16384);
 	struct flight *fl = idp_arena_zalloc(a, sizeof(*fl));
@@ -393,14 +447,60 @@ launch(struct lane *l, const struct idp_outbox_msg *m)
 	fl->m.target = idp_arena_strdup(a, m->target);
 	fl->m.payload = m->payload ? idp_arena_strdup(a, m->payload) : NULL;
 	fl->r = (struct idp_outbox_result){ IDP_OUTBOX_RETRY, 0, NULL };
-	if (!sendable(l->k, &fl->m, &fl->r) || !l->k->call(l->k->arg, a,
-	    &fl->m, &fl->call, &who, &fl->r)) {
+	fl->probe = probe;
+	if (!sendable(l->k, &fl->m, &fl->r)) {
+		if (probe)
+			idp_health_forget(&l->health, fl->m.target);
+		settle(l, fl);
+		return;
+	}
+	if (!probe && idp_health_check(&l->health, fl->m.target, now_ms(),
+	    &fl->wait_s) == IDP_HEALTH_WAIT) {
+		fl->r.error = "not sent: the service did not answer a call "
+		    "moments ago";
+		settle(l, fl);
+		return;
+	}
+	fl->wait_s = 0;
+	if (!l->k->call(l->k->arg, a, &fl->m, &fl->call, &who, &fl->r)) {
+		if (probe)
+			idp_health_forget(&l->health, fl->m.target);
 		settle(l, fl);
 		return;
 	}
 	res = idp_fetch_multi_add(l->fm, a, &who, &fl->call, fl);
 	if (res != IDP_FETCH_OK)
 		land(l, fl, res);
+	else
+		fl->sent = true;
+}
+
+/* One row of each service whose wait is over, alone, as its probe. */
+static void
+claim_probes(struct lane *l, struct idp_dbconn *c, int free)
+{
+	const char *target;
+
+	while (free > 0 &&
+	    (target = idp_health_next_probe(&l->health, now_ms())) != NULL) {
+		struct idp_arena *a = idp_arena_new(16384);
+		struct idp_outbox_msg *m = NULL;
+		int n = 0;
+
+		if (idp_store_outbox_claim_target(c, a, l->kind_list, target,
+		    1, l->ob->lease, l->ob->owner, &m, &n) != IDP_OK)
+			n = -1;
+		if (n == 1) {
+			launch(l, m, true);
+			free--;
+		} else if (n == 0) {
+			idp_health_forget(&l->health, target);
+		} else {	/* the database: claimed as usual again */
+			idp_health_forget(&l->health, target);
+			free = 0;
+		}
+		idp_arena_free(a);	/* wipes the claimed payload */
+	}
 }
 
 /* Claim up to free due rows of the lane's kind and start their calls;
@@ -415,13 +515,16 @@ claim_into(struct lane *l, int free)
 	int n = 0;
 
 	if (idp_db_acquire_background(ob->ctx->db, &c) == IDP_OK) {
-		if (idp_store_outbox_claim(c, a, l->kind_list, free,
-		    ob->lease, ob->owner, &m, &n) != IDP_OK)
+		if (idp_store_outbox_claim(c, a, l->kind_list,
+		    idp_health_excluded(&l->health, a), free, ob->lease,
+		    ob->owner, &m, &n) != IDP_OK)
 			n = 0;
+		if (n < free)
+			claim_probes(l, c, free - n);
 		idp_db_release(ob->ctx->db, c);
 	}
 	for (int i = 0; i < n; i++)
-		launch(l, &m[i]);
+		launch(l, &m[i], false);
 	idp_arena_free(a);	/* wipes the claimed payloads */
 	return n;
 }
@@ -475,6 +578,7 @@ lane_run(void *arg)
 		wait = lane_wait(l, stop, more, next_look, poll);
 		running = idp_fetch_multi_run(l->fm, wait, land, l);
 		record_landed(l);
+		revive_landed(l);
 	}
 	return NULL;
 }
@@ -490,6 +594,9 @@ lane_start(struct idp_outbox *ob, const struct idp_outbox_kind *k)
 	snprintf(l->kind_list, sizeof(l->kind_list), "{%s}", k->name);
 	l->fm = idp_fetch_multi_new(ob->ctx->fetch, l->max);
 	l->landed = idp_xcalloc((size_t)l->max, sizeof(*l->landed));
+	l->revived = idp_xcalloc(IDP_HEALTH_TARGETS, sizeof(*l->revived));
+	idp_health_init(&l->health, ob->ctx->cfg->outbox_retry_base,
+	    ob->ctx->cfg->outbox_retry_max);
 	atomic_init(&l->woken, false);
 	if (pthread_create(&l->thread, NULL, lane_run, l) != 0)
 		idp_oom();
@@ -565,6 +672,10 @@ idp_outbox_free(struct idp_outbox *ob)
 		pthread_join(ob->lanes[i].thread, NULL);
 		idp_fetch_multi_free(ob->lanes[i].fm);
 		free(ob->lanes[i].landed);
+		for (int j = 0; j < ob->lanes[i].nrevived; j++)
+			free(ob->lanes[i].revived[j]);
+		free(ob->lanes[i].revived);
+		idp_health_free(&ob->lanes[i].health);
 	}
 	free(ob->threads);
 	pthread_mutex_destroy(&ob->mu);

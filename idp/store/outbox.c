@@ -20,10 +20,29 @@ const struct idp_stmt idp_outbox_stmts[] = {
 	  "next_attempt_at = now() + make_interval(secs => $2) "
 	  "FROM (SELECT id FROM outbox WHERE state = 'pending' "
 	  "AND next_attempt_at <= now() AND kind = ANY ($4::text[]) "
+	  "AND NOT (target = ANY ($5::text[])) "
 	  "ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED) d "
 	  "WHERE o.id = d.id RETURNING o.id, o.kind, o.label, o.target, "
 	  "o.payload, o.attempts, " EPOCH("o.give_up_at") ", "
-	  "coalesce(o.user_id, 0)", 4 },
+	  "coalesce(o.user_id, 0)", 5 },
+	/* The probe of a service that was down: one of its due rows. */
+	{ "outbox_claim_target",
+	  "UPDATE outbox o SET attempts = o.attempts + 1, leased_by = $3, "
+	  "leased_until = now() + make_interval(secs => $2), "
+	  "next_attempt_at = now() + make_interval(secs => $2) "
+	  "FROM (SELECT id FROM outbox WHERE state = 'pending' "
+	  "AND next_attempt_at <= now() AND kind = ANY ($4::text[]) "
+	  "AND target = $5 "
+	  "ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED) d "
+	  "WHERE o.id = d.id RETURNING o.id, o.kind, o.label, o.target, "
+	  "o.payload, o.attempts, " EPOCH("o.give_up_at") ", "
+	  "coalesce(o.user_id, 0)", 5 },
+	/* A service back after it was down: its rows waiting for their own
+	 * backoff are due now. Leased rows are in flight somewhere. */
+	{ "outbox_revive",
+	  "UPDATE outbox SET next_attempt_at = now() WHERE state = 'pending' "
+	  "AND kind = $1 AND target = $2 AND next_attempt_at > now() "
+	  "AND leased_until IS NULL", 2 },
 	{ "outbox_done",
 	  "UPDATE outbox SET state = $2, done_at = now(), payload = NULL, "
 	  "last_status = $3, last_error = $4, leased_by = NULL, "
@@ -81,21 +100,21 @@ dup(struct idp_arena *a, const PGresult *r, int row, int col)
 	return idp_arena_strdup(a, idp_db_val(r, row, col));
 }
 
-enum idp_err
-idp_store_outbox_claim(struct idp_dbconn *c, struct idp_arena *a,
-    const char *kinds, int limit, int lease, const char *owner,
-    struct idp_outbox_msg **out, int *n)
+static enum idp_err
+claim(struct idp_dbconn *c, struct idp_arena *a, const char *stmt,
+    const char *kinds, const char *last, int limit, int lease,
+    const char *owner, struct idp_outbox_msg **out, int *n)
 {
 	char lim[16], ls[16];
-	struct idp_param p[4] = { P_TXT(lim), P_TXT(ls), P_TXT(owner),
-		P_TXT(kinds) };
+	struct idp_param p[5] = { P_TXT(lim), P_TXT(ls), P_TXT(owner),
+		P_TXT(kinds), P_TXT(last) };
 	PGresult *r = NULL;
 	enum idp_err rc;
 
 	snprintf(lim, sizeof(lim), "%d", limit);
 	snprintf(ls, sizeof(ls), "%d", lease);
 	*n = 0;
-	if ((rc = idp_db_exec(c, "outbox_claim", p, 4, &r)) != IDP_OK)
+	if ((rc = idp_db_exec(c, stmt, p, 5, &r)) != IDP_OK)
 		return rc;
 	*n = PQntuples(r);
 	*out = idp_arena_zalloc(a, sizeof(**out) * (size_t)(*n ? *n : 1));
@@ -113,6 +132,33 @@ idp_store_outbox_claim(struct idp_dbconn *c, struct idp_arena *a,
 	}
 	PQclear(r);
 	return IDP_OK;
+}
+
+enum idp_err
+idp_store_outbox_claim(struct idp_dbconn *c, struct idp_arena *a,
+    const char *kinds, const char *skip, int limit, int lease,
+    const char *owner, struct idp_outbox_msg **out, int *n)
+{
+	return claim(c, a, "outbox_claim", kinds, skip != NULL ? skip : "{}",
+	    limit, lease, owner, out, n);
+}
+
+enum idp_err
+idp_store_outbox_claim_target(struct idp_dbconn *c, struct idp_arena *a,
+    const char *kinds, const char *target, int limit, int lease,
+    const char *owner, struct idp_outbox_msg **out, int *n)
+{
+	return claim(c, a, "outbox_claim_target", kinds, target, limit, lease,
+	    owner, out, n);
+}
+
+enum idp_err
+idp_store_outbox_revive(struct idp_dbconn *c, const char *kind,
+    const char *target)
+{
+	struct idp_param p[2] = { P_TXT(kind), P_TXT(target) };
+
+	return idp_db_run(c, "outbox_revive", p, 2);
 }
 
 enum idp_err

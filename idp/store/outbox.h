@@ -35,10 +35,18 @@ struct idp_outbox_msg {
 	long long user_id;
 };
 /* Claim up to limit due rows of the given kinds ("{mail,logout}", a text
- * array literal) for lease seconds, for owner. */
+ * array literal) for lease seconds, for owner; none whose target is in
+ * skip (a text array literal, NULL for none). */
 enum idp_err idp_store_outbox_claim(struct idp_dbconn *c, struct idp_arena *a,
-    const char *kinds, int limit, int lease, const char *owner,
-    struct idp_outbox_msg **out, int *n);
+    const char *kinds, const char *skip, int limit, int lease,
+    const char *owner, struct idp_outbox_msg **out, int *n);
+/* The same, only rows whose target is target. */
+enum idp_err idp_store_outbox_claim_target(struct idp_dbconn *c,
+    struct idp_arena *a, const char *kinds, const char *target, int limit,
+    int lease, const char *owner, struct idp_outbox_msg **out, int *n);
+/* The pending rows of kind for target, not leased, due now. */
+enum idp_err idp_store_outbox_revive(struct idp_dbconn *c, const char *kind,
+    const char *target);
 
 enum idp_outbox_state { IDP_OUTBOX_DELIVERED, IDP_OUTBOX_RETRY,
 	IDP_OUTBOX_FAILED };

@@ -206,6 +206,53 @@ test('a service that is down receives its token when it is back', async () => {
   await rx.stop();
 });
 
+test('a service answering 503 is paced as one: a probe at a time, then its backlog at once', async () => {
+  const [rx] = await receivers(1);
+  try {
+    rx.status = 503;
+    const c = makeClient({ backchannel: rx.url });
+    const people = [];
+    for (let i = 0; i < 8; i++) {
+      const user = makeUser();
+      const jar = newJar();
+      people.push({ user, jar, ids: await signInAll(jar, user, [c]) });
+    }
+    for (const p of people) {
+      const r = await http('GET', `/logout?id_token_hint=${p.ids[c.id].idToken}`, { jar: p.jar });
+      assert.equal(r.status, 200);
+    }
+    // With the tests' backoff (1 s, at most 2 s) each row on its own
+    // would be tried 3 or 4 times in these 4 s: over 24 calls.
+    await sleep(4000);
+    assert.ok(rx.hits >= 2 && rx.hits <= 8, `${rx.hits} calls while it answered 503`);
+    const waiting = psql(`SELECT count(*) FROM outbox WHERE kind = 'logout' AND label = '${c.id}'
+      AND state = 'pending'`);
+    assert.equal(waiting, '8');
+    rx.status = 200;
+    const before = rx.tokens.length;
+    const t0 = Date.now();
+    const got = (await rx.waitFor(before + 8, 10000)).slice(before);
+    assert.equal(got.length, 8, 'the backlog went once the probe was answered');
+    assert.ok(Date.now() - t0 < 5000, `delivered ${Date.now() - t0} ms after the service was back`);
+    assert.equal(new Set(got.map((g) => decodeJwt(g.token).payload.jti)).size, 8);
+    for (const p of people) {
+      const mine = got.find((g) => decodeJwt(g.token).payload.sub === p.user.sub);
+      assert.ok(mine, 'every person has a token');
+      await checkLogoutToken(mine.token, { aud: c.id, sub: p.user.sub, sid: p.ids[c.id].claims.sid });
+    }
+    let row;
+    for (let i = 0; i < 50; i++) {
+      row = psql(`SELECT count(*) FILTER (WHERE state = 'delivered') FROM outbox
+        WHERE kind = 'logout' AND label = '${c.id}'`);
+      if (row === '8') break;
+      await sleep(100);
+    }
+    assert.equal(row, '8');
+  } finally {
+    await rx.stop();
+  }
+});
+
 test('a service answering 400 is recorded as failed with the status and not retried', async () => {
   const [rx] = await receivers(1);
   rx.status = 400;

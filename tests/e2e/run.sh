@@ -14,7 +14,10 @@ stack_up "$build" || exit 1
 export ROOT=$root
 files=("$@")
 [ ${#files[@]} -gt 0 ] || files=("$root"/tests/e2e/*.test.mjs)
-node --test --test-concurrency=1 --test-reporter=tap "${files[@]}"
+# IDP_E2E_NODE_ARGS: more options for node, e.g.
+# --test-name-pattern=REGEX to run some tests of a file.
+# shellcheck disable=SC2086 # a list of options
+node --test --test-concurrency=1 --test-reporter=tap ${IDP_E2E_NODE_ARGS:-} "${files[@]}"
 status=$?
 trap - EXIT
 stack_down || status=1

@@ -10,6 +10,7 @@
 #include "core/mail.h"
 #include "core/mime.h"
 #include "core/outbox.h"
+#include "core/outbox_health.h"
 #include "crypto/b64url.h"
 #include "page/when.h"
 #include "unit.h"
@@ -228,6 +229,77 @@ START_TEST(backoff)
 }
 END_TEST
 
+/* The services a lane must not call for a while (core/outbox_health). */
+START_TEST(health)
+{
+	struct idp_health h;
+	struct idp_arena *ha = idp_arena_new(1024);
+	int64_t w;
+	const char *x = "http://rp.example/bcl", *y = "http://b\"q\\/bcl";
+
+	idp_health_init(&h, 10, 40);
+	ck_assert_int_eq(idp_health_check(&h, x, 0, &w), IDP_HEALTH_CALL);
+	ck_assert_str_eq(idp_health_excluded(&h, ha), "{}");
+	ck_assert_ptr_null(idp_health_next_probe(&h, 0));
+	/* An answer from a service never down says nothing new. */
+	ck_assert(!idp_health_report(&h, x, true, 0, 0));
+	/* No answer: down for the backoff of one failure, 5 to 10 s, its
+	 * rows skipped by claims. */
+	ck_assert(!idp_health_report(&h, x, false, 1000, 0));
+	ck_assert_int_eq(idp_health_check(&h, x, 2000, &w), IDP_HEALTH_WAIT);
+	ck_assert_int_eq(w, 4);
+	ck_assert_str_eq(idp_health_excluded(&h, ha),
+	    "{\"http://rp.example/bcl\"}");
+	/* The other calls already in flight fail too: still one failure. */
+	ck_assert(!idp_health_report(&h, x, false, 1500, 0));
+	ck_assert_ptr_null(idp_health_next_probe(&h, 5999));
+	/* The wait over: one probe, and only one. */
+	ck_assert_str_eq(idp_health_next_probe(&h, 6000), x);
+	ck_assert_ptr_null(idp_health_next_probe(&h, 6000));
+	ck_assert_int_eq(idp_health_check(&h, x, 6000, &w), IDP_HEALTH_WAIT);
+	ck_assert_int_eq(w, 1);
+	ck_assert_str_ne(idp_health_excluded(&h, ha), "{}");
+	/* The probe fails: two failures, 10 to 20 s. */
+	ck_assert(!idp_health_report(&h, x, false, 7000, 0));
+	ck_assert_ptr_null(idp_health_next_probe(&h, 16999));
+	ck_assert_str_eq(idp_health_next_probe(&h, 17000), x);
+	/* Quotes and backslashes are escaped in the text[] literal. */
+	ck_assert(!idp_health_report(&h, y, false, 17000, 0));
+	ck_assert_str_eq(idp_health_excluded(&h, ha),
+	    "{\"http://rp.example/bcl\",\"http://b\\\"q\\\\/bcl\"}");
+	/* The probe answered: back, and its waiting rows may go. */
+	ck_assert(idp_health_report(&h, x, true, 17100, 0));
+	ck_assert_int_eq(idp_health_check(&h, x, 17100, &w), IDP_HEALTH_CALL);
+	ck_assert(!idp_health_report(&h, x, true, 17200, 0));
+	/* Never beyond the longest wait. */
+	for (int i = 0; i < 20; i++) {
+		(void)idp_health_next_probe(&h, 100000 + i * 50000);
+		(void)idp_health_report(&h, y, false, 100000 + i * 50000,
+		    4000000000u);
+	}
+	ck_assert_int_eq(idp_health_check(&h, y, 1050000, &w),
+	    IDP_HEALTH_WAIT);
+	ck_assert_int_le(w, 40);
+	/* A probe with nothing to send: no longer tracked. */
+	idp_health_forget(&h, y);
+	ck_assert_int_eq(idp_health_check(&h, y, 1050000, &w),
+	    IDP_HEALTH_CALL);
+	/* A full table guards no more. */
+	for (int i = 0; i < IDP_HEALTH_TARGETS + 4; i++) {
+		char t[32];
+
+		snprintf(t, sizeof(t), "http://s%d/", i);
+		(void)idp_health_report(&h, t, false, 0, 0);
+	}
+	ck_assert_int_eq(idp_health_check(&h, "http://s31/", 0, &w),
+	    IDP_HEALTH_WAIT);
+	ck_assert_int_eq(idp_health_check(&h, "http://s32/", 0, &w),
+	    IDP_HEALTH_CALL);
+	idp_health_free(&h);
+	idp_arena_free(ha);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -242,6 +314,7 @@ main(void)
 	tcase_add_test(tc, refusals);
 	tcase_add_test(tc, dates);
 	tcase_add_test(tc, backoff);
+	tcase_add_test(tc, health);
 	tcase_add_checked_fixture(tm, cfg_setup, cfg_teardown);
 	tcase_add_test(tm, templates);
 	return unit_run(s);
