@@ -1,4 +1,6 @@
+#include <limits.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -6,6 +8,7 @@
 #include "core/totpkey.h"
 #include "util/log.h"
 #include "util/mem.h"
+#include "util/str.h"
 
 #define SWEEP_BATCH 500
 
@@ -181,5 +184,177 @@ idp_totp_keys_sweep(const struct idp_kek *kek, struct idp_dbconn *c,
 	do {
 		rc = sweep_batch(kek, c, &after, &n, sealed, plain);
 	} while (rc == IDP_OK && n == SWEEP_BATCH);
+	return rc;
+}
+
+/* --- Moving the keys to another KEK (idpctl keys export, import) --- */
+
+#define MOVE_BATCH 500
+
+static void
+put_hex(FILE *f, const unsigned char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		fprintf(f, "%02x", p[i]);
+}
+
+/* One row, opened, as a line of f. */
+static enum idp_err
+export_row(const struct idp_kek *kek, FILE *f, const struct idp_totp_row *t,
+    char *why, size_t whylen)
+{
+	unsigned char *pt = NULL;
+	size_t n = 0;
+
+	if (t->kek_id == NULL) {
+		pt = t->plain.data;
+		n = t->plain.len;
+	} else if (kek == NULL || strcmp(kek->id, t->kek_id) != 0) {
+		snprintf(why, whylen, "the TOTP key of credential %lld is "
+		    "sealed under key-encryption key %s, but this node has %s",
+		    t->id, t->kek_id, kek != NULL ? kek->id : "none");
+		return IDP_ERR_UNAVAILABLE;
+	} else if (idp_totp_key_unseal(kek, t->user_id, t->sealed.data,
+	    t->sealed.len, &pt, &n) != 0) {
+		snprintf(why, whylen, "the TOTP key of credential %lld does "
+		    "not open for its person: it was changed or copied from "
+		    "another row", t->id);
+		return IDP_ERR_UNAVAILABLE;
+	}
+	fprintf(f, "%lld %lld ", t->id, t->user_id);
+	put_hex(f, pt, n);
+	fprintf(f, " %s\n", t->digest);
+	if (t->kek_id != NULL)
+		idp_unseal_free(pt, n);
+	return IDP_OK;
+}
+
+enum idp_err
+idp_totp_keys_export(const struct idp_kek *kek, struct idp_dbconn *c, FILE *f,
+    long long *count, char *why, size_t whylen)
+{
+	long long after = 0;
+	enum idp_err rc;
+	int n;
+
+	*count = 0;
+	fprintf(f, "# TOTP keys in plaintext (idpctl keys export): as secret "
+	    "as the key-encryption key; shred -u after the import\n");
+	do {
+		struct idp_arena *a = idp_arena_new(65536);
+		struct idp_totp_row *t = NULL;
+
+		n = 0;
+		rc = idp_store_totp_export(c, a, after, MOVE_BATCH, &t, &n);
+		for (int i = 0; rc == IDP_OK && i < n; i++) {
+			rc = export_row(kek, f, &t[i], why, whylen);
+			after = t[i].id;
+			*count += rc == IDP_OK;
+		}
+		if (rc != IDP_OK && why[0] == '\0')
+			snprintf(why, whylen, "the TOTP keys could not be read");
+		idp_arena_free(a);	/* wipes the plain keys read */
+	} while (rc == IDP_OK && n == MOVE_BATCH);
+	return rc;
+}
+
+static bool
+parse_ll(const char **p, long long *out)
+{
+	long long v = 0;
+	const char *s = *p;
+
+	if (*s < '0' || *s > '9')
+		return false;
+	for (; *s >= '0' && *s <= '9'; s++) {
+		if (v > (LLONG_MAX - (*s - '0')) / 10)
+			return false;
+		v = v * 10 + (*s - '0');
+	}
+	*p = s;
+	*out = v;
+	return true;
+}
+
+int
+idp_totp_line_parse(const char *line, struct idp_totp_line *out)
+{
+	const char *p = line;
+	size_t n = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (*p == '#' || *p == '\0' || *p == '\n')
+		return 0;
+	if (!parse_ll(&p, &out->id) || *p++ != ' ' ||
+	    !parse_ll(&p, &out->user_id) || *p++ != ' ')
+		return -1;
+	while (idp_hexval(p[0]) >= 0 && idp_hexval(p[1]) >= 0) {
+		if (n == sizeof(out->key))
+			return -1;
+		out->key[n++] = (unsigned char)(idp_hexval(p[0]) << 4 |
+		    idp_hexval(p[1]));
+		p += 2;
+	}
+	out->key_len = n;
+	if (n == 0 || *p++ != ' ')
+		return -1;
+	for (n = 0; n < 64; n++) {
+		if (idp_hexval(p[n]) < 0 || (p[n] >= 'A' && p[n] <= 'F'))
+			return -1;
+		out->digest[n] = p[n];
+	}
+	out->digest[64] = '\0';
+	p += 64;
+	if (*p == '\n')
+		p++;
+	return *p == '\0' && out->id > 0 && out->user_id > 0 ? 1 : -1;
+}
+
+enum idp_err
+idp_totp_keys_import(const struct idp_kek *kek, struct idp_dbconn *c, FILE *f,
+    long long *sealed, long long *skipped, char *why, size_t whylen)
+{
+	char line[512];
+	long long no = 0;
+	enum idp_err rc = IDP_OK;
+
+	*sealed = *skipped = 0;
+	while (rc == IDP_OK && fgets(line, sizeof(line), f) != NULL) {
+		struct idp_totp_line t;
+		unsigned char *blob = NULL;
+		size_t bn = 0;
+		int k;
+
+		no++;
+		if ((k = idp_totp_line_parse(line, &t)) <= 0) {
+			if (k < 0) {
+				snprintf(why, whylen, "line %lld is not a TOTP "
+				    "key as idpctl keys export writes it", no);
+				rc = IDP_ERR_BAD_REQUEST;
+			}
+			continue;
+		}
+		if (idp_totp_key_seal(kek, t.user_id, t.key, t.key_len, &blob,
+		    &bn) != 0) {
+			snprintf(why, whylen, "the key of line %lld could not be "
+			    "sealed", no);
+			rc = IDP_ERR_INTERNAL;
+		} else {
+			rc = idp_store_totp_reseal(c, t.id, t.user_id,
+			    t.digest, blob, bn, kek->id);
+			if (rc == IDP_ERR_NOT_FOUND) {	/* changed since */
+				++*skipped;
+				rc = IDP_OK;
+			} else if (rc == IDP_OK) {
+				++*sealed;
+			} else {
+				snprintf(why, whylen, "the key of line %lld "
+				    "could not be stored", no);
+			}
+		}
+		free(blob);
+		idp_wipe(&t, sizeof(t));
+	}
+	idp_wipe(line, sizeof(line));
 	return rc;
 }

@@ -7,6 +7,7 @@
 #define IDP_CORE_TOTPKEY_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "crypto/keyseal.h"
 #include "store/credential.h"
@@ -42,5 +43,35 @@ void idp_totp_key_seal_used(const struct idp_kek *kek, struct idp_dbconn *c,
  * (kek NULL) and warn. *plain is how many are (still) plain. */
 enum idp_err idp_totp_keys_sweep(const struct idp_kek *kek,
     struct idp_dbconn *c, long long *sealed, long long *plain);
+
+/* Moving the keys to another KEK, for idpctl keys export and import. The
+ * file has one line per key: credential id, person id, the key in hex, and
+ * the hex SHA-256 of the row's stored form when it was written, separated
+ * by one space; lines starting with # are comments. */
+
+/* Every TOTP key opened with kek (NULL: a node without one, plain keys
+ * only) as lines of f; *count keys written. A key sealed under another
+ * KEK, or one that does not open, stops it with why filled in. */
+enum idp_err idp_totp_keys_export(const struct idp_kek *kek,
+    struct idp_dbconn *c, FILE *f, long long *count, char *why,
+    size_t whylen);
+
+/* Seal each key of f under kek where its row is still as it was exported
+ * and not under kek already (*sealed); the others are left (*skipped: the
+ * person set up a new app meanwhile, or it was done before). A line that
+ * does not parse stops it: IDP_ERR_BAD_REQUEST, why naming the line. */
+enum idp_err idp_totp_keys_import(const struct idp_kek *kek,
+    struct idp_dbconn *c, FILE *f, long long *sealed, long long *skipped,
+    char *why, size_t whylen);
+
+/* One line of that file: 1 a key, 0 a comment or an empty line, -1 not
+ * a line the export writes. */
+struct idp_totp_line {
+	long long id, user_id;
+	unsigned char key[64];
+	size_t key_len;
+	char digest[65];
+};
+int idp_totp_line_parse(const char *line, struct idp_totp_line *out);
 
 #endif

@@ -8,10 +8,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/totpkey.h"
 #include "crypto/key.h"
 #include "ctl/keys.h"
 #include "store/keys.h"
 #include "util/mem.h"
+
+#define TOTP_FILE "totp-keys"	/* in DIR, beside the PEM files */
 
 /* Still worth moving: not retired past its publication. */
 static bool
@@ -61,6 +64,35 @@ out:
 	return rc;
 }
 
+/* DIR/totp-keys, when the export wrote one: each TOTP key sealed under
+ * this KEK where its row is as it was then. */
+static int
+import_totp(struct ctl *c, const struct ctl_kek *kk, const char *dir,
+    long long *sealed, long long *skipped)
+{
+	char path[4096], why[512] = "";
+	enum idp_err e;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, TOTP_FILE);
+	if ((f = fopen(path, "re")) == NULL) {
+		if (errno == ENOENT)
+			return CTL_OK;
+		return ctl_err("keys import: %s: %s", path, strerror(errno));
+	}
+	e = idp_totp_keys_import(&kk->kek, c->conn, f, sealed, skipped, why,
+	    sizeof(why));
+	fclose(f);
+	if (e != IDP_OK)
+		return ctl_err("keys import: %s: %s", path, why[0] ? why :
+		    ctl_db_msg(c, e));
+	if (ctl_audit(c, "totp.resealed", 0, NULL, json_pack("{s:I, s:I, s:s}",
+	    "sealed", (json_int_t)*sealed, "skipped", (json_int_t)*skipped,
+	    "kek_id", kk->kek.id)) != 0)
+		return CTL_FAIL;
+	return CTL_OK;
+}
+
 int
 ctl_keys_import(struct ctl *c, int argc, char **argv)
 {
@@ -75,6 +107,7 @@ ctl_keys_import(struct ctl *c, int argc, char **argv)
 	json_t *done;
 	char **ops, why[512];
 	enum idp_err e;
+	long long totp_sealed = 0, totp_skipped = 0;
 	int n = 0, ch, rc;
 
 	while ((ch = ctl_getopt(c, argc, argv, opts)) != -1) {
@@ -108,18 +141,66 @@ ctl_keys_import(struct ctl *c, int argc, char **argv)
 	/* The device-cookie key: the file's, unless one is sealed already. */
 	rc = idp_device_key_import(&c->cfg, &kk.kek, c->conn,
 	    dir ? dir : c->cfg.key_dir, why, sizeof(why));
-	idp_kek_wipe(&kk.kek);
 	if (rc != 0) {
+		idp_kek_wipe(&kk.kek);
 		json_decref(done);
 		return ctl_err("keys import: device-cookie key: %s", why);
 	}
+	rc = import_totp(c, &kk, dir ? dir : c->cfg.key_dir, &totp_sealed,
+	    &totp_skipped);
+	idp_kek_wipe(&kk.kek);
+	if (rc != CTL_OK) {
+		json_decref(done);
+		return rc;
+	}
 	if (c->json)
-		return ctl_print_json(json_pack("{s:o}", "imported", done));
+		return ctl_print_json(json_pack("{s:o, s:I, s:I}", "imported",
+		    done, "totp_sealed", (json_int_t)totp_sealed,
+		    "totp_skipped", (json_int_t)totp_skipped));
 	printf("%zu keys sealed into the database. Restart or SIGHUP every "
 	    "node with the key-encryption key; then the files can go.\n",
 	    json_array_size(done));
+	if (totp_sealed + totp_skipped > 0)
+		printf("%lld TOTP keys sealed again; %lld left as they are "
+		    "(set up again since the export, or sealed already).\n",
+		    totp_sealed, totp_skipped);
 	json_decref(done);
 	return CTL_OK;
+}
+
+/* DIR/totp-keys, 0600, never over an existing file: every TOTP key. */
+static int
+export_totp(struct ctl *c, const struct ctl_kek *kk, const char *dir,
+    long long *count, char *why, size_t whylen)
+{
+	char path[4096];
+	enum idp_err e;
+	FILE *f = NULL;
+	int fd, rc = -1;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, TOTP_FILE);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0 || (f = fdopen(fd, "w")) == NULL) {
+		snprintf(why, whylen, "cannot create %.512s: %s", path,
+		    strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	why[0] = '\0';
+	e = idp_totp_keys_export(kk->have ? &kk->kek : NULL, c->conn, f, count,
+	    why, whylen);
+	if (e == IDP_OK && (fflush(f) != 0 || fsync(fileno(f)) != 0))
+		snprintf(why, whylen, "cannot write %.512s", path);
+	else if (e == IDP_OK)
+		rc = 0;
+	if (fclose(f) != 0 && rc == 0) {
+		snprintf(why, whylen, "cannot write %.512s", path);
+		rc = -1;
+	}
+	if (rc != 0)
+		unlink(path);	/* half a file would look like all of it */
+	return rc;
 }
 
 /* DIR/device-cookie.key, 0600, never over an existing file. */
@@ -158,6 +239,7 @@ ctl_keys_export(struct ctl *c, int argc, char **argv)
 	json_t *done;
 	char **ops, path[4096], why[1024];
 	enum idp_err e;
+	long long totp = 0;
 	int n = 0, rc;
 
 	if ((rc = ctl_operands(c, argc, argv, 1, 1, "DIR", &ops)) != -1)
@@ -184,17 +266,23 @@ ctl_keys_export(struct ctl *c, int argc, char **argv)
 	if (rc == 0 && (rc = export_device_key(c, &kk, ops[0], why,
 	    sizeof(why))) != 0)
 		ctl_err("keys export: device-cookie key: %s", why);
+	if (rc == 0 && (rc = export_totp(c, &kk, ops[0], &totp, why,
+	    sizeof(why))) != 0)
+		ctl_err("keys export: TOTP keys: %s", why);
+	if (rc == 0 && ctl_audit(c, "totp.exported", 0, NULL,
+	    json_pack("{s:I}", "count", (json_int_t)totp)) != 0)
+		rc = CTL_FAIL;
 	idp_kek_wipe(&kk.kek);
 	if (rc != 0 || c->json) {
 		if (rc == 0)
-			return ctl_print_json(json_pack("{s:o}", "exported",
-			    done));
+			return ctl_print_json(json_pack("{s:o, s:I}",
+			    "exported", done, "totp_keys", (json_int_t)totp));
 		json_decref(done);
 		return CTL_FAIL;
 	}
-	printf("%zu private keys written to %s (mode 0600): keep them as "
-	    "secret as the key-encryption key\n", json_array_size(done),
-	    ops[0]);
+	printf("%zu private keys and %lld TOTP keys written to %s (mode "
+	    "0600): keep them as secret as the key-encryption key\n",
+	    json_array_size(done), totp, ops[0]);
 	json_decref(done);
 	return CTL_OK;
 }

@@ -68,6 +68,21 @@ const struct idp_stmt idp_credential_stmts[] = {
 	  "FROM unnest($1::bigint[], $2::text[], $3::text[]) "
 	  "AS v(id, sealed, plain) WHERE c.id = v.id AND c.kind = 'totp' "
 	  "AND c.totp_secret = decode(v.plain, 'hex')", 4 },
+	/* Every TOTP row, for moving the keys to another KEK; the digest
+	 * names the stored form, so that a row changed since is left alone. */
+	{ "totp_export",
+	  "SELECT id, user_id, encode(totp_secret, 'hex'), "
+	  "encode(totp_sealed, 'hex'), totp_kek_id, "
+	  "encode(sha256(coalesce(totp_sealed, totp_secret)), 'hex') "
+	  "FROM credentials WHERE kind = 'totp' AND id > $1 "
+	  "AND coalesce(totp_sealed, totp_secret) IS NOT NULL "
+	  "ORDER BY id LIMIT $2", 2 },
+	{ "totp_reseal",
+	  "UPDATE credentials SET totp_secret = NULL, totp_sealed = $3, "
+	  "totp_kek_id = $4 WHERE id = $1 AND user_id = $2 AND kind = 'totp' "
+	  "AND totp_kek_id IS DISTINCT FROM $4 "
+	  "AND encode(sha256(coalesce(totp_sealed, totp_secret)), 'hex') = $5",
+	  5 },
 	{ "password_get",
 	  "SELECT password_hash, id FROM credentials WHERE user_id = $1 "
 	  "AND kind = 'password'", 1 },
@@ -327,6 +342,49 @@ idp_store_totp_seal(struct idp_dbconn *c, long long id,
 
 	snprintf(ib, sizeof(ib), "%lld", id);
 	return idp_db_run_one(c, "totp_seal", p, 4);
+}
+
+enum idp_err
+idp_store_totp_export(struct idp_dbconn *c, struct idp_arena *a,
+    long long after, int max, struct idp_totp_row **out, int *n)
+{
+	char ab[24], mb[24];
+	struct idp_param p[2] = { P_TXT(ab), P_TXT(mb) };
+	PGresult *r = NULL;
+	enum idp_err rc;
+
+	snprintf(ab, sizeof(ab), "%lld", after);
+	snprintf(mb, sizeof(mb), "%d", max);
+	if ((rc = idp_db_exec(c, "totp_export", p, 2, &r)) != IDP_OK)
+		return rc;
+	*n = PQntuples(r);
+	*out = idp_arena_zalloc(a, sizeof(**out) * (size_t)(*n ? *n : 1));
+	for (int i = 0; i < *n; i++) {
+		struct idp_totp_row *t = &(*out)[i];
+
+		t->id = idp_db_ll(r, i, 0);
+		t->user_id = idp_db_ll(r, i, 1);
+		t->plain = bytes(a, r, i, 2);
+		t->sealed = bytes(a, r, i, 3);
+		t->kek_id = PQgetisnull(r, i, 4) ? NULL : dup(a, r, i, 4);
+		t->digest = dup(a, r, i, 5);
+	}
+	PQclear(r);
+	return IDP_OK;
+}
+
+enum idp_err
+idp_store_totp_reseal(struct idp_dbconn *c, long long id, long long user_id,
+    const char *digest, const unsigned char *sealed, size_t sealed_len,
+    const char *kek_id)
+{
+	char ib[24], ub[24];
+	struct idp_param p[5] = { P_TXT(ib), P_TXT(ub),
+		P_BIN(sealed, (int)sealed_len), P_TXT(kek_id), P_TXT(digest) };
+
+	snprintf(ib, sizeof(ib), "%lld", id);
+	snprintf(ub, sizeof(ub), "%lld", user_id);
+	return idp_db_run_one(c, "totp_reseal", p, 5);
 }
 
 /* Array literals of the batch: {1,2} and {hex,hex} (hex needs no quotes). */

@@ -118,6 +118,26 @@ enum idp_err idp_store_totp_seal_many(struct idp_dbconn *c,
     const struct idp_cred_bytes *sealed, int n, const char *kek_id,
     long long *done);
 
+/* Every TOTP row as stored, to move the keys under another KEK (idpctl
+ * keys export/import): plain or sealed (kek_id), and the hex SHA-256 of
+ * the stored form. Up to max rows with an id above after, by id. */
+struct idp_totp_row {
+	long long id;
+	long long user_id;
+	struct idp_cred_bytes plain;
+	struct idp_cred_bytes sealed;
+	char *kek_id;
+	char *digest;
+};
+enum idp_err idp_store_totp_export(struct idp_dbconn *c, struct idp_arena *a,
+    long long after, int max, struct idp_totp_row **out, int *n);
+/* Seal credential id (of user_id) under kek_id, only if its stored form
+ * still has that digest and is not under kek_id already;
+ * IDP_ERR_NOT_FOUND when it is not. */
+enum idp_err idp_store_totp_reseal(struct idp_dbconn *c, long long id,
+    long long user_id, const char *digest, const unsigned char *sealed,
+    size_t sealed_len, const char *kek_id);
+
 /* The password. */
 
 /* The person's password hash string and its credential id;

@@ -114,6 +114,22 @@ export async function userinfo(token) {
 
 export function newJar() { return new CookieJar(); }
 
+// Password, then the code on the second step (a person with a TOTP app):
+// the response to the code.
+export async function signInWithTotp(client, user, code) {
+  const jar = newJar();
+  const r = await http('GET', authorizeUrl(client, { code_challenge: 'x'.repeat(43),
+    code_challenge_method: 'S256' }), { jar });
+  assert.equal(r.status, 200);
+  const step = await submitLogin(jar, r, user.username, user.password);
+  assert.equal(step.status, 200, step.text.slice(0, 300));
+  assert.match(step.text, /autocomplete="one-time-code"/);
+  const form = step.text.split('<form').find((f) => f.includes('name="action" value="totp"'));
+  assert.ok(form, 'the second step has a form for the code');
+  return http('POST', '/login/factor', { jar, form: { ...formInputs(`<form${form.split('</form>')[0]}`),
+    code } });
+}
+
 // A service whose back-channel logout endpoint answers status (400: it
 // refuses the token): a person signs in to it and out again (RP-initiated
 // logout), and the outbox delivers the logout token. Returns the client

@@ -6,10 +6,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { constants, createPublicKey, randomBytes, verify } from 'node:crypto';
-import { chmodSync, copyFileSync, existsSync, mkdtempSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdtempSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeJwt, env, http, idpctl, psql, sleep, startIdp, unique } from './lib.mjs';
-import { exchange, makeClient, makeUser, newJar, signIn } from './flow.mjs';
+import { exchange, makeClient, makeUser, newJar, signIn, signInWithTotp } from './flow.mjs';
+import { totp } from './totp.mjs';
 
 const dir = mkdtempSync('/tmp/idp-keys-');
 
@@ -186,20 +187,58 @@ test('from key files: a node without a KEK writes files, import seals them, the 
 test('changing the KEK: export under the old one, import under the new one, and back', async () => {
   const oldKek = { IDP_KEY_ENCRYPTION_KEY_FILE: env.IDP_KEY_ENCRYPTION_KEY_FILE };
   const newKek = { IDP_KEY_ENCRYPTION_KEY_FILE: kekFile('new-kek') };
+  // A person with a TOTP app whose key is sealed under the old KEK (at
+  // its first use), and one who sets up a new app between export and
+  // import: that new key is not overwritten by the exported one.
+  const client = makeClient();
+  const person = makeUser();
+  const uid = psql(`SELECT id FROM users WHERE username = '${person.username}'`);
+  const key = randomBytes(20);
+  psql(`INSERT INTO credentials (user_id, kind, totp_secret, confirmed_at)
+    VALUES (${uid}, 'totp', '\\x${key.toString('hex')}', now())`);
+  assert.equal((await signInWithTotp(client, person, totp(key))).status, 302);
+  const sealedUnder = () => psql(`SELECT coalesce(totp_kek_id, 'plain') FROM credentials
+    WHERE user_id = ${uid} AND kind = 'totp'`);
+  const oldId = sealedUnder();
+  assert.notEqual(oldId, 'plain');
+  const late = makeUser();
+  const lateId = psql(`SELECT id FROM users WHERE username = '${late.username}'`);
+  psql(`INSERT INTO credentials (user_id, kind, totp_secret, confirmed_at)
+    VALUES (${lateId}, 'totp', '\\x${randomBytes(20).toString('hex')}', now())`);
+  const lateKey = randomBytes(20);
   let published;
-  const move = (from, to) => {
+  const move = (from, to, between) => {
     const out = mkdtempSync('/tmp/idp-export-');
     const ex = idpctl(['--json', 'keys', 'export', out], { env: from });
     assert.equal(ex.status, 0, ex.stderr);
     published ??= ex.json.exported.map((k) => k.kid).sort();
     assert.deepEqual(ex.json.exported.map((k) => k.kid).sort(), published);
     assert.ok(existsSync(join(out, 'device-cookie.key')));
+    const lines = readFileSync(join(out, 'totp-keys'), 'utf8').split('\n')
+      .filter((l) => l && !l.startsWith('#'));
+    assert.equal(lines.length, ex.json.totp_keys);
+    assert.ok(lines.some((l) => l.split(' ')[2] === key.toString('hex')), 'the key, opened');
+    assert.equal(statSync(join(out, 'totp-keys')).mode & 0o777, 0o600);
+    between?.();
     const im = idpctl(['--json', 'keys', 'import', '--from', out], { env: to });
     assert.equal(im.status, 0, im.stderr);
     assert.deepEqual(im.json.imported.slice().sort(), published);
+    return im.json;
   };
   try {
-    move(oldKek, newKek);
+    const moved = move(oldKek, newKek, () => psql(`UPDATE credentials
+      SET totp_secret = '\\x${lateKey.toString('hex')}' WHERE user_id = ${lateId} AND kind = 'totp'`));
+    assert.ok(moved.totp_sealed >= 1);
+    assert.ok(moved.totp_skipped >= 1, 'the key set up after the export is left as it is');
+    assert.equal(psql(`SELECT encode(totp_secret, 'hex') FROM credentials
+      WHERE user_id = ${lateId} AND kind = 'totp'`), lateKey.toString('hex'));
+    assert.notEqual(sealedUnder(), oldId, 'sealed again, under the new KEK');
+    // A bad line stops the import and names it.
+    const bad = mkdtempSync('/tmp/idp-export-');
+    writeFileSync(join(bad, 'totp-keys'), '# keys\n12 34 zz 00\n', { mode: 0o600 });
+    const badImport = idpctl(['keys', 'import', '--from', bad], { env: newKek });
+    assert.notEqual(badImport.status, 0);
+    assert.match(badImport.stderr, /line 2 is not a TOTP key/);
     const id = idpctl(['--json', 'keys', 'list'], { env: newKek }).json.keys
       .find((k) => k.state === 'active').storage;
     assert.equal(psql(`SELECT count(DISTINCT kek_id) FROM (SELECT kek_id FROM signing_keys
@@ -217,6 +256,9 @@ test('changing the KEK: export under the old one, import under the new one, and 
   } finally {
     move(newKek, oldKek);
   }
+  assert.equal(sealedUnder(), oldId);
+  // Sealed twice since, the person's app still signs them in.
+  assert.equal((await signInWithTotp(client, person, totp(key, 1))).status, 302);
   const back = await startIdp(oldKek);
   await back.stop();
 });

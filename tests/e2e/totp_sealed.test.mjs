@@ -8,8 +8,8 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { env, formInputs, http, psql, startIdp } from './lib.mjs';
-import { authorizeUrl, callback, makeClient, makeUser, newJar, submitLogin } from './flow.mjs';
+import { env, psql, startIdp } from './lib.mjs';
+import { callback, makeClient, makeUser, signInWithTotp } from './flow.mjs';
 import { totp } from './totp.mjs';
 
 const client = makeClient();
@@ -34,20 +34,7 @@ function stored(user) {
 
 const kekId = () => psql("SELECT kek_id FROM sealed_secrets WHERE name = 'device-cookie'");
 
-// Password, then the code on the second step: the response to the code.
-async function signInWithCode(user, code) {
-  const jar = newJar();
-  const r = await http('GET', authorizeUrl(client, { code_challenge: 'x'.repeat(43),
-    code_challenge_method: 'S256' }), { jar });
-  assert.equal(r.status, 200);
-  const step = await submitLogin(jar, r, user.username, user.password);
-  assert.equal(step.status, 200, step.text.slice(0, 300));
-  assert.match(step.text, /autocomplete="one-time-code"/);
-  const form = step.text.split('<form').find((f) => f.includes('name="action" value="totp"'));
-  assert.ok(form, 'the second step has a form for the code');
-  return http('POST', '/login/factor', { jar, form: { ...formInputs(`<form${form.split('</form>')[0]}`),
-    code } });
-}
+const signInWithCode = (user, code) => signInWithTotp(client, user, code);
 
 test('a key stored plain is sealed at its first use, and still works after', async () => {
   const user = makeUser();

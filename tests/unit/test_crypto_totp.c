@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/totpkey.h"
 #include "crypto/totp.h"
 #include "unit.h"
 
@@ -168,6 +169,51 @@ START_TEST(recovery_codes)
 }
 END_TEST
 
+/* A line of idpctl keys export's TOTP file (core/totpkey.c). */
+START_TEST(key_file_lines)
+{
+	struct idp_totp_line t;
+	const char *d = "2d711642b726b04401627ca9fbac32f5"
+	    "c8530fb1903cc4db02258717921a4881";
+	char line[256];
+
+	snprintf(line, sizeof(line), "17 4 3132ff %s\n", d);
+	ck_assert_int_eq(idp_totp_line_parse(line, &t), 1);
+	ck_assert_int_eq(t.id, 17);
+	ck_assert_int_eq(t.user_id, 4);
+	ck_assert_uint_eq(t.key_len, 3);
+	ck_assert_mem_eq(t.key, "12\xff", 3);
+	ck_assert_str_eq(t.digest, d);
+	snprintf(line, sizeof(line), "17 4 3132ff %s", d);	/* last line */
+	ck_assert_int_eq(idp_totp_line_parse(line, &t), 1);
+	ck_assert_int_eq(idp_totp_line_parse("# a comment\n", &t), 0);
+	ck_assert_int_eq(idp_totp_line_parse("\n", &t), 0);
+	ck_assert_int_eq(idp_totp_line_parse("", &t), 0);
+	/* Refused: a missing part, bad hex, an odd digit, zero or huge ids,
+	 * two spaces, CRLF, an uppercase digest, a short one, trailing text,
+	 * a key longer than 64 bytes. */
+	const char *bad[] = { "17 4 31", "17 4 zz %s", "17 4 313 %s",
+		"0 4 31 %s", "17 0 31 %s", "99999999999999999999 4 31 %s",
+		"17  4 31 %s", "17 4 31 %s\r\n", "17 4 31 %s x", "-1 4 31 %s",
+		"17 4 %s" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(line, sizeof(line), bad[i], d);
+		ck_assert_msg(idp_totp_line_parse(line, &t) == -1, "%s", line);
+	}
+	snprintf(line, sizeof(line), "17 4 31 %.63s\n", d);
+	ck_assert_int_eq(idp_totp_line_parse(line, &t), -1);
+	snprintf(line, sizeof(line), "17 4 31 2D711642b726b04401627ca9fbac32f5"
+	    "c8530fb1903cc4db02258717921a4881\n");
+	ck_assert_int_eq(idp_totp_line_parse(line, &t), -1);
+	char longkey[300] = "17 4 ";
+	for (int i = 0; i < 65; i++)
+		strcat(longkey, "ab");
+	strcat(longkey, " ");
+	strcat(longkey, d);
+	ck_assert_int_eq(idp_totp_line_parse(longkey, &t), -1);
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -180,6 +226,7 @@ suite(void)
 	tcase_add_test(tc, typed_codes);
 	tcase_add_test(tc, base32_rfc4648);
 	tcase_add_test(tc, recovery_codes);
+	tcase_add_test(tc, key_file_lines);
 	return s;
 }
 
