@@ -475,32 +475,32 @@ launch(struct lane *l, const struct idp_outbox_msg *m, bool probe)
 		fl->sent = true;
 }
 
-/* One row of each service whose wait is over, alone, as its probe. */
-static void
-claim_probes(struct lane *l, struct idp_dbconn *c, int free)
+/* One row of each service whose wait is over, claimed alone as its
+ * probe, into probes (up to free of them, memory from a); how many. */
+static int
+claim_probes(struct lane *l, struct idp_dbconn *c, struct idp_arena *a,
+    int free, struct idp_outbox_msg *probes)
 {
 	const char *target;
+	int got = 0;
 
-	while (free > 0 &&
+	while (got < free &&
 	    (target = idp_health_next_probe(&l->health, now_ms())) != NULL) {
-		struct idp_arena *a = idp_arena_new(16384);
 		struct idp_outbox_msg *m = NULL;
 		int n = 0;
 
 		if (idp_store_outbox_claim_target(c, a, l->kind_list, target,
-		    1, l->ob->lease, l->ob->owner, &m, &n) != IDP_OK)
-			n = -1;
-		if (n == 1) {
-			launch(l, m, true);
-			free--;
-		} else if (n == 0) {
+		    1, l->ob->lease, l->ob->owner, &m, &n) != IDP_OK) {
+			/* The database: claimed as usual again. */
 			idp_health_forget(&l->health, target);
-		} else {	/* the database: claimed as usual again */
-			idp_health_forget(&l->health, target);
-			free = 0;
+			break;
 		}
-		idp_arena_free(a);	/* wipes the claimed payload */
+		if (n == 1)
+			probes[got++] = *m;
+		else	/* nothing left to send it */
+			idp_health_forget(&l->health, target);
 	}
+	return got;
 }
 
 /* Claim up to free due rows of the lane's kind and start their calls;
@@ -510,21 +510,24 @@ claim_into(struct lane *l, int free)
 {
 	struct idp_outbox *ob = l->ob;
 	struct idp_arena *a = idp_arena_new(16384);
-	struct idp_outbox_msg *m = NULL;
+	struct idp_outbox_msg *m = NULL, *probes;
 	struct idp_dbconn *c;
-	int n = 0;
+	int n = 0, np = 0;
 
+	probes = idp_arena_zalloc(a, sizeof(*probes) * (size_t)free);
 	if (idp_db_acquire_background(ob->ctx->db, &c) == IDP_OK) {
 		if (idp_store_outbox_claim(c, a, l->kind_list,
 		    idp_health_excluded(&l->health, a), free, ob->lease,
 		    ob->owner, &m, &n) != IDP_OK)
 			n = 0;
 		if (n < free)
-			claim_probes(l, c, free - n);
+			np = claim_probes(l, c, a, free - n, probes);
 		idp_db_release(ob->ctx->db, c);
 	}
 	for (int i = 0; i < n; i++)
 		launch(l, &m[i], false);
+	for (int i = 0; i < np; i++)
+		launch(l, &probes[i], true);
 	idp_arena_free(a);	/* wipes the claimed payloads */
 	return n;
 }

@@ -31,6 +31,13 @@ find(struct idp_health *h, const char *target)
 	return NULL;
 }
 
+/* Down: enough calls in a row without an answer. */
+static bool
+down(const struct idp_health_target *t)
+{
+	return t != NULL && t->fails >= IDP_HEALTH_OPEN_AFTER;
+}
+
 static void
 drop(struct idp_health_target *t)
 {
@@ -46,7 +53,7 @@ idp_health_check(struct idp_health *h, const char *target,
 	int64_t left;
 
 	*wait_s = 0;
-	if (t == NULL)
+	if (!down(t))
 		return IDP_HEALTH_CALL;
 	left = t->down_until_ms - now_ms;
 	*wait_s = left > 1000 ? (left + 999) / 1000 : 1;
@@ -59,8 +66,7 @@ idp_health_next_probe(struct idp_health *h, int64_t now_ms)
 	for (int i = 0; i < IDP_HEALTH_TARGETS; i++) {
 		struct idp_health_target *t = &h->t[i];
 
-		if (t->target != NULL && !t->probing &&
-		    now_ms >= t->down_until_ms) {
+		if (down(t) && !t->probing && now_ms >= t->down_until_ms) {
 			t->probing = true;
 			return t->target;
 		}
@@ -83,11 +89,12 @@ idp_health_report(struct idp_health *h, const char *target, bool answered,
 {
 	struct idp_health_target *t = find(h, target);
 
+	bool was_down = down(t);
+
 	if (answered) {
-		if (t == NULL)
-			return false;
-		drop(t);
-		return true;
+		if (t != NULL)
+			drop(t);
+		return was_down;
 	}
 	if (t == NULL) {
 		for (int i = 0; i < IDP_HEALTH_TARGETS && t == NULL; i++)
@@ -101,8 +108,10 @@ idp_health_report(struct idp_health *h, const char *target, bool answered,
 	}
 	t->fails++;
 	t->probing = false;
-	t->down_until_ms = now_ms + 1000 *
-	    idp_outbox_backoff(t->fails, h->base_s, h->max_s, rnd);
+	if (down(t))
+		t->down_until_ms = now_ms + 1000 * idp_outbox_backoff(
+		    t->fails - IDP_HEALTH_OPEN_AFTER + 1, h->base_s, h->max_s,
+		    rnd);
 	return false;
 }
 
@@ -130,7 +139,7 @@ idp_health_excluded(const struct idp_health *h, struct idp_arena *a)
 	for (int i = 0; i < IDP_HEALTH_TARGETS; i++) {
 		const struct idp_health_target *t = &h->t[i];
 
-		if (t->target == NULL)
+		if (!down(t))
 			continue;
 		if (n++ > 0)
 			idp_buf_addc(&b, ',');

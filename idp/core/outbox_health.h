@@ -1,6 +1,6 @@
-/* Which services a lane may call now: when a call to a target (a
- * backchannel_logout_uri) gets no answer or a 5xx, the target is down for
- * a backoff of its own (outbox_retry_base doubling up to outbox_retry_max,
+/* Which services a lane may call now: when two calls in a row to a target
+ * (a backchannel_logout_uri) get no answer or a 5xx, the target is down
+ * for a backoff of its own (outbox_retry_base doubling up to outbox_retry_max,
  * with jitter), and its rows are neither claimed nor signed meanwhile.
  * When that wait ends, one of its rows is claimed alone and sent as a
  * probe. A probe that gets an answer brings the target back: the caller
@@ -20,7 +20,10 @@
 
 #include "util/arena.h"
 
-#define IDP_HEALTH_TARGETS 32	/* down targets tracked; beyond, no breaker */
+#define IDP_HEALTH_TARGETS 32	/* targets tracked; beyond, no pacing */
+/* Failures in a row before a target is down: one stray timeout of a
+ * service that answers the rest does not hold back its other tokens. */
+#define IDP_HEALTH_OPEN_AFTER 2
 
 enum idp_health_verdict {
 	IDP_HEALTH_CALL,	/* up, or not known to be down */
@@ -30,7 +33,8 @@ enum idp_health_verdict {
 struct idp_health_target {
 	char *target;		/* malloc'd; NULL: the slot is free */
 	int64_t down_until_ms;	/* monotonic */
-	int fails;		/* calls in a row without an answer */
+	int fails;		/* calls in a row without an answer; down
+				 * from IDP_HEALTH_OPEN_AFTER on */
 	bool probing;
 };
 

@@ -243,14 +243,21 @@ START_TEST(health)
 	ck_assert_ptr_null(idp_health_next_probe(&h, 0));
 	/* An answer from a service never down says nothing new. */
 	ck_assert(!idp_health_report(&h, x, true, 0, 0));
-	/* No answer: down for the backoff of one failure, 5 to 10 s, its
-	 * rows skipped by claims. */
+	/* One call without an answer, then an answer: never down. */
+	ck_assert(!idp_health_report(&h, x, false, 500, 0));
+	ck_assert_int_eq(idp_health_check(&h, x, 600, &w), IDP_HEALTH_CALL);
+	ck_assert_str_eq(idp_health_excluded(&h, ha), "{}");
+	ck_assert(!idp_health_report(&h, x, true, 700, 0));
+	/* Two in a row: down for the backoff of one failure, 5 to 10 s,
+	 * its rows skipped by claims. */
+	ck_assert(!idp_health_report(&h, x, false, 800, 0));
+	ck_assert_int_eq(idp_health_check(&h, x, 900, &w), IDP_HEALTH_CALL);
 	ck_assert(!idp_health_report(&h, x, false, 1000, 0));
 	ck_assert_int_eq(idp_health_check(&h, x, 2000, &w), IDP_HEALTH_WAIT);
 	ck_assert_int_eq(w, 4);
 	ck_assert_str_eq(idp_health_excluded(&h, ha),
 	    "{\"http://rp.example/bcl\"}");
-	/* The other calls already in flight fail too: still one failure. */
+	/* The other calls already in flight fail too: no longer wait. */
 	ck_assert(!idp_health_report(&h, x, false, 1500, 0));
 	ck_assert_ptr_null(idp_health_next_probe(&h, 5999));
 	/* The wait over: one probe, and only one. */
@@ -264,6 +271,7 @@ START_TEST(health)
 	ck_assert_ptr_null(idp_health_next_probe(&h, 16999));
 	ck_assert_str_eq(idp_health_next_probe(&h, 17000), x);
 	/* Quotes and backslashes are escaped in the text[] literal. */
+	ck_assert(!idp_health_report(&h, y, false, 17000, 0));
 	ck_assert(!idp_health_report(&h, y, false, 17000, 0));
 	ck_assert_str_eq(idp_health_excluded(&h, ha),
 	    "{\"http://rp.example/bcl\",\"http://b\\\"q\\\\/bcl\"}");
@@ -289,6 +297,7 @@ START_TEST(health)
 		char t[32];
 
 		snprintf(t, sizeof(t), "http://s%d/", i);
+		(void)idp_health_report(&h, t, false, 0, 0);
 		(void)idp_health_report(&h, t, false, 0, 0);
 	}
 	ck_assert_int_eq(idp_health_check(&h, "http://s31/", 0, &w),
