@@ -267,60 +267,83 @@ by_totp(struct idp_req *rq, struct idp_resp *rs, struct factor *x)
 	return idp_reqdb_once(rq, rs, totp_sign_in, x);
 }
 
-/* A recovery code: its digest among the person's unused ones, compared
- * in constant time, then used once (idp_store_cred_mark_used). */
+/* A recovery code typed on the step, and the throttle that let it be
+ * tried (by_recovery). */
+struct recovery_try {
+	struct factor *x;
+	struct idp_throttle *t;
+	const char *norm;	/* the parsed code, NULL when it did not parse */
+};
+
+/* After the throttle allowed it: the code's digest among the person's
+ * unused ones, compared in constant time, used once
+ * (idp_store_cred_mark_used), and the sign-in, in one transaction as for
+ * an app's code: a code is never used up without the session it gave. */
 static enum idp_err
-by_recovery(struct idp_req *rq, struct idp_resp *rs, struct factor *x)
+recovery_sign_in(struct idp_req *rq, struct idp_resp *rs, void *arg)
 {
-	struct idp_throttle *t = idp_arena_zalloc(rq->arena, sizeof(*t));
-	char norm[IDP_RECOVERY_CHARS + 1];
+	struct recovery_try *y = arg;
+	struct factor *x = y->x;
 	unsigned char d[IDP_SHA256_LEN];
 	struct idp_credential *list = NULL;
 	struct idp_dbconn *c;
 	long long id = 0;
-	bool parsed;
 	int n = 0;
 	enum idp_err rc;
 
-	parsed = idp_recovery_parse(idp_req_form(rq, "recovery_code"), norm)
-	    == 0;
-	t->scope = IDP_THROTTLE_RECOVERY_CODE;
-	t->user_id = x->user->id;
-	if ((rc = idp_throttle_begin(rq, t)) != IDP_OK)
-		return rc;
-	if (!t->allowed)
-		return show(rq, rs, &x->p, NULL, x->user, &x->st,
-		    IDP_FACTOR_THROTTLED, t->wait);
 	if ((rc = idp_reqdb(rq, &c)) != IDP_OK ||
 	    (rc = idp_store_cred_list(c, rq->arena, x->user->id,
 	    IDP_CRED_RECOVERY_CODE, &list, &n)) != IDP_OK)
 		return rc;
-	if (parsed) {
-		idp_sha256(norm, strlen(norm), d);
+	if (y->norm != NULL) {
+		idp_sha256(y->norm, strlen(y->norm), d);
 		for (int i = 0; i < n; i++)
 			if (list[i].used_at == 0 && idp_ct_eq(d, sizeof(d),
 			    list[i].recovery_digest.data,
 			    list[i].recovery_digest.len))
 				id = list[i].id;
-		idp_wipe(norm, sizeof(norm));
 	}
 	rc = id != 0 ? idp_store_cred_mark_used(c, x->user->id, id, 0) :
 	    IDP_ERR_NOT_FOUND;
 	if (rc != IDP_OK && rc != IDP_ERR_CONFLICT && rc != IDP_ERR_NOT_FOUND)
 		return rc;
 	if (rc != IDP_OK) {
-		if ((rc = idp_throttle_failed(rq, t)) != IDP_OK)
+		if ((rc = idp_throttle_failed(rq, y->t)) != IDP_OK)
 			return rc;
 		idp_flow_audit(rq, "mfa.recovery_refused", x->user->id, NULL,
-		    json_pack("{s:o}", "throttle", idp_throttle_details(t)));
+		    json_pack("{s:o}", "throttle", idp_throttle_details(y->t)));
 		return show(rq, rs, &x->p, NULL, x->user, &x->st,
 		    IDP_FACTOR_WRONG_RECOVERY, 0);
 	}
-	if ((rc = idp_throttle_succeeded(rq, NULL, t)) != IDP_OK)
+	if ((rc = idp_throttle_succeeded(rq, NULL, y->t)) != IDP_OK)
 		return rc;
 	idp_flow_audit(rq, "mfa.recovery_used", x->user->id, NULL, json_pack(
 	    "{s:i}", "left", x->st.recovery_left - 1));
 	return complete(rq, rs, x, "otp", true);
+}
+
+static enum idp_err
+by_recovery(struct idp_req *rq, struct idp_resp *rs, struct factor *x)
+{
+	struct recovery_try y = { x, idp_arena_zalloc(rq->arena,
+	    sizeof(*y.t)), NULL };
+	char norm[IDP_RECOVERY_CHARS + 1];
+	enum idp_err rc;
+
+	if (idp_recovery_parse(idp_req_form(rq, "recovery_code"), norm) == 0)
+		y.norm = norm;
+	y.t->scope = IDP_THROTTLE_RECOVERY_CODE;
+	y.t->user_id = x->user->id;
+	if ((rc = idp_throttle_begin(rq, y.t)) != IDP_OK)
+		goto out;
+	if (!y.t->allowed)
+		rc = show(rq, rs, &x->p, NULL, x->user, &x->st,
+		    IDP_FACTOR_THROTTLED, y.t->wait);
+	else
+		rc = idp_reqdb_once(rq, rs, recovery_sign_in, &y);
+out:
+	idp_wipe(norm, sizeof(norm));
+	return rc;
 }
 
 static enum idp_err
