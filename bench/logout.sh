@@ -14,9 +14,10 @@
 #                                    nothing lost, none twice, and how long
 #                                    the outbox takes to drain after they
 #                                    come back (target < 1 minute); wrk
-#                                    drives client_credentials meanwhile
-#                                    and as long before: the throughput
-#                                    with the sign-outs against without
+#                                    drives client_credentials meanwhile,
+#                                    as long before and again after the
+#                                    drain: the throughput with the
+#                                    sign-outs against the mean without
 #                                    (target: within 10%)
 #   bench/logout.sh --smoke       a few rounds and seconds; fails unless
 #                                 every token arrives once and every
