@@ -380,7 +380,8 @@ note_health(struct lane *l, const char *target, bool answered)
 {
 	uint32_t rnd = 0;
 
-	if (idp_random_bytes(&rnd, sizeof(rnd)) != 0)
+	/* Only a failure sets a wait to spread. */
+	if (!answered && idp_random_bytes(&rnd, sizeof(rnd)) != 0)
 		rnd = (uint32_t)now_ms();
 	if (!idp_health_report(&l->health, target, answered, now_ms(), rnd))
 		return;
@@ -411,6 +412,16 @@ revive_landed(struct lane *l)
 	l->nrevived = 0;
 }
 
+/* A row ended without a call: a probe that was not sent says nothing of
+ * its service, whose rows go back to normal claims. */
+static void
+settle_unsent(struct lane *l, struct flight *fl)
+{
+	if (fl->probe)
+		idp_health_forget(&l->health, fl->m.target);
+	settle(l, fl);
+}
+
 /* A call ended (or never started): judged, then recorded with the
  * others that ended meanwhile. */
 static void
@@ -422,11 +433,11 @@ land(void *arg, void *tag, enum idp_fetch_result res)
 	l->k->judge(l->k->arg, fl->a, &fl->m, res, &fl->call, &fl->r);
 	if (fl->r.outcome == IDP_OUTBOX_RETRY && fl->r.error == NULL)
 		fl->r.error = "not delivered";
-	if (fl->sent && res != IDP_FETCH_REFUSED)
-		note_health(l, fl->m.target,
-		    fl->r.outcome != IDP_OUTBOX_RETRY);
-	else if (fl->probe)	/* says nothing: back to normal claims */
-		idp_health_forget(&l->health, fl->m.target);
+	if (!fl->sent || res == IDP_FETCH_REFUSED) {
+		settle_unsent(l, fl);
+		return;
+	}
+	note_health(l, fl->m.target, fl->r.outcome != IDP_OUTBOX_RETRY);
 	settle(l, fl);
 }
 
@@ -449,9 +460,7 @@ launch(struct lane *l, const struct idp_outbox_msg *m, bool probe)
 	fl->r = (struct idp_outbox_result){ IDP_OUTBOX_RETRY, 0, NULL };
 	fl->probe = probe;
 	if (!sendable(l->k, &fl->m, &fl->r)) {
-		if (probe)
-			idp_health_forget(&l->health, fl->m.target);
-		settle(l, fl);
+		settle_unsent(l, fl);
 		return;
 	}
 	if (!probe && idp_health_check(&l->health, fl->m.target, now_ms(),
@@ -461,11 +470,8 @@ launch(struct lane *l, const struct idp_outbox_msg *m, bool probe)
 		settle(l, fl);
 		return;
 	}
-	fl->wait_s = 0;
 	if (!l->k->call(l->k->arg, a, &fl->m, &fl->call, &who, &fl->r)) {
-		if (probe)
-			idp_health_forget(&l->health, fl->m.target);
-		settle(l, fl);
+		settle_unsent(l, fl);
 		return;
 	}
 	res = idp_fetch_multi_add(l->fm, a, &who, &fl->call, fl);

@@ -88,7 +88,6 @@ idp_health_report(struct idp_health *h, const char *target, bool answered,
     int64_t now_ms, uint32_t rnd)
 {
 	struct idp_health_target *t = find(h, target);
-
 	bool was_down = down(t);
 
 	if (answered) {

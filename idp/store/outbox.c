@@ -6,6 +6,19 @@
 #include "store/statements.h"
 
 #define EPOCH(x) "floor(extract(epoch from " x "))::bigint"
+/* Up to $1 due rows of the kinds $4 that also match which, leased for $2
+ * seconds to $3. Two statements of it, so that each has a plan of its own. */
+#define CLAIM(which)							\
+	"UPDATE outbox o SET attempts = o.attempts + 1, leased_by = $3, "	\
+	"leased_until = now() + make_interval(secs => $2), "		\
+	"next_attempt_at = now() + make_interval(secs => $2) "		\
+	"FROM (SELECT id FROM outbox WHERE state = 'pending' "		\
+	"AND next_attempt_at <= now() AND kind = ANY ($4::text[]) "	\
+	which								\
+	"ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED) d "	\
+	"WHERE o.id = d.id RETURNING o.id, o.kind, o.label, o.target, "	\
+	"o.payload, o.attempts, " EPOCH("o.give_up_at") ", "		\
+	"coalesce(o.user_id, 0)"
 
 const struct idp_stmt idp_outbox_stmts[] = {
 	{ "outbox_put",
@@ -14,29 +27,9 @@ const struct idp_stmt idp_outbox_stmts[] = {
 	  "now() + make_interval(secs => $6))", 6 },
 	/* A claim moves next_attempt_at past the lease: if this instance
 	 * dies, the row comes due again when the lease ends. */
-	{ "outbox_claim",
-	  "UPDATE outbox o SET attempts = o.attempts + 1, leased_by = $3, "
-	  "leased_until = now() + make_interval(secs => $2), "
-	  "next_attempt_at = now() + make_interval(secs => $2) "
-	  "FROM (SELECT id FROM outbox WHERE state = 'pending' "
-	  "AND next_attempt_at <= now() AND kind = ANY ($4::text[]) "
-	  "AND NOT (target = ANY ($5::text[])) "
-	  "ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED) d "
-	  "WHERE o.id = d.id RETURNING o.id, o.kind, o.label, o.target, "
-	  "o.payload, o.attempts, " EPOCH("o.give_up_at") ", "
-	  "coalesce(o.user_id, 0)", 5 },
+	{ "outbox_claim", CLAIM("AND NOT (target = ANY ($5::text[])) "), 5 },
 	/* The probe of a service that was down: one of its due rows. */
-	{ "outbox_claim_target",
-	  "UPDATE outbox o SET attempts = o.attempts + 1, leased_by = $3, "
-	  "leased_until = now() + make_interval(secs => $2), "
-	  "next_attempt_at = now() + make_interval(secs => $2) "
-	  "FROM (SELECT id FROM outbox WHERE state = 'pending' "
-	  "AND next_attempt_at <= now() AND kind = ANY ($4::text[]) "
-	  "AND target = $5 "
-	  "ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED) d "
-	  "WHERE o.id = d.id RETURNING o.id, o.kind, o.label, o.target, "
-	  "o.payload, o.attempts, " EPOCH("o.give_up_at") ", "
-	  "coalesce(o.user_id, 0)", 5 },
+	{ "outbox_claim_target", CLAIM("AND target = $5 "), 5 },
 	/* A service back after it was down: its rows waiting for their own
 	 * backoff are due now. Leased rows are in flight somewhere. */
 	{ "outbox_revive",
