@@ -15,19 +15,8 @@ import { createPublicKey, verify } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { CookieJar, formInputs, http as http1, idpctl, psql, sleep, unique } from '../tests/e2e/lib.mjs';
+import { CookieJar, formInputs, http, idpctl, psql, sleep, unique } from '../tests/e2e/lib.mjs';
 import { TEST_ORG, sharedApi } from '../tests/e2e/rp.mjs';
-
-// idpctl runs block this process's event loop; a kept-alive connection
-// the idp closed meanwhile fails once: try again on a new one.
-async function http(method, url, opts) {
-  try {
-    return await http1(method, url, opts);
-  } catch (e) {
-    if (!(e instanceof TypeError)) throw e;
-    return http1(method, url, opts);
-  }
-}
 
 const smoke = process.env.BENCH_SMOKE === '1';
 const rounds = Number(process.env.BENCH_ROUNDS);

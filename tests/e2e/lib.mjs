@@ -29,22 +29,12 @@ export class CookieJar {
   attrs(name) { return this.cookies.get(name)?.attrs ?? []; }
 }
 
-// A kept-alive connection idp closed after request_head_timeout while this
-// process was blocked in spawnSync (idpctl, psql) fails at once with "other
-// side closed" before idp saw any of the request: once more, on a new
-// connection. Anything else is the test's to see.
-async function fetchOnce(url, init) {
-  try {
-    return await fetch(url, init);
-  } catch (e) {
-    if (e.cause?.code !== 'UND_ERR_SOCKET') throw e;
-    return fetch(url, init);
-  }
-}
-
-// One HTTP exchange, never following redirects.
+// One HTTP exchange, never following redirects, on a connection of its
+// own: a pooled keep-alive socket could have been closed by idp (after
+// request_head_timeout) while this process was blocked in spawnSync, and
+// sending the request again would hide a connection idp really dropped.
 export async function http(method, url, opts = {}) {
-  const headers = { ...(opts.headers ?? {}) };
+  const headers = { connection: 'close', ...(opts.headers ?? {}) };
   let body = opts.body;
   if (opts.form) {
     body = new URLSearchParams(opts.form).toString();
@@ -52,7 +42,7 @@ export async function http(method, url, opts = {}) {
   }
   if (opts.jar && opts.jar.cookies.size) headers.cookie = opts.jar.header();
   const full = url.startsWith('http') ? url : ISSUER + url;
-  const res = await fetchOnce(full, { method, headers, body, redirect: 'manual' });
+  const res = await fetch(full, { method, headers, body, redirect: 'manual' });
   if (opts.jar) opts.jar.store(res);
   const text = await res.text();
   let json;
