@@ -1,6 +1,7 @@
 // A service's back-channel logout endpoint on loopback, for the logout
 // suites: it records every logout_token POSTed to it and answers with
-// the status the test sets (200 by default). stop() takes it off the
+// the status the test sets (200 by default), after beforeAnswer (an async
+// function the test may set) has run. stop() takes it off the
 // network (a service that is down); start() brings it back on the same
 // port.
 import { createServer } from 'node:http';
@@ -10,6 +11,7 @@ export class LogoutReceiver {
   constructor() {
     this.status = 200;
     this.delayMs = 0;
+    this.beforeAnswer = null;
     this.tokens = [];	// { token, at, contentType }
     this.hits = 0;
     this.port = 0;
@@ -29,6 +31,7 @@ export class LogoutReceiver {
           this.tokens.push({ token, at: Date.now(), contentType: req.headers['content-type'],
             cacheControl: req.headers['cache-control'] });
         }
+        if (this.beforeAnswer) await this.beforeAnswer();
         res.writeHead(this.status, { 'cache-control': 'no-store' });
         res.end();
       });

@@ -9,7 +9,7 @@ import { openSync, readFileSync, readdirSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import { CookieJar, env, formInputs, pkce, sleep } from '../e2e/lib.mjs';
-import { makeClient } from '../e2e/flow.mjs';
+import { exchange, makeClient } from '../e2e/flow.mjs';
 import { TEST_ORG, sharedApi } from '../e2e/rp.mjs';
 
 export { sleep };
@@ -243,6 +243,24 @@ export function submitLogin(idp, jar, page, user) {
   return request('POST', `${idp.url}/login`, {
     jar, form: { ...f, username: user.username, password: user.password },
   });
+}
+
+// A person signed in at idp to client c, the code exchanged: the
+// browser's jar and the ID token (a hint for /logout).
+export async function signInAt(idp, c, user) {
+  const jar = new CookieJar();
+  const { verifier, challenge } = pkce();
+  const q = new URLSearchParams({ response_type: 'code', client_id: c.id, redirect_uri: c.redirect,
+    scope: 'openid', state: 's', nonce: 'n', code_challenge: challenge,
+    code_challenge_method: 'S256' });
+  const page = await request('GET', `${idp.url}/authorize?${q}`, { jar });
+  assert.equal(page.status, 200);
+  const r = await submitLogin(idp, jar, page, user);
+  assert.equal(r.status, 302, r.text?.slice(0, 200));
+  const code = new URL(r.location).searchParams.get('code');
+  const t = await exchange(c, code, verifier);
+  assert.equal(t.status, 200, t.text);
+  return { jar, idToken: t.json.id_token };
 }
 
 export { CookieJar };

@@ -8,28 +8,11 @@ import { test } from 'node:test';
 import { ISSUER, decodeJwt, psql } from '../e2e/lib.mjs';
 import { exchange, makeClient, makeUser } from '../e2e/flow.mjs';
 import { LogoutReceiver } from '../e2e/receiver.mjs';
-import { CookieJar, Idp, request, sleep, submitLogin } from './lib.mjs';
+import { CookieJar, Idp, request, signInAt, sleep, submitLogin } from './lib.mjs';
 import { pkce } from '../e2e/lib.mjs';
 
 const shared = { IDP_ISSUER: ISSUER, IDP_OUTBOX_RETRY_BASE: '1', IDP_OUTBOX_RETRY_MAX: '2',
   IDP_OUTBOX_POLL_INTERVAL: '1', IDP_LOGOUT_TIMEOUT: '1' };
-
-// Sign in at idp to client c; returns the jar and the ID token.
-async function signInAt(idp, c, user) {
-  const jar = new CookieJar();
-  const { verifier, challenge } = pkce();
-  const q = new URLSearchParams({ response_type: 'code', client_id: c.id, redirect_uri: c.redirect,
-    scope: 'openid', state: 's', nonce: 'n', code_challenge: challenge,
-    code_challenge_method: 'S256' });
-  const page = await request('GET', `${idp.url}/authorize?${q}`, { jar });
-  assert.equal(page.status, 200);
-  const r = await submitLogin(idp, jar, page, user);
-  assert.equal(r.status, 302, r.text?.slice(0, 200));
-  const code = new URL(r.location).searchParams.get('code');
-  const t = await exchange(c, code, verifier);
-  assert.equal(t.status, 200, t.text);
-  return { jar, idToken: t.json.id_token };
-}
 
 const rowState = (c) => psql(`SELECT string_agg(state, ',') FROM outbox
   WHERE kind = 'logout' AND label = '${c.id}'`);
