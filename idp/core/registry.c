@@ -148,6 +148,9 @@ idp_registry_check_name(struct idp_dbconn *c, struct idp_arena *a,
 
 	if (name == NULL)
 		return IDP_OK;
+	if (!idp_client_name_ready())
+		return idp_fail_why(why, IDP_ERR_INTERNAL,
+		    "client names cannot be compared: ICU is missing");
 	key = idp_client_name_key(a, name);
 	if (key == NULL || *key == '\0')
 		return idp_fail_why(why, IDP_ERR_INVALID_CLIENT_METADATA,
