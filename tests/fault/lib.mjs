@@ -231,8 +231,8 @@ export function assertRecovered(results, since, what) {
 }
 
 // The login page of an authorization request, for a browser of its own.
-export async function loginPage(idp, client, jar) {
-  const r = await authorize(idp, client, jar);
+export async function loginPage(idp, client, jar, extra = {}) {
+  const r = await authorize(idp, client, jar, extra);
   assert.equal(r.status, 200, `login page: ${r.status} ${r.text?.slice(0, 200)}`);
   return r;
 }
@@ -250,11 +250,7 @@ export function submitLogin(idp, jar, page, user) {
 export async function signInAt(idp, c, user) {
   const jar = new CookieJar();
   const { verifier, challenge } = pkce();
-  const q = new URLSearchParams({ response_type: 'code', client_id: c.id, redirect_uri: c.redirect,
-    scope: 'openid', state: 's', nonce: 'n', code_challenge: challenge,
-    code_challenge_method: 'S256' });
-  const page = await request('GET', `${idp.url}/authorize?${q}`, { jar });
-  assert.equal(page.status, 200);
+  const page = await loginPage(idp, c, jar, { code_challenge: challenge });
   const r = await submitLogin(idp, jar, page, user);
   assert.equal(r.status, 302, r.text?.slice(0, 200));
   const code = new URL(r.location).searchParams.get('code');
