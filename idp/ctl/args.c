@@ -49,8 +49,9 @@ ctl_getopt(struct ctl *c, int argc, char **argv, const struct option *opts)
 
 		if (!strncmp(a, "--", 2))
 			ctl_usage("%s: unknown option %s", c->cmd, a);
-		else
-			ctl_usage("%s: unknown option -%c", c->cmd, optopt);
+		else	/* a kid, say, may begin with '-' */
+			ctl_usage("%s: unknown option -%c (an operand that "
+			    "begins with - goes after --)", c->cmd, optopt);
 	}
 	return ch;
 }

@@ -18,7 +18,7 @@ keys_usage(void)
 {
 	printf("usage: idpctl keys generate [--alg ALG]\n"
 	    "       idpctl keys rotate [--alg ALG] [--now]\n"
-	    "       idpctl keys retire KID [--now]\n"
+	    "       idpctl keys retire [--now] [--] KID\n"
 	    "       idpctl keys list\n"
 	    "       idpctl keys import [--from DIR]\n"
 	    "       idpctl keys export DIR\n\n"
@@ -41,7 +41,8 @@ keys_usage(void)
 	    "one at\n          once); it stays published until every token "
 	    "it signed has\n          expired. --now withdraws it from the "
 	    "JWKS at once: tokens it\n          signed stop verifying (a "
-	    "key that leaked).\n"
+	    "key that leaked). A kid is base64url and may begin with\n"
+	    "          '-': put it after -- (idpctl keys retire --now -- -x...).\n"
 	    "list      shows every key: state, when it signs from, until "
 	    "when it is\n          published, where it is kept.\n"
 	    "import    seals the keys that are still files (from key_dir, or "

@@ -152,7 +152,7 @@ test('a changed sealed key, or one moved onto another row, does not open', () =>
   } finally {
     psql(`UPDATE signing_keys SET private_key = decode('${saved}', 'hex') WHERE kid = '${next}'`);
   }
-  const w = idpctl(['--json', 'keys', 'retire', next, '--now']);
+  const w = idpctl(['--json', 'keys', 'retire', '--now', '--', next]);
   assert.equal(w.status, 0, w.stderr);
 });
 
@@ -337,7 +337,7 @@ test('scheduled rotation on a second node: published ahead, then signing, old to
 
     // Withdrawn at once: gone from both JWKS, the old token stops verifying,
     // and the next maintenance destroys its private key.
-    const w = idpctl(['--json', 'keys', 'retire', k0, '--now']);
+    const w = idpctl(['--json', 'keys', 'retire', '--now', '--', k0]);
     assert.equal(w.status, 0, w.stderr);
     await until('k0 gone from both JWKS', async () => !kids(await jwksOf()).includes(k0) &&
       !kids(await jwksOf(b.url)).includes(k0));
@@ -358,7 +358,7 @@ test('scheduled rotation on a second node: published ahead, then signing, old to
 
 test('keys retire: an active key hands over to a new one at once; unknown kids are named', () => {
   const k = activeKid('ES256');
-  const r = idpctl(['--json', 'keys', 'retire', k]);
+  const r = idpctl(['--json', 'keys', 'retire', '--', k]);
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.json.published, true);
   const now = activeKid('ES256');
@@ -368,6 +368,13 @@ test('keys retire: an active key hands over to a new one at once; unknown kids a
   const none = idpctl(['keys', 'retire', 'no-such-kid-0000000']);
   assert.equal(none.status, 1);
   assert.match(none.stderr, /no key no-such-kid-0000000/);
+  // A kid is base64url: one may begin with '-', and goes after --.
+  const dash = idpctl(['keys', 'retire', '-yAbC0000000']);
+  assert.equal(dash.status, 2);
+  assert.match(dash.stderr, /unknown option -y \(an operand that begins with - goes after --\)/);
+  const afterDashes = idpctl(['keys', 'retire', '--', '-yAbC0000000']);
+  assert.equal(afterDashes.status, 1);
+  assert.match(afterDashes.stderr, /no key -yAbC0000000/);
   const missing = idpctl(['keys', 'retire']);
   assert.equal(missing.status, 2);
   assert.match(missing.stderr, /missing KID/);
