@@ -5,11 +5,13 @@
 // at a steady rate (1,000 a minute by default) of people signed in to 5
 // services each, 10% of the receivers down for the first half and brought
 // back: nothing lost, and the time until the outbox is drained after
-// their return. Meanwhile wrk drives client_credentials at /token, and
-// the same for as long before the sign-outs and again after the outbox
-// is drained: the throughput with them against the mean of the two
-// without (target: within 10%), so that a slow minute on either side
-// (a checkpoint after the preparation, autovacuum) does not decide it.
+// their return; its browsers and services are bench/logout_load.c, and
+// the tokens they received are verified here afterwards. Meanwhile wrk
+// drives client_credentials at /token, and the same for as long before
+// the sign-outs and again after the outbox is drained: the throughput
+// with them against the mean of the two without (target: within 10%), so
+// that a slow minute on either side (a checkpoint after the preparation,
+// autovacuum) does not decide it.
 import { spawn } from 'node:child_process';
 import { createPublicKey, verify } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -52,6 +54,69 @@ async function receiver() {
   r.down = () => new Promise((ok) => { r.server.closeAllConnections(); r.server.close(ok); });
   r.upAgain = () => new Promise((ok) => r.server.listen(r.port, '127.0.0.1', ok));
   return r;
+}
+
+// bench/logout_load.c with RECEIVERS services: its ports, pid, and
+// ask(command), which resolves to the fields of its answer line.
+let loadChild = null;
+function loadProcess(receivers) {
+  const u = new URL(ISSUER);
+  const p = spawn(process.env.LOGOUT_LOAD, [u.hostname, u.port, String(receivers)],
+    { stdio: ['pipe', 'pipe', 'inherit'] });
+  loadChild = p;
+  const lines = [];
+  const waiting = [];
+  let buf = '';
+  p.stdout.setEncoding('utf8');
+  p.stdout.on('data', (d) => {
+    buf += d;
+    for (let i; (i = buf.indexOf('\n')) >= 0; buf = buf.slice(i + 1)) {
+      const line = buf.slice(0, i);
+      if (waiting.length) waiting.shift()(line);
+      else lines.push(line);
+    }
+  });
+  p.on('exit', (code) => { while (waiting.length) waiting.shift()(`EXITED code=${code}`); });
+  const next = () => (lines.length ? Promise.resolve(lines.shift())
+    : new Promise((ok) => { waiting.push(ok); }));
+  const fields = (line) => ({ line, ...Object.fromEntries(line.split(' ').slice(1)
+    .map((kv) => kv.split('='))) });
+  return next().then((first) => {
+    if (!first.startsWith('PORTS ')) throw new Error(`logout_load: ${first}`);
+    return { pid: p.pid, ports: first.split(' ').slice(1).map(Number),
+      ask: (cmd, answered = true) => {
+        p.stdin.write(`${cmd}\n`);
+        return answered ? next().then(fields) : Promise.resolve(null);
+      } };
+  });
+}
+
+// The tokens of a logout_load dump, each checked as a service would
+// (§2.6: signature against the JWKS, typ, iss, aud, iat, the event, no
+// nonce): how many verified, their distinct jti, how many did not.
+function verifyDump(file, ids) {
+  let verified = 0;
+  let bad = 0;
+  const jtis = new Set();
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    if (line === '') continue;
+    const [rx, , t] = line.split(' ');
+    const [h, p, s] = t.split('.');
+    let ok = false;
+    try {
+      const head = JSON.parse(Buffer.from(h, 'base64url'));
+      const c = JSON.parse(Buffer.from(p, 'base64url'));
+      ok = head.typ === 'logout+jwt' && keys.has(head.kid)
+        && verify('sha256', Buffer.from(`${h}.${p}`), keys.get(head.kid), Buffer.from(s, 'base64url'))
+        && c.iss === ISSUER && c.aud === ids[Number(rx)] && typeof c.iat === 'number'
+        && typeof c.jti === 'string' && c.nonce === undefined
+        && typeof c.events?.['http://schemas.openid.net/event/backchannel-logout'] === 'object';
+      if (ok) jtis.add(c.jti);
+    } catch { ok = false; }
+    if (ok) verified++;
+    else bad++;
+  }
+  return { verified, bad, jtis: jtis.size };
 }
 
 function client(url) {
@@ -158,68 +223,55 @@ try {
     + `over ${rounds} sign-outs${smoke ? '' : out.all57.p99_ms < 1000 ? ' (target < 1 s: met)' : ' (target < 1 s: missed)'}`);
 
   // 2. Steady sign-outs, 5 services each, 10% of the receivers down for
-  // the first half.
-  const svc = await Promise.all(Array.from({ length: 50 }, receiver));
-  all.push(...svc);
-  const svcIds = svc.map((r) => client(r.url));
+  // the first half. The browsers and the services are bench/logout_load.c:
+  // in Node.js they cost about as much CPU as the sign-outs themselves, on
+  // the cores client_credentials is measured on. Its tokens are verified
+  // here after the phase, from its dump.
+  const load = await loadProcess(50);
+  const svcIds = load.ports.map((p) => client(`http://127.0.0.1:${p}/bcl`));
   const n = Math.max(10, Math.round((rate * duration) / 60000));
   say(`preparing ${n} people signed in to 5 services each`);
   const people = [];
   for (let i = 0; i < n; i++) {
     const mine = Array.from({ length: 5 }, (_, k) => svcIds[(i * 7 + k * 11) % svcIds.length]);
-    people.push(await signedIn(person(), [...new Set(mine)]));
+    people.push((await signedIn(person(), [...new Set(mine)])).header());
   }
+  const jars = `${process.env.BENCH_WORK}/people.txt`;
+  writeFileSync(jars, people.map((c) => `${c}\n`).join(''));
   const expected = Number(psql(`SELECT count(*) FROM session_clients sc JOIN sessions s
     ON s.id = sc.session_id WHERE s.ended_at IS NULL AND sc.client_id LIKE 'bench-bcl-%'`));
   // client_credentials alone, as long as the sign-outs will take.
   const auth = ccService();
   const idpPid = Number(process.env.IDP_PID);
-  const self = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; };
+  const harness = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6 + cpuOf(load.pid); };
   let cpu0 = cpuOf(idpPid);
-  let self0 = self();
+  let self0 = harness();
   const ccAlone = await ccLoad(duration / 1000, auth);
   const cpuAlone = cpuOf(idpPid) - cpu0;
-  const selfAlone = self() - self0;
-  const downSet = svc.slice(0, 5);
-  await Promise.all(downSet.map((r) => r.down()));
+  const selfAlone = harness() - self0;
   cpu0 = cpuOf(idpPid);
-  self0 = self();
+  self0 = harness();
   const ccBusy = ccLoad(duration / 1000, auth);
-  const gap = duration / n;
-  const t0 = performance.now();
-  let back = null;
-  const pending = [];
-  for (let i = 0; i < n; i++) {
-    const due = t0 + i * gap;
-    while (performance.now() < due) await sleep(Math.max(0, Math.min(5, due - performance.now())));
-    pending.push(signOut(people[i]));
-    if (back === null && performance.now() - t0 >= duration / 2) {
-      back = performance.now();
-      await Promise.all(downSet.map((r) => r.upAgain()));
-    }
-  }
-  await Promise.all(pending);
+  const ran = await load.ask(`run ${jars} ${duration} 5`);
   const ccWith = await ccBusy;
   const cpuWith = cpuOf(idpPid) - cpu0;
-  const selfWith = self() - self0;
-  if (back === null) {
-    back = performance.now();
-    await Promise.all(downSet.map((r) => r.upAgain()));
-  }
-  const total = () => svc.reduce((s, r) => s + r.got.length, 0);
-  const end = Date.now() + 600000;
-  while (total() < expected && Date.now() < end) await sleep(50);
-  const drained = performance.now();
+  const selfWith = harness() - self0;
+  if (ran.errors !== '0' || ran.signouts !== String(n)) throw new Error(`sign-outs: RAN ${ran.line}`);
+  const waited = await load.ask(`wait ${expected} 600000`);
   const ccAfter = await ccLoad(duration / 1000, auth);
-  const lost = expected - total();
-  const dup = total() - new Set(svc.flatMap((r) => r.got.map((g) => g.claims.jti))).size;
+  const dumpFile = `${process.env.BENCH_WORK}/tokens.txt`;
+  await load.ask(`dump ${dumpFile}`);
+  await load.ask('quit', false);
+  const got = verifyDump(dumpFile, svcIds);
+  const lost = expected - got.verified;
+  const dup = got.verified - got.jtis;
   out.steady = { signouts: n, per_minute: Math.round(n / (duration / 60000)), tokens: expected,
-    lost, duplicates: dup, drained_after_return_s: (drained - back) / 1000,
-    last_after_end_s: (drained - t0 - duration) / 1000 };
+    lost, duplicates: dup, unverified: got.bad,
+    drained_after_return_s: (Number(waited.at_ms) - Number(ran.back_ms)) / 1000 };
   say(`${n} sign-outs in ${duration / 1000} s (${out.steady.per_minute}/min), ${expected} tokens, `
-    + `${lost} lost, ${dup} twice; drained ${out.steady.drained_after_return_s.toFixed(1)} s after `
-    + 'the down receivers came back');
-  if (lost !== 0 || dup !== 0) failed = true;
+    + `${lost} lost, ${dup} twice, ${got.bad} not verified; drained `
+    + `${out.steady.drained_after_return_s.toFixed(1)} s after the down receivers came back`);
+  if (lost !== 0 || dup !== 0 || got.bad !== 0) failed = true;
   const alone = (ccAlone.rps + ccAfter.rps) / 2;
   const ratio = ccWith.rps / alone;
   const non200 = ccAlone.non2xx + ccWith.non2xx + ccAfter.non2xx;
@@ -229,8 +281,8 @@ try {
   say(`client_credentials: ${ccAlone.rps.toFixed(0)}/s alone before, ${ccAfter.rps.toFixed(0)}/s `
     + `after, ${ccWith.rps.toFixed(0)}/s during the sign-outs (${(ratio * 100).toFixed(1)}% of the `
     + `mean alone${smoke ? '' : ratio >= 0.9 ? ', target within 10%: met' : ', target within 10%: missed'}`
-    + `); CPU seconds alone/with: idp ${cpuAlone.toFixed(1)}/${cpuWith.toFixed(1)}, this driver and `
-    + `its receivers ${selfAlone.toFixed(1)}/${selfWith.toFixed(1)}`);
+    + `); CPU seconds alone/with: idp ${cpuAlone.toFixed(1)}/${cpuWith.toFixed(1)}, the benchmark's `
+    + `browsers and services ${selfAlone.toFixed(1)}/${selfWith.toFixed(1)}`);
   if (non200 !== 0) {
     say(`client_credentials: ${non200} answers other than 200`);
     failed = true;
@@ -242,5 +294,6 @@ try {
   failed = true;
 } finally {
   for (const r of all) r.server.closeAllConnections();
+  loadChild?.kill();
 }
 process.exit(failed ? 1 : 0);
