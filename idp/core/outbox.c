@@ -1,4 +1,6 @@
 #include <pthread.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +20,9 @@
 #define LEASE_MARGIN 30		/* seconds beyond the kind's timeout */
 #define RECORD_TRIES 3
 #define KIND_LIST_MAX 256
+/* Deliveries are background work: the thread that sends them yields the
+ * cores to the requests a person or a service is waiting on. */
+#define DELIVERY_NICE 10
 
 /* The thread of a kind that is one outbound call: its calls in flight,
  * and those ended but not yet recorded. */
@@ -238,6 +243,21 @@ one(struct idp_outbox *ob)
 	return n == 1;
 }
 
+/* A name for top -H and /proc, and the priority of background work (on
+ * Linux the nice value belongs to a thread, not to the process). */
+static void
+background_thread(const char *name)
+{
+	char n[16];	/* the kernel keeps 15 bytes of a name */
+	size_t len = strnlen(name, sizeof(n) - 1);
+
+	memcpy(n, name, len);
+	n[len] = '\0';
+	(void)pthread_setname_np(pthread_self(), n);
+	(void)setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid),
+	    DELIVERY_NICE);
+}
+
 static void *
 run(void *arg)
 {
@@ -245,6 +265,7 @@ run(void *arg)
 	int poll = ob->ctx->cfg->outbox_poll_interval;
 	unsigned seed = (unsigned)(uintptr_t)&arg ^ (unsigned)getpid();
 
+	background_thread("outbox");
 	for (;;) {
 		struct timespec until;
 
@@ -569,7 +590,10 @@ lane_run(void *arg)
 	int64_t next_look = 0;
 	bool more = true;	/* rows may be due beyond the last claim */
 	int running = 0;
+	char name[32];
 
+	snprintf(name, sizeof(name), "outbox-%s", l->k->name);
+	background_thread(name);
 	for (;;) {
 		bool stop = stopping(l->ob);
 		int free = idp_fetch_multi_free_slots(l->fm);

@@ -6,6 +6,7 @@
 // (tests/interop/logout.test.mjs does the same with the jose library).
 import assert from 'node:assert/strict';
 import { createPublicKey, verify } from 'node:crypto';
+import { readFileSync, readdirSync } from 'node:fs';
 import { test } from 'node:test';
 import { ISSUER, decodeJwt, formInputs, http, idpctl, psql, sleep } from './lib.mjs';
 import { exchange, makeClient, makeUser, newJar, signIn } from './flow.mjs';
@@ -65,6 +66,23 @@ test('discovery advertises back- and front-channel logout with sessions', async 
   assert.equal(d.frontchannel_logout_supported, true);
   assert.equal(d.frontchannel_logout_session_supported, true);
   assert.equal(d.end_session_endpoint, `${ISSUER}/logout`);
+});
+
+// Sending is background work: the outbox's threads (its workers, the
+// logout lane) run at nice 10 and yield the cores to the request threads.
+test('the threads that deliver are named and run below the request threads', () => {
+  const task = `/proc/${process.env.IDP_PID}/task`;
+  const threads = readdirSync(task).map((t) => {
+    const stat = readFileSync(`${task}/${t}/stat`, 'utf8');
+    return { name: readFileSync(`${task}/${t}/comm`, 'utf8').trim(),
+      nice: Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]) };
+  });
+  const senders = threads.filter((t) => t.name.startsWith('outbox'));
+  const requests = threads.filter((t) => t.name.startsWith('MHD'));
+  assert.ok(senders.some((t) => t.name === 'outbox-logout'), JSON.stringify(threads));
+  assert.ok(requests.length > 0, JSON.stringify(threads));
+  for (const t of senders) assert.equal(t.nice, 10, t.name);
+  for (const t of requests) assert.equal(t.nice, 0, t.name);
 });
 
 test('registration refuses back-channel URIs with a fragment, plain http, a private address', () => {
