@@ -31,28 +31,35 @@ const PASSWORD = 'Kebun kopi di Kintamani';
 const keys = new Map((await (await fetch(`${ISSUER}/jwks`)).json()).keys
   .map((k) => [k.kid, createPublicKey({ key: k, format: 'jwk' })]));
 
+// The claims of a logout token whose typ is logout+jwt and whose
+// signature verifies against the JWKS; null otherwise.
+function signedClaims(token) {
+  const [h, p, s] = token.split('.');
+  try {
+    const head = JSON.parse(Buffer.from(h, 'base64url'));
+    if (head.typ !== 'logout+jwt' || !keys.has(head.kid)
+      || !verify('sha256', Buffer.from(`${h}.${p}`), keys.get(head.kid), Buffer.from(s, 'base64url'))) return null;
+    return JSON.parse(Buffer.from(p, 'base64url'));
+  } catch {
+    return null;
+  }
+}
+
 // A receiver that verifies each token as it arrives and notes when.
 async function receiver() {
-  const r = { got: [], up: true };
+  const r = { got: [] };
   r.server = createServer((req, res) => {
     let body = '';
     req.on('data', (d) => { body += d; });
     req.on('end', () => {
-      const t = new URLSearchParams(body).get('logout_token') ?? '';
-      const [h, p, s] = t.split('.');
-      const head = JSON.parse(Buffer.from(h ?? '', 'base64url').toString() || '{}');
-      const ok = keys.has(head.kid) && verify('sha256', Buffer.from(`${h}.${p}`), keys.get(head.kid),
-        Buffer.from(s ?? '', 'base64url'));
-      if (ok) r.got.push({ at: performance.now(), claims: JSON.parse(Buffer.from(p, 'base64url')) });
-      res.writeHead(ok ? 200 : 400);
+      const claims = signedClaims(new URLSearchParams(body).get('logout_token') ?? '');
+      if (claims) r.got.push({ at: performance.now(), claims });
+      res.writeHead(claims ? 200 : 400);
       res.end();
     });
   });
   await new Promise((ok) => r.server.listen(0, '127.0.0.1', ok));
-  r.port = r.server.address().port;
-  r.url = `http://127.0.0.1:${r.port}/bcl`;
-  r.down = () => new Promise((ok) => { r.server.closeAllConnections(); r.server.close(ok); });
-  r.upAgain = () => new Promise((ok) => r.server.listen(r.port, '127.0.0.1', ok));
+  r.url = `http://127.0.0.1:${r.server.address().port}/bcl`;
   return r;
 }
 
@@ -101,20 +108,16 @@ function verifyDump(file, ids) {
   for (const line of readFileSync(file, 'utf8').split('\n')) {
     if (line === '') continue;
     const [rx, , t] = line.split(' ');
-    const [h, p, s] = t.split('.');
-    let ok = false;
-    try {
-      const head = JSON.parse(Buffer.from(h, 'base64url'));
-      const c = JSON.parse(Buffer.from(p, 'base64url'));
-      ok = head.typ === 'logout+jwt' && keys.has(head.kid)
-        && verify('sha256', Buffer.from(`${h}.${p}`), keys.get(head.kid), Buffer.from(s, 'base64url'))
-        && c.iss === ISSUER && c.aud === ids[Number(rx)] && typeof c.iat === 'number'
-        && typeof c.jti === 'string' && c.nonce === undefined
-        && typeof c.events?.['http://schemas.openid.net/event/backchannel-logout'] === 'object';
-      if (ok) jtis.add(c.jti);
-    } catch { ok = false; }
-    if (ok) verified++;
-    else bad++;
+    const c = signedClaims(t ?? '');
+    const ok = c !== null && c.iss === ISSUER && c.aud === ids[Number(rx)]
+      && typeof c.iat === 'number' && typeof c.jti === 'string' && c.nonce === undefined
+      && typeof c.events?.['http://schemas.openid.net/event/backchannel-logout'] === 'object';
+    if (ok) {
+      verified++;
+      jtis.add(c.jti);
+    } else {
+      bad++;
+    }
   }
   return { verified, bad, jtis: jtis.size };
 }
@@ -249,17 +252,17 @@ try {
   const idpPid = Number(process.env.IDP_PID);
   const harness = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6 + cpuOf(load.pid); };
   let cpu0 = cpuOf(idpPid);
-  let self0 = harness();
+  let harness0 = harness();
   const ccAlone = await ccLoad(duration / 1000, auth);
   const cpuAlone = cpuOf(idpPid) - cpu0;
-  const selfAlone = harness() - self0;
+  const harnessAlone = harness() - harness0;
   cpu0 = cpuOf(idpPid);
-  self0 = harness();
+  harness0 = harness();
   const ccBusy = ccLoad(duration / 1000, auth);
   const ran = await load.ask(`run ${jars} ${duration} 5`);
   const ccWith = await ccBusy;
   const cpuWith = cpuOf(idpPid) - cpu0;
-  const selfWith = harness() - self0;
+  const harnessWith = harness() - harness0;
   if (ran.errors !== '0' || ran.signouts !== String(n)) throw new Error(`sign-outs: RAN ${ran.line}`);
   const waited = await load.ask(`wait ${expected} 600000`);
   const ccAfter = await ccLoad(duration / 1000, auth);
@@ -281,12 +284,12 @@ try {
   const non200 = ccAlone.non2xx + ccWith.non2xx + ccAfter.non2xx;
   out.client_credentials = { alone_before_rps: ccAlone.rps, alone_after_rps: ccAfter.rps,
     with_signouts_rps: ccWith.rps, ratio, non200, idp_cpu_s_alone: cpuAlone,
-    idp_cpu_s_with: cpuWith, harness_cpu_s_alone: selfAlone, harness_cpu_s_with: selfWith };
+    idp_cpu_s_with: cpuWith, harness_cpu_s_alone: harnessAlone, harness_cpu_s_with: harnessWith };
   say(`client_credentials: ${ccAlone.rps.toFixed(0)}/s alone before, ${ccAfter.rps.toFixed(0)}/s `
     + `after, ${ccWith.rps.toFixed(0)}/s during the sign-outs (${(ratio * 100).toFixed(1)}% of the `
     + `mean alone${smoke ? '' : ratio >= 0.9 ? ', target within 10%: met' : ', target within 10%: missed'}`
     + `); CPU seconds alone/with: idp ${cpuAlone.toFixed(1)}/${cpuWith.toFixed(1)}, the benchmark's `
-    + `browsers and services ${selfAlone.toFixed(1)}/${selfWith.toFixed(1)}`);
+    + `browsers and services ${harnessAlone.toFixed(1)}/${harnessWith.toFixed(1)}`);
   if (non200 !== 0) {
     say(`client_credentials: ${non200} answers other than 200`);
     failed = true;
